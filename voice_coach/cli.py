@@ -1,0 +1,169 @@
+"""The command line: parse options, call the library, turn its errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .cli_options import compile_options, routine_options
+from .compiler import CompileOptions, compile_target
+from .durations import clock
+from .errors import RoutineError, UsageError, VoiceCoachError
+from .loader import builtin_ids, load_builtin, load_path, load_target
+from .model import Routine, Session
+from .schedule import Schedule, schedule
+from .script import estimate_ms, script_lines, timeline_json
+
+
+class CommandError(click.ClickException):
+    """A library error shown as ``Error: ...`` with the library's exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class FriendlyGroup(click.Group):
+    """Maps every VoiceCoachError to one clear message; ``--debug`` shows the traceback instead."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VoiceCoachError as error:
+            if ctx.meta.get("voice_coach.debug"):
+                raise
+            raise CommandError(str(error), error.exit_code) from None
+
+
+@click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="voice-coach")
+@click.option("--debug", is_flag=True, help="Show a full traceback on errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Offline, voice-guided stretch and massage routines.
+
+    Routines are TOML files (or built-ins, see 'list'). 'show' prints the script,
+    'export' makes an MP3 for your phone, 'play' speaks it live.
+    """
+    ctx.meta["voice_coach.debug"] = debug
+
+
+def estimated_schedule(target: Routine | Session, options: CompileOptions) -> Schedule:
+    """The target compiled and placed in time (milliseconds) with estimated phrase lengths."""
+    return schedule(compile_target(target, options), estimate_ms, 1000)
+
+
+@cli.command("list")
+def list_command() -> None:
+    """List the built-in routines and sessions with their length.
+
+    \b
+    Example:
+        voice-coach list
+    """
+    rows = []
+    for routine_id in builtin_ids():
+        target = load_builtin(routine_id)
+        kind = "session" if isinstance(target, Session) else target.kind
+        total = estimated_schedule(target, CompileOptions()).total
+        rows.append((routine_id, kind, clock(total), target.title))
+    width = max(len(r[0]) for r in rows)
+    click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>6}  TITLE")
+    for routine_id, kind, length, title in rows:
+        click.echo(f"{routine_id:<{width}}  {kind:<8}  {length:>6}  {title}")
+
+
+@cli.command()
+@click.argument("target", metavar="ID|FILE")
+@routine_options
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+def show(target: str, as_json: bool, **params: Any) -> None:
+    """Print the script of a routine or session, with start times.
+
+    \b
+    Examples:
+        voice-coach show spi
+        voice-coach show kneeling-twist --hold 20s --sets 4
+        voice-coach show spi --only kneeling-twist --json
+    """
+    plan = estimated_schedule(load_target(target), compile_options(params))
+    timing = "estimated from word count"
+    if as_json:
+        click.echo(json.dumps(timeline_json(plan, timing), indent=2))
+    else:
+        click.echo("\n".join(script_lines(plan, timing)))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check routine and session files; exit 2 if any is invalid.
+
+    \b
+    Example:
+        voice-coach validate my-stretch.toml my-session.toml
+    """
+    failures = 0
+    for path in files:
+        try:
+            target = load_path(path)
+            total = estimated_schedule(target, CompileOptions()).total
+        except VoiceCoachError as error:
+            failures += 1
+            click.echo(f"Error: {error}", err=True)
+            continue
+        kind = "session" if isinstance(target, Session) else "routine"
+        click.echo(f"ok: {path}: {kind} '{target.id}', about {clock(total)}")
+    if failures:
+        raise CommandError(f"{failures} of {len(files)} files are invalid", 2)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(name: str, force: bool) -> None:
+    """Write a commented routine template to NAME.toml.
+
+    \b
+    Example:
+        voice-coach new my-stretch && voice-coach validate my-stretch.toml
+    """
+    path = Path(name if name.endswith(".toml") else f"{name}.toml")
+    routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
+    if path.exists() and not force:
+        raise UsageError(f"{path}: already exists; use --force to overwrite it")
+    template = (Path(__file__).parent / "templates" / "routine.toml").read_text("utf-8")
+    title = routine_id.replace("-", " ").capitalize()
+    text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", str(path))
+    write_text_atomic(path, text)
+    click.echo(f"Wrote {path}. Edit it, then: voice-coach show {path}")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temp file and a rename: never half a file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False,
+                                         prefix=f".{path.name}.", suffix=".tmp") as handle:
+            handle.write(text)
+        Path(handle.name).replace(path)
+    except OSError as error:
+        raise RoutineError(f"{path}: cannot write ({error.strerror})") from None
+
+
+def main() -> None:
+    """Console entry point: quiet on Ctrl-C and on a closed pipe (``voice-coach show spi | head``)."""
+    try:
+        cli.main(prog_name="voice-coach")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - avoid a second error at interpreter exit
+        sys.exit(0)

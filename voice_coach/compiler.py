@@ -1,0 +1,181 @@
+"""Routine or session + overrides → Timeline (pure and deterministic: same input, same blocks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .durations import spoken_duration
+from .errors import UsageError
+from .model import Overrides, Routine, Selection, Session, SessionItem, Step, apply_overrides
+from .timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
+
+Countdown = Literal["none", "minimal", "standard", "verbose"]
+COUNTDOWNS: tuple[Countdown, ...] = ("none", "minimal", "standard", "verbose")
+ROUTINE_OUTRO = "That is the end of the routine. Well done."
+# Cue priorities: when two cues collide, the higher one is kept (schedule.py drops the other).
+FINAL, TEN_LEFT, MINUTE_LEFT, HALFWAY, PROMPT = 5, 4, 3, 2, 1
+
+
+@dataclass(frozen=True)
+class CompileOptions:
+    """Everything a user can change about one run, besides the files themselves."""
+
+    overrides: Overrides = Overrides()
+    selection: Selection = field(default_factory=Selection)
+    countdown: Countdown = "standard"
+    lead_in_ms: int = 1000
+
+
+def compile_target(target: Routine | Session, options: CompileOptions) -> Timeline:
+    """The timeline of a routine (as a session of one) or of a session, with overrides applied."""
+    if isinstance(target, Routine):
+        session = Session(target.id, target.title, target.source, (SessionItem(target),),
+                          outro=ROUTINE_OUTRO)
+    else:
+        session = target
+    items = select_items(session, options.selection)
+    blocks: list[Block] = []
+    if options.lead_in_ms:
+        blocks.append(Pause(options.lead_in_ms, "lead-in"))
+    if session.intro:
+        blocks += [Chapter("Introduction", session.id), Say(session.intro, "intro")]
+    for index, item in enumerate(items):
+        routine = apply_overrides(item.routine, personal_overrides(item.routine.id, options))
+        upcoming = items[index + 1].routine.title if index + 1 < len(items) else None
+        blocks += routine_blocks(routine, upcoming, options.countdown)
+        if upcoming is not None:
+            rest = item.rest_after_ms if item.rest_after_ms is not None else session.rest_ms
+            blocks += rest_blocks(rest, f"Next up: {upcoming}.", "between")
+    if session.outro:
+        blocks.append(Say(session.outro, "outro"))
+    ids = tuple(item.routine.id for item in items)
+    return Timeline(session.id, session.title, tuple(blocks), routine_ids=ids)
+
+
+def personal_overrides(routine_id: str, options: CompileOptions) -> Overrides:
+    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top."""
+    own = options.selection.per_routine.get(routine_id, Overrides())
+    return options.overrides.merged(own)
+
+
+def select_items(session: Session, selection: Selection) -> list[SessionItem]:
+    """The session's routines after ``--only``/``--skip``, checking every id named exists."""
+    ids = [item.routine.id for item in session.items]
+    named = [*selection.only, *selection.skip, *selection.per_routine]
+    for routine_id in named:
+        if routine_id not in ids:
+            raise UsageError(f"{session.source}: has no routine {routine_id!r}; "
+                             f"its routines are: {', '.join(ids)}")
+    items = [i for i in session.items if not selection.only or i.routine.id in selection.only]
+    items = [i for i in items if i.routine.id not in selection.skip]
+    if not items:
+        raise UsageError("--only/--skip left no routine to run; check the ids with 'voice-coach show'")
+    return items
+
+
+def routine_blocks(routine: Routine, upcoming: str | None, countdown: Countdown) -> list[Block]:
+    """One routine: chapter, title, equipment, intro and notes, then every side and set."""
+    blocks: list[Block] = [Chapter(routine.title, routine.id), Say(routine.title + ".", "title")]
+    if routine.equipment:
+        blocks.append(Say(f"You will need {spoken_list(routine.equipment)}.", "equipment"))
+    blocks += [Say(text, role) for text, role in _preamble(routine)]
+    for side_index, side in enumerate(routine.sides or (None,)):
+        values = variables(routine, side, upcoming)
+        if side is not None:
+            blocks.append(Chapter(f"{routine.title}, {side} side", routine.id, side))
+            text = routine.switch if side_index else "Start with the {side} side."
+            blocks.append(Say(fill(text, values, 1), "switch" if side_index else "side"))
+        for number in range(1, routine.sets.default + 1 if routine.hold else 2):
+            blocks += set_blocks(routine, side, number, values, countdown)
+    return blocks
+
+
+def _preamble(routine: Routine) -> list[tuple[str, str]]:
+    intro = [(routine.intro, "intro")] if routine.intro else []
+    return intro + [(note, "note") for note in routine.notes]
+
+
+def set_blocks(
+    routine: Routine, side: str | None, number: int, values: dict[str, str], countdown: Countdown
+) -> list[Block]:
+    """One set: announcement, steps, chimed hold, release, and the rest before the next set."""
+    sets = routine.sets.default
+    blocks: list[Block] = []
+    if sets > 1:
+        text = "Last set." if number == sets else f"Set {number} of {sets}."
+        blocks.append(Say(text, "set"))
+    steps = routine.reentry if number > 1 and routine.reentry else routine.setup
+    blocks += step_blocks(steps, values, number, "step")
+    if routine.hold is None:
+        return blocks
+    hold = routine.hold.default
+    cues = hold_cues(hold, routine.during, countdown)
+    blocks += [Tone("start"), Hold(hold, cues, routine.id, number, sets, side), Tone("end")]
+    if routine.release:
+        blocks += step_blocks((routine.release,), values, number, "release")
+    if number < sets:
+        blocks += rest_blocks(routine.rest_ms, None, "rest")
+    return blocks
+
+
+def step_blocks(steps: tuple[Step, ...], values: dict[str, str], number: int, role: str) -> list[Block]:
+    blocks: list[Block] = []
+    for step in steps:
+        blocks.append(Say(fill(step.text, values, number), role))
+        if step.pause_ms:
+            blocks.append(Pause(step.pause_ms))
+    return blocks
+
+
+def rest_blocks(ms: int, preview: str | None, role: str) -> list[Block]:
+    """A rest with a "next up" preview at its start and "get ready" before its end."""
+    if ms <= 0:
+        return [Say(preview, "next")] if preview else []
+    cues = [Cue("Get ready.", "end", 0, FINAL, "ready")]
+    cues.append(Cue(preview or "Rest.", "start", 0, TEN_LEFT, "next" if preview else "rest"))
+    return [Rest(ms, tuple(cues), role)]
+
+
+def hold_cues(hold_ms: int, during: tuple[str, ...], countdown: Countdown) -> tuple[Cue, ...]:
+    """Countdown cues anchored to the hold's end, and breathing prompts spread through it."""
+    cues = [Cue(text, "start", (i + 1) * hold_ms // (len(during) + 1), PROMPT, "prompt")
+            for i, text in enumerate(during)]
+    if countdown == "none":
+        return tuple(cues)
+    cues.append(Cue("Three, two, one.", "end", 0, FINAL, "countdown"))
+    if countdown == "minimal":
+        return tuple(cues)
+    if hold_ms >= 20_000:
+        cues.append(Cue("Ten seconds left.", "end", 10_000, TEN_LEFT, "countdown"))
+    if hold_ms >= 90_000:
+        cues.append(Cue("One minute left.", "end", 60_000, MINUTE_LEFT, "countdown"))
+    if hold_ms >= 30_000 and not during:
+        cues.append(Cue("Halfway.", "end", hold_ms // 2, HALFWAY, "countdown"))
+    if countdown == "verbose":
+        step = 10_000 if hold_ms <= 60_000 else 30_000
+        marks = range(step * 2, hold_ms - 5_000, step)
+        cues += [Cue(f"{spoken_duration(m)} left.".capitalize(), "end", m, PROMPT, "countdown")
+                 for m in marks if m != 60_000 and m != hold_ms // 2]
+    return tuple(cues)
+
+
+def variables(routine: Routine, side: str | None, upcoming: str | None) -> dict[str, str]:
+    """Values for ``{sets}``, ``{side}``, ``{hold}`` and ``{next}`` (``{set}`` is filled per set)."""
+    hold = spoken_duration(routine.hold.default) if routine.hold else ""
+    return {
+        "sets": str(routine.sets.default),
+        "side": side or "",
+        "hold": hold,
+        "next": upcoming or "the end of the session",
+    }
+
+
+def fill(text: str, values: dict[str, str], number: int) -> str:
+    """Cue text with its variables filled in (validated by the loader, so every name is known)."""
+    return " ".join(text.format(set=number, **values).split())
+
+
+def spoken_list(items: tuple[str, ...]) -> str:
+    """``a, b and c`` as a voice would say a list."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

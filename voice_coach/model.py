@@ -1,0 +1,131 @@
+"""Immutable routine and session models, and the overrides that make a new model from an old one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+SIDES = ("left", "right")
+"""The sides a routine can be done on."""
+SIDE_CHOICES = ("left", "right", "both", "none")
+"""What ``--sides`` accepts."""
+VARIABLES = ("set", "sets", "side", "hold", "next")
+"""Placeholders cue text may use, e.g. ``"Set {set} of {sets}"``."""
+DEFAULT_SWITCH = "Switch sides. Now the {side} side."
+
+
+@dataclass(frozen=True)
+class Range:
+    """A default value and the range the source recommends (``min``/``max`` may be unknown)."""
+
+    default: int
+    min: int | None = None
+    max: int | None = None
+
+    def contains(self, value: int) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One instruction to say, then ``pause_ms`` of silence to do it."""
+
+    text: str
+    pause_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Routine:
+    """One stretch, massage or guided sequence, as written in its TOML file."""
+
+    id: str
+    title: str
+    kind: str
+    source: str
+    equipment: tuple[str, ...] = ()
+    intro: str | None = None
+    notes: tuple[str, ...] = ()
+    setup: tuple[Step, ...] = ()
+    reentry: tuple[Step, ...] = ()
+    release: Step | None = None
+    during: tuple[str, ...] = ()
+    hold: Range | None = None
+    sets: Range = Range(1)
+    rest_ms: int = 0
+    sides: tuple[str, ...] = ()
+    switch: str = DEFAULT_SWITCH
+
+    @property
+    def hold_ms(self) -> int | None:
+        return self.hold.default if self.hold else None
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    """A routine in a session, with the session's own settings for it."""
+
+    routine: Routine
+    rest_after_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """Routines in order, with rests between them and an optional intro and outro."""
+
+    id: str
+    title: str
+    source: str
+    items: tuple[SessionItem, ...]
+    rest_ms: int = 20_000
+    intro: str | None = None
+    outro: str | None = None
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Values a user sets for a run; ``None`` keeps the routine's own."""
+
+    hold_ms: int | None = None
+    sets: int | None = None
+    rest_ms: int | None = None
+    sides: str | None = None
+
+    def merged(self, other: Overrides) -> Overrides:
+        """These overrides with ``other``'s set values taking precedence."""
+        return Overrides(
+            hold_ms=other.hold_ms if other.hold_ms is not None else self.hold_ms,
+            sets=other.sets if other.sets is not None else self.sets,
+            rest_ms=other.rest_ms if other.rest_ms is not None else self.rest_ms,
+            sides=other.sides if other.sides is not None else self.sides,
+        )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which routines of a session to keep, and per-routine overrides (``--set ID.FIELD=VALUE``)."""
+
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    per_routine: dict[str, Overrides] = field(default_factory=dict)
+
+
+def apply_overrides(routine: Routine, overrides: Overrides) -> Routine:
+    """A new routine with ``overrides`` applied; the routine's file is never touched."""
+    changes: dict[str, object] = {}
+    if overrides.hold_ms is not None and routine.hold is not None:
+        changes["hold"] = replace(routine.hold, default=overrides.hold_ms)
+    if overrides.sets is not None and routine.hold is not None:
+        changes["sets"] = replace(routine.sets, default=overrides.sets)
+    if overrides.rest_ms is not None:
+        changes["rest_ms"] = overrides.rest_ms
+    if overrides.sides is not None:
+        changes["sides"] = resolve_sides(routine.sides, overrides.sides)
+    return replace(routine, **changes) if changes else routine
+
+
+def resolve_sides(current: tuple[str, ...], choice: str) -> tuple[str, ...]:
+    """Sides for ``--sides left|right|both|none``; ``both`` keeps a routine's own order."""
+    if choice == "none":
+        return ()
+    if choice == "both":
+        return current if len(current) == 2 else SIDES
+    return (choice,)

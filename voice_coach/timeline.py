@@ -1,0 +1,109 @@
+"""The timeline: the flat list of blocks a routine compiles to, shared by show, synth, mixer, player and export.
+
+Blocks carry lengths in milliseconds where the routine fixes them (holds, rests, pauses, tones). Spoken
+blocks have no length until a phrase is synthesized (or estimated); ``schedule.py`` then gives every block
+an absolute start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Anchor = Literal["start", "end"]
+ToneKind = Literal["start", "end"]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A phrase overlaid on the silence of a hold or rest.
+
+    ``anchor="end"``: the cue *ends* ``offset_ms`` before the block ends (countdowns, "get ready").
+    ``anchor="start"``: the cue *starts* ``offset_ms`` after the block starts ("next up", breathing prompts).
+    When cues collide, higher ``priority`` wins and the other is dropped (see ``schedule.py``).
+    """
+
+    text: str
+    anchor: Anchor
+    offset_ms: int
+    priority: int
+    role: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter mark (zero length): one per routine, and one per side of a sided routine."""
+
+    title: str
+    routine_id: str
+    side: str | None = None
+
+
+@dataclass(frozen=True)
+class Say:
+    """A spoken phrase; ``role`` says why it is there (title, step, set, switch, release, intro, outro...)."""
+
+    text: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Silence of a fixed length: time to get into position, or the lead-in before the first word."""
+
+    ms: int
+    role: str = "pause"
+
+
+@dataclass(frozen=True)
+class Tone:
+    """A generated chime at the start or end of a hold."""
+
+    kind: ToneKind
+    ms: int = 350
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A timed hold of exactly ``ms``, with countdown and breathing cues overlaid on its silence."""
+
+    ms: int
+    cues: tuple[Cue, ...]
+    routine_id: str
+    set: int
+    sets: int
+    side: str | None = None
+
+
+@dataclass(frozen=True)
+class Rest:
+    """A rest of exactly ``ms`` between sets or routines, with "next up" and "get ready" cues."""
+
+    ms: int
+    cues: tuple[Cue, ...]
+    role: str = "rest"
+
+
+Block = Chapter | Say | Pause | Tone | Hold | Rest
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What a routine or session compiles to: an id, a title and its blocks in order."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    artist: str = "voice-coach"
+    routine_ids: tuple[str, ...] = field(default=())
+
+    def phrases(self) -> list[str]:
+        """Every distinct text the timeline speaks, in order of first use."""
+        seen: dict[str, None] = {}
+        for block in self.blocks:
+            if isinstance(block, Say):
+                seen.setdefault(block.text, None)
+            elif isinstance(block, Hold | Rest):
+                for cue in block.cues:
+                    seen.setdefault(cue.text, None)
+        return list(seen)
