@@ -23,11 +23,18 @@ from .script import estimate_ms, script_lines, timeline_json
 
 
 class CommandError(click.ClickException):
-    """A library error shown as ``Error: ...`` with the library's exit code."""
+    """A failure shown as ``Error: ...``, exit code 1."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+
+class InputError(CommandError):
+    """Bad input (a routine file, an option value) shown as ``Error: ...``, exit code 2."""
+
+    exit_code = 2
+
+
+def command_error(message: str, exit_code: int) -> CommandError:
+    """The click exception that prints ``message`` and exits with ``exit_code`` (1 or 2)."""
+    return InputError(message) if exit_code == 2 else CommandError(message)
 
 
 class FriendlyGroup(click.Group):
@@ -39,7 +46,7 @@ class FriendlyGroup(click.Group):
         except VoiceCoachError as error:
             if ctx.meta.get("voice_coach.debug"):
                 raise
-            raise CommandError(str(error), error.exit_code) from None
+            raise command_error(str(error), error.exit_code) from None
 
 
 @click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,7 +129,7 @@ def validate(files: tuple[Path, ...]) -> None:
         kind = "session" if isinstance(target, Session) else "routine"
         click.echo(f"ok: {path}: {kind} '{target.id}', about {clock(total)}")
     if failures:
-        raise CommandError(f"{failures} of {len(files)} files are invalid", 2)
+        raise InputError(f"{failures} of {len(files)} files are invalid")
 
 
 @cli.command()
@@ -150,8 +157,9 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temp file and a rename: never half a file."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False,
-                                         prefix=f".{path.name}.", suffix=".tmp") as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, delete=False, prefix=f".{path.name}.", suffix=".tmp"
+        ) as handle:
             handle.write(text)
         Path(handle.name).replace(path)
     except OSError as error:

@@ -16,7 +16,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 SET_FIELDS = ("hold", "sets", "rest", "sides")
 
 
-def duration_option(limit_ms: int, allow_zero: bool) -> Callable[[click.Context, click.Parameter, Any], int | None]:
+def duration_option(
+    limit_ms: int, allow_zero: bool
+) -> Callable[[click.Context, click.Parameter, Any], int | None]:
     """A click callback turning ``45s``/``1m30s`` into milliseconds, or a clear BadParameter."""
 
     def convert(ctx: click.Context, param: click.Parameter, value: Any) -> int | None:
@@ -42,23 +44,54 @@ def checked_duration(value: str, limit_ms: int, allow_zero: bool) -> int:
 def routine_options(func: F) -> F:
     """``--hold --sets --rest --sides --set --only --skip --countdown --lead-in``."""
     options = [
-        click.option("--hold", callback=duration_option(HOLD_LIMIT_MS, False), metavar="DURATION",
-                     help="Hold length for every routine, e.g. 20s or 1m."),
+        click.option(
+            "--hold",
+            callback=duration_option(HOLD_LIMIT_MS, False),
+            metavar="DURATION",
+            help="Hold length for every routine, e.g. 20s or 1m.",
+        ),
         click.option("--sets", type=click.IntRange(1, MAX_SETS), help="Sets per side."),
-        click.option("--rest", callback=duration_option(REST_LIMIT_MS, True), metavar="DURATION",
-                     help="Rest between sets, e.g. 15s (0 for none)."),
+        click.option(
+            "--rest",
+            callback=duration_option(REST_LIMIT_MS, True),
+            metavar="DURATION",
+            help="Rest between sets, e.g. 15s (0 for none).",
+        ),
         click.option("--sides", type=click.Choice(SIDE_CHOICES), help="Which sides to do."),
-        click.option("--set", "set_values", multiple=True, metavar="ROUTINE_ID.FIELD=VALUE",
-                     help="Change one routine of a session: hold, sets, rest or sides. Repeatable."),
-        click.option("--only", multiple=True, metavar="ROUTINE_ID",
-                     help="Only these routines of a session. Repeatable."),
-        click.option("--skip", multiple=True, metavar="ROUTINE_ID",
-                     help="Leave out these routines of a session. Repeatable."),
-        click.option("--countdown", type=click.Choice(COUNTDOWNS), default="standard",
-                     show_default=True, help="Which countdown cues to say during holds."),
-        click.option("--lead-in", callback=duration_option(10_000, True), default="1s",
-                     show_default=True, metavar="DURATION",
-                     help="Silence before the first word (lets Bluetooth headphones wake)."),
+        click.option(
+            "--set",
+            "set_values",
+            multiple=True,
+            metavar="ROUTINE_ID.FIELD=VALUE",
+            help="Change one routine of a session: hold, sets, rest or sides. Repeatable.",
+        ),
+        click.option(
+            "--only",
+            multiple=True,
+            metavar="ROUTINE_ID",
+            help="Only these routines of a session. Repeatable.",
+        ),
+        click.option(
+            "--skip",
+            multiple=True,
+            metavar="ROUTINE_ID",
+            help="Leave out these routines of a session. Repeatable.",
+        ),
+        click.option(
+            "--countdown",
+            type=click.Choice(COUNTDOWNS),
+            default="standard",
+            show_default=True,
+            help="Which countdown cues to say during holds.",
+        ),
+        click.option(
+            "--lead-in",
+            callback=duration_option(10_000, True),
+            default="1s",
+            show_default=True,
+            metavar="DURATION",
+            help="Silence before the first word (lets Bluetooth headphones wake).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -81,11 +114,15 @@ def parse_set_values(values: tuple[str, ...]) -> dict[str, Overrides]:
         key, sep, value = raw.partition("=")
         routine_id, dot, field = key.strip().rpartition(".")
         if not sep or not dot or not routine_id:
-            raise click.BadParameter(f"{raw!r} is not ROUTINE_ID.FIELD=VALUE, "
-                                     "e.g. kneeling-twist.hold=20s", param_hint="'--set'")
+            raise click.BadParameter(
+                f"{raw!r} is not ROUTINE_ID.FIELD=VALUE, e.g. kneeling-twist.hold=20s",
+                param_hint="'--set'",
+            )
         if field not in SET_FIELDS:
-            raise click.BadParameter(f"{raw!r}: unknown field {field!r}; allowed: "
-                                     f"{', '.join(SET_FIELDS)}", param_hint="'--set'")
+            raise click.BadParameter(
+                f"{raw!r}: unknown field {field!r}; allowed: {', '.join(SET_FIELDS)}",
+                param_hint="'--set'",
+            )
         try:
             one = set_override(field, value.strip())
         except ValueError as error:

@@ -21,7 +21,7 @@ FINAL, TEN_LEFT, MINUTE_LEFT, HALFWAY, PROMPT = 5, 4, 3, 2, 1
 class CompileOptions:
     """Everything a user can change about one run, besides the files themselves."""
 
-    overrides: Overrides = Overrides()
+    overrides: Overrides = field(default_factory=Overrides)
     selection: Selection = field(default_factory=Selection)
     countdown: Countdown = "standard"
     lead_in_ms: int = 1000
@@ -30,8 +30,7 @@ class CompileOptions:
 def compile_target(target: Routine | Session, options: CompileOptions) -> Timeline:
     """The timeline of a routine (as a session of one) or of a session, with overrides applied."""
     if isinstance(target, Routine):
-        session = Session(target.id, target.title, target.source, (SessionItem(target),),
-                          outro=ROUTINE_OUTRO)
+        session = Session(target.id, target.title, target.source, (SessionItem(target),), outro=ROUTINE_OUTRO)
     else:
         session = target
     items = select_items(session, options.selection)
@@ -65,8 +64,9 @@ def select_items(session: Session, selection: Selection) -> list[SessionItem]:
     named = [*selection.only, *selection.skip, *selection.per_routine]
     for routine_id in named:
         if routine_id not in ids:
-            raise UsageError(f"{session.source}: has no routine {routine_id!r}; "
-                             f"its routines are: {', '.join(ids)}")
+            raise UsageError(
+                f"{session.source}: has no routine {routine_id!r}; its routines are: {', '.join(ids)}"
+            )
     items = [i for i in session.items if not selection.only or i.routine.id in selection.only]
     items = [i for i in items if i.routine.id not in selection.skip]
     if not items:
@@ -139,8 +139,10 @@ def rest_blocks(ms: int, preview: str | None, role: str) -> list[Block]:
 
 def hold_cues(hold_ms: int, during: tuple[str, ...], countdown: Countdown) -> tuple[Cue, ...]:
     """Countdown cues anchored to the hold's end, and breathing prompts spread through it."""
-    cues = [Cue(text, "start", (i + 1) * hold_ms // (len(during) + 1), PROMPT, "prompt")
-            for i, text in enumerate(during)]
+    cues = [
+        Cue(text, "start", (i + 1) * hold_ms // (len(during) + 1), PROMPT, "prompt")
+        for i, text in enumerate(during)
+    ]
     if countdown == "none":
         return tuple(cues)
     cues.append(Cue("Three, two, one.", "end", 0, FINAL, "countdown"))
@@ -155,8 +157,11 @@ def hold_cues(hold_ms: int, during: tuple[str, ...], countdown: Countdown) -> tu
     if countdown == "verbose":
         step = 10_000 if hold_ms <= 60_000 else 30_000
         marks = range(step * 2, hold_ms - 5_000, step)
-        cues += [Cue(f"{spoken_duration(m)} left.".capitalize(), "end", m, PROMPT, "countdown")
-                 for m in marks if m != 60_000 and m != hold_ms // 2]
+        cues += [
+            Cue(f"{spoken_duration(m)} left.".capitalize(), "end", m, PROMPT, "countdown")
+            for m in marks
+            if m != 60_000 and m != hold_ms // 2
+        ]
     return tuple(cues)
 
 

@@ -104,7 +104,9 @@ def check_text(value: Any, table: Table, key: str | int, *, variables: bool = Tr
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
     except ValueError as error:
-        raise table.fail(key, f"has a stray brace ({error}); write {{{{ or }}}} for a literal brace")
+        raise table.fail(
+            key, f"has a stray brace ({error}); write {{{{ or }}}} for a literal brace"
+        ) from None
     allowed = ", ".join("{" + v + "}" for v in VARIABLES) if variables else "none here"
     for name in names:
         if not variables or name not in VARIABLES:
@@ -134,5 +136,9 @@ def type_name(value: Any) -> str:
 
 
 def _example(key: str) -> str:
-    samples = {"id": 'id = "my-stretch"', "title": 'title = "My stretch"', "kind": 'kind = "stretch"'}
+    samples = {
+        "id": 'id = "my-stretch"',
+        "title": 'title = "My stretch"',
+        "kind": 'kind = "stretch"',
+    }
     return samples.get(key, f'{key} = "..."')

@@ -97,7 +97,7 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
         raise table.fail("setup", "is missing; a routine needs at least one step to say")
     if routine.hold is None and (routine.during or routine.sets.default > 1):
         key = "during" if routine.during else "sets"
-        raise table.fail(key, "needs a hold; add e.g. hold = \"30s\"")
+        raise table.fail(key, 'needs a hold; add e.g. hold = "30s"')
     return routine
 
 
@@ -127,8 +127,7 @@ def read_steps(table: Table, key: str) -> tuple[Step, ...]:
         elif isinstance(item, str):
             steps.append(Step(Table({"x": item}, table.source, "").text("x") or ""))
         else:
-            raise RoutineError(f"{table.source}: {where}: must be a string or a table, "
-                               f"got {type_name(item)}")
+            raise RoutineError(f"{table.source}: {where}: must be a string or a table, got {type_name(item)}")
     if not steps:
         raise table.fail(key, "is an empty list; add a step or remove the key")
     return tuple(steps)
@@ -145,7 +144,7 @@ def read_range(table: Table, key: str) -> Range | None:
         return Range(value)
     default = sub.duration("default", limit_ms=HOLD_LIMIT_MS)
     if default is None:
-        raise sub.fail("default", "is missing; the range needs a default, e.g. default = \"30s\"")
+        raise sub.fail("default", 'is missing; the range needs a default, e.g. default = "30s"')
     low = sub.duration("min", limit_ms=HOLD_LIMIT_MS)
     high = sub.duration("max", limit_ms=HOLD_LIMIT_MS)
     sub.finish(("default", "min", "max"))
@@ -181,7 +180,7 @@ def read_sides(table: Table) -> tuple[str, ...]:
         if side not in SIDES:
             raise table.fail("sides", f"[{i}] {side!r} is not a side; allowed: left, right")
     if len(set(sides)) != len(sides):
-        raise table.fail("sides", "names a side twice; use [\"left\", \"right\"] or one side")
+        raise table.fail("sides", 'names a side twice; use ["left", "right"] or one side')
     return sides
 
 
@@ -219,8 +218,7 @@ def read_item(table: Table, index: int, item: Any, base: Path | None) -> Session
     if isinstance(item, str):
         return SessionItem(resolve_routine(item, table.source, where, base))
     if not isinstance(item, dict):
-        raise RoutineError(f"{table.source}: {where}: must be a routine id or a table, "
-                           f"got {type_name(item)}")
+        raise RoutineError(f"{table.source}: {where}: must be a routine id or a table, got {type_name(item)}")
     sub = Table(item, table.source, where)
     ref = sub.text("routine", required=True, variables=False) or ""
     rest = sub.duration("rest_after", limit_ms=REST_LIMIT_MS, allow_zero=True)
@@ -237,8 +235,10 @@ def resolve_routine(ref: str, source: str, where: str, base: Path | None) -> Rou
         try:
             target = load_builtin(ref)
         except UsageError:
-            raise RoutineError(f"{source}: {where}: no routine {ref!r}; built-ins: "
-                               f"{', '.join(builtin_ids())}, or give a path ending in .toml") from None
+            raise RoutineError(
+                f"{source}: {where}: no routine {ref!r}; built-ins: "
+                f"{', '.join(builtin_ids())}, or give a path ending in .toml"
+            ) from None
     if isinstance(target, Session):
         raise RoutineError(f"{source}: {where}: {ref!r} is a session; a session lists routines only")
     return target
@@ -253,8 +253,9 @@ def builtin_ids() -> list[str]:
 def load_builtin(ref: str) -> Routine | Session:
     """A built-in routine or session by id."""
     if ref not in builtin_ids():
-        raise UsageError(f"no built-in routine or session {ref!r}; run 'voice-coach list', "
-                         "or give a path to a .toml file")
+        raise UsageError(
+            f"no built-in routine or session {ref!r}; run 'voice-coach list', or give a path to a .toml file"
+        )
     file = resources.files("voice_coach") / "routines" / f"{ref}.toml"
     source = f"built-in:{ref}"
     document = parse_toml(file.read_bytes(), source)

@@ -110,16 +110,19 @@ class Selection:
 
 def apply_overrides(routine: Routine, overrides: Overrides) -> Routine:
     """A new routine with ``overrides`` applied; the routine's file is never touched."""
-    changes: dict[str, object] = {}
-    if overrides.hold_ms is not None and routine.hold is not None:
-        changes["hold"] = replace(routine.hold, default=overrides.hold_ms)
-    if overrides.sets is not None and routine.hold is not None:
-        changes["sets"] = replace(routine.sets, default=overrides.sets)
-    if overrides.rest_ms is not None:
-        changes["rest_ms"] = overrides.rest_ms
-    if overrides.sides is not None:
-        changes["sides"] = resolve_sides(routine.sides, overrides.sides)
-    return replace(routine, **changes) if changes else routine
+    hold, sets = routine.hold, routine.sets
+    if hold is not None:
+        if overrides.hold_ms is not None:
+            hold = replace(hold, default=overrides.hold_ms)
+        if overrides.sets is not None:
+            sets = replace(sets, default=overrides.sets)
+    return replace(
+        routine,
+        hold=hold,
+        sets=sets,
+        rest_ms=routine.rest_ms if overrides.rest_ms is None else overrides.rest_ms,
+        sides=routine.sides if overrides.sides is None else resolve_sides(routine.sides, overrides.sides),
+    )
 
 
 def resolve_sides(current: tuple[str, ...], choice: str) -> tuple[str, ...]:

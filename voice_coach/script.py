@@ -22,22 +22,20 @@ def script_lines(plan: Schedule, timing: str) -> list[str]:
     """Every block with its start time in mm:ss, then the total length."""
     lines = [f"{plan.timeline.title} ({plan.timeline.id})", ""]
     for slot in plan.slots:
-        line = _slot_line(plan, slot)
-        if line is not None:
-            lines.append(f"{clock(plan.ms(slot.start))}  {line}")
+        lines.append(f"{clock(plan.ms(slot.start))}  {_slot_line(plan, slot)}")
         if isinstance(slot.block, Hold | Rest):
-            lines += [f"         {clock(plan.ms(s.start))}  \"{s.text}\"" for s in slot.speech]
+            lines += [f'         {clock(plan.ms(s.start))}  "{s.text}"' for s in slot.speech]
     lines += ["", f"Total {clock(plan.ms(plan.total))} ({timing})"]
-    lines += [f"Note: dropped cue \"{d.text}\": {d.reason}" for d in plan.dropped]
+    lines += [f'Note: dropped cue "{d.text}": {d.reason}' for d in plan.dropped]
     return lines
 
 
-def _slot_line(plan: Schedule, slot: Slot) -> str | None:
+def _slot_line(plan: Schedule, slot: Slot) -> str:
     block = slot.block
     if isinstance(block, Chapter):
         return f"== {block.title} =="
     if isinstance(block, Say):
-        return f"\"{block.text}\""
+        return f'"{block.text}"'
     length = format_duration(plan.ms(slot.length))
     if isinstance(block, Hold):
         where = f", {block.side}" if block.side else ""
@@ -46,9 +44,7 @@ def _slot_line(plan: Schedule, slot: Slot) -> str | None:
         return f"REST {length}"
     if isinstance(block, Tone):
         return f"({block.kind} chime)"
-    if isinstance(block, Pause):
-        return f"(pause {length})" if block.role == "pause" else f"({block.role} {length})"
-    return None
+    return f"(pause {length})" if block.role == "pause" else f"({block.role} {length})"
 
 
 def timeline_json(plan: Schedule, timing: str) -> dict[str, Any]:
@@ -59,8 +55,13 @@ def timeline_json(plan: Schedule, timing: str) -> dict[str, Any]:
         "timing": timing,
         "total_ms": plan.ms(plan.total),
         "chapters": [
-            {"title": c.title, "routine": c.routine_id, "side": c.side,
-             "start_ms": plan.ms(c.start), "end_ms": plan.ms(c.end)}
+            {
+                "title": c.title,
+                "routine": c.routine_id,
+                "side": c.side,
+                "start_ms": plan.ms(c.start),
+                "end_ms": plan.ms(c.end),
+            }
             for c in plan.chapters()
         ],
         "blocks": [_block_json(plan, slot) for slot in plan.slots],
@@ -80,7 +81,12 @@ def _block_json(plan: Schedule, slot: Slot) -> dict[str, Any]:
     elif isinstance(block, Chapter):
         data |= {"title": block.title, "routine": block.routine_id, "side": block.side}
     elif isinstance(block, Hold):
-        data |= {"routine": block.routine_id, "set": block.set, "sets": block.sets, "side": block.side}
+        data |= {
+            "routine": block.routine_id,
+            "set": block.set,
+            "sets": block.sets,
+            "side": block.side,
+        }
     elif isinstance(block, Rest | Pause):
         data |= {"role": block.role}
     elif isinstance(block, Tone):
@@ -91,5 +97,9 @@ def _block_json(plan: Schedule, slot: Slot) -> dict[str, Any]:
 
 
 def _speech_json(plan: Schedule, speech: Speech) -> dict[str, Any]:
-    return {"text": speech.text, "role": speech.role,
-            "start_ms": plan.ms(speech.start), "duration_ms": plan.ms(speech.length)}
+    return {
+        "text": speech.text,
+        "role": speech.role,
+        "start_ms": plan.ms(speech.start),
+        "duration_ms": plan.ms(speech.length),
+    }

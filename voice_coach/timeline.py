@@ -1,4 +1,4 @@
-"""The timeline: the flat list of blocks a routine compiles to, shared by show, synth, mixer, player and export.
+"""The timeline: the flat list of blocks a routine compiles to, shared by show, synth, mixer and export.
 
 Blocks carry lengths in milliseconds where the routine fixes them (holds, rests, pauses, tones). Spoken
 blocks have no length until a phrase is synthesized (or estimated); ``schedule.py`` then gives every block
