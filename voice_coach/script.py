@@ -38,8 +38,9 @@ def _slot_line(plan: Schedule, slot: Slot) -> str:
         return f'"{block.text}"'
     length = format_duration(plan.ms(slot.length))
     if isinstance(block, Hold):
-        where = f", {block.side}" if block.side else ""
-        return f"HOLD {length} (set {block.set} of {block.sets}{where})"
+        where = [f"set {block.set} of {block.sets}"] if block.sets > 1 else []
+        where += [block.side] if block.side else []
+        return f"HOLD {length}" + (f" ({', '.join(where)})" if where else "")
     if isinstance(block, Rest):
         return f"REST {length}"
     if isinstance(block, Tone):
