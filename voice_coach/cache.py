@@ -1,0 +1,202 @@
+"""The phrase cache: every synthesized phrase stored once, as a WAV file named by the hash of its inputs.
+
+Layout: ``<cache dir>/ab/cd/abcd....wav`` where ``abcd...`` is the SHA-256 of (format, engine identity,
+voice, rate, volume, sample rate, text). Writes go to a temporary file in the same directory and are
+renamed into place, so readers (and other processes warming the same phrases) never see half a file.
+Reads are validated; an entry that is truncated or corrupt is deleted and counts as a miss.
+
+If the directory cannot be written, synthesis still works: entries are kept in memory for the run and
+the problem is reported once through the ``warn`` callback and the ``warning`` attribute.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import struct
+import tempfile
+import tomllib
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .audio import Clip
+from .errors import CacheError
+
+CACHE_FORMAT = 1
+"""Bump to orphan every existing entry when the key or file format changes."""
+ENV_VAR = "VOICE_COACH_CACHE_DIR"
+ENTRY_RE = re.compile(r"[0-9a-f]{64}\.wav")
+TEMP_PREFIX = ".tmp-"
+
+
+def phrase_key(identity: str, voice: str, rate: str, volume: float, sample_rate: int, text: str) -> str:
+    """The cache key (64 hex digits) of one phrase spoken with these settings."""
+    fields = [CACHE_FORMAT, identity, voice, rate, round(volume, 3), sample_rate, text]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """Where phrases are cached: $VOICE_COACH_CACHE_DIR, else a checkout's audio_cache/, else the
+    user's cache directory."""
+    if configured := os.environ.get(ENV_VAR):
+        return Path(configured).expanduser()
+    if checkout := _checkout_cache():
+        return checkout
+    import platformdirs
+
+    return platformdirs.user_cache_path("voice-coach") / "phrases"
+
+
+def _checkout_cache() -> Path | None:
+    """The ``audio_cache/`` folder of the source checkout this package runs from, if it does."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    folder = root / "audio_cache"
+    if project.get("project", {}).get("name") == "voice-coach" and folder.is_dir():
+        return folder
+    return None
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What ``voice-coach cache info`` reports."""
+
+    location: Path
+    entries: int
+    bytes: int
+
+
+class PhraseCache:
+    """Synthesized phrases on disk (or only in memory when ``directory`` is None or unwritable)."""
+
+    def __init__(self, directory: Path | None, warn: Callable[[str], None] | None = None) -> None:
+        self.directory = directory
+        self.warning: str | None = None
+        self._warn = warn
+        self._memory: dict[str, Clip] = {}
+
+    def path(self, key: str) -> Path:
+        """The file that holds the entry ``key``."""
+        if self.directory is None:
+            raise CacheError("this phrase cache has no directory")
+        return self.directory / key[:2] / key[2:4] / f"{key}.wav"
+
+    def get(self, key: str) -> Clip | None:
+        """The clip stored under ``key``, or None on a miss (a corrupt entry is deleted: a miss)."""
+        if key in self._memory or self.directory is None:
+            return self._memory.get(key)
+        path = self.path(key)
+        try:
+            return _read_entry(path)
+        except FileNotFoundError:
+            return None
+        except PermissionError as exc:
+            self._report(f"cannot read the phrase cache at {self.directory} ({exc})")
+            return None
+        except (OSError, EOFError, ValueError, wave.Error, struct.error):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+
+    def put(self, key: str, clip: Clip) -> None:
+        """Store ``clip`` under ``key``; if the disk refuses, keep it in memory and report why."""
+        if self.directory is None:
+            self._memory[key] = clip
+            return
+        try:
+            _write_atomically(self.path(key), clip)
+        except OSError as exc:
+            self._memory[key] = clip
+            self._report(
+                f"cannot write the phrase cache at {self.directory} ({exc}); "
+                "phrases are kept in memory for this run only"
+            )
+
+    def info(self) -> CacheInfo:
+        """Location, number of entries and their total size in bytes."""
+        if self.directory is None:
+            return CacheInfo(Path("(memory)"), len(self._memory), 0)
+        try:
+            sizes = [entry.stat().st_size for entry in self._entries()]
+        except OSError as exc:
+            raise CacheError(f"cannot read the phrase cache at {self.directory}: {exc}") from exc
+        return CacheInfo(self.directory, len(sizes), sum(sizes))
+
+    def clear(self) -> int:
+        """The number of entries removed; removes only cache files, never anything else there."""
+        self._memory.clear()
+        if self.directory is None:
+            return 0
+        try:
+            removed = 0
+            for entry in list(self._entries(include_temp=True)):
+                entry.unlink(missing_ok=True)
+                removed += not entry.name.startswith(TEMP_PREFIX)
+            for folder in self._fanout_dirs(depth=2) + self._fanout_dirs(depth=1):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+        except OSError as exc:
+            raise CacheError(f"cannot clear the phrase cache at {self.directory}: {exc}") from exc
+        return removed
+
+    def _entries(self, include_temp: bool = False) -> Iterator[Path]:
+        """Every entry file (and leftover temporary file, if asked) in the ``ab/cd/`` folders."""
+        for folder in self._fanout_dirs(depth=2):
+            for entry in folder.iterdir():
+                if ENTRY_RE.fullmatch(entry.name) or (include_temp and entry.name.startswith(TEMP_PREFIX)):
+                    yield entry
+
+    def _fanout_dirs(self, depth: int) -> list[Path]:
+        """The ``ab/`` folders (depth 1) or the ``ab/cd/`` folders (depth 2) that exist."""
+        if self.directory is None or not self.directory.is_dir():
+            return []
+        pattern = "/".join(["[0-9a-f][0-9a-f]"] * depth)
+        return [folder for folder in self.directory.glob(pattern) if folder.is_dir()]
+
+    def _report(self, message: str) -> None:
+        """Record ``message`` and pass it to the warn callback, once per cache."""
+        if self.warning is None:
+            self.warning = message
+            if self._warn is not None:
+                self._warn(message)
+
+
+def _read_entry(path: Path) -> Clip:
+    """The clip in the entry file; ValueError unless it is complete mono 16-bit PCM."""
+    import numpy as np
+
+    with wave.open(str(path), "rb") as wav:
+        channels, width, rate, frames = (
+            wav.getnchannels(),
+            wav.getsampwidth(),
+            wav.getframerate(),
+            wav.getnframes(),
+        )
+        data = wav.readframes(frames)
+    if channels != 1 or width != 2 or frames == 0 or len(data) != frames * 2:
+        raise ValueError(f"{path} is not a complete mono 16-bit entry")
+    return Clip(np.frombuffer(data, dtype="<i2").astype(np.int16), rate)
+
+
+def _write_atomically(path: Path, clip: Clip) -> None:
+    """Write ``clip`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".wav")
+    try:
+        with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(clip.rate)
+            wav.writeframes(clip.samples.astype("<i2").tobytes())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

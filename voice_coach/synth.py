@@ -1,0 +1,182 @@
+"""Phrases → audio: each distinct phrase looked up in the cache, the missing ones synthesized in parallel.
+
+Workers are separate processes (one per core) that each re-create the engine from the picklable
+``EngineSettings``. A phrase that takes longer than ``timeout`` seconds stops the run with a
+``SynthesisError`` naming it, and the workers are killed: a hung engine cannot hang the program.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+
+from .audio import Clip
+from .cache import PhraseCache, phrase_key
+from .engines import Engine, EngineSettings, get_engine
+from .errors import SynthesisError
+
+PHRASE_TIMEOUT = 60.0
+"""Seconds a phrase may take, including a worker's start-up (loading a Piper model takes ~1 s)."""
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SynthesisResult:
+    """Audio for every distinct phrase, and how many were synthesized now or found in the cache."""
+
+    clips: Mapping[str, Clip]
+    synthesized: int
+    cached: int
+    sample_rate: int
+    settings: EngineSettings
+    """The settings used, with the engine name and voice resolved (never None)."""
+
+    def __getitem__(self, text: str) -> Clip:
+        return self.clips[text]
+
+    def length(self, text: str) -> int:
+        """The length of phrase ``text`` in samples at ``sample_rate`` (what ``schedule`` asks for)."""
+        return len(self.clips[text].samples)
+
+
+def synthesize_phrases(
+    texts: Iterable[str],
+    engine_spec: EngineSettings,
+    cache: PhraseCache,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    timeout: float = PHRASE_TIMEOUT,
+) -> SynthesisResult:
+    """Audio for each distinct text, from the cache or synthesized (then cached).
+
+    ``progress(done, total)`` counts distinct phrases: it is called once after the cache lookup and
+    again after each phrase synthesized. Raises ``SynthesisError`` for a missing engine, an unknown
+    voice or a phrase that fails or exceeds ``timeout`` seconds.
+    """
+    engine = get_engine(engine_spec.engine)
+    settings = replace(engine_spec, engine=engine.NAME, voice=engine.resolve_voice(engine_spec.voice))
+    keys = {text: _key(engine, settings, text) for text in dict.fromkeys(texts)}
+    clips: dict[str, Clip] = {}
+    for text, key in keys.items():
+        if (clip := cache.get(key)) is not None:
+            clips[text] = clip
+    cached, total = len(clips), len(keys)
+    if progress is not None:
+        progress(cached, total)
+
+    def store(text: str, clip: Clip) -> None:
+        clips[text] = clip
+        cache.put(keys[text], clip)
+        if progress is not None:
+            progress(len(clips), total)
+
+    missing = [text for text in keys if text not in clips]
+    if missing:
+        _synthesize_in_workers(settings, missing, store, workers, timeout)
+    return SynthesisResult(clips, len(missing), cached, engine.sample_rate, settings)
+
+
+def _key(engine: Engine, settings: EngineSettings, text: str) -> str:
+    """The cache key of ``text`` spoken by ``engine`` with ``settings``."""
+    return phrase_key(
+        engine.identity,
+        settings.voice or "",
+        str(settings.rate),
+        settings.volume,
+        engine.sample_rate,
+        text,
+    )
+
+
+def _synthesize_in_workers(
+    settings: EngineSettings,
+    texts: list[str],
+    store: Callable[[str, Clip], None],
+    workers: int | None,
+    timeout: float,
+) -> None:
+    """Synthesize ``texts`` in worker processes, passing each clip to ``store`` as it arrives."""
+    count = max(1, min(workers or _cpu_count(), len(texts)))
+    pool = ProcessPoolExecutor(
+        max_workers=count,
+        # spawn, not fork: a forked child would inherit engine state (espeak, onnxruntime threads).
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(settings,),
+    )
+    try:
+        pending = {pool.submit(_synthesize_one, text): text for text in texts}
+        while pending:
+            done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:
+                raise SynthesisError(
+                    f"the {settings.engine} engine did not finish {_stuck(pending)!r} within {timeout:g} s"
+                )
+            for future in done:
+                text = pending.pop(future)
+                store(text, _result(future, text))
+    except BaseException:
+        _kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _result(future: Future[Clip], text: str) -> Clip:
+    """The clip a worker returned for ``text``; SynthesisError if the worker died instead."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise SynthesisError(f"a speech worker process died while synthesizing {text!r}") from exc
+
+
+def _stuck(pending: dict[Future[Clip], str]) -> str:
+    """The phrase that has been running longest (the first running one in submission order)."""
+    running = [text for future, text in pending.items() if future.running()]
+    return (running or list(pending.values()))[0]
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool now: a hung engine never returns, so a plain shutdown would wait forever."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14+
+    if kill is not None:
+        kill()
+    else:
+        # No public way before 3.14; the executor keeps its processes in ``_processes``.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+            process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _cpu_count() -> int:
+    """The number of CPU cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+_worker_engine: tuple[Engine, EngineSettings] | None = None
+
+
+def _start_worker(settings: EngineSettings) -> None:
+    """Re-create the engine once in each worker process."""
+    global _worker_engine
+    _worker_engine = (get_engine(settings.engine), settings)
+
+
+def _synthesize_one(text: str) -> Clip:
+    """In a worker: ``text`` spoken by this worker's engine."""
+    if _worker_engine is None:
+        raise SynthesisError("speech worker started without an engine")
+    engine, settings = _worker_engine
+    try:
+        return engine.synthesize(text, settings.voice or "", settings.rate, settings.volume)
+    except SynthesisError:
+        raise
+    except Exception as exc:
+        raise SynthesisError(f"the {engine.NAME} engine failed on {text!r}: {exc}") from exc
