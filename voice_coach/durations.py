@@ -2,60 +2,84 @@
 
 from __future__ import annotations
 
+import math
 import re
+from fractions import Fraction
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
+_NUMBER = r"\d+(?:\.\d+)?"
+# Units in falling order, each at most once, optionally separated by spaces: "1h 2m 3.5s", "250ms".
+_DURATION = re.compile(
+    rf"(?:(?P<h>{_NUMBER})\s*h\s*)?(?:(?P<m>{_NUMBER})\s*m(?!s)\s*)?"
+    rf"(?:(?P<s>{_NUMBER})\s*s\s*)?(?:(?P<ms>{_NUMBER})\s*ms)?"
+)
 _UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
+_HINT = "use e.g. 30, 30s, 1m30s or 2m"
+_MAX_TEXT = 40
 
 
 def parse_duration(value: object) -> int:
     """Milliseconds for ``45``, ``45s``, ``1.5s``, ``1m30s``, ``2m``, ``1h``; ValueError otherwise.
 
     A bare number means seconds. The result may be zero; callers decide what range they allow.
+    Fractions of a millisecond round half up.
     """
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as 30, 30s, 1m30s or 2m, got true/false")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"expected a duration; {_HINT}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} is not a duration; {_HINT}")
     if isinstance(value, int | float):
         if value < 0:
             raise ValueError(f"a duration cannot be negative (got {value})")
-        return round(value * 1000)
-    if not isinstance(value, str):
-        raise ValueError(f"expected a duration such as 30, 30s, 1m30s or 2m, got {value!r}")
-    text = value.strip().lower().replace(" ", "")
+        return _millis(Fraction(repr(value) if isinstance(value, float) else value) * 1000)
+    text = value.strip().lower()
+    if len(text) > _MAX_TEXT:
+        raise ValueError(f"{value[:_MAX_TEXT]!r}... is too long to be a duration; {_HINT}")
     if text.startswith("-"):
         raise ValueError(f"a duration cannot be negative (got {value!r})")
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return round(float(text) * 1000)
-    parts = _PART.findall(text)
-    if not parts or "".join(n + u for n, u in parts) != text:
-        raise ValueError(f"{value!r} is not a duration; use 30, 30s, 1m30s or 2m")
-    return round(sum(float(n) * _UNIT_MS[u] for n, u in parts))
+    if re.fullmatch(_NUMBER, text):
+        return _millis(Fraction(text) * 1000)
+    match = _DURATION.fullmatch(text)
+    if not text or match is None:
+        raise ValueError(f"{value!r} is not a duration; {_HINT}")
+    parts = {unit: Fraction(number) for unit, number in match.groupdict().items() if number is not None}
+    return _millis(sum((n * _UNIT_MS[unit] for unit, n in parts.items()), Fraction(0)))
+
+
+def _millis(exact: Fraction) -> int:
+    """Whole milliseconds, halves rounded up (``round`` would round them to even)."""
+    return math.floor(exact + Fraction(1, 2))
 
 
 def format_duration(ms: int) -> str:
-    """Compact form that parses back: ``30s``, ``2m``, ``1m30s``, ``1.5s``."""
-    if ms % 1000:
-        return f"{ms / 1000:g}s"
-    minutes, seconds = divmod(ms // 1000, 60)
-    if minutes and seconds:
-        return f"{minutes}m{seconds}s"
-    return f"{minutes}m" if minutes else f"{seconds}s"
+    """Compact form that parses back to exactly ``ms``: ``30s``, ``2m``, ``1m30s``, ``1.5s``, ``1h``."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
+    if millis:
+        parts.append(f"{seconds}.{millis:03d}".rstrip("0") + "s")
+    elif seconds or not (hours or minutes):
+        parts.append(f"{seconds}s")
+    return "".join(parts)
 
 
 def spoken_duration(ms: int) -> str:
-    """Words a voice says: ``30 seconds``, ``1 minute``, ``2 minutes 30 seconds``."""
-    total = round(ms / 1000)
-    minutes, seconds = divmod(total, 60)
-    words = []
-    if minutes:
-        words.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
-    if seconds or not minutes:
-        words.append(f"{seconds} second" + ("s" if seconds != 1 else ""))
-    return " ".join(words)
+    """Words a voice says: ``30 seconds``, ``1 minute``, ``2 minutes 30 seconds``, ``1 hour``."""
+    total = (ms + 500) // 1000
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    words = [_plural(hours, "hour"), _plural(minutes, "minute"), _plural(seconds, "second")]
+    return " ".join(w for w in words if w) or "0 seconds"
+
+
+def _plural(count: int, unit: str) -> str:
+    if not count:
+        return ""
+    return f"{count} {unit}" + ("s" if count != 1 else "")
 
 
 def clock(ms: int) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour) for scripts and status lines."""
+    """``mm:ss`` (``h:mm:ss`` past an hour) for scripts and status lines; seconds are truncated."""
     total = ms // 1000
     hours, rest = divmod(total, 3600)
     minutes, seconds = divmod(rest, 60)
