@@ -111,7 +111,7 @@ def _synthesize_in_workers(
         # spawn, not fork: a forked child would inherit engine state (espeak, onnxruntime threads).
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(settings,),
+        initargs=(settings, max(1, _cpu_count() // count)),
     )
     try:
         pending = {pool.submit(_synthesize_one, text): text for text in texts}
@@ -167,10 +167,12 @@ def _cpu_count() -> int:
 _worker_engine: tuple[Engine, EngineSettings] | None = None
 
 
-def _start_worker(settings: EngineSettings) -> None:
-    """Re-create the engine once in each worker process."""
+def _start_worker(settings: EngineSettings, threads: int) -> None:
+    """Re-create the engine once in each worker process, sharing the cores with the other workers."""
     global _worker_engine
-    _worker_engine = (get_engine(settings.engine), settings)
+    engine = get_engine(settings.engine)
+    engine.use_threads(threads)
+    _worker_engine = (engine, settings)
 
 
 def _synthesize_one(text: str) -> Clip:

@@ -106,6 +106,13 @@ class Engine(ABC):
     def synthesize(self, text: str, voice: str, rate: Rate, volume: float) -> Clip:
         """``text`` spoken by voice ``voice`` (an id from ``voices()``) at ``rate`` and ``volume`` (0-1)."""
 
+    def use_threads(self, count: int) -> None:
+        """Nothing; a hint that this engine should use at most ``count`` CPU threads.
+
+        Synthesis runs one engine per core; an engine with its own thread pool honours this.
+        """
+        return None  # engines without a thread pool of their own have nothing to limit
+
     def resolve_voice(self, voice: str | None) -> str:
         """The id of the voice named ``voice`` (id, short id or name, any case); default when None."""
         if voice is None:

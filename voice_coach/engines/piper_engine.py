@@ -6,6 +6,7 @@ Output is deterministic: both noise scales are zero, so the same text always giv
 
 from __future__ import annotations
 
+import importlib
 import json
 from importlib.metadata import version
 from pathlib import Path
@@ -38,6 +39,7 @@ class PiperEngine(Engine):
         self._language = str(meta.get("language", {}).get("code", ""))
         self._voice_id = self._model.name.removesuffix(".onnx")
         self._loaded: Any = None
+        self._threads = 0  # 0: onnxruntime's default, one thread per core
 
     @property
     def identity(self) -> str:
@@ -82,13 +84,36 @@ class PiperEngine(Engine):
             raise SynthesisError(f"Piper produced no audio for {text!r}")
         return Clip(np.concatenate(parts).astype(np.int16), self._rate)
 
+    def use_threads(self, count: int) -> None:
+        """Limit onnxruntime to ``count`` threads (measured: 2 workers x 1 thread beat 2 x 2 by 30%)."""
+        self._threads = count
+
     def _voice(self) -> Any:
         """The loaded Piper voice (loaded on first use: it takes about half a second)."""
         if self._loaded is None:
             from piper import PiperVoice
 
-            self._loaded = PiperVoice.load(self._model, config_path=self._config)
+            self._loaded = self._load_limited() if self._threads else None
+            self._loaded = self._loaded or PiperVoice.load(self._model, config_path=self._config)
         return self._loaded
+
+    def _load_limited(self) -> Any:
+        """The voice with an onnxruntime session of ``self._threads`` threads, or None if this
+        piper-tts no longer builds a PiperVoice from (session, config)."""
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+
+        onnxruntime = importlib.import_module("onnxruntime")  # untyped; piper-tts depends on it
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self._threads
+        session = onnxruntime.InferenceSession(
+            str(self._model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        config = PiperConfig.from_dict(json.loads(self._config.read_text(encoding="utf-8")))
+        try:
+            return PiperVoice(session=session, config=config)
+        except TypeError:
+            return None
 
 
 def _bundled_voice() -> tuple[Path, Path]:
