@@ -164,6 +164,9 @@ def test_default_dir_prefers_the_environment_variable(
 ) -> None:
     monkeypatch.setenv("VOICE_COACH_CACHE_DIR", str(tmp_path / "mine"))
     assert default_cache_dir() == tmp_path / "mine"
+    assert default_cache_dir(configured=tmp_path / "config") == tmp_path / "mine"
+    monkeypatch.delenv("VOICE_COACH_CACHE_DIR")
+    assert default_cache_dir(configured=tmp_path / "config") == tmp_path / "config"
 
 
 def test_default_dir_is_the_checkouts_audio_cache(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,10 +40,12 @@ def phrase_key(identity: str, voice: str, rate: str, volume: float, sample_rate:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def default_cache_dir() -> Path:
-    """Where phrases are cached: $VOICE_COACH_CACHE_DIR, else a checkout's audio_cache/, else the
-    user's cache directory."""
-    if configured := os.environ.get(ENV_VAR):
+def default_cache_dir(configured: str | Path | None = None) -> Path:
+    """Where phrases are cached: $VOICE_COACH_CACHE_DIR, else ``configured`` (the user's config file),
+    else a source checkout's audio_cache/, else the user's cache directory."""
+    if from_env := os.environ.get(ENV_VAR):
+        return Path(from_env).expanduser()
+    if configured:
         return Path(configured).expanduser()
     if checkout := _checkout_cache():
         return checkout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -170,6 +171,8 @@ _worker_engine: tuple[Engine, EngineSettings] | None = None
 def _start_worker(settings: EngineSettings, threads: int) -> None:
     """Re-create the engine once in each worker process, sharing the cores with the other workers."""
     global _worker_engine
+    # Ctrl-C reaches the whole process group: the parent handles it and kills the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     engine = get_engine(settings.engine)
     engine.use_threads(threads)
     _worker_engine = (engine, settings)
