@@ -1,0 +1,90 @@
+"""The session history: JSON lines appended in the user's data folder, read back tolerantly."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from voice_coach.history import (
+    HistoryEntry,
+    HistoryError,
+    append_history,
+    format_entry,
+    history_path,
+    read_history,
+)
+
+
+def entry(played_ms: int = 1_440_000) -> HistoryEntry:
+    return HistoryEntry(
+        "2026-03-01T07:30:00+01:00", "spi", "Serratus posterior inferior program", played_ms, {"hold": "30s"}
+    )
+
+
+def test_the_data_dir_variable_decides_where_history_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path / "data"))
+    assert history_path() == tmp_path / "data" / "history.jsonl"
+
+
+def test_without_the_variable_history_is_in_the_user_data_folder(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VOICE_COACH_DATA_DIR", raising=False)
+    assert history_path() == isolated_dirs / "data" / "voice-coach" / "history.jsonl"
+
+
+def test_entries_are_appended_one_json_line_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path / "new" / "dir"))
+    path = append_history(entry())
+    append_history(entry(60_000))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["played_ms"] for line in lines] == [1_440_000, 60_000]
+    assert json.loads(lines[0]) == {
+        "date": "2026-03-01T07:30:00+01:00",
+        "id": "spi",
+        "title": "Serratus posterior inferior program",
+        "played_ms": 1_440_000,
+        "settings": {"hold": "30s"},
+    }
+    assert read_history() == [entry(), entry(60_000)]
+
+
+def test_a_corrupt_or_foreign_line_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    append_history(entry(), path)
+    with path.open("a", encoding="utf-8") as file:
+        file.write('{"date": "2026-03-02", "id": "x", "tit\n[1, 2]\n{"date": 1}\n\n\xff\n')
+        file.write('{"date": "d", "id": "i", "title": "t", "played_ms": 5, "settings": "no"}\n')
+        file.write('{"date": "d", "id": "i", "title": "t", "played_ms": 5}\n')
+    append_history(entry(5), path)
+    assert read_history(path) == [entry(), HistoryEntry("d", "i", "t", 5), entry(5)]
+
+
+def test_no_history_yet_is_empty(tmp_path: Path) -> None:
+    assert read_history(tmp_path / "missing.jsonl") == []
+
+
+def test_an_unwritable_history_is_a_history_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(HistoryError, match="cannot write the session history"):
+        append_history(entry(), blocker / "history.jsonl")
+
+
+def test_an_entry_dated_now_has_an_iso_date_with_offset() -> None:
+    made = HistoryEntry.now("spi", "Program", 1000, {"sets": 3})
+    parsed = datetime.fromisoformat(made.date)
+    assert parsed.tzinfo is not None
+    assert abs((datetime.now().astimezone() - parsed).total_seconds()) < 5
+    assert made.settings == {"sets": 3}
+
+
+def test_format_entry() -> None:
+    assert format_entry(entry()) == (
+        "2026-03-01 07:30  24:00  Serratus posterior inferior program  (spi)  hold=30s"
+    )
