@@ -1,0 +1,136 @@
+"""Audio files in and out: WAV with the standard library, MP3 by streaming PCM through ffmpeg, and music
+files of any format ffmpeg reads (WAV without it).
+
+ffmpeg is driven directly rather than through pydub: pydub's export holds the whole session as bytes and
+copies it through two temporary files outside the target folder (left behind on Ctrl-C), and pydub needs
+``audioop``, which Python 3.13 removed. Streaming keeps memory flat and an interrupted encode killable.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+import wave
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .audio import Clip
+from .errors import ExportError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Chunks = Iterable[npt.NDArray[np.int16]]
+
+INSTALL_FFMPEG = "install it with `sudo apt-get install ffmpeg` (or run ./scripts/setup.sh)"
+MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
+"""Sample rates an MP3 can have; other rates are raised to the next one when encoding."""
+_BITRATE = re.compile(r"[1-9]\d{0,2}k")
+
+
+def find_ffmpeg(purpose: str = "MP3 export", instead: str = "; or export a .wav, which needs nothing") -> str:
+    """The path of the ffmpeg program; ExportError saying how to install it if there is none."""
+    found = shutil.which("ffmpeg")
+    if not found:
+        raise ExportError(f"{purpose} needs ffmpeg, which is not installed: {INSTALL_FFMPEG}{instead}")
+    return found
+
+
+def check_bitrate(bitrate: str) -> str:
+    """``bitrate`` if it reads like ``64k``; ExportError otherwise."""
+    if not _BITRATE.fullmatch(bitrate):
+        raise ExportError(f"bitrate {bitrate!r} is not valid: use a value such as 64k, 96k or 128k")
+    return bitrate
+
+
+def write_wav(path: Path, chunks: Chunks, rate: int) -> None:
+    """Write mono 16-bit PCM ``chunks`` at ``rate`` to a WAV file at ``path``."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        for chunk in chunks:
+            out.writeframes(chunk.astype("<i2", copy=False).tobytes())
+
+
+def encode_mp3(path: Path, chunks: Chunks, rate: int, bitrate: str, ffmpeg: str) -> None:
+    """Encode mono 16-bit PCM ``chunks`` at ``rate`` to an MP3 at ``path`` (no tags: see ``tags``).
+
+    ffmpeg writes a Xing/LAME header, so decoders trim the encoder's delay and padding and the decoded
+    audio has exactly as many samples as were sent. If anything goes wrong (or the caller is
+    interrupted) ffmpeg is stopped before the exception leaves.
+    """
+    mp3_rate = next((r for r in MP3_RATES if r >= rate), MP3_RATES[-1])
+    command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1"]
+    command += ["-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", bitrate, "-ac", "1", "-ar", str(mp3_rate)]
+    command += [
+        "-map_metadata",
+        "-1",
+        "-id3v2_version",
+        "0",
+        "-write_id3v1",
+        "0",
+        "-f",
+        "mp3",
+        "-y",
+        str(path),
+    ]
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+        assert process.stdin is not None
+        try:
+            try:
+                for chunk in chunks:
+                    process.stdin.write(chunk.astype("<i2", copy=False).tobytes())
+                process.stdin.close()
+            except BrokenPipeError:
+                pass  # ffmpeg stopped early; its exit status and message say why
+            status = process.wait()
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        errors.seek(0)
+        message = errors.read().decode(errors="replace").strip().splitlines()
+    if status:
+        raise ExportError(
+            f"ffmpeg could not encode {path.name}: {message[-1] if message else f'exit {status}'}"
+        )
+
+
+def read_music(path: Path, rate: int) -> Clip:
+    """A music file as a mono ``Clip`` at ``rate`` (any format through ffmpeg; WAV also without it)."""
+    if not path.is_file():
+        raise ExportError(f"music file {path} does not exist")
+    if shutil.which("ffmpeg") is None and path.suffix.lower() == ".wav":
+        return _read_wav(path)
+    ffmpeg = find_ffmpeg("Reading a music file", instead="; or use a 16-bit .wav music file")
+    command = [ffmpeg, "-v", "error", "-nostdin", "-i", str(path)]
+    command += ["-vn", "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"]
+    result = subprocess.run(command, capture_output=True, check=False)
+    if result.returncode or not result.stdout:
+        reason = result.stderr.decode(errors="replace").strip().splitlines()
+        raise ExportError(f"could not read music file {path}: {reason[-1] if reason else 'no audio in it'}")
+    import numpy as np
+
+    return Clip(np.frombuffer(result.stdout, "<i2").astype(np.int16), rate)
+
+
+def _read_wav(path: Path) -> Clip:
+    """A 16-bit PCM WAV file as a mono ``Clip`` at its own rate (channels averaged)."""
+    import numpy as np
+
+    try:
+        with wave.open(str(path), "rb") as source:
+            channels, width, rate = source.getnchannels(), source.getsampwidth(), source.getframerate()
+            frames = source.readframes(source.getnframes())
+    except (wave.Error, EOFError) as error:
+        raise ExportError(f"could not read music file {path}: {error}") from error
+    if width != 2:
+        raise ExportError(f"music file {path} is {8 * width}-bit; without ffmpeg only 16-bit WAV can be read")
+    samples = np.frombuffer(frames, "<i2").reshape(-1, channels).mean(axis=1)
+    return Clip(samples.astype(np.int16), rate)
