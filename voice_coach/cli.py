@@ -6,20 +6,24 @@ import json
 import re
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
-from .cli_options import compile_options, routine_options
+from .cli_options import compile_options, engine_settings, open_cache, routine_options, speech_options
 from .compiler import CompileOptions, compile_target
+from .config import load_config
 from .durations import clock
 from .errors import RoutineError, UsageError, VoiceCoachError
-from .loader import builtin_ids, load_builtin, load_path, load_target
+from .loader import builtin_ids, load_builtin, load_path
 from .model import Routine, Session
-from .schedule import Schedule, schedule
-from .script import estimate_ms, script_lines, timeline_json
+from .pipeline import Prepared, compile_ref, estimate, synthesize
+from .schedule import Schedule
+from .script import script_lines, timeline_json
 
 
 class CommandError(click.ClickException):
@@ -64,7 +68,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def estimated_schedule(target: Routine | Session, options: CompileOptions) -> Schedule:
     """The target compiled and placed in time (milliseconds) with estimated phrase lengths."""
-    return schedule(compile_target(target, options), estimate_ms, 1000)
+    return estimate(compile_target(target, options)).plan
 
 
 @cli.command("list")
@@ -90,22 +94,60 @@ def list_command() -> None:
 @cli.command()
 @click.argument("target", metavar="ID|FILE")
 @routine_options
+@speech_options
+@click.option("--estimate", is_flag=True, help="Guess phrase lengths from word counts; synthesize nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
-def show(target: str, as_json: bool, **params: Any) -> None:
+def show(target: str, estimate: bool, as_json: bool, **params: Any) -> None:
     """Print the script of a routine or session, with start times.
+
+    Times are exact: every phrase is synthesized (or read from the cache) and measured.
 
     \b
     Examples:
         voice-coach show spi
         voice-coach show kneeling-twist --hold 20s --sets 4
         voice-coach show spi --only kneeling-twist --json
+        voice-coach show my-stretch.toml --estimate
     """
-    plan = estimated_schedule(load_target(target), compile_options(params))
-    timing = "estimated from word count"
+    prepared = prepare(target, params, speak=not estimate)
     if as_json:
-        click.echo(json.dumps(timeline_json(plan, timing), indent=2))
+        click.echo(json.dumps(timeline_json(prepared.plan, prepared.timing), indent=2))
     else:
-        click.echo("\n".join(script_lines(plan, timing)))
+        click.echo("\n".join(script_lines(prepared.plan, prepared.timing)))
+
+
+def prepare(target: str, params: dict[str, Any], *, speak: bool) -> Prepared:
+    """Compile ``target`` with the command's options; synthesize its phrases when ``speak``."""
+    config = load_config()
+    timeline = compile_ref(target, compile_options(params, config))
+    if not speak:
+        return estimate(timeline)
+    settings = engine_settings(params, config)
+    cache = open_cache(params, config)
+    with progress_bar("Synthesizing") as progress:
+        return synthesize(timeline, settings, cache, progress)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback drawing a bar on a terminal's stderr; silent in pipes."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and done < total:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr).__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @cli.command()
@@ -175,3 +217,13 @@ def main() -> None:
     except BrokenPipeError:
         sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - avoid a second error at interpreter exit
         sys.exit(0)
+
+
+def _register() -> None:
+    from .cli_speech import cache, voices
+
+    for command in (voices, cache):
+        cli.add_command(command)
+
+
+_register()

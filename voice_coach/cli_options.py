@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .compiler import COUNTDOWNS, CompileOptions, Countdown
+from .compiler import COUNTDOWNS, CompileOptions
+from .config import UserConfig
 from .durations import parse_duration
 from .loader import HOLD_LIMIT_MS, MAX_SETS, REST_LIMIT_MS
 from .model import SIDE_CHOICES, Overrides, Selection
+
+if TYPE_CHECKING:
+    from .cache import PhraseCache
+    from .engines import EngineSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 SET_FIELDS = ("hold", "sets", "rest", "sides")
@@ -98,13 +104,21 @@ def routine_options(func: F) -> F:
     return func
 
 
-def compile_options(params: dict[str, Any]) -> CompileOptions:
-    """CompileOptions from the parsed values of ``routine_options``."""
+def compile_options(params: dict[str, Any], config: UserConfig) -> CompileOptions:
+    """CompileOptions from the parsed values of ``routine_options``, then the config file, then defaults."""
     overrides = Overrides(params["hold"], params["sets"], params["rest"], params["sides"])
     per_routine = parse_set_values(params["set_values"])
     selection = Selection(tuple(params["only"]), tuple(params["skip"]), per_routine)
-    countdown: Countdown = params["countdown"]
-    return CompileOptions(overrides, selection, countdown, params["lead_in"])
+    countdown = params["countdown"] or config.countdown or "standard"
+    if countdown not in COUNTDOWNS:
+        raise click.BadParameter(f"{config.source}: countdown must be one of {', '.join(COUNTDOWNS)}")
+    lead_in = params["lead_in"]
+    if lead_in is None:
+        try:
+            lead_in = checked_duration(config.lead_in or "1s", 10_000, True)
+        except ValueError as error:
+            raise click.BadParameter(f"{config.source}: lead_in: {error}") from None
+    return CompileOptions(overrides, selection, countdown, lead_in)
 
 
 def parse_set_values(values: tuple[str, ...]) -> dict[str, Overrides]:
@@ -143,3 +157,48 @@ def set_override(field: str, value: str) -> Overrides:
     if not value.isdigit() or not 1 <= int(value) <= MAX_SETS:
         raise ValueError(f"sets must be a whole number from 1 to {MAX_SETS}")
     return Overrides(sets=int(value))
+
+
+def speech_options(func: F) -> F:
+    """``--engine --voice --rate --cache-dir``: which voice speaks, and where phrases are cached."""
+    options = [
+        click.option(
+            "--engine",
+            metavar="NAME",
+            help="Speech engine: piper or pyttsx3 (default: piper when installed).",
+        ),
+        click.option("--voice", metavar="VOICE", help="Voice id or name; see 'voice-coach voices'."),
+        click.option(
+            "--rate",
+            metavar="RATE",
+            help="Speaking rate: words per minute (170) or a factor of the natural pace (1.2x).",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Phrase cache folder (default: see 'voice-coach cache info').",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def engine_settings(params: dict[str, Any], config: UserConfig) -> EngineSettings:
+    """EngineSettings from the options, falling back to the user's config file."""
+    from .engines import EngineSettings, parse_rate
+
+    rate = params.get("rate") or config.rate
+    return EngineSettings(
+        engine=params.get("engine") or config.engine,
+        voice=params.get("voice") or config.voice,
+        rate=parse_rate(rate) if rate else parse_rate("1x"),
+    )
+
+
+def open_cache(params: dict[str, Any], config: UserConfig) -> PhraseCache:
+    """The phrase cache named by ``--cache-dir``, the environment, the config file or the default."""
+    from .cache import PhraseCache, default_cache_dir
+
+    folder = params.get("cache_dir") or default_cache_dir(config.cache_dir)
+    return PhraseCache(Path(folder), warn=lambda message: click.echo(f"Warning: {message}", err=True))
