@@ -12,10 +12,11 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from voice_coach import mixer
 from voice_coach.audio import Clip
 from voice_coach.errors import PlaybackError
 from voice_coach.keys import NoKeys, TerminalKeys, open_keys, strip_escapes
-from voice_coach.playback import SimpleaudioSink, SystemClock
+from voice_coach.playback import SimpleaudioSink, SystemClock, device_error
 from voice_coach.player import Outcome, Player, play_session, summarize
 from voice_coach.schedule import Schedule, Speech, schedule
 from voice_coach.status import Status, build_plan, format_status, status_at
@@ -263,6 +264,23 @@ def test_play_through_hands_the_sink_the_render_sample_for_sample(
     assert all(r.rate == RATE and r.stopped is None for r in sink.records)
 
 
+def test_play_through_equals_the_mixers_render(clock: FakeClock) -> None:
+    """The exported mix, made by the real mixer from numpy-tone phrases, reaches the sink unchanged."""
+    timeline = sample_timeline()
+    clips = {text: tone_clip(400 + 30 * n, phrase_length(text)) for n, text in enumerate(timeline.phrases())}
+    sched = schedule(timeline, mixer.phrase_lengths(clips, RATE), RATE)
+    mixed = mixer.render(sched, clips)
+    sink = RecordingSink(clock)
+    outcome = Player(sched, mixed, sink, clock=clock).play()
+    assert outcome.ended == "finished"
+    assert np.array_equal(np.concatenate([r.samples for r in sink.records]), mixed.samples)
+
+
+def tone_clip(frequency: float, length: int) -> Clip:
+    t = np.arange(length) / RATE
+    return Clip((np.sin(2 * np.pi * frequency * t) * 12000).astype(np.int16), RATE)
+
+
 def test_buffers_never_split_speech(session: Schedule, clock: FakeClock) -> None:
     outcome, _, _ = run(session, clock)
     for speech in session.speech():
@@ -470,8 +488,15 @@ def test_format_status() -> None:
     assert format_status(status, 200) == (
         "Kneeling twist stretch (right) | set 2 of 3 | Hold 23s | [####------] 12:05 left"
     )
-    paused = Status("Massage", "Hold", None, None, None, 150, 0, 60, paused=True)
+    paused = Status("Massage", "Hold", 1, 1, None, 150, 0, 60, paused=True)
     assert format_status(paused, 200) == "Paused | Massage | Hold 2:30 | [----------] 01:00 left"
+
+
+def test_an_empty_session_has_one_empty_step(clock: FakeClock) -> None:
+    empty = schedule(Timeline("empty", "Empty", ()), phrase_length, RATE)
+    assert status_at(build_plan(empty), 0).routine == "Empty"
+    outcome = Player(empty, Clip(np.zeros(0, np.int16), RATE), RecordingSink(clock), clock=clock).play()
+    assert (outcome.ended, outcome.heard) == ("finished", ())
 
 
 def test_format_status_shortens_the_step_first_and_never_exceeds_the_width() -> None:
@@ -599,3 +624,16 @@ def test_the_player_raises_the_device_error_before_any_sound(
     alsa_config(tmp_path, monkeypatch, 'pcm.!default { type hw card "voicecoachnone" }')
     with pytest.raises(PlaybackError, match="No audio output"):
         play_session(session, render(session), keys=NoKeys())
+
+
+def test_a_busy_device_says_so() -> None:
+    busy = device_error(Exception("Error opening PCM device. -- CODE: -16 -- MSG: Device or resource busy"))
+    assert str(busy) == (
+        "The audio output is busy (Error opening PCM device. CODE: -16 MSG: Device or resource busy). "
+        "Close the program using it and retry."
+    )
+
+
+def test_the_device_check_passes_on_the_null_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    alsa_config(tmp_path, monkeypatch, "pcm.!default { type null }")
+    SimpleaudioSink().check()

@@ -53,7 +53,7 @@ def history_path() -> Path:
 def append_history(entry: HistoryEntry, path: Path | None = None) -> Path:
     """Append ``entry`` as one line to the history file (created with its folder if missing); its path."""
     path = path or history_path()
-    line = json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True)
+    line = json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True, default=str)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as file:

@@ -62,12 +62,15 @@ class SimpleaudioSink:
     """Plays through simpleaudio (ALSA on Linux); a missing device becomes a ``PlaybackError``."""
 
     def start(self, samples: npt.NDArray[np.int16], rate: int) -> Playing:
+        import numpy as np
+
         simpleaudio = _import_simpleaudio()
+        device_failure = simpleaudio._simpleaudio.SimpleaudioError
         quiet_alsa()
         try:
             with quiet_stderr():
-                play: Playing = simpleaudio.play_buffer(samples, 1, 2, rate)
-        except Exception as error:  # SimpleaudioError, or a ValueError for an unusable buffer
+                play: Playing = simpleaudio.play_buffer(np.ascontiguousarray(samples, np.int16), 1, 2, rate)
+        except device_failure as error:
             raise device_error(error) from error
         return play
 

@@ -182,8 +182,9 @@ class Player:
         if buffer is None:
             return self.tick
         left = (buffer.end - buffer.start) / self.plan.rate - (self.clock.now() - buffer.started_at)
-        # Wake just after the buffer should end, so the next one follows with the smallest gap.
-        return min(self.tick, max(left, 0.0) + 0.001)
+        # Wake just after the buffer should end, so the next one follows with the smallest gap; a device
+        # running late is then asked every few milliseconds.
+        return min(self.tick, left + 0.001 if left > 0 else 0.005)
 
     def _report(self) -> None:
         if self.on_status is None:

@@ -67,9 +67,10 @@ class Plan:
 def build_plan(schedule: Schedule, end: int | None = None) -> Plan:
     """The steps of ``schedule``, cut to ``end`` samples (the rendered audio's length; default its total)."""
     end = schedule.total if end is None else end
-    steps = [s for s in _steps(schedule) if s.start < end]
-    if steps:
-        steps[-1] = _with_end(steps[-1], end)
+    steps = [s for s in _steps(schedule) if s.start < end] or [
+        PlayStep(0, end, "", schedule.timeline.title, None)
+    ]
+    steps[-1] = _with_end(steps[-1], end)
     chapters = sorted({c.start for c in schedule.chapters() if c.start < end})
     sounds = [(s.start, s.end) for s in schedule.speech()]
     sounds += [(s.start, s.end) for s in schedule.slots if isinstance(s.block, Tone)]
@@ -199,11 +200,8 @@ def format_status(status: Status, width: int = 80) -> str:
     pad with spaces when redrawing over a longer line with ``\\r``.
     """
     where = status.routine + (f" ({status.side})" if status.side else "")
-    fixed = [
-        "Paused" if status.paused else "",
-        where,
-        f"set {status.set} of {status.sets}" if status.set else "",
-    ]
+    of = f"set {status.set} of {status.sets}" if status.set and status.sets and status.sets > 1 else ""
+    fixed = ["Paused" if status.paused else "", where, of]
     tail = f"{_bar(status.fraction)} {clock(status.remaining * 1000)} left"
     step = status.step
     if status.countdown is not None:
