@@ -29,13 +29,13 @@ def parse_duration(value: object) -> int:
         raise ValueError(f"{value} is not a duration; {_HINT}")
     if isinstance(value, int | float):
         if value < 0:
-            raise ValueError(f"a duration cannot be negative (got {value})")
+            raise ValueError(f"a duration cannot be negative (got {value}); {_HINT}")
         return _millis(Fraction(repr(value) if isinstance(value, float) else value) * 1000)
     text = value.strip().lower()
     if len(text) > _MAX_TEXT:
         raise ValueError(f"{value[:_MAX_TEXT]!r}... is too long to be a duration; {_HINT}")
     if text.startswith("-"):
-        raise ValueError(f"a duration cannot be negative (got {value!r})")
+        raise ValueError(f"a duration cannot be negative (got {value!r}); {_HINT}")
     if re.fullmatch(_NUMBER, text):
         return _millis(Fraction(text) * 1000)
     match = _DURATION.fullmatch(text)

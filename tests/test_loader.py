@@ -1,0 +1,360 @@
+"""The loader: a corpus of bad files, each with the exact message it must give (loader and CLI), and fuzzing.
+
+Every file in ``tests/bad/*.toml`` has one fault, explained in its first line, and its expected message in
+``tests/bad/expected.json``. Faults that cannot live in a small text file (binary, not UTF-8, huge, a
+directory, a missing file, a FIFO, a symlink loop) are made in a temporary directory by the tests below.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from voice_coach.cli import cli
+from voice_coach.compiler import CompileOptions, compile_target
+from voice_coach.errors import RoutineError, UsageError
+from voice_coach.loader import (
+    ROUTINE_KEYS,
+    SESSION_KEYS,
+    build_routine,
+    build_session,
+    builtin_ids,
+    load_builtin,
+    load_path,
+    load_target,
+    parse_toml,
+)
+from voice_coach.model import Range, Routine, Session, Step
+from voice_coach.schedule import schedule
+from voice_coach.script import estimate_ms
+
+BAD = Path(__file__).parent / "bad"
+EXPECTED: dict[str, str] = json.loads((BAD / "expected.json").read_text("utf-8"))
+CASES = sorted(EXPECTED)
+ROUTINE = 'id = "ok"\ntitle = "Ok"\nkind = "stretch"\nsetup = ["Kneel, and hold."]\nhold = "20s"\n'
+
+
+def test_corpus_is_complete() -> None:
+    """Every bad file has an expected message, every message a file, and there are plenty of them."""
+    assert sorted(p.name for p in BAD.glob("*.toml")) == CASES
+    assert len(CASES) >= 40
+    for name in CASES:
+        assert (BAD / name).read_text("utf-8").startswith("# "), f"{name}: first line should say the fault"
+        assert EXPECTED[name].startswith(f"{name}: ")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_loader_message(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BAD)
+    with pytest.raises(RoutineError) as caught:
+        load_path(Path(name))
+    assert str(caught.value) == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_validate_message(name: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BAD)
+    result = runner.invoke(cli, ["validate", name])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {EXPECTED[name]}\nError: 1 of 1 files are invalid\n"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_show_message(name: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BAD)
+    result = runner.invoke(cli, ["show", name])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {EXPECTED[name]}\n")
+
+
+def test_validate_reports_every_bad_file_and_passes_good_ones(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "good.toml").write_text(ROUTINE, "utf-8")
+    monkeypatch.chdir(BAD)
+    names = ["range-hold-zero.toml", str(tmp_path / "good.toml"), "sides-unknown.toml"]
+    result = runner.invoke(cli, ["validate", *names])
+    assert result.exit_code == 2
+    assert result.stdout == f"ok: {tmp_path / 'good.toml'}: routine 'ok', about 00:27\n"
+    assert result.stderr == (
+        f"Error: {EXPECTED['range-hold-zero.toml']}\nError: {EXPECTED['sides-unknown.toml']}\n"
+        "Error: 2 of 3 files are invalid\n"
+    )
+
+
+# Faults made on the fly: (file name, how to make it, expected message after "NAME: ").
+def _write(data: bytes) -> Any:
+    return lambda path: path.write_bytes(data)
+
+
+def _huge(path: Path) -> None:
+    with path.open("wb") as handle:  # sparse: ten gigabytes that take no disk, to prove nothing is read
+        handle.truncate(10**10)
+
+
+def _loop(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+LATIN1 = ROUTINE.encode() + b'intro = "Caf\xe9 au lait"\n'
+DEEP = b"a = " + b"[" * 100_000 + b"]" * 100_000
+MADE = [
+    ("latin1.toml", _write(LATIN1), "line 6: not UTF-8 text; save the file as UTF-8"),
+    ("binary.toml", _write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "is a binary file, not a TOML routine"),
+    ("big.toml", _write(b"#" * 300_000), "is 300000 bytes; a routine file must be under 256 KB"),
+    ("huge.toml", _huge, "is 10000000000 bytes; a routine file must be under 256 KB"),
+    ("folder.toml", lambda path: path.mkdir(), "is a directory; give a routine file (*.toml)"),
+    ("missing.toml", lambda path: None, "no such file"),
+    ("fifo.toml", lambda path: os.mkfifo(path), "is not a regular file; give a routine file (*.toml)"),
+    ("loop.toml", _loop, "cannot be read (Too many levels of symbolic links)"),
+    ("deep.toml", _write(DEEP), "lists or tables are nested too deeply to be a routine"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "message"), MADE, ids=[m[0] for m in MADE])
+def test_made_faults(
+    name: str, make: Any, message: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    make(tmp_path / name)
+    with pytest.raises(RoutineError) as caught:
+        load_path(Path(name))
+    assert str(caught.value) == f"{name}: {message}"
+    for command in (["validate", name], ["show", name]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: {name}: {message}\n")
+        assert "Traceback" not in result.output
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads any file")
+    path = tmp_path / "secret.toml"
+    path.write_text(ROUTINE, "utf-8")
+    path.chmod(0)
+    with pytest.raises(RoutineError, match=r"secret.toml: cannot be read \(Permission denied\)$"):
+        load_path(path)
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """Windows editors often save UTF-8 with a BOM; the file is still fine."""
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + ROUTINE.encode())
+    routine = load_path(path)
+    assert isinstance(routine, Routine)
+    assert routine.id == "ok"
+
+
+def test_show_unknown_id_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["show", "foam-rollr"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: no built-in routine or session 'foam-rollr'; did you mean 'foam-roller'? "
+        "run 'voice-coach list', or give a path to a .toml file\n"
+    )
+    with pytest.raises(UsageError):
+        load_target("nosuch")
+
+
+# What valid files turn into.
+
+
+@pytest.mark.parametrize("routine_id", builtin_ids())
+def test_builtins_load(routine_id: str) -> None:
+    target = load_builtin(routine_id)
+    assert target.id == routine_id
+    assert target.source == f"built-in:{routine_id}"
+
+
+def test_full_routine_file(tmp_path: Path) -> None:
+    path = tmp_path / "full.toml"
+    path.write_text(
+        ROUTINE.replace('hold = "20s"', 'hold = { default = "20s", min = "15s", max = "30s" }')
+        + 'equipment = "a mat"\nintro = "Do {sets} sets of {hold}."\nnotes = "Gently."\n'
+        + 'reentry = "Again, to the {side}."\nrelease = { say = "Relax.", pause = "1.5s" }\n'
+        + 'during = ["Breathe,   slowly."]\nsets = { default = 3, min = 3, max = 5 }\nrest = 10\n'
+        + 'sides = ["right", "left"]\nswitch = "Now the {side}."\n',
+        "utf-8",
+    )
+    assert load_path(path) == Routine(
+        id="ok",
+        title="Ok",
+        kind="stretch",
+        source=str(path),
+        equipment=("a mat",),
+        intro="Do {sets} sets of {hold}.",
+        notes=("Gently.",),
+        setup=(Step("Kneel, and hold."),),
+        reentry=(Step("Again, to the {side}."),),
+        release=Step("Relax.", 1500),
+        during=("Breathe, slowly.",),
+        hold=Range(20_000, 15_000, 30_000),
+        sets=Range(3, 3, 5),
+        rest_ms=10_000,
+        sides=("right", "left"),
+        switch="Now the {side}.",
+    )
+
+
+def test_session_file_resolves_ids_and_relative_paths(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "ok.toml").write_text(ROUTINE, "utf-8")
+    path = tmp_path / "session.toml"
+    path.write_text(
+        'id = "s"\ntitle = "S"\nintro = "Hello."\nrest = "5s"\n'
+        'routines = ["foam-roller", { routine = "mine/ok.toml", rest_after = 0 }, "locate-spi"]\n',
+        "utf-8",
+    )
+    session = load_path(path)
+    assert isinstance(session, Session)
+    assert [item.routine.id for item in session.items] == ["foam-roller", "ok", "locate-spi"]
+    assert [item.rest_after_ms for item in session.items] == [None, 0, None]
+    assert (session.rest_ms, session.intro, session.outro) == (5000, "Hello.", None)
+    assert session.items[1].routine.source == str(tmp_path / "mine" / "ok.toml")
+
+
+def test_session_rest_defaults_to_twenty_seconds() -> None:
+    session = build_session({"id": "s", "title": "S", "routines": ["foam-roller"]}, "s.toml", None)
+    assert session.rest_ms == 20_000
+
+
+def test_literal_braces_in_cues() -> None:
+    doc = tomllib.loads(ROUTINE.replace("Kneel, and hold.", "Say {{hello}}."))
+    assert build_routine(doc, "x.toml").setup == (Step("Say {{hello}}."),)
+
+
+# Fuzzing: whatever a TOML document holds, the loader answers with a RoutineError or a model that compiles.
+
+KEYS = st.sampled_from(
+    [*ROUTINE_KEYS, *SESSION_KEYS, "say", "pause", "default", "min", "max", "routine", "rest_after"]
+) | st.text(max_size=8)
+SCALARS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["30s", "1m30s", "0", "-5s", "10h", "2m", "{side}", "{set} of {sets}", "{", "}}", "{x}"]),
+    st.sampled_from(["left", "right", "up", "foam-roller", "spi", "nosuch", "x.toml", "../up/x.toml", ""]),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+    st.times(),
+    st.datetimes(),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+DURATIONS = st.sampled_from(["20s", "1m", "2.5s", "0", "0.0004s", "1h", 30, 0.5, "61m"])
+STEP = st.text(min_size=1, max_size=20) | st.fixed_dictionaries(
+    {"say": st.text(min_size=1, max_size=20)}, optional={"pause": DURATIONS | SCALARS}
+)
+PLAUSIBLE = st.fixed_dictionaries(
+    {"id": st.just("fuzz"), "title": st.just("Fuzz"), "kind": st.just("stretch"), "setup": st.lists(STEP)},
+    optional={
+        "hold": SCALARS | st.dictionaries(st.sampled_from(["default", "min", "max"]), SCALARS),
+        "sets": SCALARS | st.dictionaries(st.sampled_from(["default", "min", "max"]), st.integers(-2, 60)),
+        "rest": SCALARS,
+        "sides": st.lists(st.sampled_from(["left", "right", "up"]), max_size=3),
+        "during": st.lists(st.text(max_size=10), max_size=3),
+        "release": STEP | VALUES,
+        "reentry": st.lists(STEP, max_size=2),
+        "switch": SCALARS,
+        "intro": st.text(max_size=20) | SCALARS,
+    },
+)
+ITEM = st.sampled_from(
+    [*builtin_ids(), "nosuch", "x.toml", "../foam-roller-copy.toml"]
+) | st.fixed_dictionaries(
+    {"routine": st.sampled_from(builtin_ids())}, optional={"rest_after": DURATIONS | SCALARS}
+)
+SESSIONS = st.fixed_dictionaries(
+    {"id": st.just("fuzz"), "title": st.just("Fuzz"), "routines": st.lists(ITEM, max_size=4)},
+    optional={"rest": DURATIONS | SCALARS, "intro": st.text(max_size=20), "outro": SCALARS},
+)
+DOCUMENTS = st.dictionaries(KEYS, VALUES, max_size=8) | PLAUSIBLE | SESSIONS
+
+
+def toml_text(document: dict[str, Any]) -> str:
+    """A tiny TOML writer: every value inline, one ``key = value`` line per top-level key."""
+    return "".join(f"{toml_key(key)} = {toml_value(value)}\n" for key, value in document.items())
+
+
+def toml_key(key: str) -> str:
+    return toml_string(key)
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return (
+            "nan"
+            if math.isnan(value)
+            else ("inf" if value > 0 else "-inf")
+            if math.isinf(value)
+            else repr(value)
+        )
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+
+
+def toml_string(text: str) -> str:
+    escaped = (
+        c
+        if c not in '"\\' and ord(c) >= 0x20 and ord(c) != 0x7F
+        else ("\\" + c if c in '"\\' else f"\\u{ord(c):04x}")
+        for c in text
+    )
+    return '"' + "".join(escaped) + '"'
+
+
+@given(DOCUMENTS)
+def test_toml_writer_round_trips(document: dict[str, Any]) -> None:
+    loaded = tomllib.loads(toml_text(document))
+    assert loaded.keys() == document.keys()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS)
+def test_any_document_gives_a_routine_error_or_a_routine_that_compiles(document: dict[str, Any]) -> None:
+    raw = toml_text(document).encode("utf-8")
+    try:
+        parsed = parse_toml(raw, "fuzz.toml")
+        target: Routine | Session = (
+            build_session(parsed, "fuzz.toml", BAD / "ok")
+            if "routines" in parsed
+            else build_routine(parsed, "fuzz.toml")
+        )
+    except RoutineError as error:
+        assert str(error).startswith("fuzz.toml: ")
+        assert "\n" not in str(error)
+        return
+    plan = schedule(compile_target(target, CompileOptions()), estimate_ms, 1000)
+    assert plan.total > 0
+
+
+@given(st.binary(max_size=200))
+def test_any_bytes_give_a_routine_error_or_a_document(raw: bytes) -> None:
+    try:
+        parsed = parse_toml(raw, "bytes.toml")
+    except RoutineError as error:
+        assert str(error).startswith("bytes.toml: ")
+    else:
+        assert isinstance(parsed, dict)
