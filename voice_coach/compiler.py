@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .durations import spoken_duration
@@ -40,7 +40,8 @@ def compile_target(target: Routine | Session, options: CompileOptions) -> Timeli
     if session.intro:
         blocks += [Chapter("Introduction", session.id), Say(session.intro, "intro")]
     for index, item in enumerate(items):
-        routine = apply_overrides(item.routine, personal_overrides(item.routine.id, options))
+        overrides = personal_overrides(item.routine, options, single=isinstance(target, Routine))
+        routine = apply_overrides(item.routine, overrides)
         upcoming = items[index + 1].routine.title if index + 1 < len(items) else None
         blocks += routine_blocks(routine, upcoming, options.countdown)
         if upcoming is not None:
@@ -52,10 +53,17 @@ def compile_target(target: Routine | Session, options: CompileOptions) -> Timeli
     return Timeline(session.id, session.title, tuple(blocks), routine_ids=ids)
 
 
-def personal_overrides(routine_id: str, options: CompileOptions) -> Overrides:
-    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top."""
-    own = options.selection.per_routine.get(routine_id, Overrides())
-    return options.overrides.merged(own)
+def personal_overrides(routine: Routine, options: CompileOptions, *, single: bool = False) -> Overrides:
+    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top.
+
+    In a session, a global ``--sides`` changes only the routines that have sides: ``--sides left`` means
+    "my left side", not "do the foam roller on the left". A routine's own ``--set`` always applies, and so
+    does a global value when the routine is the whole target.
+    """
+    general = options.overrides
+    if not routine.sides and not single:
+        general = replace(general, sides=None)
+    return general.merged(options.selection.per_routine.get(routine.id, Overrides()))
 
 
 def select_items(session: Session, selection: Selection) -> list[SessionItem]:
@@ -79,16 +87,25 @@ def routine_blocks(routine: Routine, upcoming: str | None, countdown: Countdown)
     blocks: list[Block] = [Chapter(routine.title, routine.id), Say(routine.title + ".", "title")]
     if routine.equipment:
         blocks.append(Say(f"You will need {spoken_list(routine.equipment)}.", "equipment"))
-    blocks += [Say(text, role) for text, role in _preamble(routine)]
+    values = variables(routine, None, upcoming)
+    blocks += [Say(fill(text, values, 1), role) for text, role in _preamble(routine)]
     for side_index, side in enumerate(routine.sides or (None,)):
         values = variables(routine, side, upcoming)
         if side is not None:
             blocks.append(Chapter(f"{routine.title}, {side} side", routine.id, side))
-            text = routine.switch if side_index else "Start with the {side} side."
-            blocks.append(Say(fill(text, values, 1), "switch" if side_index else "side"))
+            blocks.append(side_say(routine, side, side_index, values))
         for number in range(1, routine.sets.default + 1 if routine.hold else 2):
             blocks += set_blocks(routine, side, number, values, countdown)
     return blocks
+
+
+def side_say(routine: Routine, side: str, side_index: int, values: dict[str, str]) -> Say:
+    """ "Start with the right side.", the routine's switch cue, or "Left side only." for one side."""
+    if side_index:
+        return Say(fill(routine.switch, values, 1), "switch")
+    if len(routine.sides) == 1:
+        return Say(f"{side.capitalize()} side only.", "side")
+    return Say(f"Start with the {side} side.", "side")
 
 
 def _preamble(routine: Routine) -> list[tuple[str, str]]:
@@ -110,7 +127,7 @@ def set_blocks(
     if routine.hold is None:
         return blocks
     hold = routine.hold.default
-    cues = hold_cues(hold, routine.during, countdown)
+    cues = hold_cues(hold, tuple(fill(text, values, number) for text in routine.during), countdown)
     blocks += [Tone("start"), Hold(hold, cues, routine.id, number, sets, side), Tone("end")]
     if routine.release:
         blocks += step_blocks((routine.release,), values, number, "release")
@@ -155,12 +172,11 @@ def hold_cues(hold_ms: int, during: tuple[str, ...], countdown: Countdown) -> tu
     if hold_ms >= 30_000 and not during:
         cues.append(Cue("Halfway.", "end", hold_ms // 2, HALFWAY, "countdown"))
     if countdown == "verbose":
+        said = {cue.offset_ms for cue in cues if cue.anchor == "end"}
         step = 10_000 if hold_ms <= 60_000 else 30_000
-        marks = range(step * 2, hold_ms - 5_000, step)
+        marks = [m for m in range(step * 2, hold_ms - 5_000, step) if m not in said]
         cues += [
-            Cue(f"{spoken_duration(m)} left.".capitalize(), "end", m, PROMPT, "countdown")
-            for m in marks
-            if m != 60_000 and m != hold_ms // 2
+            Cue(f"{spoken_duration(m)} left.".capitalize(), "end", m, PROMPT, "countdown") for m in marks
         ]
     return tuple(cues)
 

@@ -121,14 +121,25 @@ def apply_overrides(routine: Routine, overrides: Overrides) -> Routine:
         hold=hold,
         sets=sets,
         rest_ms=routine.rest_ms if overrides.rest_ms is None else overrides.rest_ms,
-        sides=routine.sides if overrides.sides is None else resolve_sides(routine.sides, overrides.sides),
+        sides=routine.sides if overrides.sides is None else resolve_sides(routine, overrides.sides),
     )
 
 
-def resolve_sides(current: tuple[str, ...], choice: str) -> tuple[str, ...]:
-    """Sides for ``--sides left|right|both|none``; ``both`` keeps a routine's own order."""
+def resolve_sides(routine: Routine, choice: str) -> tuple[str, ...]:
+    """Sides for ``--sides left|right|both|none``; ``both`` keeps a routine's own order.
+
+    ``none`` drops the side switch. A routine whose steps name the side ("twist to the {side}") cannot do
+    without one, so it keeps its first side only.
+    """
+    current = routine.sides
     if choice == "none":
-        return ()
+        return current[:1] if names_side(routine) else ()
     if choice == "both":
         return current if len(current) == 2 else SIDES
     return (choice,)
+
+
+def names_side(routine: Routine) -> bool:
+    """Whether any step or prompt of the routine says ``{side}``."""
+    steps = (*routine.setup, *routine.reentry, *((routine.release,) if routine.release else ()))
+    return any("{side}" in text for text in (*(s.text for s in steps), *routine.during))
