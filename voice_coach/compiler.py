@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -69,16 +70,20 @@ def personal_overrides(routine: Routine, options: CompileOptions, *, single: boo
 def select_items(session: Session, selection: Selection) -> list[SessionItem]:
     """The session's routines after ``--only``/``--skip``, checking every id named exists."""
     ids = [item.routine.id for item in session.items]
-    named = [*selection.only, *selection.skip, *selection.per_routine]
-    for routine_id in named:
+    named = [(f"--only {i}", i) for i in selection.only] + [(f"--skip {i}", i) for i in selection.skip]
+    named += [("--set", i) for i in selection.per_routine]
+    for option, routine_id in named:
         if routine_id not in ids:
+            close = difflib.get_close_matches(routine_id, ids, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             raise UsageError(
-                f"{session.source}: has no routine {routine_id!r}; its routines are: {', '.join(ids)}"
+                f"{option}: {session.id!r} has no routine {routine_id!r}; {hint}"
+                f"its routines are: {', '.join(ids)}"
             )
     items = [i for i in session.items if not selection.only or i.routine.id in selection.only]
     items = [i for i in items if i.routine.id not in selection.skip]
     if not items:
-        raise UsageError("--only/--skip left no routine to run; check the ids with 'voice-coach show'")
+        raise UsageError("--only/--skip left no routine to run; see the routines with 'voice-coach show'")
     return items
 
 
