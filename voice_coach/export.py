@@ -74,7 +74,8 @@ def check_output(
     audiofile.check_bitrate(bitrate)
     folder = target.parent
     if not folder.is_dir():
-        raise ExportError(f"cannot write {target}: the folder {folder} does not exist")
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise ExportError(f"cannot write {target}: {folder} {problem}")
     try:
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as error:
@@ -200,7 +201,7 @@ class _Writer:
             audiofile.encode_mp3(path, chunks, self.schedule.rate, self.bitrate, self.ffmpeg)
         else:
             audiofile.write_wav(path, chunks, self.schedule.rate)
-        write_tags(path, tags, marks)
+        write_tags(path, self.kind, tags, marks)
 
     def _cues(self, path: Path, kind: str, track: Track) -> None:
         timed = cuesheets.lines(self.schedule.speech(), self.schedule.rate, track.start, track.end)

@@ -34,10 +34,10 @@ class ChapterMark:
     end_ms: int
 
 
-def write_tags(path: Path, tags: Tags, chapters: Sequence[ChapterMark] = ()) -> None:
-    """Add ID3 tags (and chapter frames, in time order) to the MP3 or WAV file at ``path``."""
+def write_tags(path: Path, kind: str, tags: Tags, chapters: Sequence[ChapterMark] = ()) -> None:
+    """Add ID3 tags (and chapter frames, in time order) to the ``kind`` ("mp3" or "wav") file at ``path``."""
     frames = _text_frames(tags) + _chapter_frames(chapters)
-    if path.suffix.lower() == ".wav":
+    if kind == "wav":
         from mutagen.wave import WAVE
 
         wav = WAVE(str(path))
@@ -70,28 +70,45 @@ def _text_frames(tags: Tags) -> list[object]:
 
 
 def _chapter_frames(chapters: Sequence[ChapterMark]) -> list[object]:
-    """One CHAP frame per chapter (ids ``ch0``, ``ch1``... in time order) and an ordered top-level CTOC."""
+    """One CHAP frame per chapter, in time order, and an ordered top-level CTOC listing them.
+
+    A chapter with no title is called "Chapter n": an empty title frame would not be written.
+    """
     if not chapters:
         return []
     from mutagen.id3 import CHAP, CTOC, TIT2, CTOCFlags
 
-    ordered = sorted(chapters, key=lambda c: c.start_ms)
-    ids = [f"ch{n}" for n in range(len(ordered))]
+    ordered = [
+        ChapterMark(c.title.strip() or f"Chapter {n}", c.start_ms, c.end_ms)
+        for n, c in enumerate(sorted(chapters, key=lambda c: c.start_ms), 1)
+    ]
     frames: list[object] = [
         CHAP(
             element_id=element_id,
             start_time=chapter.start_ms,
             end_time=chapter.end_ms,
-            sub_frames=[TIT2(encoding=3, text=[chapter.title])],
+            sub_frames=[TIT2(encoding=1, text=[chapter.title])],
         )
-        for element_id, chapter in zip(ids, ordered, strict=True)
+        for element_id, chapter in zip(chapter_ids(ordered), ordered, strict=True)
     ]
     frames.append(
         CTOC(
             element_id="toc",
             flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=ids,
+            child_element_ids=chapter_ids(ordered),
             sub_frames=[TIT2(encoding=3, text=["Chapters"])],
         )
     )
     return frames
+
+
+def chapter_ids(ordered: Sequence[ChapterMark]) -> list[str]:
+    """Element ids that make mutagen write the CHAP frames in time order.
+
+    mutagen writes frames smallest first, ties broken by key, and ffprobe (like some players) lists
+    chapters in file order. Titles are written as UTF-16 (two bytes per code unit), so padding each id
+    by two characters per code unit its title lacks makes every CHAP frame the same size; the ids then
+    sort by their zero-padded number: ``ch0000``, ``ch0001__``...
+    """
+    units = [len(c.title.encode("utf-16-le")) // 2 for c in ordered]
+    return [f"ch{n:04d}" + "_" * (2 * (max(units) - u)) for n, u in enumerate(units)]

@@ -1,0 +1,263 @@
+"""The mixer, with made-up phrase audio (seeded noise and tones): placement to the sample, exact holds,
+chimes, loudness and peak limiting, resampling, the ducked music bed, chunking, speed and memory."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+import pyloudnorm
+import pytest
+
+from voice_coach import dsp, mixer
+from voice_coach.audio import Clip
+from voice_coach.schedule import Schedule, schedule
+from voice_coach.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
+
+RATE = 22050
+PHRASES = ("Kneel and twist.", "Release.", "Ten seconds left.", "Breathe.")
+
+
+def noise_clip(seed: int, ms: int, rate: int = RATE, level: float = 0.2) -> Clip:
+    """Seeded noise, never exactly zero, so every sample of a phrase is visible in the mix."""
+    rng = np.random.default_rng(seed)
+    samples = rng.uniform(0.05, 1.0, ms * rate // 1000) * rng.choice([-1, 1], ms * rate // 1000)
+    return Clip((samples * level * 32767).astype(np.int16), rate)
+
+
+def sine_clip(frequency: float, ms: int, rate: int = RATE, level: float = 0.3) -> Clip:
+    t = np.arange(ms * rate // 1000) / rate
+    return Clip((np.sin(2 * np.pi * frequency * t) * level * 32767).astype(np.int16), rate)
+
+
+def phrase_clips(rate: int = RATE, level: float = 0.2) -> dict[str, Clip]:
+    return {text: noise_clip(n, 600 + 150 * n, rate, level) for n, text in enumerate(PHRASES)}
+
+
+def routine(hold_ms: int = 7000, cues: tuple[Cue, ...] = ()) -> Timeline:
+    blocks: list[Block] = [
+        Pause(1000, "lead-in"),
+        Chapter("Kneeling twist", "twist"),
+        Say("Kneel and twist.", "step"),
+        Tone("start"),
+        Hold(hold_ms, cues, "twist", 1, 1),
+        Tone("end"),
+        Say("Release.", "release"),
+        Rest(3000, ()),
+    ]
+    return Timeline("t", "Test", tuple(blocks))
+
+
+def scheduled(timeline: Timeline, clips: Mapping[str, Clip], rate: int = RATE) -> Schedule:
+    return schedule(timeline, mixer.phrase_lengths(clips, rate), rate)
+
+
+def samples_of(clip: Clip) -> npt.NDArray[np.float64]:
+    return clip.samples.astype(np.float64) / 32768
+
+
+def lufs(clip: Clip) -> float:
+    return float(pyloudnorm.Meter(clip.rate).integrated_loudness(samples_of(clip)))
+
+
+def test_every_phrase_lands_at_its_start_to_the_sample() -> None:
+    clips = phrase_clips()
+    plan = scheduled(routine(), clips)
+    out = mixer.render(plan, clips, loudness_lufs=None)
+    assert out.rate == RATE and len(out.samples) == plan.total
+    for speech in plan.speech():
+        np.testing.assert_array_equal(out.samples[speech.start : speech.end], clips[speech.text].samples)
+        assert out.samples[speech.start - 1] == 0 and out.samples[speech.end] == 0
+
+
+def test_a_hold_is_silent_for_exactly_its_length_between_the_chimes() -> None:
+    clips = phrase_clips()
+    for hold_ms in (7000, 23000):
+        plan = scheduled(routine(hold_ms), clips)
+        out = mixer.render(plan, clips).samples
+        hold = next(s for s in plan.slots if isinstance(s.block, Hold))
+        start_chime, end_chime = (s for s in plan.slots if isinstance(s.block, Tone))
+        sounding = np.flatnonzero(out[start_chime.start : end_chime.end]) + start_chime.start
+        gaps = np.diff(sounding)
+        widest = int(np.argmax(gaps))
+        silence = (sounding[widest], sounding[widest + 1])  # last chime sample .. first chime sample
+        assert hold.length == hold_ms * RATE // 1000
+        # The chimes fade to exactly zero on their last sample and rise from zero on their first.
+        assert silence[0] in (hold.start - 1, hold.start - 2)
+        assert silence[1] in (hold.end, hold.end + 1)
+
+
+def test_start_and_end_chimes_rise_and_fall() -> None:
+    def pitch(samples: npt.NDArray[np.float32]) -> float:
+        spectrum = np.abs(np.fft.rfft(samples))
+        return float(np.fft.rfftfreq(len(samples), 1 / RATE)[np.argmax(spectrum)])
+
+    length = 350 * RATE // 1000
+    start, end = mixer.chime("start", length, RATE), mixer.chime("end", length, RATE)
+    assert len(start) == len(end) == length
+    assert pitch(start[: length // 2]) < pitch(start[length // 2 :])
+    assert pitch(end[: length // 2]) > pitch(end[length // 2 :])
+    for chime in (start, end):
+        assert chime[0] == 0 and chime[-1] == 0  # faded: no clicks
+        assert np.abs(chime[-int(0.03 * RATE) : -int(0.012 * RATE)]).max() > 0.1  # heard to the end
+
+
+@pytest.mark.parametrize("target", [-16.0, -23.0])
+def test_loudness_is_normalized_to_the_target(target: float) -> None:
+    clips = phrase_clips(level=0.05)
+    out = mixer.render(scheduled(routine(), clips), clips, loudness_lufs=target)
+    assert abs(lufs(out) - target) < 0.3
+    assert np.abs(samples_of(out)).max() <= 10 ** (mixer.CEILING_DBFS / 20)
+
+
+def test_peaks_are_limited_and_loudness_still_reached() -> None:
+    square = np.where(np.arange(RATE) % 100 < 50, 32767, -32767).astype(np.int16)
+    clips = {**phrase_clips(level=0.9), "Release.": Clip(square, RATE)}
+    out = mixer.render(scheduled(routine(), clips), clips, loudness_lufs=-9.0)
+    assert np.abs(samples_of(out)).max() <= 10 ** (mixer.CEILING_DBFS / 20)
+    assert abs(lufs(out) - -9.0) < 1.0
+
+
+def test_without_a_target_the_voice_keeps_its_level_but_never_clips() -> None:
+    clips = {**phrase_clips(), "Release.": noise_clip(9, 500, level=1.0)}
+    plan = scheduled(routine(), clips)
+    out = mixer.render(plan, clips, loudness_lufs=None)
+    kneel = next(s for s in plan.speech() if s.text == "Kneel and twist.")
+    np.testing.assert_array_equal(out.samples[kneel.start : kneel.end], clips[kneel.text].samples)
+    assert np.abs(samples_of(out)).max() <= 10 ** (mixer.CEILING_DBFS / 20)
+
+
+def test_clips_at_another_rate_are_resampled() -> None:
+    odd = sine_clip(440, 900, rate=16000)
+    clips = {**phrase_clips(), "Release.": Clip(odd.samples[:12801], 16000)}
+    plan = scheduled(routine(), clips)
+    release = next(s for s in plan.speech() if s.text == "Release.")
+    assert release.length == 17642  # 12801 * 22050 / 16000 = 17641.4, rounded up like the resampler
+    out = mixer.render(plan, clips, loudness_lufs=None)
+    placed = samples_of(out)[release.start : release.end]
+    spectrum = np.abs(np.fft.rfft(placed))
+    assert abs(np.fft.rfftfreq(len(placed), 1 / RATE)[np.argmax(spectrum)] - 440) < 3
+
+
+def test_loudness_meter_agrees_with_pyloudnorm_in_any_chunking() -> None:
+    rng = np.random.default_rng(3)
+    signal = np.concatenate([rng.normal(0, 0.1, 30000), np.zeros(50000), rng.normal(0, 0.02, 41234)]).astype(
+        np.float32
+    )
+    for rate in (22050, 16000, 11025):
+        expected = pyloudnorm.Meter(rate).integrated_loudness(signal.astype(np.float64))
+        for chunk in (777, 2205, 1 << 18):
+            assert dsp.loudness(signal, rate, chunk) == pytest.approx(expected, abs=1e-6)
+
+
+def test_placed_energies_give_the_loudness_of_the_rendered_session() -> None:
+    clips = phrase_clips()
+    plan = scheduled(routine(), clips)
+    energies = np.zeros(dsp.subblock_count(plan.total, RATE))
+    for speech in plan.speech():
+        dsp.place_energy(
+            energies, speech.start, dsp.weighted_energy(dsp.as_float(clips[speech.text], RATE), RATE), RATE
+        )
+    rendered = samples_of(mixer.render(plan, {k: v for k, v in clips.items()}, loudness_lufs=None))
+    without_chimes = rendered.copy()
+    for slot in plan.slots:
+        if isinstance(slot.block, Tone):
+            without_chimes[slot.start : slot.end] = 0
+    expected = dsp.loudness(without_chimes.astype(np.float32), RATE)
+    assert dsp.gated_loudness(energies, RATE) == pytest.approx(expected, abs=0.01)
+
+
+def test_the_limiter_turns_peaks_down_smoothly_instead_of_clipping() -> None:
+    t = np.arange(RATE) / RATE
+    loud = (2.0 * np.sin(2 * np.pi * 441 * t)).astype(np.float32)
+    limited = dsp.limit(loud.copy(), 0.5, 110)
+    assert np.abs(limited).max() <= 0.5
+    spectrum = np.abs(np.fft.rfft(limited[RATE // 4 : 3 * RATE // 4]))
+    fundamental, third = spectrum[441 // 2], spectrum[3 * 441 // 2]
+    assert (
+        20 * np.log10(third / fundamental) < -40
+    )  # hard clipping would leave the third harmonic near -10 dB
+
+
+def test_a_schedule_built_with_other_lengths_is_refused() -> None:
+    clips = {**phrase_clips(), "Release.": sine_clip(440, 800, rate=16000)}
+    plan = schedule(routine(), lambda text: len(clips[text].samples), RATE)
+    with pytest.raises(ValueError, match="phrase_lengths"):
+        mixer.mix(plan, clips)
+    with pytest.raises(ValueError, match="no audio"):
+        mixer.mix(scheduled(routine(), clips), {k: v for k, v in clips.items() if k != "Release."})
+
+
+def test_music_is_ducked_under_speech_smoothly_and_fills_the_session() -> None:
+    clips = phrase_clips()
+    plan = scheduled(routine(), clips)
+    mix = mixer.mix(plan, clips, music=sine_clip(220, 1000))  # a one-second loop, repeated
+    assert mix.bed is not None
+    bed = mix.bed.render(0, plan.total)
+    envelope = mix.bed.envelope(0, plan.total)
+    assert len(bed) == plan.total and np.abs(np.diff(envelope)).max() < 1e-3  # no sudden jumps
+    between = next(s for s in plan.slots if isinstance(s.block, Hold))
+    free = np.sqrt(np.mean(np.square(bed[between.start + RATE : between.end - RATE])))
+    release = next(s for s in plan.speech() if s.text == "Release.")  # clear of the fade in and out
+    under = np.sqrt(np.mean(np.square(bed[release.start : release.end])))
+    assert 20 * np.log10(under / free) == pytest.approx(-12.0, abs=0.5)
+    assert envelope[: RATE // 10].max() < 0.1 and envelope[-RATE // 10 :].max() < 0.1  # faded in and out
+
+
+def test_music_longer_than_the_session_is_trimmed_and_faded() -> None:
+    clips = phrase_clips()
+    plan = scheduled(routine(), clips)
+    mix = mixer.mix(plan, clips, music=sine_clip(220, 60_000))
+    out = mix.clip()
+    assert len(out.samples) == plan.total
+    assert abs(int(out.samples[0])) < 50 and abs(int(out.samples[-1])) < 50
+
+
+def test_chunk_size_does_not_change_a_sample() -> None:
+    clips = {**phrase_clips(level=0.9), "Release.": noise_clip(7, 900, level=1.0)}
+    mix = mixer.mix(scheduled(routine(), clips), clips, loudness_lufs=-10.0, music=sine_clip(220, 1500))
+    whole = mix.clip().samples
+    for size in (997, 4096):
+        np.testing.assert_array_equal(np.concatenate(list(mix.chunks(size=size))), whole)
+    middle = np.concatenate(list(mix.chunks(12345, 54321, size=1000)))
+    np.testing.assert_array_equal(middle, whole[12345:54321])
+
+
+def long_session(minutes: int) -> tuple[Schedule, dict[str, Clip]]:
+    cues = (
+        Cue("Ten seconds left.", "end", 10000, 2, "countdown"),
+        Cue("Breathe.", "start", 2000, 1, "breath"),
+    )
+    one = routine(30000, cues).blocks[1:]
+    clips = phrase_clips()
+    seconds = scheduled(Timeline("one", "One", one), clips).total / RATE
+    blocks = (Pause(1000, "lead-in"),) + one * int(minutes * 60 // seconds + 1)
+    return scheduled(Timeline("long", "Long", blocks), clips), clips
+
+
+def test_a_thirty_minute_session_mixes_in_well_under_a_second() -> None:
+    plan, clips = long_session(30)
+    mixer.mix(*long_session(1)).clip()  # first use imports scipy: not mixing time
+    started = time.perf_counter()
+    out = mixer.mix(plan, clips).clip()
+    elapsed = time.perf_counter() - started
+    assert len(out.samples) == plan.total >= 30 * 60 * RATE
+    assert elapsed < 1.0, f"mixing 30 minutes took {elapsed:.2f} s"
+
+
+def test_streaming_memory_does_not_grow_with_session_length() -> None:
+    def peak_bytes(minutes: int) -> int:
+        plan, clips = long_session(minutes)
+        tracemalloc.start()
+        try:
+            for _ in mixer.mix(plan, clips, music=sine_clip(220, 5000)).chunks():
+                pass
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    short, long = peak_bytes(10), peak_bytes(60)
+    assert long < short + 2_000_000, (short, long)  # a 60-minute float32 buffer alone would be 318 MB
