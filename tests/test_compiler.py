@@ -55,6 +55,12 @@ def options(**overrides: Any) -> CompileOptions:
     return CompileOptions(Overrides(**overrides), selection, countdown)
 
 
+def builtin_routine(routine_id: str) -> Routine:
+    routine = load_builtin(routine_id)
+    assert isinstance(routine, Routine)
+    return routine
+
+
 def holds(timeline: Timeline) -> list[tuple[str, str | None, int, int]]:
     """(routine, side, set, ms) of every hold, in order."""
     return [(b.routine_id, b.side, b.set, b.ms) for b in timeline.blocks if isinstance(b, Hold)]
@@ -231,7 +237,7 @@ def test_only_keeps_session_order_and_skip_drops() -> None:
 
 
 def test_rest_after_overrides_the_session_rest() -> None:
-    routines = [load_builtin(i) for i in ("foam-roller", TWIST, "kneeling-overhead")]
+    routines = [builtin_routine(i) for i in ("foam-roller", TWIST, "kneeling-overhead")]
     items = (SessionItem(routines[0], 0), SessionItem(routines[1], 45_000), SessionItem(routines[2], 5_000))
     session = Session("s", "S", "s.toml", items, rest_ms=20_000)
     timeline = compile_target(session, CompileOptions())
@@ -413,7 +419,7 @@ def test_next_is_the_following_routine_of_a_session() -> None:
         {"id": "a", "title": "A", "kind": "k", "setup": ["Then {next}."]},
         "a.toml",
     )
-    session = Session("s", "S", "s.toml", (SessionItem(first), SessionItem(load_builtin(TWIST))))
+    session = Session("s", "S", "s.toml", (SessionItem(first), SessionItem(builtin_routine(TWIST))))
     assert said(compile_target(session, CompileOptions()), "step")[0] == "Then Kneeling twist stretch."
 
 
@@ -497,8 +503,8 @@ def test_properties_of_any_routine(
 
     # Total time is the sum of the blocks, laid end to end.
     assert plan.total == sum(slot.length for slot in plan.slots)
-    for before, after in pairwise(plan.slots):
-        assert after.start == before.end
+    for slot, following in pairwise(plan.slots):
+        assert following.start == slot.end
 
     # Speech never overlaps speech, and overlaid cues stay inside their block.
     speech = plan.speech()
@@ -512,8 +518,8 @@ def test_properties_of_any_routine(
     # Chapters come in time order and tile the session from the first mark to the end.
     chapters = plan.chapters()
     assert chapters and chapters[-1].end == plan.total
-    for before, after in pairwise(chapters):
-        assert before.start < before.end == after.start
+    for chapter, next_chapter in pairwise(chapters):
+        assert chapter.start < chapter.end == next_chapter.start
 
     # No placeholder is left unfilled.
     assert not any("{" in text or "}" in text for text in timeline.phrases())
@@ -526,7 +532,7 @@ def test_properties_of_any_routine(
     st.sampled_from(COUNTDOWNS),
 )
 def test_properties_of_any_session(ids: list[str], overrides: Overrides, countdown: Countdown) -> None:
-    items = tuple(SessionItem(load_builtin(i)) for i in ids)  # type: ignore[arg-type]
+    items = tuple(SessionItem(builtin_routine(i)) for i in ids)
     session = Session("s", "S", "s.toml", items, intro="Hello.", outro="Bye.")
     plan = plan_of(session, CompileOptions(overrides, countdown=countdown))
     assert plan.timeline.routine_ids == tuple(ids)
