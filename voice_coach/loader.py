@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import stat
-import tomllib
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -15,9 +13,9 @@ from .durations import format_duration
 from .errors import RoutineError, UsageError
 from .fields import Table, check_text, described
 from .model import DEFAULT_SWITCH, SIDES, Range, Routine, Session, SessionItem, Step
+from .toml_file import parse_toml as parse_toml  # re-exported: config.py and tests read files through here
+from .toml_file import read_toml as read_toml
 
-MAX_FILE_BYTES = 256 * 1024
-"""A routine is a page of text; anything bigger is refused before it is read."""
 HOLD_LIMIT_MS = 60 * 60_000
 REST_LIMIT_MS = 30 * 60_000
 PAUSE_LIMIT_MS = 10 * 60_000
@@ -26,17 +24,6 @@ MAX_SETS = 50
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 ONCE_VARIABLES = ("sets", "hold", "next")
 """Variables of text said once per routine (intro, notes), before any side or set begins."""
-TOML_HINT = 'put each key = value on its own line, and text in double quotes, e.g. hold = "30s"'
-TOML_FIXES = {
-    "Cannot overwrite a value": "a key is given twice; keep one",
-    "Cannot declare": "a table is given twice; keep one",
-    "Unclosed array": "a list is not closed; end it with ]",
-    "Unclosed inline table": "a table is not closed; end it with }",
-    "Unterminated string": "text is not closed; end it with a double quote",
-    "Unescaped '\\' in a string": "a backslash in double quotes must be written \\\\, or use 'single quotes'",
-}
-"""Plain words for the tomllib messages people meet most."""
-
 ROUTINE_KEYS = (
     "id", "title", "kind", "equipment", "intro", "notes", "setup", "reentry", "release",
     "during", "hold", "sets", "rest", "sides", "switch",
@@ -46,58 +33,6 @@ SESSION_KEYS = ("id", "title", "intro", "outro", "rest", "routines")
 ITEM_KEYS = ("routine", "rest_after")
 STEP_KEYS = ("say", "pause")
 RANGE_KEYS = ("default", "min", "max")
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """The parsed document at ``path``, or a RoutineError saying why it cannot be read."""
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise RoutineError(f"{path}: is a directory; give a routine file (*.toml)")
-        if not stat.S_ISREG(info.st_mode):
-            raise RoutineError(f"{path}: is not a regular file; give a routine file (*.toml)")
-        if info.st_size > MAX_FILE_BYTES:
-            raise RoutineError(f"{path}: is {info.st_size} bytes; a routine file must be under 256 KB")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise RoutineError(f"{path}: no such file") from None
-    except OSError as error:
-        raise RoutineError(f"{path}: cannot be read ({error.strerror or error})") from None
-    if len(raw) > MAX_FILE_BYTES:  # it grew after stat
-        raise RoutineError(f"{path}: is over {MAX_FILE_BYTES} bytes; a routine file must be under 256 KB")
-    return parse_toml(raw, str(path))
-
-
-def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
-    """The parsed document, or a RoutineError with line and column for syntax errors."""
-    if b"\0" in raw:
-        raise RoutineError(f"{source}: is a binary file, not a TOML routine")
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise RoutineError(f"{source}: line {line}: not UTF-8 text; save the file as UTF-8") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise RoutineError(f"{source}: {toml_problem(str(error), text)}") from None
-    except RecursionError:
-        raise RoutineError(f"{source}: lists or tables are nested too deeply to be a routine") from None
-
-
-def toml_problem(message: str, text: str) -> str:
-    """``line 3, column 8: TOML syntax error: invalid value; <hint>`` from a tomllib message."""
-    match = re.fullmatch(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", message, re.DOTALL)
-    if match is None:
-        return f"TOML syntax error: {message}; {TOML_HINT}"
-    problem, line, column = match.groups()
-    problem = next((fix for start, fix in TOML_FIXES.items() if problem.startswith(start)), problem)
-    hint = "" if problem in TOML_FIXES.values() else f"; {TOML_HINT}"
-    if line is None:
-        lines = text.split("\n")
-        line, column = str(len(lines)), str(len(lines[-1]) + 1)
-    return f"line {line}, column {column}: TOML syntax error: {problem[:1].lower()}{problem[1:]}{hint}"
 
 
 def is_session(document: dict[str, Any]) -> bool:
