@@ -11,6 +11,7 @@ so a session of non-overlapping phrases has the energy of its phrases filtered o
 from __future__ import annotations
 
 import math
+from functools import cache
 from math import gcd
 
 import numpy as np
@@ -31,6 +32,7 @@ FILTER_TAIL_MS = 200
 """How long the K-weighting filter rings after a sound ends (to well below -100 dB)."""
 
 
+@cache
 def k_weighting(rate: int) -> npt.NDArray[np.float64]:
     """Second-order sections of the BS.1770 K-weighting filter at ``rate``, as pyloudnorm designs it."""
     import scipy.signal  # type: ignore[import-untyped, unused-ignore]

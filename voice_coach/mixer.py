@@ -37,7 +37,7 @@ CHIME_BELOW_VOICE_LU = 4.0
 """Chimes sit this far below the voice, so they mark time without startling."""
 DEFAULT_REFERENCE_LUFS = -16.0
 """Level for chimes and music when there is no speech to measure and no target."""
-_GAIN_STEPS = 6
+_GAIN_STEPS = 5
 _GAIN_TOLERANCE_LU = 0.05
 _CHIME_NOTES: dict[ToneKind, tuple[float, float]] = {"start": (659.25, 987.77), "end": (987.77, 659.25)}
 """Start rises (E5 to B5), end falls (B5 to E5): told apart without looking."""
@@ -161,24 +161,35 @@ def mix(
 def _gain_for(
     target: float, gain: float, sounds: _Sounds, bed_energy: Energies | None, schedule: Schedule
 ) -> float:
-    """The gain, refined from a first guess, at which the limited session measures ``target`` LUFS."""
+    """The gain, refined from a first guess, at which the limited session measures ``target`` LUFS.
+
+    Loudness rises with gain at most one for one (less where the limiter holds peaks down), so each
+    step divides the error by the slope seen on the step before (a secant search, in dB).
+    """
+    db, measured = 20 * math.log10(gain), _loudness_at(gain, sounds, bed_energy, schedule)
+    slope = 1.0
     for _ in range(_GAIN_STEPS):
-        energies = np.zeros(dsp.subblock_count(schedule.total, schedule.rate))
-        if bed_energy is not None:
-            energies += bed_energy * gain**2
-        running = {
-            key: dsp.weighted_energy(_level(a, gain, schedule.rate), schedule.rate)
-            for key, a in sounds.arrays.items()
-        }
-        for start, key in sounds.places:
-            dsp.place_energy(energies, start, running[key], schedule.rate)
-        measured = dsp.gated_loudness(energies, schedule.rate)
-        if not math.isfinite(measured):
+        if not math.isfinite(measured) or abs(target - measured) < _GAIN_TOLERANCE_LU:
             break
-        gain *= 10 ** ((target - measured) / 20)
-        if abs(target - measured) < _GAIN_TOLERANCE_LU:
-            break
-    return gain
+        step = (target - measured) / slope
+        now = _loudness_at(10 ** ((db + step) / 20), sounds, bed_energy, schedule)
+        slope = min(1.0, max(0.1, (now - measured) / step))
+        db, measured = db + step, now
+    return float(10 ** (db / 20))
+
+
+def _loudness_at(gain: float, sounds: _Sounds, bed_energy: Energies | None, schedule: Schedule) -> float:
+    """Integrated loudness of the session with every sound levelled at ``gain`` (and the bed, if any)."""
+    energies = np.zeros(dsp.subblock_count(schedule.total, schedule.rate))
+    if bed_energy is not None:
+        energies += bed_energy * gain**2
+    running = {
+        key: dsp.weighted_energy(_level(a, gain, schedule.rate), schedule.rate)
+        for key, a in sounds.arrays.items()
+    }
+    for start, key in sounds.places:
+        dsp.place_energy(energies, start, running[key], schedule.rate)
+    return dsp.gated_loudness(energies, schedule.rate)
 
 
 def _level(samples: Samples, gain: float, rate: int) -> Samples:
