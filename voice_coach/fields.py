@@ -58,7 +58,9 @@ class Table:
         for key in self.data:
             if key in allowed:
                 continue
-            close = difflib.get_close_matches(key, allowed, n=1) or [a for a in allowed if a.startswith(key)]
+            close = difflib.get_close_matches(key, allowed, n=1) or [
+                a for a in allowed if key and a.startswith(key)
+            ]
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise self.fail(key, f"unknown key; {hint}allowed keys: {', '.join(allowed)}")
 
