@@ -197,14 +197,17 @@ def new(name: str, force: bool) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temp file and a rename: never half a file."""
-    folder = path.parent if str(path.parent) else Path(".")
+    temp: Path | None = None
     try:
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, delete=False, prefix=f".{path.name}.", suffix=".tmp"
+            "w", encoding="utf-8", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
         ) as handle:
+            temp = Path(handle.name)
             handle.write(text)
-        Path(handle.name).replace(path)
+        temp.replace(path)
     except OSError as error:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise RoutineError(f"{path}: cannot write ({error.strerror})") from None
 
 

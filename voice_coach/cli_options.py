@@ -10,7 +10,7 @@ import click
 
 from .compiler import COUNTDOWNS, CompileOptions
 from .config import UserConfig
-from .durations import parse_duration
+from .durations import format_duration, parse_duration
 from .loader import HOLD_LIMIT_MS, MAX_SETS, REST_LIMIT_MS
 from .model import SIDE_CHOICES, Overrides, Selection
 
@@ -43,7 +43,7 @@ def checked_duration(value: str, limit_ms: int, allow_zero: bool) -> int:
     if ms == 0 and not allow_zero:
         raise ValueError(f"must be longer than zero (got {value!r}); use e.g. 30s")
     if ms > limit_ms:
-        raise ValueError(f"{value!r} is longer than the limit of {limit_ms // 60_000} minutes")
+        raise ValueError(f"{value!r} is longer than the limit of {format_duration(limit_ms)}")
     return ms
 
 
@@ -86,17 +86,13 @@ def routine_options(func: F) -> F:
         click.option(
             "--countdown",
             type=click.Choice(COUNTDOWNS),
-            default="standard",
-            show_default=True,
-            help="Which countdown cues to say during holds.",
+            help="Which countdown cues to say during holds [default: standard].",
         ),
         click.option(
             "--lead-in",
             callback=duration_option(10_000, True),
-            default="1s",
-            show_default=True,
             metavar="DURATION",
-            help="Silence before the first word (lets Bluetooth headphones wake).",
+            help="Silence before the first word, so Bluetooth headphones wake [default: 1s].",
         ),
     ]
     for option in reversed(options):
