@@ -223,9 +223,10 @@ def main() -> None:
 
 
 def _register() -> None:
+    from .cli_audio import export, history, play
     from .cli_speech import cache, voices
 
-    for command in (voices, cache):
+    for command in (export, play, voices, cache, history):
         cli.add_command(command)
 
 

@@ -51,7 +51,8 @@ def compile_target(target: Routine | Session, options: CompileOptions) -> Timeli
     if session.outro:
         blocks.append(Say(session.outro, "outro"))
     ids = tuple(item.routine.id for item in items)
-    return Timeline(session.id, session.title, tuple(blocks), routine_ids=ids)
+    kinds = tuple(item.routine.kind for item in items)
+    return Timeline(session.id, session.title, tuple(blocks), routine_ids=ids, routine_kinds=kinds)
 
 
 def personal_overrides(routine: Routine, options: CompileOptions, *, single: bool = False) -> Overrides:
@@ -154,7 +155,7 @@ def rest_blocks(ms: int, preview: str | None, role: str) -> list[Block]:
     """A rest with a "next up" preview at its start and "get ready" before its end."""
     if ms <= 0:
         return [Say(preview, "next")] if preview else []
-    cues = [Cue("Get ready.", "end", 0, FINAL, "ready")]
+    cues = [Cue("Get ready.", "end", 1000, FINAL, "ready")]
     cues.append(Cue(preview or "Rest.", "start", 0, TEN_LEFT, "next" if preview else "rest"))
     return [Rest(ms, tuple(cues), role)]
 

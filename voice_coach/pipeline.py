@@ -51,9 +51,18 @@ def synthesize(
     settings: EngineSettings,
     cache: PhraseCache,
     progress: Callable[[int, int], None] | None = None,
+    rate: int | None = None,
 ) -> Prepared:
-    """The timeline with every phrase synthesized (or read from the cache) and scheduled in samples."""
+    """The timeline with every phrase synthesized (or read from the cache) and scheduled in samples.
+
+    ``rate``: the output sample rate (default: the engine's); phrases are measured as the mixer will
+    resample them, so the schedule and the mix agree to the sample.
+    """
     from .synth import synthesize_phrases
 
     speech = synthesize_phrases(timeline.phrases(), settings, cache, progress=progress)
-    return Prepared(timeline, schedule(timeline, speech.length, speech.sample_rate), speech)
+    if rate is None or rate == speech.sample_rate:
+        return Prepared(timeline, schedule(timeline, speech.length, speech.sample_rate), speech)
+    from .mixer import phrase_lengths
+
+    return Prepared(timeline, schedule(timeline, phrase_lengths(speech.clips, rate), rate), speech)

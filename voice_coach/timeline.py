@@ -96,6 +96,8 @@ class Timeline:
     blocks: tuple[Block, ...]
     artist: str = "voice-coach"
     routine_ids: tuple[str, ...] = field(default=())
+    routine_kinds: tuple[str, ...] = field(default=())
+    """The kind (stretch, massage, ...) of each routine in ``routine_ids``, in the same order."""
 
     def phrases(self) -> list[str]:
         """Every distinct text the timeline speaks, in order of first use."""
