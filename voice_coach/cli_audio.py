@@ -230,5 +230,3 @@ def history(limit: int) -> None:
         click.echo(f"No sessions yet (they are recorded in {history_path()}).")
     for entry in entries[-limit:]:
         click.echo(format_entry(entry))
-
-
