@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import wave
@@ -97,15 +98,34 @@ def encode_mp3(path: Path, chunks: Chunks, rate: int, bitrate: str, ffmpeg: str)
         errors.seek(0)
         message = errors.read().decode(errors="replace").strip().splitlines()
     if status:
-        raise ExportError(
-            f"ffmpeg could not encode {path.name}: {message[-1] if message else f'exit {status}'}"
-        )
+        raise ExportError(f"ffmpeg failed: {message[-1] if message else _exit_reason(status)}")
+
+
+def _exit_reason(status: int) -> str:
+    """``exit 1``, or the signal that stopped a process: ``killed by SIGXFSZ (File size limit exceeded)``."""
+    if status > 0:
+        return f"exit {status}"
+    try:
+        name = signal.Signals(-status).name
+    except ValueError:
+        return f"killed by signal {-status}"
+    return f"killed by {name} ({signal.strsignal(-status)})"
+
+
+def check_music(path: Path) -> Path:
+    """``path`` if it is a music file ``read_music`` can read here; ExportError otherwise (no decoding:
+    call it before synthesis, so a wrong name fails at once)."""
+    if not path.is_file():
+        problem = "is not a file" if path.exists() else "does not exist"
+        raise ExportError(f"music file {path} {problem}")
+    if path.suffix.lower() != ".wav":
+        find_ffmpeg("Reading a music file", instead="; or use a 16-bit .wav music file")
+    return path
 
 
 def read_music(path: Path, rate: int) -> Clip:
     """A music file as a mono ``Clip`` at ``rate`` (any format through ffmpeg; WAV also without it)."""
-    if not path.is_file():
-        raise ExportError(f"music file {path} does not exist")
+    check_music(path)
     if shutil.which("ffmpeg") is None and path.suffix.lower() == ".wav":
         return _read_wav(path)
     ffmpeg = find_ffmpeg("Reading a music file", instead="; or use a 16-bit .wav music file")

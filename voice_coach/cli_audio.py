@@ -35,6 +35,14 @@ def speak(target: str, params: dict[str, Any], rate: int | None = None) -> Prepa
     return prepared
 
 
+def check_music(music: Path | None) -> None:
+    """Nothing if there is no music file or it can be read; ExportError before any synthesis otherwise."""
+    if music is not None:
+        from .audiofile import check_music as check_file
+
+        check_file(music)
+
+
 def mixed(prepared: Prepared, music: Path | None, loudness: float | None) -> Mix:
     """The session's mix at the schedule's rate, with an optional ducked music bed."""
     from .audiofile import read_music
@@ -132,6 +140,7 @@ def export(
     from . import export as exporter
 
     exporter.check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate)
+    check_music(music)
     prepared = speak(target, params, sample_rate)
     written = exporter.export(
         mixed(prepared, music, loudness),
@@ -176,6 +185,7 @@ def play(target: str, quiet: bool, music: Path | None, loudness: float | None, *
 
     sink = SimpleaudioSink()
     sink.check()
+    check_music(music)
     prepared = speak(target, params)
     clip = mixed(prepared, music, loudness).clip()
     draw = None if quiet or not sys.stderr.isatty() else status_drawer()

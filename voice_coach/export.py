@@ -116,12 +116,17 @@ def export(
     timeline = schedule.timeline
     tags = Tags(title or timeline.title, artist or timeline.artist, album or timeline.title)
     writer = _Writer(audio, schedule, target.suffix.lower().lstrip("."), bitrate, tags, cue_formats, progress)
-    with _Staging(force) as staging:
-        if split:
-            written = [writer.write_split(staging, target.with_suffix(""))]
-        else:
-            written = writer.write_single(staging, target)
-        staging.commit()
+    try:
+        with _Staging(force) as staging:
+            if split:
+                written = [writer.write_split(staging, target.with_suffix(""))]
+            else:
+                written = writer.write_single(staging, target)
+            staging.commit()
+    except ExportError as error:
+        raise ExportError(f"cannot write {target}: {error}") from error
+    except OSError as error:  # a full disk, a file size limit, the folder removed meanwhile
+        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
     return written
 
 
