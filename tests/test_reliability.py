@@ -333,9 +333,8 @@ def test_a_speech_worker_that_dies_is_a_clear_error(tmp_path: Path) -> None:
     os.kill(workers[0], signal.SIGKILL)
     code, out_text, err = run.finish()
     assert (code, out_text) == (1, "")
-    assert re.fullmatch(
-        r"Error: a speech worker process died while synthesizing '(Step \d+\.|[^']+)'\n", err
-    ), err
+    named = re.fullmatch(r"Error: a speech worker process died while synthesizing '(.+)'\n", err)
+    assert named and named.group(1) in phrases(show_json(CliRunner(), str(session), "--estimate")), err
     assert list(out.parent.iterdir()) == [] and leftovers(cache_dir()) == []
     wait_for(lambda: not marked(run.mark), "no process of the export left")
 
@@ -566,7 +565,7 @@ def test_titles_cannot_steer_split_files_out_of_the_folder(tmp_path: Path) -> No
     }
     playlist = (out / "parts" / "parts.m3u").read_text().splitlines()
     assert playlist[3::2] == expected and playlist[1] == "#PLAYLIST:../../s"
-    assert not any(Path("/").glob("abs*")) and not Path("/etc/passwd.wav").exists()
+    assert not Path("/abs.wav").exists() and not Path("/etc/passwd.wav").exists()
     assert hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest() == passwd
 
 
