@@ -2,10 +2,16 @@
 
 Loudness is gated over 400 ms blocks made of 100 ms sub-blocks of K-weighted energy. pyloudnorm's
 ``Meter`` wants the whole signal as one float64 array and gates it block by block in Python (an hour-long
-session: about 640 MB and seconds of looping), so this module uses pyloudnorm's own K-weighting filter
-design and reproduces its gating on sub-block energies, which can be gathered chunk by chunk
-(``LoudnessMeter``) or placed sound by sound (``weighted_energy`` + ``place_energy``): the filter is linear,
-so a session of non-overlapping phrases has the energy of its phrases filtered one at a time.
+session: about 640 MB and seconds of looping), so this module uses pyloudnorm's K-weighting filter design
+and reproduces its gating on sub-block energies, which can be gathered chunk by chunk (``LoudnessMeter``)
+or placed sound by sound (``weighted_energy`` + ``place_energy``): the filter is linear, so a session of
+non-overlapping phrases has the energy of its phrases filtered one at a time.
+
+Only numpy is needed on the export path: importing ``scipy.signal`` takes about a second, longer than
+mixing a whole session. The K-weighting filter rings down below -200 dB within ``K_WEIGHTING_MS``, so it
+is applied as that much of its impulse response by FFT convolution, which agrees with the recursive
+filter to far better than any loudness tolerance; the limiter's sliding minimum and mean are numpy too.
+scipy is imported only to resample (a clip or music at another rate).
 """
 
 from __future__ import annotations
@@ -32,20 +38,77 @@ FILTER_TAIL_MS = 200
 """How long the K-weighting filter rings after a sound ends (to well below -100 dB)."""
 
 
-@cache
-def k_weighting(rate: int) -> npt.NDArray[np.float64]:
-    """Second-order sections of the BS.1770 K-weighting filter at ``rate``, as pyloudnorm designs it."""
-    import scipy.signal  # type: ignore[import-untyped, unused-ignore]
-    from pyloudnorm.iirfilter import IIRfilter
+K_WEIGHTING_MS = 100
+"""Length of the K-weighting filter's impulse response used; the rest is below -200 dB."""
+_FFT_SIZE = 1 << 15
+"""FFT length of one block of the convolution (fastest here for a 100 ms response at speech rates)."""
 
-    stages = [
-        IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"),
-        IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
-    ]
-    sos: npt.NDArray[np.float64] = np.vstack(
-        [scipy.signal.tf2sos(s.b * s.passband_gain, s.a) for s in stages]
+
+Biquad = tuple[tuple[float, float, float], tuple[float, float]]
+"""A filter stage as normalized ``(b0, b1, b2), (a1, a2)``."""
+
+
+def _biquads(rate: int) -> tuple[Biquad, Biquad]:
+    """The two K-weighting stages at ``rate`` as pyloudnorm designs them (RBJ cookbook): a +4 dB high
+    shelf at 1500 Hz (Q 1/sqrt 2), then a high pass at 38 Hz (Q 0.5)."""
+    w0 = 2 * math.pi * 1500.0 / rate
+    gain, cos, alpha = 10 ** (4.0 / 40), math.cos(w0), math.sin(w0) / (2 / math.sqrt(2))
+    root = 2 * math.sqrt(gain) * alpha
+    a0 = (gain + 1) - (gain - 1) * cos + root
+    shelf = (
+        (
+            gain * ((gain + 1) + (gain - 1) * cos + root) / a0,
+            -2 * gain * ((gain - 1) + (gain + 1) * cos) / a0,
+            gain * ((gain + 1) + (gain - 1) * cos - root) / a0,
+        ),
+        (2 * ((gain - 1) - (gain + 1) * cos) / a0, ((gain + 1) - (gain - 1) * cos - root) / a0),
     )
-    return sos
+    w0 = 2 * math.pi * 38.0 / rate
+    cos, alpha = math.cos(w0), math.sin(w0) / (2 * 0.5)
+    a0 = 1 + alpha
+    high_pass = (((1 + cos) / 2 / a0, -(1 + cos) / a0, (1 + cos) / 2 / a0), (-2 * cos / a0, (1 - alpha) / a0))
+    return shelf, high_pass
+
+
+@cache
+def k_impulse(rate: int) -> npt.NDArray[np.float64]:
+    """The first ``K_WEIGHTING_MS`` of the K-weighting filter's impulse response at ``rate``."""
+    response = [1.0] + [0.0] * (K_WEIGHTING_MS * rate // 1000 - 1)
+    for (b0, b1, b2), (a1, a2) in _biquads(rate):
+        x1 = x2 = y1 = y2 = 0.0
+        for n, x in enumerate(response):
+            y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+            x1, x2, y1, y2 = x, x1, y, y1
+            response[n] = y
+    return np.array(response)
+
+
+@cache
+def _k_spectrum(rate: int, size: int) -> npt.NDArray[np.complex128]:
+    return np.fft.rfft(k_impulse(rate), size)
+
+
+def _k_convolve(samples: npt.NDArray[np.floating], rate: int) -> npt.NDArray[np.float64]:
+    """The full convolution of ``samples`` with ``k_impulse(rate)`` (``len(samples) + K - 1`` long),
+    by FFT in blocks (overlap-add), so memory stays proportional to the input."""
+    taps = len(k_impulse(rate))
+    out = np.zeros(len(samples) + taps - 1)
+    if not len(samples):
+        return out
+    size = 1 << max(_FFT_SIZE.bit_length() - 1, (2 * taps - 1).bit_length())
+    size = min(size, 1 << (len(out) - 1).bit_length())
+    step = size - taps + 1
+    spectrum = _k_spectrum(rate, size)
+    for lo in range(0, len(samples), step):
+        block = np.asarray(samples[lo : lo + step], np.float64)
+        filtered = np.fft.irfft(np.fft.rfft(block, size) * spectrum, size)
+        out[lo : lo + len(block) + taps - 1] += filtered[: len(block) + taps - 1]
+    return out
+
+
+def k_filter(samples: npt.NDArray[np.floating], rate: int) -> npt.NDArray[np.float64]:
+    """``samples`` K-weighted (the filter starting at rest), as float64 of the same length."""
+    return _k_convolve(samples, rate)[: len(samples)]
 
 
 def subblock_edges(start: int, end: int, rate: int) -> npt.NDArray[np.int64]:
@@ -78,8 +141,8 @@ class LoudnessMeter:
     """Feed a signal's chunks in order with ``add``; ``integrated()`` gives its loudness so far."""
 
     def __init__(self, rate: int) -> None:
-        self._sos = k_weighting(rate)
-        self._state = np.zeros((len(self._sos), 2))
+        self._carry = np.zeros(len(k_impulse(rate)) - 1)
+        """Filter output still to come from earlier chunks (their ringing into the next samples)."""
         self._rate = rate
         self._position = 0
         self._energies: list[Energies] = []
@@ -87,15 +150,16 @@ class LoudnessMeter:
 
     def add(self, chunk: Samples) -> None:
         """Account for the next ``len(chunk)`` samples."""
-        import scipy.signal  # type: ignore[import-untyped, unused-ignore]
-
         start, end = self._position, self._position + len(chunk)
         edges = subblock_edges(start, end, self._rate) - start
-        if len(chunk) and (chunk.any() or np.abs(self._state).max() > _QUIET_STATE):
-            weighted, self._state = scipy.signal.sosfilt(self._sos, chunk, zi=self._state)
+        if len(chunk) and (chunk.any() or np.abs(self._carry).max() > _QUIET_STATE):
+            full = _k_convolve(chunk, self._rate)
+            full[: len(self._carry)] += self._carry
+            weighted, self._carry = full[: len(chunk)], full[len(chunk) :]
             sums = np.add.reduceat(np.square(weighted), np.concatenate(([0], edges[edges < len(chunk)])))
         else:
             sums = np.zeros(len(edges) + int(len(chunk) > (edges[-1] if len(edges) else 0)))
+            self._carry[:] = 0.0  # settled (below _QUIET_STATE): nothing left to ring
         if len(sums):
             sums[0] += self._partial
         self._energies.append(sums[: len(edges)])
@@ -123,10 +187,9 @@ def loudness(samples: Samples, rate: int, chunk: int = 1 << 18) -> float:
 def weighted_energy(samples: Samples, rate: int) -> Energies:
     """Running K-weighted energy of ``samples`` and the filter's ringing after them: element n is the
     energy of the first n samples (so it starts with 0 and is ``FILTER_TAIL_MS`` longer than the sound)."""
-    import scipy.signal  # type: ignore[import-untyped, unused-ignore]
-
-    padded = np.concatenate((samples, np.zeros(FILTER_TAIL_MS * rate // 1000, np.float32)))
-    weighted = scipy.signal.sosfilt(k_weighting(rate), padded)
+    weighted = np.zeros(len(samples) + FILTER_TAIL_MS * rate // 1000)
+    full = _k_convolve(samples, rate)[: len(weighted)]
+    weighted[: len(full)] = full
     return np.concatenate(([0.0], np.cumsum(np.square(weighted))))
 
 
@@ -149,16 +212,39 @@ def limit(samples: Samples, ceiling: float, half_window: int) -> Samples:
     ceiling, and gain changes take ``half_window`` samples (look-ahead attack, matching release).
     Samples within ``2 * half_window`` of a cut are only right if the caller rendered a margin there.
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d  # type: ignore[import-untyped, unused-ignore]
-
     magnitude = np.abs(samples)
     if not len(samples) or magnitude.max() <= ceiling:
         return samples
-    need = np.minimum(1.0, ceiling / np.maximum(magnitude, 1e-12)).astype(np.float32)
-    size = 2 * half_window + 1
-    gain = uniform_filter1d(minimum_filter1d(need, size, mode="nearest"), size, mode="nearest")
-    samples *= gain
+    need = np.ones(len(samples), np.float32)
+    np.divide(np.float32(ceiling), magnitude, out=need, where=magnitude > ceiling)
+    samples *= _sliding_mean(_sliding_min(need, half_window), half_window)
     return np.clip(samples, -ceiling, ceiling, out=samples)
+
+
+def _sliding_min(values: Samples, half: int) -> Samples:
+    """The minimum of each ``2 * half + 1`` window centred on each element (edges repeat the end values).
+
+    By doubling: after k steps each element is the minimum of the ``2**k`` from it on; two overlapping
+    such spans then cover any window.
+    """
+    size = 2 * half + 1
+    spans = np.pad(values, half, mode="edge")
+    span = 1
+    while 2 * span <= size:
+        spans = np.minimum(spans[:-span], spans[span:])
+        span *= 2
+    count = len(values)
+    return np.minimum(spans[:count], spans[size - span : size - span + count])
+
+
+def _sliding_mean(values: Samples, half: int) -> Samples:
+    """The mean of each ``2 * half + 1`` window centred on each element (edges repeat the end values)."""
+    size = 2 * half + 1
+    sums = np.zeros(len(values) + size)
+    np.cumsum(np.pad(values, half, mode="edge"), dtype=np.float64, out=sums[1:])
+    window = sums[size:] - sums[:-size]
+    window *= 1 / size
+    return window.astype(np.float32)
 
 
 def resampled_length(count: int, source: int, target: int) -> int:

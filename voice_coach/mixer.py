@@ -11,7 +11,9 @@ buffer: any range of samples is a pure function of the range, so the session is 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Hashable, Iterator, Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,55 +143,127 @@ def mix(
     phrases and ``duck_db`` lower under them. Build the schedule with ``phrase_lengths(clips, rate)``.
     """
     voices = _voices(schedule, clips)
-    reference = dsp.loudness(
-        np.concatenate([*voices.arrays.values(), np.zeros(1, np.float32)]), schedule.rate
-    )
-    if not math.isfinite(reference):
-        reference = DEFAULT_REFERENCE_LUFS if loudness_lufs is None else loudness_lufs
-    chimes = _chimes(schedule, 10 ** ((reference - CHIME_BELOW_VOICE_LU + 3.7) / 20))
-    sounds = _Sounds(voices.arrays | chimes.arrays, voices.places + chimes.places)
-    bed = music_bed(music, schedule, reference + music_lu, duck_db) if music is not None else None
-    gain = 1.0
-    if loudness_lufs is not None:
-        bed_energy = bed.energies(schedule.rate) if bed else None
-        gain = _gain_for(
-            loudness_lufs, 10 ** ((loudness_lufs - reference) / 20), sounds, bed_energy, schedule
-        )
-    return _assemble(schedule, sounds, bed.scaled(gain) if bed else None, gain)
+    with ThreadPoolExecutor(max_workers=_cores()) as pool:
+        meter = _SessionLoudness(schedule, pool)
+        meter.weigh(voices.arrays)
+        reference = meter.back_to_back(list(voices.arrays))
+        if not math.isfinite(reference):
+            reference = DEFAULT_REFERENCE_LUFS if loudness_lufs is None else loudness_lufs
+        chimes = _chimes(schedule, 10 ** ((reference - CHIME_BELOW_VOICE_LU + 3.7) / 20))
+        sounds = _Sounds(voices.arrays | chimes.arrays, voices.places + chimes.places)
+        bed = music_bed(music, schedule, reference + music_lu, duck_db) if music is not None else None
+        if loudness_lufs is None:
+            return _assemble(schedule, sounds, bed, meter.levels(sounds.arrays, 1.0))
+        meter.weigh(chimes.arrays)
+        meter.place(sounds, bed.energies(schedule.rate) if bed else None)
+        gain = _gain_for(loudness_lufs, 10 ** ((loudness_lufs - reference) / 20), meter)
+        levelled = meter.levelled.get(gain) or meter.levels(sounds.arrays, gain)
+        return _assemble(schedule, sounds, bed.scaled(gain) if bed else None, levelled)
 
 
-def _gain_for(
-    target: float, gain: float, sounds: _Sounds, bed_energy: Energies | None, schedule: Schedule
-) -> float:
-    """The gain, refined from a first guess, at which the limited session measures ``target`` LUFS.
+def _gain_for(target: float, guess: float, meter: _SessionLoudness) -> float:
+    """The gain at which the limited session measures ``target`` LUFS (``guess`` if it is silent).
 
-    Loudness rises with gain at most one for one (less where the limiter holds peaks down), so each
+    Without the limiter, loudness would rise one for one with gain (in dB), so the first try is the
+    gain that puts the unlimited session on target. Where the limiter holds peaks down, loudness rises
+    more slowly: the first step assumes a slope of 1 / (1 + the LU the limiter took off), and each later
     step divides the error by the slope seen on the step before (a secant search, in dB).
     """
-    db, measured = 20 * math.log10(gain), _loudness_at(gain, sounds, bed_energy, schedule)
-    slope = 1.0
+    unlimited = meter.unlimited()
+    gain = 10 ** ((target - unlimited) / 20) if math.isfinite(unlimited) else guess
+    db, measured = 20 * math.log10(gain), meter.at(gain)
+    lost = unlimited + db - measured
+    slope = 1 / (1 + lost) if math.isfinite(lost) and lost > 0 else 1.0
     for _ in range(_GAIN_STEPS):
         if not math.isfinite(measured) or abs(target - measured) < _GAIN_TOLERANCE_LU:
             break
         step = (target - measured) / slope
-        now = _loudness_at(10 ** ((db + step) / 20), sounds, bed_energy, schedule)
+        gain = 10 ** ((db + step) / 20)
+        now = meter.at(gain)
         slope = min(1.0, max(0.1, (now - measured) / step))
         db, measured = db + step, now
-    return float(10 ** (db / 20))
+    return float(gain)
 
 
-def _loudness_at(gain: float, sounds: _Sounds, bed_energy: Energies | None, schedule: Schedule) -> float:
-    """Integrated loudness of the session with every sound levelled at ``gain`` (and the bed, if any)."""
-    energies = np.zeros(dsp.subblock_count(schedule.total, schedule.rate))
-    if bed_energy is not None:
-        energies += bed_energy * gain**2
-    running = {
-        key: dsp.weighted_energy(_level(a, gain, schedule.rate), schedule.rate)
-        for key, a in sounds.arrays.items()
-    }
-    for start, key in sounds.places:
-        dsp.place_energy(energies, start, running[key], schedule.rate)
-    return dsp.gated_loudness(energies, schedule.rate)
+class _SessionLoudness:
+    """Integrated loudness of the session with every sound levelled at a gain (and the bed, if any).
+
+    A sound the limiter leaves alone at a gain has exactly its unit-gain energy times the gain squared,
+    so each sound is K-weighted once (``weigh``) and again only at gains that drive it into the limiter.
+    Sounds are independent, so they are levelled and weighted in ``pool``'s threads (numpy releases the
+    GIL). The sounds levelled at the last gain tried are kept in ``levelled``: the search ends on it.
+    """
+
+    def __init__(self, schedule: Schedule, pool: Executor) -> None:
+        self.rate, self.pool = schedule.rate, pool
+        self.subblocks = dsp.subblock_count(schedule.total, schedule.rate)
+        self.sounds = _Sounds({}, ())
+        self.bed_energy: Energies | None = None
+        self.peaks: dict[Hashable, float] = {}
+        self.unit: dict[Hashable, Future[Energies]] = {}
+        self.levelled: dict[float, dict[Hashable, Samples]] = {}
+
+    def weigh(self, arrays: Mapping[Hashable, Samples]) -> None:
+        """Start K-weighting ``arrays`` at unit gain."""
+        for key, samples in arrays.items():
+            self.unit[key] = self.pool.submit(dsp.weighted_energy, samples, self.rate)
+
+    def place(self, sounds: _Sounds, bed_energy: Energies | None) -> None:
+        """Measure the session made of ``sounds`` (every one weighed) and the bed's energy."""
+        self.sounds, self.bed_energy = sounds, bed_energy
+        self.peaks = {key: float(np.abs(a).max(initial=0.0)) for key, a in sounds.arrays.items()}
+
+    def back_to_back(self, keys: list[Hashable]) -> float:
+        """Integrated loudness (LUFS) of the weighed sounds ``keys`` played one after another, unlimited."""
+        tail = dsp.FILTER_TAIL_MS * self.rate // 1000
+        running = [self.unit[key].result() for key in keys]
+        energies = np.zeros(dsp.subblock_count(sum(len(r) - 1 - tail for r in running) + 1, self.rate))
+        start = 0
+        for energy in running:
+            dsp.place_energy(energies, start, energy, self.rate)
+            start += len(energy) - 1 - tail
+        return dsp.gated_loudness(energies, self.rate)
+
+    def unlimited(self) -> float:
+        """Integrated loudness (LUFS) at unit gain if the limiter did nothing."""
+        return self._loudness(1.0, {})
+
+    def at(self, gain: float) -> float:
+        """Integrated loudness (LUFS) at ``gain``."""
+        ceiling = 10 ** (CEILING_DBFS / 20)
+        levelled = self.levels(self.sounds.arrays, gain)
+        self.levelled = {gain: levelled}
+        loud = [key for key, peak in self.peaks.items() if peak * gain > ceiling]
+        weighted = self.pool.map(
+            dsp.weighted_energy, [levelled[key] for key in loud], [self.rate] * len(loud)
+        )
+        return self._loudness(gain, dict(zip(loud, weighted, strict=True)))
+
+    def levels(self, arrays: Mapping[Hashable, Samples], gain: float) -> dict[Hashable, Samples]:
+        """Every sound of ``arrays`` at ``gain``, limited to the ceiling."""
+        count = len(arrays)
+        levelled = self.pool.map(_level, arrays.values(), [gain] * count, [self.rate] * count)
+        return dict(zip(arrays, levelled, strict=True))
+
+    def _loudness(self, gain: float, limited: Mapping[Hashable, Energies]) -> float:
+        """Loudness at ``gain`` with ``limited``'s energies for the sounds the limiter changed."""
+        linear, energies = np.zeros(self.subblocks), np.zeros(self.subblocks)
+        for start, key in self.sounds.places:
+            if key in limited:
+                dsp.place_energy(energies, start, limited[key], self.rate)
+            else:
+                dsp.place_energy(linear, start, self.unit[key].result(), self.rate)
+        if self.bed_energy is not None:
+            linear += self.bed_energy
+        energies += linear * gain**2
+        return dsp.gated_loudness(energies, self.rate)
+
+
+def _cores() -> int:
+    """The number of CPU cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _level(samples: Samples, gain: float, rate: int) -> Samples:
@@ -198,9 +272,10 @@ def _level(samples: Samples, gain: float, rate: int) -> Samples:
     return dsp.limit(scaled, 10 ** (CEILING_DBFS / 20), LIMITER_MS * rate // 1000)
 
 
-def _assemble(schedule: Schedule, sounds: _Sounds, bed: MusicBed | None, gain: float) -> Mix:
-    """The ``Mix``: every distinct sound levelled once, placed as many times as it is used."""
-    levelled = {key: _level(a, gain, schedule.rate) for key, a in sounds.arrays.items()}
+def _assemble(
+    schedule: Schedule, sounds: _Sounds, bed: MusicBed | None, levelled: Mapping[Hashable, Samples]
+) -> Mix:
+    """The ``Mix``: every distinct sound levelled once (``levelled``), placed as many times as it is used."""
     layers = sorted(
         (Layer(start, levelled[key]) for start, key in sounds.places), key=lambda layer: layer.start
     )

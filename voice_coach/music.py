@@ -69,10 +69,8 @@ class MusicBed:
         The ducking envelope moves slowly next to the K-weighting filter, so the loop is filtered once
         (twice round, to settle into its looped state) and the envelope applied to its energy.
         """
-        import scipy.signal  # type: ignore[import-untyped, unused-ignore]
-
         twice = np.concatenate((self.loop, self.loop))
-        weighted = np.square(scipy.signal.sosfilt(dsp.k_weighting(rate), twice)[len(self.loop) :])
+        weighted = np.square(dsp.k_filter(twice, rate)[len(self.loop) :])
         edges = np.append(np.arange(dsp.subblock_count(self.total, rate)) * rate // 10, self.total)
         energies = np.zeros(len(edges) - 1)
         step = max(1, chunk * 10 // rate)
