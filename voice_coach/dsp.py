@@ -195,13 +195,20 @@ def weighted_energy(samples: Samples, rate: int) -> Energies:
 
 def place_energy(energies: Energies, start: int, running: Energies, rate: int) -> None:
     """Add a sound's ``running`` energy (from ``weighted_energy``), placed at ``start``, into ``energies``."""
+    first, values = placed_energy(start, running, rate, len(energies))
+    energies[first : first + len(values)] += values
+
+
+def placed_energy(start: int, running: Energies, rate: int, count: int) -> tuple[int, Energies]:
+    """What a sound with ``running`` energy placed at ``start`` adds to a session of ``count`` sub-blocks:
+    the index of the first sub-block it touches and its energy in each sub-block from there."""
     first = start * 10 // rate
     span = len(running) - 1
-    last = min(len(energies), subblock_count(start + span, rate))
+    last = min(count, subblock_count(start + span, rate))
     if first >= last:
-        return
+        return first, np.zeros(0)
     bounds = np.arange(first, last + 1, dtype=np.int64) * rate // 10 - start
-    energies[first:last] += np.diff(running[np.clip(bounds, 0, span)])
+    return first, np.diff(running[np.clip(bounds, 0, span)])
 
 
 def limit(samples: Samples, ceiling: float, half_window: int) -> Samples:

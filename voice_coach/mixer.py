@@ -190,8 +190,10 @@ class _SessionLoudness:
 
     A sound the limiter leaves alone at a gain has exactly its unit-gain energy times the gain squared,
     so each sound is K-weighted once (``weigh``) and again only at gains that drive it into the limiter.
-    Sounds are independent, so they are levelled and weighted in ``pool``'s threads (numpy releases the
-    GIL). The sounds levelled at the last gain tried are kept in ``levelled``: the search ends on it.
+    Only the energy each placement adds to each 100 ms sub-block is kept, never a sound's running
+    energy, so memory follows the session's length in sub-blocks. Sounds are independent, so they are
+    levelled and weighted in ``pool``'s threads (numpy releases the GIL). The sounds levelled at the
+    last gain tried are kept in ``levelled``: the search ends on it.
     """
 
     def __init__(self, schedule: Schedule, pool: Executor) -> None:
@@ -200,29 +202,35 @@ class _SessionLoudness:
         self.sounds = _Sounds({}, ())
         self.bed_energy: Energies | None = None
         self.peaks: dict[Hashable, float] = {}
-        self.unit: dict[Hashable, Future[Energies]] = {}
+        self.starts: dict[Hashable, list[int]] = {}
+        self.running: dict[Hashable, Future[Energies]] = {}
+        self.unit: dict[Hashable, list[tuple[int, Energies]]] = {}
         self.levelled: dict[float, dict[Hashable, Samples]] = {}
 
     def weigh(self, arrays: Mapping[Hashable, Samples]) -> None:
         """Start K-weighting ``arrays`` at unit gain."""
         for key, samples in arrays.items():
-            self.unit[key] = self.pool.submit(dsp.weighted_energy, samples, self.rate)
-
-    def place(self, sounds: _Sounds, bed_energy: Energies | None) -> None:
-        """Measure the session made of ``sounds`` (every one weighed) and the bed's energy."""
-        self.sounds, self.bed_energy = sounds, bed_energy
-        self.peaks = {key: float(np.abs(a).max(initial=0.0)) for key, a in sounds.arrays.items()}
+            self.running[key] = self.pool.submit(dsp.weighted_energy, samples, self.rate)
 
     def back_to_back(self, keys: list[Hashable]) -> float:
         """Integrated loudness (LUFS) of the weighed sounds ``keys`` played one after another, unlimited."""
         tail = dsp.FILTER_TAIL_MS * self.rate // 1000
-        running = [self.unit[key].result() for key in keys]
+        running = [self.running[key].result() for key in keys]
         energies = np.zeros(dsp.subblock_count(sum(len(r) - 1 - tail for r in running) + 1, self.rate))
         start = 0
         for energy in running:
             dsp.place_energy(energies, start, energy, self.rate)
             start += len(energy) - 1 - tail
         return dsp.gated_loudness(energies, self.rate)
+
+    def place(self, sounds: _Sounds, bed_energy: Energies | None) -> None:
+        """Measure the session made of ``sounds`` (every one weighed) and the bed's energy."""
+        self.sounds, self.bed_energy = sounds, bed_energy
+        self.peaks = {key: float(np.abs(a).max(initial=0.0)) for key, a in sounds.arrays.items()}
+        for start, key in sounds.places:
+            self.starts.setdefault(key, []).append(start)
+        self.unit = {key: self._placed(key, future.result()) for key, future in self.running.items()}
+        self.running.clear()
 
     def unlimited(self) -> float:
         """Integrated loudness (LUFS) at unit gain if the limiter did nothing."""
@@ -234,10 +242,11 @@ class _SessionLoudness:
         levelled = self.levels(self.sounds.arrays, gain)
         self.levelled = {gain: levelled}
         loud = [key for key, peak in self.peaks.items() if peak * gain > ceiling]
-        weighted = self.pool.map(
-            dsp.weighted_energy, [levelled[key] for key in loud], [self.rate] * len(loud)
-        )
-        return self._loudness(gain, dict(zip(loud, weighted, strict=True)))
+
+        def weigh(key: Hashable) -> list[tuple[int, Energies]]:
+            return self._placed(key, dsp.weighted_energy(levelled[key], self.rate))
+
+        return self._loudness(gain, dict(zip(loud, self.pool.map(weigh, loud), strict=True)))
 
     def levels(self, arrays: Mapping[Hashable, Samples], gain: float) -> dict[Hashable, Samples]:
         """Every sound of ``arrays`` at ``gain``, limited to the ceiling."""
@@ -245,14 +254,17 @@ class _SessionLoudness:
         levelled = self.pool.map(_level, arrays.values(), [gain] * count, [self.rate] * count)
         return dict(zip(arrays, levelled, strict=True))
 
-    def _loudness(self, gain: float, limited: Mapping[Hashable, Energies]) -> float:
+    def _placed(self, key: Hashable, running: Energies) -> list[tuple[int, Energies]]:
+        """The sub-block energies sound ``key`` adds at each of its places."""
+        return [dsp.placed_energy(start, running, self.rate, self.subblocks) for start in self.starts[key]]
+
+    def _loudness(self, gain: float, limited: Mapping[Hashable, list[tuple[int, Energies]]]) -> float:
         """Loudness at ``gain`` with ``limited``'s energies for the sounds the limiter changed."""
         linear, energies = np.zeros(self.subblocks), np.zeros(self.subblocks)
-        for start, key in self.sounds.places:
-            if key in limited:
-                dsp.place_energy(energies, start, limited[key], self.rate)
-            else:
-                dsp.place_energy(linear, start, self.unit[key].result(), self.rate)
+        for key, unit in self.unit.items():
+            into, placed = (energies, limited[key]) if key in limited else (linear, unit)
+            for first, values in placed:
+                into[first : first + len(values)] += values
         if self.bed_energy is not None:
             linear += self.bed_energy
         energies += linear * gain**2
