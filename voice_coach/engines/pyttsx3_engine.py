@@ -33,6 +33,14 @@ engine.setProperty("rate", request["wpm"])
 engine.setProperty("volume", request["volume"])
 engine.save_to_file(request["text"], request["path"])
 engine.runAndWait()
+try:
+    # The espeak driver synthesizes on espeak-ng's own thread and runAndWait can return before the
+    # file is written (long phrases came out empty): wait for espeak-ng to finish.
+    from pyttsx3.drivers import _espeak
+except (ImportError, OSError):
+    pass
+else:
+    _espeak.Synchronize()
 """
 
 
