@@ -2,7 +2,8 @@
 
 Every figure comes from subprocesses of the real command line (``.venv/bin/voice-coach``), each with its
 own temporary phrase cache (``VOICE_COACH_CACHE_DIR``) and no user config file, and is the median of
-``--runs`` runs; a wide spread between runs is flagged. Baselines are measured in the same run:
+``--runs`` runs. A wide spread between runs is flagged, and so is a measurement during which other
+processes kept the CPUs busy (from /proc/stat). Baselines are measured in the same run:
 
 1. cold export (empty cache) of the session to MP3 vs the floor: the same distinct phrases synthesized by
    the engine's fastest path (Piper: one loaded voice in one process; pyttsx3: one ``espeak-ng``
@@ -10,7 +11,8 @@ own temporary phrase cache (``VOICE_COACH_CACHE_DIR``) and no user config file, 
 2. warm export (every phrase cached) vs that ``ffmpeg`` encode alone;
 3. re-export after changing only ``--hold``: phrases synthesized (must be 0) and time;
 4. start-up: ``voice-coach --help`` and ``voice-coach list`` vs ``python -c pass``;
-5. play: time to first audio with a warm cache (synthesize + mix + first buffer, through a fake sink);
+5. play: time to first audio with a warm cache, from launch to the first buffer handed to the sound
+   device (a fake sink: this may run without a sound card); that buffer is the 1 s lead-in;
 6. peak RSS (the process and its children, from ``wait4``) exporting a 10- and a 60-minute session;
 7. scale: exporting 20 personalised variants (``--hold`` and ``--sets`` varied) with 1 vs 2 concurrent
    ``voice-coach export`` processes, from a cache that already holds their phrases.
@@ -47,10 +49,10 @@ VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 SPREAD_WARNING = 0.25
 """Warn when (max - min) / median of a figure's runs is above this..."""
-BUSY_WARNING = 0.05
-"""Warn when other processes used more than this share of the CPUs during a measurement."""
 SPREAD_ABSOLUTE = 0.05
 """...and (max - min) is above this (seconds or MB): a few milliseconds of noise is no news."""
+BUSY_WARNING = 0.05
+"""Warn when other processes used more than this share of the CPUs during a measurement."""
 WROTE = re.compile(
     r"\((?P<length>[\d:]+), \d+ chapters?; (?P<new>\d+) phrases synthesized, (?P<old>\d+) cached\)"
 )
@@ -73,7 +75,7 @@ print(samples)
 # `voice-coach play` up to its first sound: the real command, with a sink that records when the first
 # buffer arrives and ends the process there (this machine may have no sound card).
 PLAY_FIRST_AUDIO = """
-import os, sys, time
+import os, sys
 import voice_coach.player
 
 class FirstBuffer:
