@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from audio_cli_helpers import (
     BEND,
@@ -77,6 +78,17 @@ def valid_entry(path: Path) -> bool:
         return wav.getnframes() > 0 and len(wav.readframes(wav.getnframes())) == 2 * wav.getnframes()
 
 
+def assert_same_audio(one: npt.NDArray[np.int16], other: npt.NDArray[np.int16]) -> None:
+    """The same session rendered twice: equal length, equal up to the loudness search's tolerance.
+
+    The mixer stops its gain search within 0.05 LU of the target, and floating-point results that differ
+    in the last bit between processes can stop it one step earlier or later: up to 0.6 % in level.
+    """
+    assert len(one) == len(other)
+    wide = one.astype(np.int32), other.astype(np.int32)
+    assert np.abs(wide[0] - wide[1]).max() <= 2 + 0.007 * np.abs(wide[0]).max()
+
+
 # --- the phrase cache --------------------------------------------------------------------------------
 
 
@@ -93,7 +105,7 @@ def test_damaged_cache_entries_are_made_again_during_export(runner: CliRunner, t
     assert result.stdout.endswith(f"; 3 phrases synthesized, {len(entries) - 3} cached)\n")
     assert result.stderr == ""
     assert cache_entries() == entries and all(valid_entry(p) for p in entries)
-    assert first.read_bytes() == second.read_bytes()
+    assert_same_audio(read_wav(first)[0], read_wav(second)[0])
 
 
 def drop_root_override() -> Callable[[], None]:
@@ -145,7 +157,7 @@ def test_a_read_only_cache_folder_warns_and_export_still_works(
     assert done.stdout.endswith(" phrases synthesized, 0 cached)\n")
     assert list(read_only.iterdir()) == []
     ok(runner, "export", session, *PYTTSX3, "-o", str(tmp_path / "usual.wav"))
-    assert out.read_bytes() == (tmp_path / "usual.wav").read_bytes()
+    assert_same_audio(read_wav(out)[0], read_wav(tmp_path / "usual.wav")[0])
 
 
 def test_a_read_only_cache_that_holds_the_phrases_is_used(runner: CliRunner, tmp_path: Path) -> None:
@@ -306,12 +318,13 @@ class Running:
         return self.process.returncode, out, err
 
 
-def start(args: list[str], cwd: Path | None = None) -> Running:
+def start(args: list[str], temp: Path | None = None) -> Running:
+    """``voice-coach ARGS`` in the background; ``temp``: its temporary folder (TMPDIR)."""
     mark = uuid.uuid4().hex
+    env = {**os.environ, "VOICE_COACH_TEST_MARK": mark, **({"TMPDIR": str(temp)} if temp else {})}
     process = subprocess.Popen(
         [*VOICE_COACH, *args],
-        env={**os.environ, "VOICE_COACH_TEST_MARK": mark},
-        cwd=cwd,
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -448,9 +461,10 @@ def test_a_signal_while_synthesizing_stops_the_workers_and_leaves_nothing(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
     session = many_steps(tmp_path / "routines", 40)
-    folder = tmp_path / "out"
+    folder, temp = tmp_path / "out", tmp_path / "temp"
     folder.mkdir()
-    run = start(["export", str(session), *PYTTSX3, "-o", str(folder / "steps.mp3")])
+    temp.mkdir()
+    run = start(["export", str(session), *PYTTSX3, "-o", str(folder / "steps.mp3")], temp)
     wait_for(lambda: len(cache_entries()) >= 2, "synthesis to be under way")
     run.process.send_signal(signum)
     code, out, err = run.finish()
@@ -459,6 +473,8 @@ def test_a_signal_while_synthesizing_stops_the_workers_and_leaves_nothing(
     assert list(folder.iterdir()) == [] and leftovers(cache_dir()) == []
     assert all(valid_entry(p) for p in cache_entries())
     wait_for(lambda: not marked(run.mark), "the speech workers to be gone")
+    # (pulse-*: the PulseAudio client library that espeak-ng loads keeps its runtime folder there)
+    assert [p.name for p in temp.iterdir() if not p.name.startswith("pulse-")] == [], "engine temp files"
 
 
 # --- concurrent use ----------------------------------------------------------------------------------
@@ -495,7 +511,7 @@ def test_six_exports_at_once_into_one_cache(runner: CliRunner, tmp_path: Path) -
         said = [(text, start) for text, start, _ in srt_lines(out.with_suffix(".srt").read_text())]
         assert said == [(text, start) for text, start, _ in spoken(data)], name
     same, other = read_wav(jobs["a"][1])[0], read_wav(jobs["same"][1])[0]
-    assert np.array_equal(same, other), "the same routine exported twice at once is the same audio"
+    assert_same_audio(same, other)
     assert leftovers(cache_dir()) == [], "no partial cache entries"
     entries = cache_entries()
     assert len(entries) == len(expected) and all(valid_entry(p) for p in entries)
@@ -508,7 +524,7 @@ def test_six_exports_at_once_into_one_cache(runner: CliRunner, tmp_path: Path) -
 HOSTILE = [
     "$(touch pwned1)",
     "`touch pwned2`; touch pwned3",
-    "Quote ' and \" then; touch pwned4 #",
+    "It's \"; touch pwned4 #",
     "Say $HOME and ~ here.",
 ]
 
@@ -569,20 +585,17 @@ def test_titles_cannot_steer_split_files_out_of_the_folder(tmp_path: Path) -> No
     assert hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest() == passwd
 
 
-# --- a known engine bug ------------------------------------------------------------------------------
+# --- long phrases ------------------------------------------------------------------------------------
 
 LONG = " ".join(["Breathe in slowly, and let your shoulders drop."] * 10)
 """80 words: a long note or intro in a user's routine file."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SynthesisError,
-    reason="pyttsx3's espeak driver synthesizes on espeak-ng's own thread, and runAndWait returns before "
-    "the phrase is written, so the engine's child exits too early: a phrase of 80 words always comes out "
-    "'pyttsx3 wrote no audio', one of 25 words about one time in five. Fix: call "
-    "pyttsx3.drivers._espeak.Synchronize() after runAndWait in engines/pyttsx3_engine.py's child script.",
-)
-def test_pyttsx3_speaks_a_long_phrase(tmp_path: Path) -> None:
-    result = synthesize_phrases([LONG], EngineSettings(engine="pyttsx3"), PhraseCache(tmp_path / "cache"))
-    assert len(result[LONG].samples) > 20 * result.sample_rate
+def test_pyttsx3_speaks_long_phrases_whole(tmp_path: Path) -> None:
+    """pyttsx3's espeak driver speaks on espeak-ng's own thread: a child that exits as soon as runAndWait
+    returns lost long phrases ('pyttsx3 wrote no audio') or cut them short, under load."""
+    texts = [f"{LONG} {n}." for n in range(1, 5)]
+    result = synthesize_phrases(texts, EngineSettings(engine="pyttsx3"), PhraseCache(tmp_path / "cache"))
+    lengths = {len(result[text].samples) for text in texts}
+    assert min(lengths) > 20 * result.sample_rate
+    assert max(lengths) - min(lengths) < result.sample_rate // 2, "no phrase cut short"

@@ -13,10 +13,11 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import wave
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from .audio import Clip
 from .errors import ExportError
@@ -80,10 +81,12 @@ def encode_mp3(path: Path, chunks: Chunks, rate: int, bitrate: str, ffmpeg: str)
         "-y",
         str(path),
     ]
+    started: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
-        assert process.stdin is not None
         try:
+            _start_in_thread(command, errors, started)
+            process = started[0]
+            assert process.stdin is not None
             try:
                 for chunk in chunks:
                     process.stdin.write(chunk.astype("<i2", copy=False).tobytes())
@@ -92,13 +95,61 @@ def encode_mp3(path: Path, chunks: Chunks, rate: int, bitrate: str, ffmpeg: str)
                 pass  # ffmpeg stopped early; its exit status and message say why
             status = process.wait()
         except BaseException:
-            process.kill()
-            process.wait()
+            for running in started:
+                running.kill()
+                running.wait()
             raise
         errors.seek(0)
         message = errors.read().decode(errors="replace").strip().splitlines()
     if status:
         raise ExportError(f"ffmpeg failed: {message[-1] if message else _exit_reason(status)}")
+
+
+def _start_in_thread(command: list[str], errors: IO[bytes], started: list[subprocess.Popen[bytes]]) -> None:
+    """Start ``command`` (stdin a pipe, stderr to ``errors``) and append its process to ``started``.
+
+    Interrupted inside ``Popen`` (after the fork, before it returns), ffmpeg would run on unknown to us
+    and, at the end of its input, write a short MP3 at its output path after the export's clean-up had
+    removed it. So ``Popen`` runs in a helper thread, which signals never interrupt, under a lock; on
+    the way out this thread takes the lock and cancels the start. Either ffmpeg was started and is in
+    ``started`` for the caller to stop, or it never will be.
+    """
+    lock = threading.RLock()
+    cancelled = False
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        with lock:
+            if cancelled:
+                return
+            try:
+                started.append(
+                    subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+                )
+            except BaseException as error:
+                failed.append(error)
+
+    thread = threading.Thread(target=start, name="start ffmpeg", daemon=True)
+    try:
+        thread.start()
+        thread.join()
+    finally:
+        _acquire_uninterrupted(lock)
+        cancelled = True
+        lock.release()
+    if failed:
+        raise failed[0]
+
+
+def _acquire_uninterrupted(lock: threading.RLock) -> None:
+    """Take ``lock`` even if Ctrl-C comes meanwhile (it is re-entrant: a Ctrl-C just after a successful
+    acquire leaves it held once more, which only keeps the helper thread out for good)."""
+    while True:
+        try:
+            lock.acquire()
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 def _exit_reason(status: int) -> str:

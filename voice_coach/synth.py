@@ -2,18 +2,21 @@
 
 Workers are separate processes (one per core) that each re-create the engine from the picklable
 ``EngineSettings``. A phrase that takes longer than ``timeout`` seconds stops the run with a
-``SynthesisError`` naming it, and the workers are killed: a hung engine cannot hang the program.
+``SynthesisError`` naming it, and the workers are stopped: a hung engine cannot hang the program.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from types import FrameType
 
 from .audio import Clip
 from .cache import PhraseCache, phrase_key
@@ -21,6 +24,8 @@ from .engines import Engine, EngineSettings, get_engine
 from .engines.base import require_text
 from .errors import SynthesisError
 
+STOP_GRACE = 2.0
+"""Seconds a worker that is asked to stop may take to clean up before it is killed."""
 PHRASE_TIMEOUT = 60.0
 """Seconds a phrase may take, including a worker's start-up (loading a Piper model takes ~1 s).
 Longer than the pyttsx3 engine's own child timeout, so that one fires first and cleans up its child."""
@@ -146,13 +151,25 @@ def _stuck(pending: dict[Future[Clip], str]) -> str:
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool now: a hung engine never returns, so a plain shutdown would wait forever."""
+    """Stop the pool now: a hung engine never returns, so a plain shutdown would wait forever.
+
+    Each worker is first asked to stop (SIGTERM: it abandons its phrase, so the engine's temporary files
+    and child processes are cleaned up) and killed if it has not within ``STOP_GRACE`` seconds (an
+    engine stuck inside C code never sees the request).
+    """
+    # No public way before Python 3.14; the executor keeps its processes in ``_processes``.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError):
+            process.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
     kill = getattr(pool, "kill_workers", None)  # Python 3.14+
     if kill is not None:
         kill()
-    else:
-        # No public way before 3.14; the executor keeps its processes in ``_processes``.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
+        if process.is_alive():
             process.kill()
     # With every worker dead, waiting only joins the executor's manager thread, which reaps them.
     pool.shutdown(wait=True, cancel_futures=True)
@@ -166,13 +183,26 @@ def _cpu_count() -> int:
 
 
 _worker_engine: tuple[Engine, EngineSettings] | None = None
+_worker_busy = False
+
+
+class _StopRequested(BaseException):
+    """Raised in a worker by SIGTERM while it synthesizes: unwinds the engine's clean-up, then exits."""
+
+
+def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    """A worker's SIGTERM handler: abandon the phrase under way (cleaning up), or exit at once if idle."""
+    if not _worker_busy:
+        os._exit(0)
+    raise _StopRequested
 
 
 def _start_worker(settings: EngineSettings, threads: int) -> None:
     """Re-create the engine once in each worker process, sharing the cores with the other workers."""
     global _worker_engine
-    # Ctrl-C reaches the whole process group: the parent handles it and kills the workers.
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
     engine = get_engine(settings.engine)
     engine.use_threads(threads)
     _worker_engine = (engine, settings)
@@ -182,10 +212,17 @@ def _synthesize_one(text: str) -> Clip:
     """In a worker: ``text`` spoken by this worker's engine."""
     if _worker_engine is None:
         raise SynthesisError("speech worker started without an engine")
+    global _worker_busy
     engine, settings = _worker_engine
+    _worker_busy = True
     try:
         return engine.synthesize(text, settings.voice or "", settings.rate, settings.volume)
+    except _StopRequested:
+        # The engine's own clean-up (temporary files, its child process) ran on the way here.
+        os._exit(0)
     except SynthesisError:
         raise
     except Exception as exc:
         raise SynthesisError(f"the {engine.NAME} engine failed on {text!r}: {exc}") from exc
+    finally:
+        _worker_busy = False
