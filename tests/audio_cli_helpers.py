@@ -30,8 +30,7 @@ Samples = npt.NDArray[np.int16]
 
 # --- routine files -----------------------------------------------------------------------------------
 #
-# pyttsx3 runs on these: every phrase is short. Its espeak-ng child can exit before writing a long
-# phrase (see test_reliability.test_pyttsx3_writes_long_phrases), which short phrases never hit.
+# Small sessions of short phrases, so that real synthesis and real playback take about a second.
 
 
 @dataclass(frozen=True)
