@@ -451,7 +451,8 @@ def test_a_signal_while_encoding_leaves_no_file_and_no_temp_file(
     wait_for(lambda: any(p.name.endswith(".part") for p in folder.iterdir()), "encoding to start")
     run.process.send_signal(signum)
     code, out, err = run.finish()
-    assert (code, out, err) == (*INTERRUPTED[signum][:1], "", INTERRUPTED[signum][1])
+    status, message = INTERRUPTED[signum]
+    assert (code, out, err) == (status, "", message)
     assert list(folder.iterdir()) == []
     assert marked(run.mark) == [], "ffmpeg was stopped"
 
@@ -468,7 +469,8 @@ def test_a_signal_while_synthesizing_stops_the_workers_and_leaves_nothing(
     wait_for(lambda: len(cache_entries()) >= 2, "synthesis to be under way")
     run.process.send_signal(signum)
     code, out, err = run.finish()
-    assert (code, out, err) == (*INTERRUPTED[signum][:1], "", INTERRUPTED[signum][1])
+    status, message = INTERRUPTED[signum]
+    assert (code, out, err) == (status, "", message)
     assert len(cache_entries()) < 40, "the signal came during synthesis"
     assert list(folder.iterdir()) == [] and leftovers(cache_dir()) == []
     assert all(valid_entry(p) for p in cache_entries())
