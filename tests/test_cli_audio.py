@@ -148,7 +148,7 @@ def test_voices_of_one_engine(runner: CliRunner) -> None:
 
 def test_voices_of_an_unknown_engine(runner: CliRunner) -> None:
     result = fails(
-        runner, ["voices", "--engine", "nosuch"], 1, "unknown engine 'nosuch'; choose one of: piper, pyttsx3"
+        runner, ["voices", "--engine", "nosuch"], 2, "unknown engine 'nosuch'; choose one of: piper, pyttsx3"
     )
     assert result.stdout == ""
 
@@ -164,7 +164,7 @@ def test_an_unknown_voice_names_the_voices_command(
     fails(
         runner,
         args,
-        1,
+        2,
         f"the {engine} engine has no voice 'nosuch'; "
         f"see the voices it has with: voice-coach voices --engine {engine}",
     )
@@ -307,46 +307,46 @@ def test_an_existing_file_needs_force(runner: CliRunner, session: str, tmp_path:
     target = tmp_path / "out.wav"
     target.write_bytes(b"the old export")
     args = ["export", session, *PYTTSX3, "-o", str(target)]
-    fails(runner, args, 1, f"{target} already exists: add --force to overwrite it")
+    fails(runner, args, 2, f"{target} already exists: add --force to overwrite it")
     assert target.read_bytes() == b"the old export"
     ok(runner, *args, "--force")
     assert read_wav(target)[1] == 22050
     target.with_suffix(".srt").write_text("old cues")
-    fails(runner, [*args, "--cues", "srt"], 1, f"{target} already exists: add --force to overwrite it")
+    fails(runner, [*args, "--cues", "srt"], 2, f"{target} already exists: add --force to overwrite it")
     target.unlink()
     fails(
         runner,
         [*args, "--cues", "srt"],
-        1,
+        2,
         f"{target.with_suffix('.srt')} already exists: add --force to overwrite it",
     )
     (tmp_path / "parts").mkdir()
     fails(
         runner,
         ["export", session, *PYTTSX3, "-o", str(tmp_path / "parts.mp3"), "--split"],
-        1,
+        2,
         f"{tmp_path / 'parts'} already exists: add --force to overwrite it",
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.srt", "parts", "routines"]
 
 
 REFUSED = [
-    (["-o", "{tmp}/out.ogg"], 1, "cannot tell the format of {tmp}/out.ogg: name it .mp3 or .wav"),
-    (["-o", "{tmp}/missing/out.mp3"], 1, "cannot write {tmp}/missing/out.mp3: {tmp}/missing does not exist"),
-    (["-o", "{tmp}/a-file/out.mp3"], 1, "cannot write {tmp}/a-file/out.mp3: {tmp}/a-file is not a folder"),
+    (["-o", "{tmp}/out.ogg"], 2, "cannot tell the format of {tmp}/out.ogg: name it .mp3 or .wav"),
+    (["-o", "{tmp}/missing/out.mp3"], 2, "cannot write {tmp}/missing/out.mp3: {tmp}/missing does not exist"),
+    (["-o", "{tmp}/a-file/out.mp3"], 2, "cannot write {tmp}/a-file/out.mp3: {tmp}/a-file is not a folder"),
     (
         ["-o", "{tmp}/folder.mp3"],
-        1,
+        2,
         "{tmp}/folder.mp3 is a folder: give a file name inside it, such as {tmp}/folder.mp3/session.mp3",
     ),
     (
         ["-o", "{tmp}/out.mp3", "--bitrate", "fast"],
-        1,
+        2,
         "bitrate 'fast' is not valid: use a value such as 64k, 96k or 128k",
     ),
     (
         ["-o", "{tmp}/out.mp3", "--music", "{tmp}/no-song.mp3"],
-        1,
+        2,
         "music file {tmp}/no-song.mp3 does not exist",
     ),
     (

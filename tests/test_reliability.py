@@ -433,8 +433,8 @@ def test_a_write_that_fails_midway_keeps_the_old_file_and_leaves_nothing(
 
 # --- signals -----------------------------------------------------------------------------------------
 
-INTERRUPTED = {signal.SIGINT: (1, "\nAborted!\n"), signal.SIGTERM: (143, "")}
-"""Exit status and stderr after each signal (click reports Ctrl-C as "Aborted!", exit 1)."""
+INTERRUPTED = {signal.SIGINT: (130, "Interrupted.\n"), signal.SIGTERM: (143, "")}
+"""Exit status and stderr after each signal (the shell's 128 + signal number)."""
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from .audio import Clip
-from .errors import ExportError
+from .errors import ExportError, OutputError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,7 +45,7 @@ def find_ffmpeg(purpose: str = "MP3 export", instead: str = "; or export a .wav,
 def check_bitrate(bitrate: str) -> str:
     """``bitrate`` if it reads like ``64k``; ExportError otherwise."""
     if not _BITRATE.fullmatch(bitrate):
-        raise ExportError(f"bitrate {bitrate!r} is not valid: use a value such as 64k, 96k or 128k")
+        raise OutputError(f"bitrate {bitrate!r} is not valid: use a value such as 64k, 96k or 128k")
     return bitrate
 
 
@@ -168,7 +168,7 @@ def check_music(path: Path) -> Path:
     call it before synthesis, so a wrong name fails at once)."""
     if not path.is_file():
         problem = "is not a file" if path.exists() else "does not exist"
-        raise ExportError(f"music file {path} {problem}")
+        raise OutputError(f"music file {path} {problem}")
     if path.suffix.lower() != ".wav":
         find_ffmpeg("Reading a music file", instead="; or use a 16-bit .wav music file")
     return path

@@ -53,6 +53,10 @@ class FriendlyGroup(click.Group):
             if ctx.meta.get("voice_coach.debug"):
                 raise
             raise command_error(str(error), error.exit_code) from None
+        except KeyboardInterrupt:
+            # Ctrl-C: clean-up has already run on the way here; exit quietly as shells expect.
+            click.echo("Interrupted.", err=True)
+            raise click.exceptions.Exit(130) from None
 
 
 @click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})

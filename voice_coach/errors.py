@@ -25,12 +25,24 @@ class SynthesisError(VoiceCoachError):
     """A text-to-speech engine is missing, misconfigured or failed on a phrase."""
 
 
+class UnknownVoiceError(SynthesisError):
+    """An engine or voice named on the command line or in the config file does not exist."""
+
+    exit_code = 2
+
+
 class CacheError(VoiceCoachError):
     """The phrase cache cannot be read or written."""
 
 
 class ExportError(VoiceCoachError):
     """An audio file could not be written."""
+
+
+class OutputError(ExportError):
+    """The output path or an export option is invalid (wrong suffix, exists, no such folder)."""
+
+    exit_code = 2
 
 
 class PlaybackError(VoiceCoachError):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import audiofile, cuesheets
 from .audio import Clip
-from .errors import ExportError
+from .errors import ExportError, OutputError
 from .schedule import Schedule
 from .tags import ChapterMark, Tags, write_tags
 
@@ -67,26 +67,26 @@ def check_output(
     target = Path(path)
     kind = target.suffix.lower().lstrip(".")
     if kind not in FORMATS:
-        raise ExportError(f"cannot tell the format of {target}: name it .mp3 or .wav")
+        raise OutputError(f"cannot tell the format of {target}: name it .mp3 or .wav")
     unknown = [f for f in cue_formats if f not in cuesheets.FORMATS]
     if unknown:
-        raise ExportError(f"unknown cue sheet format {unknown[0]!r}: use {', '.join(cuesheets.FORMATS)}")
+        raise OutputError(f"unknown cue sheet format {unknown[0]!r}: use {', '.join(cuesheets.FORMATS)}")
     audiofile.check_bitrate(bitrate)
     folder = target.parent
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist"
-        raise ExportError(f"cannot write {target}: {folder} {problem}")
+        raise OutputError(f"cannot write {target}: {folder} {problem}")
     try:
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as error:
         raise ExportError(f"cannot write to the folder {folder}: {error.strerror}") from error
     for existing in _targets(target, split, cue_formats):
         if existing.is_dir() and not split:
-            raise ExportError(
+            raise OutputError(
                 f"{existing} is a folder: give a file name inside it, such as {existing / 'session'}.{kind}"
             )
         if (existing.exists() or existing.is_symlink()) and not force:
-            raise ExportError(f"{existing} already exists: add --force to overwrite it")
+            raise OutputError(f"{existing} already exists: add --force to overwrite it")
     if kind == "mp3":
         audiofile.find_ffmpeg()
     return target

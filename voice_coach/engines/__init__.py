@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ..errors import SynthesisError
+from ..errors import UnknownVoiceError
 from .base import Engine, EngineSettings, Rate, VoiceInfo, parse_rate
 from .piper_engine import PiperEngine
 from .pyttsx3_engine import Pyttsx3Engine
@@ -38,5 +38,5 @@ def get_engine(name: str | None = None, **opts: Any) -> Engine:
     """The engine called ``name`` (the default engine when None), checked to be installed."""
     chosen = (name or default_engine_name()).strip().lower()
     if chosen not in ENGINES:
-        raise SynthesisError(f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}")
+        raise UnknownVoiceError(f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}")
     return ENGINES[chosen](**opts)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..audio import Clip
-from ..errors import SynthesisError, UsageError
+from ..errors import SynthesisError, UnknownVoiceError, UsageError
 
 MIN_WPM, MAX_WPM = 80, 450
 MIN_FACTOR, MAX_FACTOR = 0.5, 2.5
@@ -124,7 +124,7 @@ class Engine(ABC):
             names = {info.id.lower(), info.id.rsplit("/", 1)[-1].lower(), info.name.lower()}
             if wanted in names:
                 return info.id
-        raise SynthesisError(
+        raise UnknownVoiceError(
             f"the {self.NAME} engine has no voice {voice!r}; "
             f"see the voices it has with: voice-coach voices --engine {self.NAME}"
         )
