@@ -122,8 +122,9 @@ def show(target: str, estimate: bool, as_json: bool, **params: Any) -> None:
         click.echo("\n".join(script_lines(prepared.plan, prepared.timing)))
 
 
-def prepare(target: str, params: dict[str, Any], *, speak: bool) -> Prepared:
-    """Compile ``target`` with the command's options; synthesize its phrases when ``speak``."""
+def prepare(target: str, params: dict[str, Any], *, speak: bool, rate: int | None = None) -> Prepared:
+    """Compile ``target`` with the command's options; when ``speak``, synthesize its phrases (a
+    progress bar on a terminal) and schedule at ``rate`` (default: the engine's sample rate)."""
     config = load_config()
     timeline = compile_ref(target, compile_options(params, config))
     if not speak:
@@ -131,7 +132,7 @@ def prepare(target: str, params: dict[str, Any], *, speak: bool) -> Prepared:
     settings = engine_settings(params, config)
     cache = open_cache(params, config)
     with progress_bar("Synthesizing") as progress:
-        return synthesize(timeline, settings, cache, progress)
+        return synthesize(timeline, settings, cache, progress, rate)
 
 
 @contextmanager

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_options import compile_options, engine_settings, open_cache, routine_options, speech_options
-from .config import load_config
+from .cli_options import routine_options, speech_options
 from .durations import clock
-from .pipeline import Prepared, compile_ref, synthesize
+from .pipeline import Prepared
 
 if TYPE_CHECKING:
     from .mixer import Mix
@@ -22,14 +21,10 @@ CUE_CHOICES = ("lrc", "srt", "vtt")
 
 
 def speak(target: str, params: dict[str, Any], rate: int | None = None) -> Prepared:
-    """Compile, then synthesize with a progress bar on a terminal; warn about dropped cues."""
-    from .cli import progress_bar
+    """Compile and synthesize (see ``cli.prepare``), warning about cues that did not fit."""
+    from .cli import prepare
 
-    config = load_config()
-    timeline = compile_ref(target, compile_options(params, config))
-    settings, cache = engine_settings(params, config), open_cache(params, config)
-    with progress_bar("Synthesizing") as progress:
-        prepared = synthesize(timeline, settings, cache, progress, rate)
+    prepared = prepare(target, params, speak=True, rate=rate)
     for dropped in prepared.plan.dropped:
         click.echo(f'Warning: cue "{dropped.text}" dropped: {dropped.reason}', err=True)
     return prepared
