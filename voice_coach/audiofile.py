@@ -1,9 +1,10 @@
-"""Audio files in and out: WAV with the standard library, MP3 by streaming PCM through ffmpeg, and music
-files of any format ffmpeg reads (WAV without it).
+"""Audio files in and out: WAV with the standard library, the session's MP3 by streaming PCM through
+ffmpeg, and music files of any format through pydub (WAV without ffmpeg).
 
-ffmpeg is driven directly rather than through pydub: pydub's export holds the whole session as bytes and
-copies it through two temporary files outside the target folder (left behind on Ctrl-C), and pydub needs
-``audioop``, which Python 3.13 removed. Streaming keeps memory flat and an interrupted encode killable.
+The session is encoded by driving ffmpeg directly rather than through pydub's ``export``: that holds the
+whole session as bytes and copies it through two temporary files outside the target folder (left behind
+on Ctrl-C). Streaming keeps memory flat and an interrupted encode killable. A music bed is small and read
+once, which is what pydub's ``AudioSegment`` is good at.
 """
 
 from __future__ import annotations
@@ -175,33 +176,28 @@ def check_music(path: Path) -> Path:
 
 
 def read_music(path: Path, rate: int) -> Clip:
-    """A music file as a mono ``Clip`` at ``rate`` (any format through ffmpeg; WAV also without it)."""
+    """A music file as a mono ``Clip`` at ``rate``, decoded by pydub (through ffmpeg; a WAV needs nothing).
+
+    A music bed is read whole once, so pydub's in-memory ``AudioSegment`` suits it; the session itself is
+    streamed to ffmpeg instead (see the module's docstring).
+    """
     check_music(path)
-    if shutil.which("ffmpeg") is None and path.suffix.lower() == ".wav":
-        return _read_wav(path)
-    ffmpeg = find_ffmpeg("Reading a music file", instead="; or use a 16-bit .wav music file")
-    command = [ffmpeg, "-v", "error", "-nostdin", "-i", str(path)]
-    command += ["-vn", "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"]
-    result = subprocess.run(command, capture_output=True, check=False)
-    if result.returncode or not result.stdout:
-        reason = result.stderr.decode(errors="replace").strip().splitlines()
-        raise ExportError(f"could not read music file {path}: {reason[-1] if reason else 'no audio in it'}")
+    import warnings
+
     import numpy as np
 
-    return Clip(np.frombuffer(result.stdout, "<i2").astype(np.int16), rate)
-
-
-def _read_wav(path: Path) -> Clip:
-    """A 16-bit PCM WAV file as a mono ``Clip`` at its own rate (channels averaged)."""
-    import numpy as np
-
+    with warnings.catch_warnings():  # pydub warns at import: no ffmpeg (WAV still works), audioop deprecated
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from pydub import AudioSegment
+        from pydub.exceptions import CouldntDecodeError
     try:
-        with wave.open(str(path), "rb") as source:
-            channels, width, rate = source.getnchannels(), source.getsampwidth(), source.getframerate()
-            frames = source.readframes(source.getnframes())
-    except (wave.Error, EOFError) as error:
-        raise ExportError(f"could not read music file {path}: {error}") from error
-    if width != 2:
-        raise ExportError(f"music file {path} is {8 * width}-bit; without ffmpeg only 16-bit WAV can be read")
-    samples = np.frombuffer(frames, "<i2").reshape(-1, channels).mean(axis=1)
-    return Clip(samples.astype(np.int16), rate)
+        segment = AudioSegment.from_file(str(path))
+    except (CouldntDecodeError, OSError, ValueError, IndexError, EOFError) as error:
+        lines = [line for line in str(error).strip().splitlines() if line.strip()]
+        reason = lines[-1] if lines else "no audio in it"
+        raise ExportError(f"could not read music file {path}: {reason}") from None
+    if len(segment) == 0:
+        raise ExportError(f"could not read music file {path}: no audio in it")
+    segment = segment.set_channels(1).set_sample_width(2).set_frame_rate(rate)
+    return Clip(np.array(segment.get_array_of_samples(), dtype=np.int16), rate)
