@@ -3,7 +3,6 @@ chimes, loudness and peak limiting, resampling, the ducked music bed, chunking, 
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from collections.abc import Mapping
 
@@ -238,14 +237,11 @@ def long_session(minutes: int) -> tuple[Schedule, dict[str, Clip]]:
     return scheduled(Timeline("long", "Long", blocks), clips), clips
 
 
-def test_a_thirty_minute_session_mixes_in_well_under_a_second() -> None:
+def test_a_thirty_minute_session_mixes_to_its_exact_length() -> None:
+    # How fast this is, is measured by scripts/bench.py: tests never time anything.
     plan, clips = long_session(30)
-    mixer.mix(*long_session(1)).clip()  # first use imports scipy: not mixing time
-    started = time.perf_counter()
     out = mixer.mix(plan, clips).clip()
-    elapsed = time.perf_counter() - started
     assert len(out.samples) == plan.total >= 30 * 60 * RATE
-    assert elapsed < 1.0, f"mixing 30 minutes took {elapsed:.2f} s"
 
 
 def test_streaming_memory_does_not_grow_with_session_length() -> None:

