@@ -7,6 +7,7 @@ synthesis is tested with the speech engines.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -441,3 +442,62 @@ def test_every_command_is_in_the_readme(name: str, command: click.Command) -> No
     *group, last = name.split()
     pattern = rf"voice-coach {' '.join(group)}{' ' if group else ''}[^\n`]*\b{re.escape(last)}\b"
     assert re.search(pattern, readme), f"README.md does not mention 'voice-coach {name}'"
+
+
+# ids, config file, files written
+
+
+def test_a_folder_named_like_a_builtin_does_not_hide_it(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spi").mkdir()  # what 'export spi -o spi.mp3 --split' leaves behind
+    result = runner.invoke(cli, ["show", "spi", "--estimate"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Serratus posterior inferior program (spi)")
+
+
+CONFIG_ERRORS = [
+    ('countdown = "lots"', "countdown: must be one of none, minimal, standard, verbose"),
+    ('lead_in = "20s"', "lead_in: must be at most 10s"),
+    ('rate = "fast"', "rate: rate 'fast' is neither words per minute (like 170) nor a factor (like 1.2x)"),
+    (
+        'colour = "red"',
+        "colour: unknown key; allowed keys: cache_dir, countdown, engine, lead_in, rate, voice",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), CONFIG_ERRORS, ids=[c[0] for c in CONFIG_ERRORS])
+def test_a_bad_config_file_is_one_clear_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, message: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(line + "\n", "utf-8")
+    monkeypatch.setenv("VOICE_COACH_CONFIG", str(config))
+    assert_input_error(runner.invoke(cli, ["show", "spi", "--estimate"]), f"{config}: {message}")
+
+
+def test_the_config_file_sets_defaults_and_options_win(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('countdown = "none"\nlead_in = "3s"\n', "utf-8")
+    monkeypatch.setenv("VOICE_COACH_CONFIG", str(config))
+    shown = json.loads(runner.invoke(cli, ["show", "foam-roller", "--estimate", "--json"]).stdout)
+    assert shown["blocks"][0] == {"type": "pause", "start_ms": 0, "duration_ms": 3000, "role": "lead-in"}
+    assert not any(c["role"] == "countdown" for b in shown["blocks"] for c in b.get("cues", []))
+    args = ["show", "foam-roller", "--estimate", "--json", "--countdown", "minimal", "--lead-in", "0"]
+    shown = json.loads(runner.invoke(cli, args).stdout)
+    assert shown["blocks"][0]["type"] == "chapter"
+    assert any(c["text"] == "Three, two, one." for b in shown["blocks"] for c in b.get("cues", []))
+
+
+def test_new_writes_a_file_readable_by_others(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["new", "mine"]).exit_code == 0
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (tmp_path / "mine.toml").stat().st_mode & 0o777 == 0o666 & ~umask

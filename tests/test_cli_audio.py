@@ -380,6 +380,12 @@ REFUSED = [
         "Invalid value for '--loudness': nan is outside -40..-5 LUFS; -16 suits speech on phones",
     ),
     (
+        ["-o", "{tmp}/out.mp3", "--sample-rate", "23000"],
+        2,
+        "Invalid value for '--sample-rate': an MP3 cannot have 23000 Hz; "
+        "use one of 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000",
+    ),
+    (
         ["-o", "{tmp}/out.mp3", "--sample-rate", "7999"],
         2,
         "Invalid value for '--sample-rate': 7999 is not in the range 8000<=x<=48000.",

@@ -248,7 +248,7 @@ def test_the_music_bed_is_quieter_under_speech_than_between_cues(session: Sessio
     subprocess.run(
         ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", lavfi, "-ac", "2", str(music_file)], check=True
     )
-    music = audiofile.read_music(music_file, plan.rate)
+    music = audiofile.read_music(music_file)
     plain = mixer.mix(plan, session.clips, loudness_lufs=None)
     with_music = mixer.mix(plan, session.clips, loudness_lufs=None, music=music)
     export.export(plain, plan, tmp_path / "plain.wav")

@@ -202,7 +202,7 @@ def test_an_unwritable_output_folder_is_reported_before_any_synthesis(
         {},
         preexec_fn=drop_root_override(),
     )
-    assert (done.returncode, done.stdout) == (1, "")
+    assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"Error: cannot write to the folder {read_only}: Permission denied\n"
     assert not cache_dir().exists(), "nothing was synthesized"
 

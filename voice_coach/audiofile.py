@@ -175,8 +175,8 @@ def check_music(path: Path) -> Path:
     return path
 
 
-def read_music(path: Path, rate: int) -> Clip:
-    """A music file as a mono ``Clip`` at ``rate``, decoded by pydub (through ffmpeg; a WAV needs nothing).
+def read_music(path: Path) -> Clip:
+    """A music file as a mono ``Clip`` at its own rate, decoded by pydub (ffmpeg; a WAV needs nothing).
 
     A music bed is read whole once, so pydub's in-memory ``AudioSegment`` suits it; the session itself is
     streamed to ffmpeg instead (see the module's docstring).
@@ -199,5 +199,6 @@ def read_music(path: Path, rate: int) -> Clip:
         raise ExportError(f"could not read music file {path}: {reason}") from None
     if len(segment) == 0:
         raise ExportError(f"could not read music file {path}: no audio in it")
-    segment = segment.set_channels(1).set_sample_width(2).set_frame_rate(rate)
-    return Clip(np.array(segment.get_array_of_samples(), dtype=np.int16), rate)
+    # At its own rate: the mixer resamples with a proper anti-alias filter (pydub's audioop has none).
+    segment = segment.set_channels(1).set_sample_width(2)
+    return Clip(np.array(segment.get_array_of_samples(), dtype=np.int16), segment.frame_rate)

@@ -212,6 +212,9 @@ def write_text_atomic(path: Path, text: str) -> None:
         ) as handle:
             temp = Path(handle.name)
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        temp.chmod(0o666 & ~umask)  # a temp file is private (0600); the user's file is not
         temp.replace(path)
     except OSError as error:
         if temp is not None:

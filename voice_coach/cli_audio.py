@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .audiofile import MP3_RATES
 from .cli_options import routine_options, speech_options
+from .cuesheets import FORMATS as CUE_FORMATS
 from .durations import clock
 from .pipeline import Prepared
 
 if TYPE_CHECKING:
     from .mixer import Mix
     from .status import Status
-
-CUE_CHOICES = ("lrc", "srt", "vtt")
 
 
 def speak(target: str, params: dict[str, Any], rate: int | None = None) -> Prepared:
@@ -44,7 +44,7 @@ def mixed(prepared: Prepared, music: Path | None, loudness: float | None) -> Mix
     from .mixer import mix
 
     assert prepared.speech is not None
-    bed = read_music(music, prepared.plan.rate) if music else None
+    bed = read_music(music) if music else None
     return mix(prepared.plan, prepared.speech.clips, loudness_lufs=loudness, music=bed)
 
 
@@ -53,9 +53,9 @@ def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if not value:
         return ()
     formats = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    unknown = [f for f in formats if f not in CUE_CHOICES]
+    unknown = [f for f in formats if f not in CUE_FORMATS]
     if unknown:
-        raise click.BadParameter(f"unknown format {unknown[0]!r}; use any of {', '.join(CUE_CHOICES)}")
+        raise click.BadParameter(f"unknown format {unknown[0]!r}; use any of {', '.join(CUE_FORMATS)}")
     return formats
 
 
@@ -134,6 +134,11 @@ def export(
     """
     from . import export as exporter
 
+    if sample_rate and output.suffix.lower() == ".mp3" and sample_rate not in MP3_RATES:
+        rates = ", ".join(str(r) for r in MP3_RATES)
+        raise click.BadParameter(
+            f"an MP3 cannot have {sample_rate} Hz; use one of {rates}", param_hint="'--sample-rate'"
+        )
     exporter.check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate)
     check_music(music)
     prepared = speak(target, params, sample_rate)
@@ -175,7 +180,7 @@ def play(target: str, quiet: bool, music: Path | None, loudness: float | None, *
         voice-coach play spi
         voice-coach play kneeling-twist --hold 20s --sides left
     """
-    from .history import HistoryEntry, append_history
+    from .history import HistoryEntry, HistoryError, append_history
     from .player import SimpleaudioSink, open_keys, play_session, summarize
 
     sink = SimpleaudioSink()
@@ -192,7 +197,11 @@ def play(target: str, quiet: bool, music: Path | None, loudness: float | None, *
     kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
     click.echo(summarize(prepared.plan, outcome, kinds))
     if outcome.ended == "finished":
-        append_history(HistoryEntry.now(timeline.id, timeline.title, outcome.heard_ms, settings(params)))
+        entry = HistoryEntry.now(timeline.id, timeline.title, outcome.heard_ms, settings(params))
+        try:
+            append_history(entry)
+        except HistoryError as error:  # the session was done; losing its record is not a failure
+            click.echo(f"Warning: {error}", err=True)
     if outcome.ended == "interrupted":
         sys.exit(130)
 

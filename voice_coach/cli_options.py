@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from .compiler import COUNTDOWNS, CompileOptions
+from .compiler import COUNTDOWNS, CompileOptions, Countdown
 from .config import UserConfig
 from .durations import format_duration, parse_duration
 from .loader import HOLD_LIMIT_MS, MAX_SETS, REST_LIMIT_MS
@@ -105,15 +105,11 @@ def compile_options(params: dict[str, Any], config: UserConfig) -> CompileOption
     overrides = Overrides(params["hold"], params["sets"], params["rest"], params["sides"])
     per_routine = parse_set_values(params["set_values"])
     selection = Selection(tuple(params["only"]), tuple(params["skip"]), per_routine)
-    countdown = params["countdown"] or config.countdown or "standard"
-    if countdown not in COUNTDOWNS:
-        raise click.BadParameter(f"{config.source}: countdown must be one of {', '.join(COUNTDOWNS)}")
+    # The config file's values were checked when it was loaded.
+    countdown = cast(Countdown, params["countdown"] or config.countdown or "standard")
     lead_in = params["lead_in"]
     if lead_in is None:
-        try:
-            lead_in = checked_duration(config.lead_in or "1s", 10_000, True)
-        except ValueError as error:
-            raise click.BadParameter(f"{config.source}: lead_in: {error}") from None
+        lead_in = parse_duration(config.lead_in or "1s")
     return CompileOptions(overrides, selection, countdown, lead_in)
 
 

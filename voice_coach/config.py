@@ -43,7 +43,30 @@ def load_config(path: Path | None = None) -> UserConfig:
     table = Table(read_toml(path), str(path))
     values = {key: _scalar(table, key) for key in KEYS}
     table.finish(KEYS)
+    _check_values(table, values)
     return UserConfig(**values, source=str(path))
+
+
+def _check_values(table: Table, values: dict[str, str | None]) -> None:
+    """Reject values the options they stand for would reject, naming the file and key."""
+    from .compiler import COUNTDOWNS
+    from .durations import parse_duration
+    from .engines.base import parse_rate
+    from .errors import VoiceCoachError
+
+    countdown, lead_in, rate = values["countdown"], values["lead_in"], values["rate"]
+    if countdown is not None and countdown not in COUNTDOWNS:
+        raise table.fail("countdown", f"must be one of {', '.join(COUNTDOWNS)}")
+    try:
+        if lead_in is not None and parse_duration(lead_in) > 10_000:
+            raise ValueError("must be at most 10s")
+    except ValueError as error:
+        raise table.fail("lead_in", str(error)) from None
+    try:
+        if rate is not None:
+            parse_rate(rate)
+    except VoiceCoachError as error:
+        raise table.fail("rate", str(error)) from None
 
 
 def _scalar(table: Table, key: str) -> str | None:

@@ -11,7 +11,7 @@ Only numpy is needed on the export path: importing ``scipy.signal`` takes about 
 mixing a whole session. The K-weighting filter rings down below -200 dB within ``K_WEIGHTING_MS``, so it
 is applied as that much of its impulse response by FFT convolution, which agrees with the recursive
 filter to far better than any loudness tolerance; the limiter's sliding minimum and mean are numpy too.
-scipy is imported only to resample (a clip or music at another rate).
+scipy is imported only to resample (a phrase or a music bed at another rate).
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def check_output(
     try:
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as error:
-        raise ExportError(f"cannot write to the folder {folder}: {error.strerror}") from error
+        raise OutputError(f"cannot write to the folder {folder}: {error.strerror}") from error
     for existing in _targets(target, split, cue_formats):
         if existing.is_dir() and not split:
             raise OutputError(

@@ -298,9 +298,10 @@ def load_builtin(ref: str, context: str = "") -> Routine | Session:
 
 
 def load_target(ref: str) -> Routine | Session:
-    """What ``voice-coach show ID|FILE`` means: an existing file path, else a built-in id."""
+    """What ``voice-coach show ID|FILE`` means: a path (``*.toml``, with a ``/``, or an existing file),
+    else a built-in id; a folder named like an id (``spi/`` from ``export --split``) does not hide it."""
     path = Path(ref)
-    if ref.endswith(".toml") or path.exists() or "/" in ref:
+    if ref.endswith(".toml") or "/" in ref or path.is_file():
         return load_path(path)
     return load_builtin(ref)
 
