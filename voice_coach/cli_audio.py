@@ -172,7 +172,7 @@ def play(target: str, quiet: bool, music: Path | None, loudness: float | None, *
     \b
     Keys (on a terminal, no Enter needed):
         space  pause / resume      n  next step       b  back (twice: previous step)
-        ]      next routine/side   [  previous        q  quit
+        ]      next routine/side   [  start of it (twice: previous)     q  quit
     Without a terminal (a pipe, cron) it plays straight through.
 
     \b

@@ -5,10 +5,11 @@ buffers fall in silence and never split a phrase. The position in the session is
 buffer the device finished, plus the clock time spent in the current one: each finished buffer puts the
 position back on an exact sample, so a long session does not drift however the device's clock runs.
 
-Keys (see ``KEYS``): space pauses and resumes (resuming repeats a phrase or chime that was cut short,
-otherwise continues where it stopped), ``n`` next step, ``b`` back to the start of the step (twice within
-two seconds: the step before), ``]`` next chapter (routine, or side of a two-sided routine), ``[`` back to
-the start of the chapter (twice: the one before), ``q`` quits. Moving while paused stays paused.
+Keys (also in ``voice-coach play --help``): space pauses and resumes (resuming repeats a phrase or chime
+that was cut short, otherwise continues where it stopped), ``n`` next step, ``b`` back to the start of the
+step (twice within two seconds: the step before), ``]`` next chapter (routine, or side of a two-sided
+routine), ``[`` back to the start of the chapter (twice: the one before), ``q`` quits.
+Moving while paused stays paused.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from .status import Plan, PlayStep, Status, build_plan, format_status, status_at
 from .timeline import Hold
 
 __all__ = [
-    "KEYS",
     "Clock",
     "Keys",
     "NoKeys",
@@ -46,15 +46,6 @@ __all__ = [
     "summarize",
 ]
 
-KEYS = {
-    "space": "pause / resume",
-    "n": "next step",
-    "b": "back to the start of the step (twice: previous step)",
-    "]": "next routine",
-    "[": "back to the start of the routine (twice: previous routine)",
-    "q": "quit",
-}
-"""The controls, for help text."""
 AGAIN_SECONDS = 2.0
 """A second ``b`` or ``[`` within this time goes one step or chapter further back."""
 TICK_SECONDS = 0.05
