@@ -58,8 +58,8 @@ def test_list(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["list"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "ID                   KIND      LENGTH  TITLE"
-    rows = [re.fullmatch(r"(\S+) +(\S+) +(\d\d:\d\d)  (.+)", line) for line in lines[1:]]
+    assert lines[0] == "ID                   KIND       LENGTH  TITLE"
+    rows = [re.fullmatch(r"(\S+) +(\S+) +(~\d\d:\d\d)  (.+)", line) for line in lines[1:]]
     assert all(rows), lines
     assert [(m[1], m[2], m[4]) for m in rows if m] == [
         ("foam-roller", "stretch", "Foam roller stretch"),
@@ -72,7 +72,7 @@ def test_list(runner: CliRunner) -> None:
         ("standing-overhead", "stretch", "Standing overhead stretch"),
     ]
     length_end = lines[0].index("LENGTH") + len("LENGTH")  # lengths are right-aligned under the header
-    assert all(line.index(m[3]) + 5 == length_end for line, m in zip(lines[1:], rows, strict=True) if m)
+    assert all(line.index(m[3]) + 6 == length_end for line, m in zip(lines[1:], rows, strict=True) if m)
 
 
 def test_list_lengths_match_show(runner: CliRunner) -> None:
@@ -81,7 +81,7 @@ def test_list_lengths_match_show(runner: CliRunner) -> None:
     }
     for routine_id in ("spi", "kneeling-twist"):
         total_ms = show_json(runner, routine_id)["total_ms"]
-        assert listed[routine_id] == f"{total_ms // 60_000:02d}:{total_ms // 1000 % 60:02d}"
+        assert listed[routine_id] == f"~{total_ms // 60_000:02d}:{total_ms // 1000 % 60:02d}"
 
 
 # show

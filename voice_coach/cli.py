@@ -80,7 +80,7 @@ def estimated_schedule(target: Routine | Session, options: CompileOptions) -> Sc
 
 @cli.command("list")
 def list_command() -> None:
-    """List the built-in routines and sessions with their length.
+    """List the built-in routines and sessions with their (estimated) length.
 
     \b
     Example:
@@ -91,11 +91,11 @@ def list_command() -> None:
         target = load_builtin(routine_id)
         kind = "session" if isinstance(target, Session) else target.kind
         total = estimated_schedule(target, CompileOptions()).total
-        rows.append((routine_id, kind, clock(total), target.title))
+        rows.append((routine_id, kind, "~" + clock(total), target.title))
     width = max(len(r[0]) for r in rows)
-    click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>6}  TITLE")
+    click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>7}  TITLE")
     for routine_id, kind, length, title in rows:
-        click.echo(f"{routine_id:<{width}}  {kind:<8}  {length:>6}  {title}")
+        click.echo(f"{routine_id:<{width}}  {kind:<8}  {length:>7}  {title}")
 
 
 @cli.command()
