@@ -501,3 +501,12 @@ def test_new_writes_a_file_readable_by_others(
     umask = os.umask(0o022)
     os.umask(umask)
     assert (tmp_path / "mine.toml").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_an_absurdly_long_session_is_refused_before_any_work(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["show", "kneeling-twist", "--sets", "50", "--hold", "1h"])
+    assert_input_error(
+        result,
+        "kneeling-twist: with these settings the session would last about 100:32:10; "
+        "the limit is 12h: lower --sets, --hold or --rest",
+    )

@@ -10,7 +10,7 @@ import click
 
 from .compiler import COUNTDOWNS, CompileOptions, Countdown
 from .config import UserConfig
-from .durations import format_duration, parse_duration
+from .durations import checked_duration, parse_duration
 from .loader import HOLD_LIMIT_MS, MAX_SETS, REST_LIMIT_MS
 from .model import SIDE_CHOICES, Overrides, Selection
 
@@ -36,15 +36,6 @@ def duration_option(
             raise click.BadParameter(str(error), ctx, param) from None
 
     return convert
-
-
-def checked_duration(value: str, limit_ms: int, allow_zero: bool) -> int:
-    ms = parse_duration(value)
-    if ms == 0 and not allow_zero:
-        raise ValueError(f"must be longer than zero (got {value!r}); use e.g. 30s")
-    if ms > limit_ms:
-        raise ValueError(f"{value!r} is longer than the limit of {format_duration(limit_ms)}")
-    return ms
 
 
 def routine_options(func: F) -> F:

@@ -84,3 +84,13 @@ def clock(ms: int) -> str:
     hours, rest = divmod(total, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def checked_duration(value: object, limit_ms: int, allow_zero: bool) -> int:
+    """Milliseconds for ``value`` within ``(0 or 1 ms) .. limit_ms``; ValueError saying what is allowed."""
+    ms = parse_duration(value)
+    if ms == 0 and not allow_zero:
+        raise ValueError(f"must be longer than zero (got {value!r}); use e.g. 30s")
+    if ms > limit_ms:
+        raise ValueError(f"{value!r} is longer than the limit of {format_duration(limit_ms)}")
+    return ms

@@ -10,7 +10,7 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from .durations import format_duration, parse_duration
+from .durations import checked_duration
 from .errors import RoutineError
 from .model import VARIABLES
 
@@ -155,14 +155,9 @@ def check_duration(value: Any, table: Table, key: str, limit_ms: int, allow_zero
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise table.fail(key, f"must be {DURATION_HINT}, got {described(value)}")
     try:
-        ms = parse_duration(value)
+        return checked_duration(value, limit_ms, allow_zero)
     except ValueError as error:
         raise table.fail(key, str(error)) from None
-    if ms == 0 and not allow_zero:
-        raise table.fail(key, f"must be longer than zero (got {value!r}); use e.g. 30s")
-    if ms > limit_ms:
-        raise table.fail(key, f"{value!r} is longer than the limit of {format_duration(limit_ms)}")
-    return ms
 
 
 def _stray(problem: str) -> str:

@@ -11,7 +11,6 @@ buffer: any range of samples is a pure function of the range, so the session is 
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import numpy.typing as npt
 
 from . import dsp
 from .audio import Clip
+from .cpu import usable_cores
 from .dsp import Energies, Samples
 from .music import MusicBed, music_bed
 from .schedule import Schedule
@@ -143,7 +143,7 @@ def mix(
     phrases and ``duck_db`` lower under them. Build the schedule with ``phrase_lengths(clips, rate)``.
     """
     voices = _voices(schedule, clips)
-    with ThreadPoolExecutor(max_workers=_cores()) as pool:
+    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
         meter = _SessionLoudness(schedule, pool)
         meter.weigh(voices.arrays)
         reference = meter.back_to_back(list(voices.arrays))
@@ -269,13 +269,6 @@ class _SessionLoudness:
             linear += self.bed_energy
         energies += linear * gain**2
         return dsp.gated_loudness(energies, self.rate)
-
-
-def _cores() -> int:
-    """The number of CPU cores this process may use."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _level(samples: Samples, gain: float, rate: int) -> Samples:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .compiler import CompileOptions, compile_target
+from .durations import clock, format_duration
+from .errors import UsageError
 from .loader import load_target
 from .schedule import Schedule, schedule
 from .script import estimate_ms
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
     from .synth import SynthesisResult
 
 ESTIMATED = "estimated from word count"
+MAX_SESSION_MS = 12 * 3_600_000
+"""Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,15 @@ class Prepared:
 
 
 def compile_ref(ref: str, options: CompileOptions) -> Timeline:
-    """The timeline of a built-in id or a routine/session file."""
-    return compile_target(load_target(ref), options)
+    """The timeline of a built-in id or a routine/session file, refused if it would last absurdly long."""
+    timeline = compile_target(load_target(ref), options)
+    total = estimate(timeline).plan.total
+    if total > MAX_SESSION_MS:
+        raise UsageError(
+            f"{ref}: with these settings the session would last about {clock(total)}; the limit is "
+            f"{format_duration(MAX_SESSION_MS)}: lower --sets, --hold or --rest"
+        )
+    return timeline
 
 
 def estimate(timeline: Timeline) -> Prepared:

@@ -20,6 +20,7 @@ from types import FrameType
 
 from .audio import Clip
 from .cache import PhraseCache, phrase_key
+from .cpu import usable_cores
 from .engines import Engine, EngineSettings, get_engine
 from .engines.base import require_text
 from .errors import SynthesisError
@@ -111,13 +112,13 @@ def _synthesize_in_workers(
     timeout: float,
 ) -> None:
     """Synthesize ``texts`` in worker processes, passing each clip to ``store`` as it arrives."""
-    count = max(1, min(workers or _cpu_count(), len(texts)))
+    count = max(1, min(workers or usable_cores(), len(texts)))
     pool = ProcessPoolExecutor(
         max_workers=count,
         # spawn, not fork: a forked child would inherit engine state (espeak, onnxruntime threads).
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(settings, max(1, _cpu_count() // count)),
+        initargs=(settings, max(1, usable_cores() // count)),
     )
     try:
         pending = {pool.submit(_synthesize_one, text): text for text in texts}
@@ -173,13 +174,6 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
             process.kill()
     # With every worker dead, waiting only joins the executor's manager thread, which reaps them.
     pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _cpu_count() -> int:
-    """The number of CPU cores this process may use."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 _worker_engine: tuple[Engine, EngineSettings] | None = None
