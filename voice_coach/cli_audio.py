@@ -141,16 +141,21 @@ def export(
         )
     exporter.check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate)
     check_music(music)
+    from .cli import progress_bar
+
     prepared = speak(target, params, sample_rate)
-    written = exporter.export(
-        mixed(prepared, music, loudness),
-        prepared.plan,
-        output,
-        bitrate=bitrate,
-        split=split,
-        cue_formats=cues,
-        force=force,
-    )
+    audio = mixed(prepared, music, loudness)
+    with progress_bar("Encoding") as progress:
+        written = exporter.export(
+            audio,
+            prepared.plan,
+            output,
+            bitrate=bitrate,
+            split=split,
+            cue_formats=cues,
+            force=force,
+            progress=lambda stage, done, total: progress(done, total),
+        )
     plan, speech = prepared.plan, prepared.speech
     assert speech is not None
     chapters = len(plan.chapters())
