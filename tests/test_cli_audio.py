@@ -342,7 +342,12 @@ REFUSED = [
     (
         ["-o", "{tmp}/out.mp3", "--bitrate", "fast"],
         2,
-        "bitrate 'fast' is not valid: use a value such as 64k, 96k or 128k",
+        "bitrate 'fast' is not valid: use an MP3 bitrate such as 64k, 96k or 128k",
+    ),
+    (
+        ["-o", "{tmp}/out.mp3", "--bitrate", "100k"],
+        2,
+        "bitrate '100k' is not valid: use an MP3 bitrate such as 64k, 96k or 128k",
     ),
     (
         ["-o", "{tmp}/out.mp3", "--music", "{tmp}/no-song.mp3"],

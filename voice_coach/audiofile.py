@@ -9,7 +9,6 @@ once, which is what pydub's ``AudioSegment`` is good at.
 
 from __future__ import annotations
 
-import re
 import shutil
 import signal
 import subprocess
@@ -32,7 +31,8 @@ if TYPE_CHECKING:
 INSTALL_FFMPEG = "install it with `sudo apt-get install ffmpeg` (or run ./scripts/setup.sh)"
 MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 """Sample rates an MP3 can have; other rates are raised to the next one when encoding."""
-_BITRATE = re.compile(r"[1-9]\d{0,2}k")
+MP3_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320)
+"""Bitrates (kbit/s) an MP3 frame can have; up to 160k at the voices' 22050 Hz, 320k at 32 kHz and up."""
 
 
 def find_ffmpeg(purpose: str = "MP3 export", instead: str = "; or export a .wav, which needs nothing") -> str:
@@ -44,9 +44,10 @@ def find_ffmpeg(purpose: str = "MP3 export", instead: str = "; or export a .wav,
 
 
 def check_bitrate(bitrate: str) -> str:
-    """``bitrate`` if it reads like ``64k``; ExportError otherwise."""
-    if not _BITRATE.fullmatch(bitrate):
-        raise OutputError(f"bitrate {bitrate!r} is not valid: use a value such as 64k, 96k or 128k")
+    """``bitrate`` if it is an MP3 bitrate such as ``64k``; OutputError otherwise (libmp3lame would
+    silently pick another one)."""
+    if bitrate not in {f"{kbits}k" for kbits in MP3_BITRATES}:
+        raise OutputError(f"bitrate {bitrate!r} is not valid: use an MP3 bitrate such as 64k, 96k or 128k")
     return bitrate
 
 
