@@ -18,8 +18,11 @@ for package in "${SYSTEM_PACKAGES[@]}"; do
 done
 if ! command -v "$PYTHON" >/dev/null; then
   missing+=(python3 python3-venv python3-dev)
-elif ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
-  missing+=(python3-venv)
+else
+  "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+  # simpleaudio is built from source: it needs Python's headers.
+  "$PYTHON" -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    || missing+=(python3-dev)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "Installing system packages: ${missing[*]}"
