@@ -1,4 +1,4 @@
-"""Helpers shared by the end-to-end tests of the speaking commands (test_cli_audio, test_reliability):
+"""Helpers shared by the end-to-end tests (test_cli_audio, test_reliability, test_export):
 small routine files of short phrases, running commands, decoding what they wrote and reading the cache."""
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ and what is left on disk when an export fails or is interrupted."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -12,13 +11,13 @@ import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import mutagen
 import numpy as np
 import numpy.typing as npt
 import pyloudnorm
 import pytest
+from audio_cli_helpers import decode, probe
 from mutagen.id3 import CTOCFlags
 
 from voice_coach import audiofile, export, mixer
@@ -90,17 +89,6 @@ def mp3(session: Session, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("mp3") / "session.mp3"
     export.export(session.mix, session.plan, target, cue_formats=("lrc", "srt", "vtt"))
     return target
-
-
-def decode(path: Path, rate: int) -> npt.NDArray[np.int16]:
-    command = ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"]
-    return np.frombuffer(subprocess.run(command, capture_output=True, check=True).stdout, np.int16)
-
-
-def probe(path: Path, *args: str) -> dict[str, Any]:
-    command = ["ffprobe", "-v", "error", "-of", "json", *args, str(path)]
-    result: dict[str, Any] = json.loads(subprocess.run(command, capture_output=True, check=True).stdout)
-    return result
 
 
 def quiet_runs(samples: npt.NDArray[np.int16], rate: int, min_ms: int = 300) -> list[tuple[int, int]]:
