@@ -5,6 +5,10 @@ voice, rate, volume, sample rate, text). Writes go to a temporary file in the sa
 renamed into place, so readers (and other processes warming the same phrases) never see half a file.
 Reads are validated; an entry that is truncated or corrupt is deleted and counts as a miss.
 
+Beside the phrases, ``mix-analysis.json`` keeps the loudness analyses of the latest mixes (a few numbers
+each, see ``mixer.Analysis``), so exporting or playing the same phrases again skips most of the analysis.
+It is only ever a speed-up: unreadable, it counts as empty; unwritable, it is left alone.
+
 If the directory cannot be written, synthesis still works: entries are kept in memory for the run and
 the problem is reported once through the ``warn`` callback and the ``warning`` attribute.
 """
@@ -23,6 +27,7 @@ import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .audio import Clip
 from .errors import CacheError
@@ -32,6 +37,10 @@ CACHE_FORMAT = 1
 ENV_VAR = "VOICE_COACH_CACHE_DIR"
 ENTRY_RE = re.compile(r"[0-9a-f]{64}\.wav")
 TEMP_PREFIX = ".tmp-"
+ANALYSES_FILE = "mix-analysis.json"
+ANALYSES_KEPT = 64
+"""The latest analyses kept (each a few numbers): enough for every routine and session a user varies."""
+Analyses = dict[str, dict[str, float]]
 
 
 def phrase_key(identity: str, voice: str, rate: str, volume: float, sample_rate: int, text: str) -> str:
@@ -122,6 +131,32 @@ class PhraseCache:
                 "phrases are kept in memory for this run only"
             )
 
+    def analyses(self) -> Analyses:
+        """The loudness analyses kept (key: record of numbers), newest first; empty if none or unreadable."""
+        if self.directory is None:
+            return {}
+        try:
+            kept = json.loads((self.directory / ANALYSES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(kept, dict):
+            return {}
+        return {
+            key: record
+            for key, record in kept.items()
+            if isinstance(record, dict) and all(type(value) is float for value in record.values())
+        }
+
+    def keep_analysis(self, key: str, record: dict[str, float]) -> None:
+        """Keep ``record`` under ``key`` as the newest analysis (the oldest beyond ``ANALYSES_KEPT`` go);
+        silently nothing if the cache cannot be written: it would only have saved time."""
+        if self.directory is None:
+            return
+        kept = {key: record} | {k: v for k, v in self.analyses().items() if k != key}
+        text = json.dumps(dict(list(kept.items())[:ANALYSES_KEPT]), indent=1)
+        with contextlib.suppress(OSError):
+            _replace_atomically(self.directory / ANALYSES_FILE, lambda out: out.write(text.encode()))
+
     def info(self) -> CacheInfo:
         """Location, number of entries and their total size in bytes."""
         if self.directory is None:
@@ -142,6 +177,8 @@ class PhraseCache:
             for entry in list(self._entries(include_temp=True)):
                 entry.unlink(missing_ok=True)
                 removed += not entry.name.startswith(TEMP_PREFIX)
+            for side in [self.directory / ANALYSES_FILE, *self.directory.glob(f"{TEMP_PREFIX}*.json")]:
+                side.unlink(missing_ok=True)
             for folder in self._fanout_dirs(depth=2) + self._fanout_dirs(depth=1):
                 if not any(folder.iterdir()):
                     folder.rmdir()
@@ -189,15 +226,26 @@ def _read_entry(path: Path) -> Clip:
 
 
 def _write_atomically(path: Path, clip: Clip) -> None:
-    """Write ``clip`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".wav")
-    try:
-        with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as wav:
+    """Write ``clip`` to ``path`` as a WAV entry, through a temporary file and a rename."""
+
+    def write(raw: IO[bytes]) -> None:
+        with wave.open(raw, "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)
             wav.setframerate(clip.rate)
             wav.writeframes(clip.samples.astype("<i2").tobytes())
+
+    _replace_atomically(path, write)
+
+
+def _replace_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Create or replace ``path`` with what ``write`` writes, through a temporary file in the same
+    folder and a rename, so no reader ever sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as raw:
+            write(raw)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

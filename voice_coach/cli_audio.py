@@ -39,13 +39,23 @@ def check_music(music: Path | None) -> None:
 
 
 def mixed(prepared: Prepared, music: Path | None, loudness: float | None) -> Mix:
-    """The session's mix at the schedule's rate, with an optional ducked music bed."""
+    """The session's mix at the schedule's rate, with an optional ducked music bed.
+
+    The mix's loudness analysis is kept in the phrase cache, so the next mix of the same phrases (an
+    export again, or ``play``) starts from it and is ready sooner.
+    """
     from .audiofile import read_music
-    from .mixer import mix
+    from .mixer import Analysis, mix
 
     assert prepared.speech is not None
+    cache = prepared.cache
+    kept = cache.analyses() if cache else {}
+    hints = {key: hint for key, record in kept.items() if (hint := Analysis.from_record(key, record))}
     bed = read_music(music) if music else None
-    return mix(prepared.plan, prepared.speech.clips, loudness_lufs=loudness, music=bed)
+    audio = mix(prepared.plan, prepared.speech.clips, loudness_lufs=loudness, music=bed, hints=hints)
+    if cache and audio.analysis and audio.analysis != hints.get(audio.analysis.key):
+        cache.keep_analysis(audio.analysis.key, audio.analysis.record())
+    return audio
 
 
 def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:

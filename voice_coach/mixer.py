@@ -10,6 +10,7 @@ buffer: any range of samples is a pure function of the range, so the session is 
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -40,6 +41,8 @@ CHIME_BELOW_VOICE_LU = 4.0
 DEFAULT_REFERENCE_LUFS = -16.0
 """Level for chimes and music when there is no speech to measure and no target."""
 _GAIN_STEPS = 5
+_ANALYSIS_FORMAT = 1
+"""Bump when the analysis changes, so hints from an older version are not used."""
 _GAIN_TOLERANCE_LU = 0.05
 _CHIME_NOTES: dict[ToneKind, tuple[float, float]] = {"start": (659.25, 987.77), "end": (987.77, 659.25)}
 """Start rises (E5 to B5), end falls (B5 to E5): told apart without looking."""
@@ -66,6 +69,8 @@ class Mix:
     layers: tuple[Layer, ...]
     bed: MusicBed | None = None
     ceiling: float = 10 ** (CEILING_DBFS / 20)
+    analysis: Analysis | None = None
+    """What the loudness analysis found: pass it back to ``mix`` (``hints``) for the same sounds."""
     _starts: npt.NDArray[np.int64] = field(init=False, repr=False)
     _longest: int = field(init=False, repr=False)
 
@@ -135,45 +140,132 @@ def mix(
     music: Clip | None = None,
     music_lu: float = -12.0,
     duck_db: float = -12.0,
+    hints: Mapping[str, Analysis] | None = None,
 ) -> Mix:
     """A ``Mix`` of ``schedule``, every phrase taken from ``clips`` (resampled to the schedule's rate).
 
     ``loudness_lufs``: integrated loudness of the result (None: keep the voice's level, only limit peaks).
     ``music``: a bed looped or trimmed to the session, ``music_lu`` relative to the voice between
     phrases and ``duck_db`` lower under them. Build the schedule with ``phrase_lengths(clips, rate)``.
+    ``hints``: earlier ``Mix.analysis`` values (keyed by their ``key``); one made from the same sounds
+    and settings lets the loudness search start where that one ended (the result is the same).
     """
     voices = _voices(schedule, clips)
+    key = _analysis_key(schedule, clips, voices, loudness_lufs, music, (music_lu, duck_db))
+    hint = (hints or {}).get(key)
     with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
         meter = _SessionLoudness(schedule, pool)
-        meter.weigh(voices.arrays)
-        reference = meter.back_to_back(list(voices.arrays))
-        if not math.isfinite(reference):
-            reference = DEFAULT_REFERENCE_LUFS if loudness_lufs is None else loudness_lufs
-        chimes = _chimes(schedule, 10 ** ((reference - CHIME_BELOW_VOICE_LU + 3.7) / 20))
+        if hint is not None:
+            reference = hint.reference
+        else:
+            meter.weigh(voices.arrays)
+            reference = meter.back_to_back(list(voices.arrays))
+        chimes = _chimes(schedule, _chime_amplitude(reference, loudness_lufs))
         sounds = _Sounds(voices.arrays | chimes.arrays, voices.places + chimes.places)
-        bed = music_bed(music, schedule, reference + music_lu, duck_db) if music is not None else None
+        bed = None
+        if music is not None:
+            bed = music_bed(music, schedule, _known(reference, loudness_lufs) + music_lu, duck_db)
         if loudness_lufs is None:
-            return _assemble(schedule, sounds, bed, meter.levels(sounds.arrays, 1.0))
+            analysis = Analysis(key, reference, 1.0, 1.0)
+            return _assemble(schedule, sounds, bed, meter.levels(sounds.arrays, 1.0), analysis)
         meter.weigh(chimes.arrays)
         meter.place(sounds, bed.energies(schedule.rate) if bed else None)
-        gain = _gain_for(loudness_lufs, 10 ** ((loudness_lufs - reference) / 20), meter)
+        if hint is not None:
+            gain, slope = _gain_for(loudness_lufs, meter, hint.gain, hint.slope)
+        else:
+            guess = 10 ** ((loudness_lufs - _known(reference, loudness_lufs)) / 20)
+            gain, slope = _gain_for(loudness_lufs, meter, *_first_try(loudness_lufs, guess, meter))
         levelled = meter.levelled.get(gain) or meter.levels(sounds.arrays, gain)
-        return _assemble(schedule, sounds, bed.scaled(gain) if bed else None, levelled)
+        analysis = Analysis(key, reference, gain, slope)
+        return _assemble(schedule, sounds, bed.scaled(gain) if bed else None, levelled, analysis)
 
 
-def _gain_for(target: float, guess: float, meter: _SessionLoudness) -> float:
-    """The gain at which the limited session measures ``target`` LUFS (``guess`` if it is silent).
+@dataclass(frozen=True)
+class Analysis:
+    """What a mix's loudness analysis found: kept by the caller (``Mix.analysis``) and passed back as a
+    hint, it saves the next mix of the same sounds most of its analysis.
+
+    ``key`` names everything the results depend on (the distinct phrases' samples in order, the rate,
+    the target, the music and its levels), so a hint is only used for the same inputs. ``reference``
+    (the voice's own loudness) is reused as it is, ``gain`` and ``slope`` only start the search, which
+    still measures the session, so a hint changes how fast the result comes, never the result's level.
+    """
+
+    key: str
+    reference: float
+    gain: float
+    slope: float
+
+    def record(self) -> dict[str, float]:
+        """The numbers to keep (beside the key)."""
+        return {"reference": self.reference, "gain": self.gain, "slope": self.slope}
+
+    @classmethod
+    def from_record(cls, key: str, record: Mapping[str, float]) -> Analysis | None:
+        """The analysis kept as ``record`` under ``key``; None if the record is not one."""
+        try:
+            analysis = cls(key, record["reference"], record["gain"], record["slope"])
+        except KeyError:
+            return None
+        usable = math.isfinite(analysis.gain) and analysis.gain > 0 and 0 < analysis.slope <= 1.0
+        return analysis if usable and not math.isnan(analysis.reference) else None
+
+
+def _analysis_key(
+    schedule: Schedule,
+    clips: Mapping[str, Clip],
+    voices: _Sounds,
+    loudness_lufs: float | None,
+    music: Clip | None,
+    music_levels: tuple[float, float],
+) -> str:
+    """A hash of every input of the loudness analysis (see ``Analysis``)."""
+    digest = hashlib.sha256(
+        repr((_ANALYSIS_FORMAT, schedule.rate, loudness_lufs, music_levels, music is not None)).encode()
+    )
+    for text in voices.arrays:
+        clip = clips[str(text)]
+        digest.update(f"{clip.rate}:{len(clip.samples)}:".encode())
+        digest.update(clip.samples.tobytes())
+    if music is not None:
+        digest.update(f"{music.rate}:{len(music.samples)}:".encode())
+        digest.update(music.samples.tobytes())
+    return digest.hexdigest()
+
+
+def _known(reference: float, loudness_lufs: float | None) -> float:
+    """The voice's loudness, or (a silent session) the target, or a default."""
+    if math.isfinite(reference):
+        return reference
+    return DEFAULT_REFERENCE_LUFS if loudness_lufs is None else loudness_lufs
+
+
+def _chime_amplitude(reference: float, loudness_lufs: float | None) -> float:
+    """Peak amplitude of the chimes so they sit ``CHIME_BELOW_VOICE_LU`` below the voice."""
+    return float(10 ** ((_known(reference, loudness_lufs) - CHIME_BELOW_VOICE_LU + 3.7) / 20))
+
+
+def _first_try(target: float, guess: float, meter: _SessionLoudness) -> tuple[float, float]:
+    """Where the loudness search starts without a hint: the gain and the slope to expect.
 
     Without the limiter, loudness would rise one for one with gain (in dB), so the first try is the
-    gain that puts the unlimited session on target. Where the limiter holds peaks down, loudness rises
-    more slowly: the first step assumes a slope of 1 / (1 + the LU the limiter took off), and each later
-    step divides the error by the slope seen on the step before (a secant search, in dB).
+    gain that puts the unlimited session on target (``guess`` if the session is silent). Where the
+    limiter holds peaks down, loudness rises more slowly: the slope is taken as 1 / (1 + the LU the
+    limiter took off at that gain).
     """
     unlimited = meter.unlimited()
     gain = 10 ** ((target - unlimited) / 20) if math.isfinite(unlimited) else guess
+    lost = unlimited + 20 * math.log10(gain) - meter.at(gain)
+    return gain, 1 / (1 + lost) if math.isfinite(lost) and lost > 0 else 1.0
+
+
+def _gain_for(target: float, meter: _SessionLoudness, gain: float, slope: float) -> tuple[float, float]:
+    """The gain at which the limited session measures ``target`` LUFS, and the slope seen last.
+
+    A secant search in dB from ``gain``, the first step assuming ``slope`` (LU of loudness per dB of
+    gain); each later step divides the error by the slope seen on the step before.
+    """
     db, measured = 20 * math.log10(gain), meter.at(gain)
-    lost = unlimited + db - measured
-    slope = 1 / (1 + lost) if math.isfinite(lost) and lost > 0 else 1.0
     for _ in range(_GAIN_STEPS):
         if not math.isfinite(measured) or abs(target - measured) < _GAIN_TOLERANCE_LU:
             break
@@ -182,23 +274,25 @@ def _gain_for(target: float, guess: float, meter: _SessionLoudness) -> float:
         now = meter.at(gain)
         slope = min(1.0, max(0.1, (now - measured) / step))
         db, measured = db + step, now
-    return float(gain)
+    return float(gain), slope
 
 
 class _SessionLoudness:
     """Integrated loudness of the session with every sound levelled at a gain (and the bed, if any).
 
     A sound the limiter leaves alone at a gain has exactly its unit-gain energy times the gain squared,
-    so each sound is K-weighted once (``weigh``) and again only at gains that drive it into the limiter.
-    Only the energy each placement adds to each 100 ms sub-block is kept, never a sound's running
-    energy, so memory follows the session's length in sub-blocks. Sounds are independent, so they are
-    levelled and weighted in ``pool``'s threads (numpy releases the GIL). The sounds levelled at the
-    last gain tried are kept in ``levelled``: the search ends on it.
+    so such a sound is K-weighted once, at unit gain (``weigh``, or when first needed), and a sound is
+    weighed again only at gains that drive it into the limiter. Only the energy each placement adds to
+    each 100 ms sub-block is kept, never a sound's running energy, so memory follows the session's
+    length in sub-blocks. Sounds are independent, so they are levelled and weighed in ``pool``'s
+    threads (numpy releases the GIL). The sounds levelled at the last gain measured are kept in
+    ``levelled``: the search ends on it.
     """
 
     def __init__(self, schedule: Schedule, pool: Executor) -> None:
         self.rate, self.pool = schedule.rate, pool
         self.subblocks = dsp.subblock_count(schedule.total, schedule.rate)
+        self.ceiling = 10 ** (CEILING_DBFS / 20)
         self.sounds = _Sounds({}, ())
         self.bed_energy: Energies | None = None
         self.peaks: dict[Hashable, float] = {}
@@ -206,6 +300,7 @@ class _SessionLoudness:
         self.running: dict[Hashable, Future[Energies]] = {}
         self.unit: dict[Hashable, list[tuple[int, Energies]]] = {}
         self.levelled: dict[float, dict[Hashable, Samples]] = {}
+        self.measured: dict[float, float] = {}
 
     def weigh(self, arrays: Mapping[Hashable, Samples]) -> None:
         """Start K-weighting ``arrays`` at unit gain."""
@@ -224,35 +319,55 @@ class _SessionLoudness:
         return dsp.gated_loudness(energies, self.rate)
 
     def place(self, sounds: _Sounds, bed_energy: Energies | None) -> None:
-        """Measure the session made of ``sounds`` (every one weighed) and the bed's energy."""
+        """Measure the session made of ``sounds`` and the bed's energy from now on."""
         self.sounds, self.bed_energy = sounds, bed_energy
         self.peaks = {key: float(np.abs(a).max(initial=0.0)) for key, a in sounds.arrays.items()}
         for start, key in sounds.places:
             self.starts.setdefault(key, []).append(start)
-        self.unit = {key: self._placed(key, future.result()) for key, future in self.running.items()}
-        self.running.clear()
 
     def unlimited(self) -> float:
         """Integrated loudness (LUFS) at unit gain if the limiter did nothing."""
+        self.weigh(
+            {k: a for k, a in self.sounds.arrays.items() if k not in self.unit and k not in self.running}
+        )
+        self._collect()
         return self._loudness(1.0, {})
 
     def at(self, gain: float) -> float:
         """Integrated loudness (LUFS) at ``gain``."""
-        ceiling = 10 ** (CEILING_DBFS / 20)
-        levelled = self.levels(self.sounds.arrays, gain)
-        self.levelled = {gain: levelled}
-        loud = [key for key, peak in self.peaks.items() if peak * gain > ceiling]
+        if gain in self.measured:
+            return self.measured[gain]
+        arrays = self.sounds.arrays
+        quiet = {k: a for k, a in arrays.items() if self.peaks[k] * gain <= self.ceiling}
+        self._weigh_unweighed(quiet)
 
-        def weigh(key: Hashable) -> list[tuple[int, Energies]]:
-            return self._placed(key, dsp.weighted_energy(levelled[key], self.rate))
+        def level(key: Hashable) -> tuple[Samples, list[tuple[int, Energies]] | None]:
+            levelled = _level(arrays[key], gain, self.rate)
+            if key in quiet:
+                return levelled, None
+            return levelled, self._placed(key, dsp.weighted_energy(levelled, self.rate))
 
-        return self._loudness(gain, dict(zip(loud, self.pool.map(weigh, loud), strict=True)))
+        done = dict(zip(arrays, self.pool.map(level, arrays), strict=True))
+        self._collect()
+        self.levelled = {gain: {key: levelled for key, (levelled, _) in done.items()}}
+        limited = {key: placed for key, (_, placed) in done.items() if placed is not None}
+        self.measured[gain] = self._loudness(gain, limited)
+        return self.measured[gain]
 
     def levels(self, arrays: Mapping[Hashable, Samples], gain: float) -> dict[Hashable, Samples]:
         """Every sound of ``arrays`` at ``gain``, limited to the ceiling."""
         count = len(arrays)
         levelled = self.pool.map(_level, arrays.values(), [gain] * count, [self.rate] * count)
         return dict(zip(arrays, levelled, strict=True))
+
+    def _weigh_unweighed(self, arrays: Mapping[Hashable, Samples]) -> None:
+        """Start K-weighting those of ``arrays`` not weighed at unit gain yet."""
+        self.weigh({k: a for k, a in arrays.items() if k not in self.unit and k not in self.running})
+
+    def _collect(self) -> None:
+        """Keep the placed energies of every sound weighed at unit gain so far."""
+        self.unit |= {key: self._placed(key, future.result()) for key, future in self.running.items()}
+        self.running.clear()
 
     def _placed(self, key: Hashable, running: Energies) -> list[tuple[int, Energies]]:
         """The sub-block energies sound ``key`` adds at each of its places."""
@@ -261,8 +376,8 @@ class _SessionLoudness:
     def _loudness(self, gain: float, limited: Mapping[Hashable, list[tuple[int, Energies]]]) -> float:
         """Loudness at ``gain`` with ``limited``'s energies for the sounds the limiter changed."""
         linear, energies = np.zeros(self.subblocks), np.zeros(self.subblocks)
-        for key, unit in self.unit.items():
-            into, placed = (energies, limited[key]) if key in limited else (linear, unit)
+        for key in self.sounds.arrays:
+            into, placed = (energies, limited[key]) if key in limited else (linear, self.unit[key])
             for first, values in placed:
                 into[first : first + len(values)] += values
         if self.bed_energy is not None:
@@ -278,13 +393,17 @@ def _level(samples: Samples, gain: float, rate: int) -> Samples:
 
 
 def _assemble(
-    schedule: Schedule, sounds: _Sounds, bed: MusicBed | None, levelled: Mapping[Hashable, Samples]
+    schedule: Schedule,
+    sounds: _Sounds,
+    bed: MusicBed | None,
+    levelled: Mapping[Hashable, Samples],
+    analysis: Analysis,
 ) -> Mix:
     """The ``Mix``: every distinct sound levelled once (``levelled``), placed as many times as it is used."""
     layers = sorted(
         (Layer(start, levelled[key]) for start, key in sounds.places), key=lambda layer: layer.start
     )
-    return Mix(schedule.rate, schedule.total, tuple(layers), bed)
+    return Mix(schedule.rate, schedule.total, tuple(layers), bed, analysis=analysis)
 
 
 def phrase_lengths(clips: Mapping[str, Clip], rate: int) -> Callable[[str], int]:

@@ -31,6 +31,8 @@ class Prepared:
     timeline: Timeline
     plan: Schedule
     speech: SynthesisResult | None
+    cache: PhraseCache | None = None
+    """Where the phrases came from (and where the mix's loudness analysis is kept)."""
 
     @property
     def timing(self) -> str:
@@ -73,7 +75,7 @@ def synthesize(
 
     speech = synthesize_phrases(timeline.phrases(), settings, cache, progress=progress)
     if rate is None or rate == speech.sample_rate:
-        return Prepared(timeline, schedule(timeline, speech.length, speech.sample_rate), speech)
+        return Prepared(timeline, schedule(timeline, speech.length, speech.sample_rate), speech, cache)
     from .mixer import phrase_lengths
 
-    return Prepared(timeline, schedule(timeline, phrase_lengths(speech.clips, rate), rate), speech)
+    return Prepared(timeline, schedule(timeline, phrase_lengths(speech.clips, rate), rate), speech, cache)
