@@ -454,6 +454,26 @@ def test_music_plays_under_the_session(runner: CliRunner, session: str, tmp_path
         assert np.sqrt(np.mean(np.square(bed[middle].astype(np.float64)))) > 100, "the music plays in a hold"
 
 
+def test_exporting_again_reuses_the_kept_analysis_and_gives_the_same_file(
+    runner: CliRunner, session: str, tmp_path: Path
+) -> None:
+    kept = cache_dir() / "mix-analysis.json"
+    first, again, longer = tmp_path / "first.mp3", tmp_path / "again.mp3", tmp_path / "longer.mp3"
+    ok(runner, "export", session, *PYTTSX3, "-o", str(first))
+    analyses = PhraseCache(cache_dir()).analyses()
+    assert kept.is_file() and len(analyses) == 1
+    ok(runner, "export", session, *PYTTSX3, "-o", str(again))
+    assert again.read_bytes() == first.read_bytes()
+    assert PhraseCache(cache_dir()).analyses() == analyses  # the very same session: nothing new to keep
+    ok(runner, "export", session, *PYTTSX3, "-o", str(longer), "--rest", "20s")
+    (key, record), *_ = PhraseCache(cache_dir()).analyses().items()
+    assert key in analyses and record["session"] != analyses[key]["session"]  # same phrases, new timing
+    samples = decode(longer, 22050).astype(np.float64) / 32768
+    assert abs(pyloudnorm.Meter(22050).integrated_loudness(samples) - -16) < 0.5
+    ok(runner, "cache", "clear")
+    assert not kept.exists()
+
+
 def test_loudness_target_and_off(runner: CliRunner, session: str, tmp_path: Path) -> None:
     quiet, off = tmp_path / "quiet.wav", tmp_path / "off.wav"
     ok(runner, "export", session, *PYTTSX3, "-o", str(quiet), "--loudness", "-24")

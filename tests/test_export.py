@@ -283,22 +283,43 @@ def test_an_encoder_failing_midway_keeps_the_old_file(
 ) -> None:
     target = tmp_path / "out.mp3"
     target.write_bytes(b"the previous export")
-    real_encode = audiofile.encode_mp3
+    real_write = audiofile.Mp3Encoder.write
 
-    def encode_then_break(path: Path, chunks: Iterator[npt.NDArray[np.int16]], *args: object) -> None:
+    def write_then_break(encoder: audiofile.Mp3Encoder, chunks: Iterator[npt.NDArray[np.int16]]) -> None:
         def some() -> Iterator[npt.NDArray[np.int16]]:
             for n, chunk in enumerate(chunks):
                 if n == 5:
                     raise KeyboardInterrupt
                 yield chunk
 
-        real_encode(path, some(), *args)  # type: ignore[arg-type]
+        real_write(encoder, some())
 
-    monkeypatch.setattr(audiofile, "encode_mp3", encode_then_break)
+    monkeypatch.setattr(audiofile.Mp3Encoder, "write", write_then_break)
     with pytest.raises(KeyboardInterrupt):
         export.export(session.mix, session.plan, target, force=True, cue_formats=("lrc",))
     assert [p.name for p in tmp_path.iterdir()] == ["out.mp3"]
     assert target.read_bytes() == b"the previous export"
+    assert not ffmpeg_children()
+
+
+def test_audio_given_as_a_function_is_made_once_the_encoder_runs(session: Session, tmp_path: Path) -> None:
+    encoders_running: list[bool] = []
+
+    def make() -> mixer.Mix:
+        encoders_running.append(bool(ffmpeg_children()))
+        return session.mix
+
+    export.export(make, session.plan, tmp_path / "out.mp3")
+    assert encoders_running == [True]  # ffmpeg's start-up overlapped the mixing
+    export.export(make, session.plan, tmp_path / "parts.mp3", split=True)
+    assert encoders_running == [True, True]  # made once for all the chapters' files
+
+    def fail() -> mixer.Mix:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        export.export(fail, session.plan, tmp_path / "never.mp3")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp3", "parts"]
     assert not ffmpeg_children()
 
 

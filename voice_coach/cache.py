@@ -40,7 +40,7 @@ TEMP_PREFIX = ".tmp-"
 ANALYSES_FILE = "mix-analysis.json"
 ANALYSES_KEPT = 64
 """The latest analyses kept (each a few numbers): enough for every routine and session a user varies."""
-Analyses = dict[str, dict[str, float]]
+Analyses = dict[str, dict[str, float | str]]
 
 
 def phrase_key(identity: str, voice: str, rate: str, volume: float, sample_rate: int, text: str) -> str:
@@ -132,7 +132,8 @@ class PhraseCache:
             )
 
     def analyses(self) -> Analyses:
-        """The loudness analyses kept (key: record of numbers), newest first; empty if none or unreadable."""
+        """The loudness analyses kept (key: record of numbers and hashes), newest first; empty if none
+        or unreadable."""
         if self.directory is None:
             return {}
         try:
@@ -144,10 +145,10 @@ class PhraseCache:
         return {
             key: record
             for key, record in kept.items()
-            if isinstance(record, dict) and all(type(value) is float for value in record.values())
+            if isinstance(record, dict) and all(type(value) in (float, str) for value in record.values())
         }
 
-    def keep_analysis(self, key: str, record: dict[str, float]) -> None:
+    def keep_analysis(self, key: str, record: dict[str, float | str]) -> None:
         """Keep ``record`` under ``key`` as the newest analysis (the oldest beyond ``ANALYSES_KEPT`` go);
         silently nothing if the cache cannot be written: it would only have saved time."""
         if self.directory is None:

@@ -16,6 +16,7 @@ from .durations import clock
 from .pipeline import Prepared
 
 if TYPE_CHECKING:
+    from .audio import Clip
     from .mixer import Mix
     from .status import Status
 
@@ -38,20 +39,25 @@ def check_music(music: Path | None) -> None:
         check_file(music)
 
 
-def mixed(prepared: Prepared, music: Path | None, loudness: float | None) -> Mix:
+def read_bed(music: Path | None) -> Clip | None:
+    """The music file's audio, if there is one (ExportError if it cannot be read)."""
+    from .audiofile import read_music
+
+    return read_music(music) if music else None
+
+
+def mixed(prepared: Prepared, bed: Clip | None, loudness: float | None) -> Mix:
     """The session's mix at the schedule's rate, with an optional ducked music bed.
 
     The mix's loudness analysis is kept in the phrase cache, so the next mix of the same phrases (an
     export again, or ``play``) starts from it and is ready sooner.
     """
-    from .audiofile import read_music
     from .mixer import Analysis, mix
 
     assert prepared.speech is not None
     cache = prepared.cache
     kept = cache.analyses() if cache else {}
     hints = {key: hint for key, record in kept.items() if (hint := Analysis.from_record(key, record))}
-    bed = read_music(music) if music else None
     audio = mix(prepared.plan, prepared.speech.clips, loudness_lufs=loudness, music=bed, hints=hints)
     if cache and audio.analysis and audio.analysis != hints.get(audio.analysis.key):
         cache.keep_analysis(audio.analysis.key, audio.analysis.record())
@@ -154,10 +160,10 @@ def export(
     from .cli import progress_bar
 
     prepared = speak(target, params, sample_rate)
-    audio = mixed(prepared, music, loudness)
+    bed = read_bed(music)
     with progress_bar("Encoding") as progress:
         written = exporter.export(
-            audio,
+            lambda: mixed(prepared, bed, loudness),
             prepared.plan,
             output,
             bitrate=bitrate,
@@ -202,7 +208,7 @@ def play(target: str, quiet: bool, music: Path | None, loudness: float | None, *
     sink.check()
     check_music(music)
     prepared = speak(target, params)
-    clip = mixed(prepared, music, loudness).clip()
+    clip = mixed(prepared, read_bed(music), loudness).clip()
     draw = None if quiet or not sys.stderr.isatty() else status_drawer()
     with open_keys() as keys:
         outcome = play_session(prepared.plan, clip, sink=sink, keys=keys, on_status=draw)

@@ -93,7 +93,7 @@ def check_output(
 
 
 def export(
-    audio: Clip | Mix,
+    audio: Clip | Mix | Callable[[], Clip | Mix],
     schedule: Schedule,
     path: str | os.PathLike[str],
     *,
@@ -108,11 +108,15 @@ def export(
 ) -> list[Path]:
     """Write ``audio`` (the rendered ``schedule``) to ``path``; the paths written (a folder when ``split``).
 
+    ``audio`` may be a function that makes it: it is called once the (first) MP3 encoder has started, so
+    the encoder's start-up overlaps the mixing.
+
     MP3 is mono at ``bitrate``, at the session's sample rate (raised to the next rate MP3 allows). Tags
     default to the timeline's title and artist, album = title. ``cue_formats``: any of "lrc", "srt", "vtt".
     """
     target = check_output(path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate)
-    _check_audio(audio, schedule)
+    if not callable(audio):
+        _check_audio(audio, schedule)
     timeline = schedule.timeline
     tags = Tags(title or timeline.title, artist or timeline.artist, album or timeline.title)
     writer = _Writer(audio, schedule, target.suffix.lower().lstrip("."), bitrate, tags, cue_formats, progress)
@@ -156,7 +160,7 @@ class _Writer:
 
     def __init__(
         self,
-        audio: Clip | Mix,
+        audio: Clip | Mix | Callable[[], Clip | Mix],
         schedule: Schedule,
         kind: str,
         bitrate: str,
@@ -164,7 +168,8 @@ class _Writer:
         cue_formats: Sequence[str],
         progress: Progress | None,
     ) -> None:
-        self.audio, self.schedule, self.kind, self.bitrate = audio, schedule, kind, bitrate
+        self.source, self.schedule, self.kind, self.bitrate = audio, schedule, kind, bitrate
+        self.audio: Clip | Mix | None = None
         self.tags, self.cue_formats, self.progress = tags, cue_formats, progress
         self.ffmpeg = audiofile.find_ffmpeg() if kind == "mp3" else ""
         self.done = 0
@@ -201,12 +206,20 @@ class _Writer:
         return folder
 
     def _audio(self, path: Path, track: Track, tags: Tags, marks: Sequence[ChapterMark]) -> None:
-        chunks = self._counted(_pcm(self.audio, track.start, track.end))
+        rate = self.schedule.rate
         if self.kind == "mp3":
-            audiofile.encode_mp3(path, chunks, self.schedule.rate, self.bitrate, self.ffmpeg)
+            with audiofile.Mp3Encoder(path, rate, self.bitrate, self.ffmpeg) as encoder:
+                encoder.write(self._chunks(track))
         else:
-            audiofile.write_wav(path, chunks, self.schedule.rate)
+            audiofile.write_wav(path, self._chunks(track), rate)
         write_tags(path, self.kind, tags, marks)
+
+    def _rendered(self) -> Clip | Mix:
+        """The audio, made now if it was given as a function (once)."""
+        if self.audio is None:
+            self.audio = self.source() if callable(self.source) else self.source
+            _check_audio(self.audio, self.schedule)
+        return self.audio
 
     def _cues(self, path: Path, kind: str, track: Track) -> None:
         timed = cuesheets.lines(self.schedule.speech(), self.schedule.rate, track.start, track.end)
@@ -217,8 +230,9 @@ class _Writer:
         )
         path.write_text(text, encoding="utf-8")
 
-    def _counted(self, chunks: Iterator[npt.NDArray[np.int16]]) -> Iterator[npt.NDArray[np.int16]]:
-        for chunk in chunks:
+    def _chunks(self, track: Track) -> Iterator[npt.NDArray[np.int16]]:
+        """The track's samples in chunks, counted for ``progress``."""
+        for chunk in _pcm(self._rendered(), track.start, track.end):
             yield chunk
             self.done += len(chunk)
             if self.progress:

@@ -40,7 +40,8 @@ CHIME_BELOW_VOICE_LU = 4.0
 """Chimes sit this far below the voice, so they mark time without startling."""
 DEFAULT_REFERENCE_LUFS = -16.0
 """Level for chimes and music when there is no speech to measure and no target."""
-_GAIN_STEPS = 5
+_GAIN_STEPS = 8
+_MAX_STEP_DB = 12.0
 _ANALYSIS_FORMAT = 1
 """Bump when the analysis changes, so hints from an older version are not used."""
 _GAIN_TOLERANCE_LU = 0.05
@@ -162,53 +163,61 @@ def mix(
             reference = meter.back_to_back(list(voices.arrays))
         chimes = _chimes(schedule, _chime_amplitude(reference, loudness_lufs))
         sounds = _Sounds(voices.arrays | chimes.arrays, voices.places + chimes.places)
+        session = _session_key(key, sounds, schedule.total)
         bed = None
         if music is not None:
             bed = music_bed(music, schedule, _known(reference, loudness_lufs) + music_lu, duck_db)
         if loudness_lufs is None:
-            analysis = Analysis(key, reference, 1.0, 1.0)
+            analysis = Analysis(key, reference, 1.0, 1.0, session)
             return _assemble(schedule, sounds, bed, meter.levels(sounds.arrays, 1.0), analysis)
-        meter.weigh(chimes.arrays)
-        meter.place(sounds, bed.energies(schedule.rate) if bed else None)
-        if hint is not None:
-            gain, slope = _gain_for(loudness_lufs, meter, hint.gain, hint.slope)
+        if hint is not None and hint.session == session:
+            gain, slope = hint.gain, hint.slope  # this very session was measured at this gain
         else:
-            guess = 10 ** ((loudness_lufs - _known(reference, loudness_lufs)) / 20)
-            gain, slope = _gain_for(loudness_lufs, meter, *_first_try(loudness_lufs, guess, meter))
+            meter.weigh(chimes.arrays)
+            meter.place(sounds, bed.energies(schedule.rate) if bed else None)
+            if hint is not None:
+                gain, slope = _gain_for(loudness_lufs, meter, hint.gain, hint.slope)
+            else:
+                guess = 10 ** ((loudness_lufs - _known(reference, loudness_lufs)) / 20)
+                gain, slope = _gain_for(loudness_lufs, meter, *_first_try(loudness_lufs, guess, meter))
         levelled = meter.levelled.get(gain) or meter.levels(sounds.arrays, gain)
-        analysis = Analysis(key, reference, gain, slope)
+        analysis = Analysis(key, reference, gain, slope, session)
         return _assemble(schedule, sounds, bed.scaled(gain) if bed else None, levelled, analysis)
 
 
 @dataclass(frozen=True)
 class Analysis:
     """What a mix's loudness analysis found: kept by the caller (``Mix.analysis``) and passed back as a
-    hint, it saves the next mix of the same sounds most of its analysis.
+    hint, it saves the next mix of the same sounds most of its analysis, and of the same session all.
 
-    ``key`` names everything the results depend on (the distinct phrases' samples in order, the rate,
-    the target, the music and its levels), so a hint is only used for the same inputs. ``reference``
-    (the voice's own loudness) is reused as it is, ``gain`` and ``slope`` only start the search, which
-    still measures the session, so a hint changes how fast the result comes, never the result's level.
+    ``key`` names everything the results depend on but the timing (the distinct phrases' samples in
+    order, the rate, the target, the music and its levels), so a hint is only used for the same sounds.
+    ``reference`` (the voice's own loudness) is reused as it is. For the same ``session`` (the key and
+    where every sound is placed) ``gain`` is reused too: measuring again would give the same numbers.
+    For another session of the same sounds (a hold changed), ``gain`` and ``slope`` start the search,
+    which measures that session, so the target is met just as without a hint.
     """
 
     key: str
     reference: float
     gain: float
     slope: float
+    session: str
 
-    def record(self) -> dict[str, float]:
-        """The numbers to keep (beside the key)."""
-        return {"reference": self.reference, "gain": self.gain, "slope": self.slope}
+    def record(self) -> dict[str, float | str]:
+        """The values to keep (beside the key)."""
+        return {"reference": self.reference, "gain": self.gain, "slope": self.slope, "session": self.session}
 
     @classmethod
-    def from_record(cls, key: str, record: Mapping[str, float]) -> Analysis | None:
+    def from_record(cls, key: str, record: Mapping[str, float | str]) -> Analysis | None:
         """The analysis kept as ``record`` under ``key``; None if the record is not one."""
-        try:
-            analysis = cls(key, record["reference"], record["gain"], record["slope"])
-        except KeyError:
+        numbers = [value for k in ("reference", "gain", "slope") if isinstance(value := record.get(k), float)]
+        session = record.get("session")
+        if len(numbers) != 3 or not isinstance(session, str):
             return None
-        usable = math.isfinite(analysis.gain) and analysis.gain > 0 and 0 < analysis.slope <= 1.0
-        return analysis if usable and not math.isnan(analysis.reference) else None
+        reference, gain, slope = numbers
+        usable = math.isfinite(gain) and gain > 0 and 0 < slope <= 1.0 and not math.isnan(reference)
+        return cls(key, reference, gain, slope, session) if usable else None
 
 
 def _analysis_key(
@@ -231,6 +240,11 @@ def _analysis_key(
         digest.update(f"{music.rate}:{len(music.samples)}:".encode())
         digest.update(music.samples.tobytes())
     return digest.hexdigest()
+
+
+def _session_key(key: str, sounds: _Sounds, total: int) -> str:
+    """A hash of ``key`` and where every sound is placed in a session of ``total`` samples."""
+    return hashlib.sha256(repr((key, total, sounds.places)).encode()).hexdigest()
 
 
 def _known(reference: float, loudness_lufs: float | None) -> float:
@@ -263,18 +277,29 @@ def _gain_for(target: float, meter: _SessionLoudness, gain: float, slope: float)
     """The gain at which the limited session measures ``target`` LUFS, and the slope seen last.
 
     A secant search in dB from ``gain``, the first step assuming ``slope`` (LU of loudness per dB of
-    gain); each later step divides the error by the slope seen on the step before.
+    gain), each later one the slope seen on the step before. Loudness never falls as gain rises, but
+    where the limiter holds most peaks down it hardly rises either, and a step computed from a shallow
+    slope can leap far past the target: so no step is longer than ``_MAX_STEP_DB``, and once the target
+    lies between two gains tried, a step that would leave them halves them instead. If no gain came
+    within the tolerance, the one measured closest to the target is used.
     """
-    db, measured = 20 * math.log10(gain), meter.at(gain)
+    db, error = 20 * math.log10(gain), meter.at(gain) - target
+    best = (abs(error), db)
+    below, above = -math.inf, math.inf  # the highest dB measured under the target, the lowest over it
     for _ in range(_GAIN_STEPS):
-        if not math.isfinite(measured) or abs(target - measured) < _GAIN_TOLERANCE_LU:
+        if not math.isfinite(error) or abs(error) < _GAIN_TOLERANCE_LU:
             break
-        step = (target - measured) / slope
-        gain = 10 ** ((db + step) / 20)
-        now = meter.at(gain)
-        slope = min(1.0, max(0.1, (now - measured) / step))
-        db, measured = db + step, now
-    return float(gain), slope
+        below, above = (max(below, db), above) if error < 0 else (below, min(above, db))
+        step = max(-_MAX_STEP_DB, min(_MAX_STEP_DB, -error / slope))
+        if not below < db + step < above:
+            step = (below + above) / 2 - db
+        if step == 0:
+            break
+        now = meter.at(10 ** ((db + step) / 20)) - target
+        slope = min(1.0, max(0.1, (now - error) / step))
+        db, error = db + step, now
+        best = min(best, (abs(error), db))
+    return float(10 ** (best[1] / 20)), slope
 
 
 class _SessionLoudness:
