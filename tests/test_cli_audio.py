@@ -350,6 +350,18 @@ REFUSED = [
         "bitrate '100k' is not valid: use an MP3 bitrate such as 64k, 96k or 128k",
     ),
     (
+        ["-o", "{tmp}/out.mp3", "--bitrate", "192k"],
+        2,
+        "an MP3 at 22050 Hz cannot have the bitrate 192k: use one of 8k, 16k, 24k, 32k, 40k, 48k, 56k, 64k, "
+        "80k, 96k, 112k, 128k, 144k, 160k (higher ones need --sample-rate 32000 or more)",
+    ),
+    (
+        ["-o", "{tmp}/out.mp3", "--bitrate", "144k", "--sample-rate", "44100"],
+        2,
+        "an MP3 at 44100 Hz cannot have the bitrate 144k: use one of 32k, 40k, 48k, 56k, 64k, 80k, 96k, "
+        "112k, 128k, 160k, 192k, 224k, 256k, 320k",
+    ),
+    (
         ["-o", "{tmp}/out.mp3", "--music", "{tmp}/no-song.mp3"],
         2,
         "music file {tmp}/no-song.mp3 does not exist",

@@ -33,8 +33,11 @@ if TYPE_CHECKING:
 INSTALL_FFMPEG = "install it with `sudo apt-get install ffmpeg` (or run ./scripts/setup.sh)"
 MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 """Sample rates an MP3 can have; other rates are raised to the next one when encoding."""
-MP3_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320)
-"""Bitrates (kbit/s) an MP3 frame can have; up to 160k at the voices' 22050 Hz, 320k at 32 kHz and up."""
+MPEG1_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+"""Bitrates (kbit/s) an MP3 frame can have at 32000 Hz and above (MPEG-1)..."""
+MPEG2_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+"""...and below 32000 Hz (MPEG-2 and 2.5), such as the voices' 22050 Hz."""
+MP3_BITRATES = tuple(sorted(set(MPEG1_BITRATES) | set(MPEG2_BITRATES)))
 
 
 def find_ffmpeg(purpose: str = "MP3 export", instead: str = "; or export a .wav, which needs nothing") -> str:
@@ -45,12 +48,27 @@ def find_ffmpeg(purpose: str = "MP3 export", instead: str = "; or export a .wav,
     return found
 
 
-def check_bitrate(bitrate: str) -> str:
-    """``bitrate`` if it is an MP3 bitrate such as ``64k``; OutputError otherwise (libmp3lame would
-    silently pick another one)."""
+def mp3_rate(rate: int) -> int:
+    """The sample rate of an MP3 made from audio at ``rate``: the next rate an MP3 can have."""
+    return next((r for r in MP3_RATES if r >= rate), MP3_RATES[-1])
+
+
+def check_bitrate(bitrate: str, rate: int | None = None) -> str:
+    """``bitrate`` if it is an MP3 bitrate such as ``64k`` (that an MP3 made from audio at ``rate`` can
+    have, if given); OutputError otherwise: libmp3lame would silently pick another one."""
     if bitrate not in {f"{kbits}k" for kbits in MP3_BITRATES}:
         raise OutputError(f"bitrate {bitrate!r} is not valid: use an MP3 bitrate such as 64k, 96k or 128k")
-    return bitrate
+    if rate is None:
+        return bitrate
+    kbits, mp3 = int(bitrate[:-1]), mp3_rate(rate)
+    if kbits in (MPEG1_BITRATES if mp3 >= 32000 else MPEG2_BITRATES):
+        return bitrate
+    allowed = MPEG1_BITRATES if mp3 >= 32000 else MPEG2_BITRATES
+    higher = " (higher ones need --sample-rate 32000 or more)" if kbits > allowed[-1] else ""
+    raise OutputError(
+        f"an MP3 at {mp3} Hz cannot have the bitrate {bitrate}: "
+        f"use one of {', '.join(f'{k}k' for k in allowed)}{higher}"
+    )
 
 
 def write_wav(path: Path, chunks: Chunks, rate: int) -> None:
@@ -80,10 +98,9 @@ class Mp3Encoder:
     """
 
     def __init__(self, path: Path, rate: int, bitrate: str, ffmpeg: str) -> None:
-        mp3_rate = next((r for r in MP3_RATES if r >= rate), MP3_RATES[-1])
         command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(rate)]
         command += ["-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", bitrate]
-        command += ["-ac", "1", "-ar", str(mp3_rate), "-map_metadata", "-1", "-id3v2_version", "0"]
+        command += ["-ac", "1", "-ar", str(mp3_rate(rate)), "-map_metadata", "-1", "-id3v2_version", "0"]
         command += ["-write_id3v1", "0", "-f", "mp3", "-y", str(path)]
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the encoder is finished or stopped)
         self._started: list[subprocess.Popen[bytes]] = []

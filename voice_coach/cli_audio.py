@@ -39,6 +39,15 @@ def check_music(music: Path | None) -> None:
         check_file(music)
 
 
+def voice_rate(params: dict[str, Any]) -> int:
+    """The sample rate of the chosen engine's voice (no synthesis needed to know it)."""
+    from .cli_options import engine_settings
+    from .config import load_config
+    from .engines import get_engine
+
+    return get_engine(engine_settings(params, load_config()).engine).sample_rate
+
+
 def read_bed(music: Path | None) -> Clip | None:
     """The music file's audio, if there is one (ExportError if it cannot be read)."""
     from .audiofile import read_music
@@ -155,7 +164,8 @@ def export(
         raise click.BadParameter(
             f"an MP3 cannot have {sample_rate} Hz; use one of {rates}", param_hint="'--sample-rate'"
         )
-    exporter.check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate)
+    rate = sample_rate or voice_rate(params)
+    exporter.check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate)
     check_music(music)
     from .cli import progress_bar
 

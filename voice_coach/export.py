@@ -57,10 +57,12 @@ def check_output(
     split: bool = False,
     cue_formats: Sequence[str] = (),
     bitrate: str = "64k",
+    rate: int | None = None,
 ) -> Path:
     """The target path, once it is known to be writable: call before synthesis. ExportError otherwise.
 
-    Checks the format (from the suffix: .mp3 or .wav), the cue sheet formats, the bitrate, that the
+    Checks the format (from the suffix: .mp3 or .wav), the cue sheet formats, the bitrate (for an MP3 of
+    audio at ``rate``, if given; MP3s below 32000 Hz have other bitrates than those above), that the
     folder exists and can be written, that nothing would be overwritten without ``force``, and that
     ffmpeg is installed for MP3.
     """
@@ -71,7 +73,7 @@ def check_output(
     unknown = [f for f in cue_formats if f not in cuesheets.FORMATS]
     if unknown:
         raise OutputError(f"unknown cue sheet format {unknown[0]!r}: use {', '.join(cuesheets.FORMATS)}")
-    audiofile.check_bitrate(bitrate)
+    audiofile.check_bitrate(bitrate, rate if kind == "mp3" else None)
     folder = target.parent
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist"
@@ -114,7 +116,9 @@ def export(
     MP3 is mono at ``bitrate``, at the session's sample rate (raised to the next rate MP3 allows). Tags
     default to the timeline's title and artist, album = title. ``cue_formats``: any of "lrc", "srt", "vtt".
     """
-    target = check_output(path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate)
+    target = check_output(
+        path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=schedule.rate
+    )
     if not callable(audio):
         _check_audio(audio, schedule)
     timeline = schedule.timeline
