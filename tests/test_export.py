@@ -156,7 +156,8 @@ def test_chapter_frames_are_written_in_time_order_whatever_their_titles(tmp_path
     titles = ["A first chapter with a very long title indeed", "B", "Ç 😀 emoji", "", "Ω" * 30, "short"]
     marks = [ChapterMark(title, n * 2000, n * 2000 + 2000) for n, title in enumerate(titles)]
     target = tmp_path / "order.mp3"
-    audiofile.encode_mp3(target, [silence.samples], 22050, "32k", audiofile.find_ffmpeg())
+    with audiofile.Mp3Encoder(target, 22050, "32k", audiofile.find_ffmpeg()) as encoder:
+        encoder.write([silence.samples])
     write_tags(target, "mp3", Tags("t", "voice-coach", "a"), list(reversed(marks)))
     chapters = probe(target, "-show_chapters")["chapters"]
     expected = [(m.start_ms, m.title or "Chapter 4") for m in marks]
@@ -365,6 +366,9 @@ def test_an_existing_target_needs_force(session: Session, tmp_path: Path) -> Non
         ("folder.mp3", {}, "is a folder"),
         ("a-file/out.mp3", {}, "is not a folder"),
         ("out.mp3", {"bitrate": "fast"}, "bitrate"),
+        ("out.mp3", {"bitrate": "192k", "rate": 22050}, "at 22050 Hz cannot have the bitrate 192k"),
+        ("out.mp3", {"bitrate": "8k", "rate": 44100}, "at 44100 Hz cannot have the bitrate 8k"),
+        ("out.mp3", {"bitrate": "192k", "rate": 23000}, "at 24000 Hz cannot have the bitrate 192k"),
         ("out.mp3", {"cue_formats": ("txt",)}, "cue sheet format 'txt'"),
     ],
 )
@@ -375,6 +379,13 @@ def test_check_output_refuses_bad_targets_before_any_work(
     (tmp_path / "a-file").write_text("")
     with pytest.raises(ExportError, match=message):
         export.check_output(tmp_path / name, **options)  # type: ignore[arg-type]
+
+
+def test_every_mp3_bitrate_is_accepted_at_the_rates_that_have_it(tmp_path: Path) -> None:
+    for rate, kbits in ((22050, audiofile.MPEG2_BITRATES), (44100, audiofile.MPEG1_BITRATES)):
+        for k in kbits:
+            export.check_output(tmp_path / "out.mp3", bitrate=f"{k}k", rate=rate)
+    export.check_output(tmp_path / "out.wav", bitrate="320k", rate=22050)  # a WAV has no bitrate
 
 
 def test_check_output_reports_an_unwritable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

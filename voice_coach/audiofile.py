@@ -61,9 +61,9 @@ def check_bitrate(bitrate: str, rate: int | None = None) -> str:
     if rate is None:
         return bitrate
     kbits, mp3 = int(bitrate[:-1]), mp3_rate(rate)
-    if kbits in (MPEG1_BITRATES if mp3 >= 32000 else MPEG2_BITRATES):
-        return bitrate
     allowed = MPEG1_BITRATES if mp3 >= 32000 else MPEG2_BITRATES
+    if kbits in allowed:
+        return bitrate
     higher = " (higher ones need --sample-rate 32000 or more)" if kbits > allowed[-1] else ""
     raise OutputError(
         f"an MP3 at {mp3} Hz cannot have the bitrate {bitrate}: "
@@ -81,14 +81,9 @@ def write_wav(path: Path, chunks: Chunks, rate: int) -> None:
             out.writeframes(chunk.astype("<i2", copy=False).tobytes())
 
 
-def encode_mp3(path: Path, chunks: Chunks, rate: int, bitrate: str, ffmpeg: str) -> None:
-    """Encode mono 16-bit PCM ``chunks`` at ``rate`` to an MP3 at ``path`` (no tags: see ``tags``)."""
-    with Mp3Encoder(path, rate, bitrate, ffmpeg) as encoder:
-        encoder.write(chunks)
-
-
 class Mp3Encoder:
-    """ffmpeg encoding mono 16-bit PCM at ``rate`` to an MP3 at ``path``, started at once, so its own
+    """ffmpeg encoding mono 16-bit PCM at ``rate`` to an MP3 at ``path`` (no tags: see ``tags``), started
+    at once, so its own
     start-up (about 0.07 s of loading libraries) overlaps whatever the caller does before the first
     samples. Use it as a context manager: leaving normally finishes the file (ExportError if ffmpeg
     failed); leaving with an exception (or an interrupt) stops ffmpeg before the exception goes on.

@@ -3,7 +3,9 @@ loudness normalized to a target and peak limited so nothing clips. Pure: no file
 
 Levels are settled sound by sound: each distinct phrase and chime is scaled and limited once, and the
 session's loudness is computed from their K-weighted energies placed at their starts (``dsp``), so
-finding the gain costs milliseconds however long the session is. A ``Mix`` is then a recipe, not a
+finding the gain costs as much for an hour as for ten minutes of the same phrases. What the analysis
+found comes back as ``Mix.analysis``; given back as a hint, it spares the next mix of the same sounds
+most of the work (``Analysis``). A ``Mix`` is then a recipe, not a
 buffer: any range of samples is a pure function of the range, so the session is rendered chunk by chunk
 (memory stays flat) and a final safety limiter gets look-ahead by rendering a little more on each side.
 """
@@ -148,8 +150,9 @@ def mix(
     ``loudness_lufs``: integrated loudness of the result (None: keep the voice's level, only limit peaks).
     ``music``: a bed looped or trimmed to the session, ``music_lu`` relative to the voice between
     phrases and ``duck_db`` lower under them. Build the schedule with ``phrase_lengths(clips, rate)``.
-    ``hints``: earlier ``Mix.analysis`` values (keyed by their ``key``); one made from the same sounds
-    and settings lets the loudness search start where that one ended (the result is the same).
+    ``hints``: earlier ``Mix.analysis`` values (keyed by their ``key``). One of the same session gives
+    the same mix without measuring it; one of the same sounds in other timing starts the search (see
+    ``Analysis``).
     """
     voices = _voices(schedule, clips)
     key = _analysis_key(schedule, clips, voices, loudness_lufs, music, (music_lu, duck_db))
@@ -352,9 +355,7 @@ class _SessionLoudness:
 
     def unlimited(self) -> float:
         """Integrated loudness (LUFS) at unit gain if the limiter did nothing."""
-        self.weigh(
-            {k: a for k, a in self.sounds.arrays.items() if k not in self.unit and k not in self.running}
-        )
+        self._weigh_unweighed(self.sounds.arrays)
         self._collect()
         return self._loudness(1.0, {})
 
