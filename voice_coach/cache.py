@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO
 
 from .audio import Clip
+from .audiofile import read_wav_frames, write_wav
 from .errors import CacheError
 
 CACHE_FORMAT = 1
@@ -211,32 +212,15 @@ class PhraseCache:
 
 def _read_entry(path: Path) -> Clip:
     """The clip in the entry file; ValueError unless it is complete mono 16-bit PCM."""
-    import numpy as np
-
-    with wave.open(str(path), "rb") as wav:
-        channels, width, rate, frames = (
-            wav.getnchannels(),
-            wav.getsampwidth(),
-            wav.getframerate(),
-            wav.getnframes(),
-        )
-        data = wav.readframes(frames)
-    if channels != 1 or width != 2 or frames == 0 or len(data) != frames * 2:
-        raise ValueError(f"{path} is not a complete mono 16-bit entry")
-    return Clip(np.frombuffer(data, dtype="<i2").astype(np.int16), rate)
+    frames, rate = read_wav_frames(path)
+    if frames.shape[1] != 1:
+        raise ValueError(f"{path} is not a mono entry")
+    return Clip(frames[:, 0].copy(), rate)
 
 
 def _write_atomically(path: Path, clip: Clip) -> None:
     """Write ``clip`` to ``path`` as a WAV entry, through a temporary file and a rename."""
-
-    def write(raw: IO[bytes]) -> None:
-        with wave.open(raw, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(clip.rate)
-            wav.writeframes(clip.samples.astype("<i2").tobytes())
-
-    _replace_atomically(path, write)
+    _replace_atomically(path, lambda raw: write_wav(raw, [clip.samples], clip.rate))
 
 
 def _replace_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:

@@ -103,9 +103,6 @@ def export(
     split: bool = False,
     cue_formats: Sequence[str] = (),
     force: bool = False,
-    title: str | None = None,
-    artist: str | None = None,
-    album: str | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Write ``audio`` (the rendered ``schedule``) to ``path``; the paths written (a folder when ``split``).
@@ -114,7 +111,7 @@ def export(
     the encoder's start-up overlaps the mixing.
 
     MP3 is mono at ``bitrate``, at the session's sample rate (raised to the next rate MP3 allows). Tags
-    default to the timeline's title and artist, album = title. ``cue_formats``: any of "lrc", "srt", "vtt".
+    are the timeline's title and artist, album = title. ``cue_formats``: any of "lrc", "srt", "vtt".
     """
     target = check_output(
         path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=schedule.rate
@@ -122,7 +119,7 @@ def export(
     if not callable(audio):
         _check_audio(audio, schedule)
     timeline = schedule.timeline
-    tags = Tags(title or timeline.title, artist or timeline.artist, album or timeline.title)
+    tags = Tags(timeline.title, timeline.artist, timeline.title)
     writer = _Writer(audio, schedule, target.suffix.lower().lstrip("."), bitrate, tags, cue_formats, progress)
     try:
         with _Staging(force) as staging:

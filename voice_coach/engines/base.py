@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..audio import Clip
+from ..audiofile import read_wav_frames
 from ..errors import SynthesisError, UnknownVoiceError, UsageError
 
 MIN_WPM, MAX_WPM = 80, 450
@@ -148,19 +149,12 @@ def read_wav(path: Path, rate: int) -> Clip:
     import numpy as np
 
     try:
-        with wave.open(str(path), "rb") as wav:
-            channels, width, source_rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            frames = wav.getnframes()
-            data = wav.readframes(frames)
+        frames, source_rate = read_wav_frames(path)
     except (OSError, EOFError, wave.Error) as exc:
         raise SynthesisError(f"the engine wrote no readable audio ({exc})") from exc
-    if width != 2 or not data:
-        raise SynthesisError(f"the engine wrote {width * 8}-bit or empty audio, expected 16-bit")
-    if len(data) != frames * channels * width:
-        raise SynthesisError(
-            f"the engine wrote an incomplete WAV file ({len(data) // (channels * width)} of {frames} frames)"
-        )
-    samples = np.frombuffer(data, dtype="<i2").reshape(-1, channels).mean(axis=1)
+    except ValueError as exc:
+        raise SynthesisError(f"the engine wrote {exc}") from exc
+    samples = frames.mean(axis=1)
     if source_rate != rate:
         positions = np.arange(round(len(samples) * rate / source_rate)) * source_rate / rate
         samples = np.interp(positions, np.arange(len(samples)), samples)
