@@ -277,6 +277,11 @@ def test_streaming_memory_does_not_grow_with_session_length() -> None:
     assert long < short + 2_000_000, (short, long)  # a 60-minute float32 buffer alone would be 318 MB
 
 
+def analysis_of(mix: mixer.Mix) -> mixer.Analysis:
+    assert mix.analysis is not None
+    return mix.analysis
+
+
 def counting_weighings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many sounds the mixer K-weighs from now on (one entry per sound weighed)."""
     calls: list[int] = []
@@ -327,27 +332,26 @@ def test_a_kept_analysis_of_other_sounds_with_the_same_settings_starts_the_searc
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clips = spiky_clips()
-    kept = mixer.mix(scheduled(routine(), clips), clips, loudness_lufs=-12.0).analysis
+    kept = analysis_of(mixer.mix(scheduled(routine(), clips), clips, loudness_lufs=-12.0))
     other_voice = {**clips, "Release.": Clip(clips["Release."].samples[::-1].copy(), RATE)}
     plan = scheduled(routine(), other_voice)
     weighed = counting_weighings(monkeypatch)
-    cold = mixer.mix(plan, other_voice, loudness_lufs=-12.0).analysis
+    cold = analysis_of(mixer.mix(plan, other_voice, loudness_lufs=-12.0))
     cold_weighings = len(weighed)
     weighed.clear()
-    warm = mixer.mix(plan, other_voice, loudness_lufs=-12.0, hints={kept.key: kept})  # type: ignore[union-attr]
-    assert kept is not None and cold is not None and warm.analysis is not None
-    assert warm.analysis.key != kept.key and warm.analysis.family == kept.family
-    assert warm.analysis.reference == cold.reference  # measured afresh: these are other sounds
+    warm = mixer.mix(plan, other_voice, loudness_lufs=-12.0, hints={kept.key: kept})
+    assert analysis_of(warm).key != kept.key and analysis_of(warm).family == kept.family
+    assert analysis_of(warm).reference == cold.reference  # measured afresh: these are other sounds
     assert len(weighed) < cold_weighings
     assert abs(lufs(warm.clip()) - -12.0) < 0.3
-    louder = mixer.mix(plan, other_voice, loudness_lufs=-10.0, hints={kept.key: kept}).analysis
-    assert louder is not None and louder.family != kept.family  # another target: no hint lent
+    louder = analysis_of(mixer.mix(plan, other_voice, loudness_lufs=-10.0, hints={kept.key: kept}))
+    assert louder.family != kept.family  # another target: no hint lent
 
 
 def test_a_kept_analysis_is_only_used_for_the_same_sounds_and_settings() -> None:
     clips = phrase_clips()
     plan = scheduled(routine(), clips)
-    key = mixer.mix(plan, clips).analysis.key  # type: ignore[union-attr]
+    key = analysis_of(mixer.mix(plan, clips)).key
     louder = {**clips, "Release.": noise_clip(3, 1050, level=0.4)}
     others = [
         mixer.mix(plan, clips, loudness_lufs=-20.0),
@@ -356,18 +360,19 @@ def test_a_kept_analysis_is_only_used_for_the_same_sounds_and_settings() -> None
         mixer.mix(plan, clips, music=sine_clip(220, 1000), music_lu=-6.0),
         mixer.mix(scheduled(routine(), clips, 24000), clips),
     ]
-    keys = [key] + [other.analysis.key for other in others]  # type: ignore[union-attr]
+    keys = [key] + [analysis_of(other).key for other in others]
     assert len(set(keys)) == len(keys)
 
 
 def test_kept_analyses_are_read_back_only_when_they_make_sense() -> None:
     good = mixer.Analysis("k", -19.5, 2.0, 0.5, "s", "f")
     assert mixer.Analysis.from_record("k", good.record()) == good
-    for broken in (
-        {"reference": -19.5, "gain": 2.0, "slope": 0.5, "session": "s"},
+    broken: list[dict[str, float | str]] = [
+        {"reference": -19.5, "gain": 2.0, "slope": 0.5, "session": "s"},  # an older version's
         {**good.record(), "gain": -1.0},
         {**good.record(), "gain": float("inf")},
         {**good.record(), "slope": 0.0},
         {**good.record(), "reference": "loud"},
-    ):
-        assert mixer.Analysis.from_record("k", broken) is None
+    ]
+    for record in broken:
+        assert mixer.Analysis.from_record("k", record) is None
