@@ -150,14 +150,13 @@ def mix(
     ``loudness_lufs``: integrated loudness of the result (None: keep the voice's level, only limit peaks).
     ``music``: a bed looped or trimmed to the session, ``music_lu`` relative to the voice between
     phrases and ``duck_db`` lower under them. Build the schedule with ``phrase_lengths(clips, rate)``.
-    ``hints``: earlier ``Mix.analysis`` values, keyed by their ``key``, newest first. One of the same
-    session gives the same mix without measuring it; others start the search (see ``Analysis``).
+    ``hints``: earlier ``Mix.analysis`` values (keyed by their ``key``). One of the same session gives
+    the same mix without measuring it; one of the same sounds in other timing starts the search (see
+    ``Analysis``).
     """
     voices = _voices(schedule, clips)
-    family = _family_key(schedule.rate, loudness_lufs, music, (music_lu, duck_db))
-    key = _sounds_key(family, clips, voices)
+    key = _analysis_key(schedule, clips, voices, loudness_lufs, music, (music_lu, duck_db))
     hint = (hints or {}).get(key)
-    start = hint or next((h for h in (hints or {}).values() if h.family == family), None)
     with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
         meter = _SessionLoudness(schedule, pool)
         if hint is not None:
@@ -172,20 +171,20 @@ def mix(
         if music is not None:
             bed = music_bed(music, schedule, _known(reference, loudness_lufs) + music_lu, duck_db)
         if loudness_lufs is None:
-            analysis = Analysis(key, reference, 1.0, 1.0, session, family)
+            analysis = Analysis(key, reference, 1.0, 1.0, session)
             return _assemble(schedule, sounds, bed, meter.levels(sounds.arrays, 1.0), analysis)
         if hint is not None and hint.session == session:
             gain, slope = hint.gain, hint.slope  # this very session was measured at this gain
         else:
             meter.weigh(chimes.arrays)
             meter.place(sounds, bed.energies(schedule.rate) if bed else None)
-            if start is not None:
-                gain, slope = _gain_for(loudness_lufs, meter, start.gain, start.slope)
+            if hint is not None:
+                gain, slope = _gain_for(loudness_lufs, meter, hint.gain, hint.slope)
             else:
                 guess = 10 ** ((loudness_lufs - _known(reference, loudness_lufs)) / 20)
                 gain, slope = _gain_for(loudness_lufs, meter, *_first_try(loudness_lufs, guess, meter))
         levelled = meter.levelled.get(gain) or meter.levels(sounds.arrays, gain)
-        analysis = Analysis(key, reference, gain, slope, session, family)
+        analysis = Analysis(key, reference, gain, slope, session)
         return _assemble(schedule, sounds, bed.scaled(gain) if bed else None, levelled, analysis)
 
 
@@ -195,12 +194,11 @@ class Analysis:
     hint, it saves the next mix of the same sounds most of its analysis, and of the same session all.
 
     ``key`` names everything the results depend on but the timing (the distinct phrases' samples in
-    order, and the ``family``: the rate, the target, the music and its levels). For the same ``key``,
-    ``reference`` (the voice's own loudness) is reused as it is; for the same ``session`` too (the key
-    and where every sound is placed), ``gain`` is reused as well: measuring again would give the same
-    numbers. Otherwise the newest hint of the same family (the same phrases in other timing, or other
-    phrases of the same voice) lends its ``gain`` and ``slope`` to start the search, which then measures
-    this session, so the target is met just as without a hint.
+    order, the rate, the target, the music and its levels), so a hint is only used for the same sounds.
+    ``reference`` (the voice's own loudness) is reused as it is. For the same ``session`` (the key and
+    where every sound is placed) ``gain`` is reused too: measuring again would give the same numbers.
+    For another session of the same sounds (a hold changed), ``gain`` and ``slope`` start the search,
+    which measures that session, so the target is met just as without a hint.
     """
 
     key: str
@@ -208,43 +206,42 @@ class Analysis:
     gain: float
     slope: float
     session: str
-    family: str
 
     def record(self) -> dict[str, float | str]:
         """The values to keep (beside the key)."""
-        numbers = {"reference": self.reference, "gain": self.gain, "slope": self.slope}
-        return numbers | {"session": self.session, "family": self.family}
+        return {"reference": self.reference, "gain": self.gain, "slope": self.slope, "session": self.session}
 
     @classmethod
     def from_record(cls, key: str, record: Mapping[str, float | str]) -> Analysis | None:
         """The analysis kept as ``record`` under ``key``; None if the record is not one."""
         numbers = [value for k in ("reference", "gain", "slope") if isinstance(value := record.get(k), float)]
-        hashes = [value for k in ("session", "family") if isinstance(value := record.get(k), str)]
-        if len(numbers) != 3 or len(hashes) != 2:
+        session = record.get("session")
+        if len(numbers) != 3 or not isinstance(session, str):
             return None
         reference, gain, slope = numbers
         usable = math.isfinite(gain) and gain > 0 and 0 < slope <= 1.0 and not math.isnan(reference)
-        return cls(key, reference, gain, slope, *hashes) if usable else None
+        return cls(key, reference, gain, slope, session) if usable else None
 
 
-def _family_key(
-    rate: int, loudness_lufs: float | None, music: Clip | None, music_levels: tuple[float, float]
+def _analysis_key(
+    schedule: Schedule,
+    clips: Mapping[str, Clip],
+    voices: _Sounds,
+    loudness_lufs: float | None,
+    music: Clip | None,
+    music_levels: tuple[float, float],
 ) -> str:
-    """A hash of the settings the loudness analysis depends on: the rate, the target and the music."""
-    digest = hashlib.sha256(repr((_ANALYSIS_FORMAT, rate, loudness_lufs, music_levels)).encode())
-    if music is not None:
-        digest.update(f"music {music.rate}:{len(music.samples)}:".encode())
-        digest.update(music.samples.tobytes())
-    return digest.hexdigest()
-
-
-def _sounds_key(family: str, clips: Mapping[str, Clip], voices: _Sounds) -> str:
-    """A hash of ``family`` and the distinct phrases' samples, in order."""
-    digest = hashlib.sha256(family.encode())
+    """A hash of every input of the loudness analysis (see ``Analysis``)."""
+    digest = hashlib.sha256(
+        repr((_ANALYSIS_FORMAT, schedule.rate, loudness_lufs, music_levels, music is not None)).encode()
+    )
     for text in voices.arrays:
         clip = clips[str(text)]
         digest.update(f"{clip.rate}:{len(clip.samples)}:".encode())
         digest.update(clip.samples.tobytes())
+    if music is not None:
+        digest.update(f"{music.rate}:{len(music.samples)}:".encode())
+        digest.update(music.samples.tobytes())
     return digest.hexdigest()
 
 
