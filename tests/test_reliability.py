@@ -16,6 +16,7 @@ import re
 import resource
 import signal
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -454,6 +455,36 @@ def test_a_signal_while_encoding_leaves_no_file_and_no_temp_file(
     assert (code, out, err) == (status, "", message)
     assert list(folder.iterdir()) == []
     assert marked(run.mark) == [], "ffmpeg was stopped"
+
+
+DROPPED_BY_PYTHON = """
+import os, signal, sys
+from voice_coach import interrupts
+
+interrupts.install()
+
+
+class LetGo:
+    def __del__(self):  # where Python can only drop an exception (as in a weakref callback)
+        os.kill(os.getpid(), signal.SIG{name})
+        sum(range(100_000))  # the handler runs here
+
+
+LetGo()
+print("ran on")
+try:
+    interrupts.check()
+except BaseException as error:
+    print("raised again:", type(error).__name__, getattr(error, "code", ""))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_python_drops_is_raised_again_at_the_next_check(signum: signal.Signals) -> None:
+    script = DROPPED_BY_PYTHON.format(name=signum.name.removeprefix("SIG"))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    again = "KeyboardInterrupt " if signum == signal.SIGINT else f"SystemExit {128 + signum}"
+    assert (done.stdout, done.stderr) == (f"ran on\nraised again: {again}\n", "")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, interrupts
 from .cli_options import compile_options, engine_settings, open_cache, routine_options, speech_options
 from .compiler import CompileOptions, compile_target
 from .config import load_config
@@ -228,14 +226,11 @@ def main() -> None:
     SIGTERM (``kill``, a service manager) and SIGHUP (the terminal closed) end the program the way
     Ctrl-C does, through the clean-up on the way out: speech workers and ffmpeg are stopped and an
     export's temporary files are removed. Their default action would end it on the spot, leaving
-    ``.part`` files beside the target.
+    ``.part`` files beside the target. No signal is ever lost on the way (see ``interrupts``).
     """
     # numpy's OpenBLAS would start a thread per core at import; nothing here multiplies matrices.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        # Keep a signal that was ignored when we started ignored (``nohup voice-coach export ...``).
-        if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
-            signal.signal(signum, _exit_on_signal)
+    interrupts.install()
     try:
         cli.main(prog_name="voice-coach")
     except KeyboardInterrupt:
@@ -243,13 +238,6 @@ def main() -> None:
     except BrokenPipeError:
         sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - avoid a second error at interpreter exit
         sys.exit(0)
-
-
-def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
-    """Raise SystemExit(128 + signum), the shell's exit status for a signal, once: a second signal
-    while cleaning up is ignored so the clean-up can finish."""
-    signal.signal(signum, signal.SIG_IGN)
-    raise SystemExit(128 + signum)
 
 
 def _register() -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from . import audiofile, cuesheets
+from . import audiofile, cuesheets, interrupts
 from .audio import Clip
 from .errors import ExportError, OutputError
 from .schedule import Schedule
@@ -234,6 +234,7 @@ class _Writer:
     def _chunks(self, track: Track) -> Iterator[npt.NDArray[np.int16]]:
         """The track's samples in chunks, counted for ``progress``."""
         for chunk in _pcm(self._rendered(), track.start, track.end):
+            interrupts.check()
             yield chunk
             self.done += len(chunk)
             if self.progress:
@@ -262,7 +263,9 @@ class _Staging:
         return staged
 
     def commit(self) -> None:
-        """Put every staged file and folder in place (replacing existing targets: ``force`` was checked)."""
+        """Put every staged file and folder in place (replacing existing targets: ``force`` was checked),
+        unless the program was interrupted meanwhile."""
+        interrupts.check()
         while self.moves:
             staged, target = self.moves[0]
             if target.is_dir() and not target.is_symlink():

@@ -1,0 +1,57 @@
+"""Ctrl-C, SIGTERM and SIGHUP, made reliable: an interrupt is never lost, so an interrupted export never
+puts its files in place.
+
+Python runs a signal handler between two bytecodes of the main thread and raises its exception there. If
+that moment falls inside a weakref callback or a ``__del__`` (the garbage collector runs them at almost
+any point, for instance when a thread pool's threads are let go), Python can only print "Exception
+ignored in ..." and carry on: the interrupt is gone, and an export would run to its end and write its
+file. So the handlers installed here also remember the signal, and ``check()``, called where work can
+stop cleanly (between chunks of audio, before files are renamed into place), raises it again. Such a
+dropped exception is not printed either: it is not lost any more.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+_pending: list[BaseException] = []
+"""The exception of the last signal received, until ``check`` raises it again."""
+
+
+def install() -> None:
+    """Handle SIGINT (KeyboardInterrupt), SIGTERM and SIGHUP (SystemExit 128 + signal: the clean-up on
+    the way out runs, where their default action would end the process on the spot). A signal ignored
+    when the program started stays ignored (``nohup voice-coach export ...``)."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _terminate)
+    default_hook = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if not (_pending and isinstance(unraisable.exc_value, type(_pending[0]))):
+            default_hook(unraisable)
+
+    sys.unraisablehook = hook
+
+
+def check() -> None:
+    """Raise again the exception of a signal that Python had to drop; nothing if there is none."""
+    if _pending:
+        raise _pending.pop()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    _pending[:] = [KeyboardInterrupt()]
+    raise KeyboardInterrupt
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SystemExit(128 + signum), the shell's exit status for a signal, once: a second signal while
+    cleaning up is ignored so the clean-up can finish."""
+    signal.signal(signum, signal.SIG_IGN)
+    _pending[:] = [SystemExit(128 + signum)]
+    raise SystemExit(128 + signum)
