@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from voice_coach import mixer
+from voice_coach import interrupts, mixer
 from voice_coach.audio import Clip
 from voice_coach.errors import PlaybackError
 from voice_coach.keys import NoKeys, TerminalKeys, open_keys, strip_escapes
@@ -428,6 +428,26 @@ def test_ctrl_c_stops_cleanly(session: Schedule, clock: FakeClock) -> None:
     assert outcome.ended == "interrupted"
     assert sink.records[-1].stopped is not None
     assert 0 < outcome.position < session.total
+
+
+def test_a_ctrl_c_that_python_dropped_still_stops_the_session(
+    session: Schedule, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class DroppedAtFour:
+        """As if a Ctrl-C at 4 s had landed in a weakref callback: only ``interrupts`` remembers it."""
+
+        def poll(self) -> str | None:
+            if clock.now() > 4.0 and not dropped:
+                dropped.append(KeyboardInterrupt())
+            return None
+
+    dropped: list[BaseException] = []
+    monkeypatch.setattr(interrupts, "_pending", dropped)
+    sink = RecordingSink(clock)
+    outcome = Player(session, render(session), sink, clock=clock, keys=DroppedAtFour()).play()
+    assert outcome.ended == "interrupted"
+    assert 4.0 * RATE < outcome.position < 4.2 * RATE and sink.records[-1].stopped is not None
+    assert dropped == []  # raised again, once
 
 
 def test_unknown_keys_are_ignored(session: Schedule, clock: FakeClock) -> None:

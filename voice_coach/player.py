@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from . import interrupts
 from .audio import Clip
 from .keys import Keys, NoKeys, TerminalKeys, open_keys
 from .playback import Clock, Playing, SimpleaudioSink, Sink, SystemClock
@@ -130,6 +131,7 @@ class Player:
 
     def _run(self) -> Ended:
         while True:
+            interrupts.check()  # a Ctrl-C that Python had to drop still stops the session
             key = self.keys.poll()
             if key is not None and key.lower() == "q":
                 return "quit"
