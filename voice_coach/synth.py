@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from types import FrameType
 
+from . import interrupts
 from .audio import Clip
 from .cache import PhraseCache, phrase_key
 from .cpu import usable_cores
@@ -131,6 +132,7 @@ def _synthesize_in_workers(
             for future in done:
                 text = pending.pop(future)
                 store(text, _result(future, text))
+            interrupts.check()  # a Ctrl-C that Python had to drop still stops the synthesis
     except BaseException:
         _kill_workers(pool)
         raise
