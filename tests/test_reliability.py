@@ -487,6 +487,35 @@ def test_a_signal_python_drops_is_raised_again_at_the_next_check(signum: signal.
     assert (done.stdout, done.stderr) == (f"ran on\nraised again: {again}\n", "")
 
 
+WORKER_STOP_DROPPED = """
+import os, signal
+from voice_coach import synth
+from voice_coach.engines import EngineSettings
+
+synth._start_worker(EngineSettings(engine="pyttsx3"), 1)
+synth._worker_busy = True  # as while it synthesizes a phrase
+
+
+class LetGo:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)  # the parent stopping its workers
+        sum(range(100_000))
+
+
+LetGo()
+print("stopping:", synth._worker_stopping, flush=True)
+synth._synthesize_one("Reach.")
+print("still running")
+"""
+
+
+def test_a_worker_whose_stop_python_drops_exits_after_its_phrase_and_prints_nothing() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_STOP_DROPPED], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "stopping: True\n", "")
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_while_synthesizing_stops_the_workers_and_leaves_nothing(
     tmp_path: Path, signum: signal.Signals

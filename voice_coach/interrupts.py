@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
 
 _pending: list[BaseException] = []
@@ -29,10 +30,16 @@ def install() -> None:
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
             signal.signal(signum, _terminate)
+    silence_dropped(lambda error: bool(_pending) and isinstance(error, type(_pending[0])))
+
+
+def silence_dropped(expected: Callable[[BaseException | None], bool]) -> None:
+    """Print nothing for an exception Python drops (see the module's docstring) when ``expected(it)``:
+    a signal handler's own exception, which is taken care of another way."""
     default_hook = sys.unraisablehook
 
     def hook(unraisable: sys.UnraisableHookArgs) -> None:
-        if not (_pending and isinstance(unraisable.exc_value, type(_pending[0]))):
+        if not expected(unraisable.exc_value):
             default_hook(unraisable)
 
     sys.unraisablehook = hook

@@ -180,6 +180,7 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
 
 _worker_engine: tuple[Engine, EngineSettings] | None = None
 _worker_busy = False
+_worker_stopping = False
 
 
 class _StopRequested(BaseException):
@@ -187,9 +188,15 @@ class _StopRequested(BaseException):
 
 
 def _stop_worker(signum: int, frame: FrameType | None) -> None:
-    """A worker's SIGTERM handler: abandon the phrase under way (cleaning up), or exit at once if idle."""
+    """A worker's SIGTERM handler: abandon the phrase under way (cleaning up), or exit at once if idle.
+
+    If Python drops the exception (it came inside a weakref callback, see ``interrupts``), the phrase
+    runs to its end and the worker exits then.
+    """
+    global _worker_stopping
     if not _worker_busy:
         os._exit(0)
+    _worker_stopping = True
     raise _StopRequested
 
 
@@ -199,6 +206,7 @@ def _start_worker(settings: EngineSettings, threads: int) -> None:
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
+    interrupts.silence_dropped(lambda error: isinstance(error, _StopRequested))
     engine = get_engine(settings.engine)
     engine.use_threads(threads)
     _worker_engine = (engine, settings)
@@ -222,3 +230,5 @@ def _synthesize_one(text: str) -> Clip:
         raise SynthesisError(f"the {engine.NAME} engine failed on {text!r}: {exc}") from exc
     finally:
         _worker_busy = False
+        if _worker_stopping:
+            os._exit(0)
