@@ -182,12 +182,10 @@ class Bench:
         return done, WROTE.search(done.out)
 
     def encode(self) -> Proc:
-        """ffmpeg alone: the session's PCM to MP3 with exactly the settings voice-coach uses."""
-        command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(self.rate)]
-        command += ["-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", "64k", "-ac", "1"]
-        command += ["-ar", str(mp3_rate(self.rate)), "-map_metadata", "-1", "-id3v2_version", "0"]
-        command += ["-write_id3v1", "0", "-f", "mp3", "-y", str(self.work / "ffmpeg.mp3")]
-        return run(command, stdin=self.pcm)
+        """ffmpeg alone: the session's PCM to MP3 with exactly the command voice-coach uses."""
+        from voice_coach.audiofile import mp3_command
+
+        return run(mp3_command("ffmpeg", self.rate, "64k", self.work / "ffmpeg.mp3"), stdin=self.pcm)
 
 
 def run(
@@ -266,12 +264,6 @@ def default_engine() -> str:
     from voice_coach.engines import default_engine_name
 
     return default_engine_name()
-
-
-def mp3_rate(rate: int) -> int:
-    from voice_coach.audiofile import MP3_RATES
-
-    return next((r for r in MP3_RATES if r >= rate), MP3_RATES[-1])
 
 
 def phrases(target: str) -> list[str]:

@@ -106,6 +106,15 @@ def read_wav_frames(path: Path) -> tuple[npt.NDArray[np.int16], int]:
     return np.frombuffer(data, dtype="<i2").astype(np.int16).reshape(-1, channels), rate
 
 
+def mp3_command(ffmpeg: str, rate: int, bitrate: str, path: Path) -> list[str]:
+    """The ffmpeg command that encodes mono 16-bit PCM at ``rate`` from its stdin to an MP3 at ``path``
+    (no tags: ``tags`` writes them)."""
+    command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(rate)]
+    command += ["-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", bitrate]
+    command += ["-ac", "1", "-ar", str(mp3_rate(rate)), "-map_metadata", "-1", "-id3v2_version", "0"]
+    return [*command, "-write_id3v1", "0", "-f", "mp3", "-y", str(path)]
+
+
 class Mp3Encoder:
     """ffmpeg encoding mono 16-bit PCM at ``rate`` to an MP3 at ``path`` (no tags: see ``tags``), started
     at once, so its own
@@ -118,10 +127,7 @@ class Mp3Encoder:
     """
 
     def __init__(self, path: Path, rate: int, bitrate: str, ffmpeg: str) -> None:
-        command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(rate)]
-        command += ["-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", bitrate]
-        command += ["-ac", "1", "-ar", str(mp3_rate(rate)), "-map_metadata", "-1", "-id3v2_version", "0"]
-        command += ["-write_id3v1", "0", "-f", "mp3", "-y", str(path)]
+        command = mp3_command(ffmpeg, rate, bitrate, path)
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the encoder is finished or stopped)
         self._started: list[subprocess.Popen[bytes]] = []
         try:
