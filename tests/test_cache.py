@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 import voice_coach
-from voice_coach import cache as cache_module
-from voice_coach.audio import Clip
-from voice_coach.cache import PhraseCache, default_cache_dir, phrase_key
+from voice_coach.audio.clip import Clip
 from voice_coach.errors import CacheError
+from voice_coach.speech import phrase_cache as cache_module
+from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir, phrase_key
 
 KEY_FIELDS: dict[str, Any] = {
     "identity": "pyttsx3 2.99 espeak-ng 1.51",

@@ -18,11 +18,11 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from voice_coach.cli import cli
-from voice_coach.loader import builtin_ids, load_path
+from voice_coach.cli.main import cli
+from voice_coach.routine.loader import builtin_ids, load_path
 
 ROOT = Path(__file__).parent.parent
-BUILTINS = ROOT / "voice_coach" / "routines"
+BUILTINS = ROOT / "voice_coach" / "routine" / "builtin"
 BAD_FILE = Path(__file__).parent / "bad" / "range-hold-zero.toml"
 SPI_ROUTINES = (
     "locate-spi, spi-massage, side-lying-overhead, foam-roller, kneeling-twist, kneeling-overhead, "

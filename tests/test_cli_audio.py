@@ -37,12 +37,12 @@ from audio_cli_helpers import (
 )
 from click.testing import CliRunner
 
-from voice_coach.cache import PhraseCache
-from voice_coach.cli import cli
+from voice_coach.cli.main import cli
 from voice_coach.durations import clock
-from voice_coach.engines import EngineSettings
-from voice_coach.history import history_path
-from voice_coach.synth import synthesize_phrases
+from voice_coach.live.history import history_path
+from voice_coach.speech.engines import EngineSettings
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.synth import synthesize_phrases
 
 PYTTSX3 = ["--engine", "pyttsx3"]
 CUE_FORMATS = ("lrc", "srt", "vtt")

@@ -18,16 +18,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voice_coach.compiler import (
+from voice_coach.compiler.build import (
     COUNTDOWNS,
     CompileOptions,
     Countdown,
     compile_target,
     hold_cues,
 )
+from voice_coach.compiler.schedule import CUE_GAP_MS, SAY_GAP_MS, Schedule, place_cues, schedule
+from voice_coach.compiler.timeline import Chapter, Cue, Hold, Rest, Say, Timeline
 from voice_coach.errors import UsageError
-from voice_coach.loader import build_routine, builtin_ids, load_builtin
-from voice_coach.model import (
+from voice_coach.output.script import estimate_ms, timeline_json
+from voice_coach.routine.loader import build_routine, builtin_ids, load_builtin
+from voice_coach.routine.model import (
     Overrides,
     Range,
     Routine,
@@ -37,9 +40,6 @@ from voice_coach.model import (
     Step,
     apply_overrides,
 )
-from voice_coach.schedule import CUE_GAP_MS, SAY_GAP_MS, Schedule, place_cues, schedule
-from voice_coach.script import estimate_ms, timeline_json
-from voice_coach.timeline import Chapter, Cue, Hold, Rest, Say, Timeline
 
 GOLDEN = Path(__file__).parent / "golden"
 

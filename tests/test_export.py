@@ -20,15 +20,17 @@ import pytest
 from audio_cli_helpers import decode, probe
 from mutagen.id3 import CTOCFlags
 
-from voice_coach import audiofile, export, mixer
-from voice_coach.audio import Clip
-from voice_coach.cache import PhraseCache
-from voice_coach.engines import EngineSettings
+from voice_coach.audio import mixer
+from voice_coach.audio import wav as audiofile
+from voice_coach.audio.clip import Clip
+from voice_coach.compiler.schedule import Schedule, schedule
+from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
 from voice_coach.errors import ExportError
-from voice_coach.schedule import Schedule, schedule
-from voice_coach.synth import synthesize_phrases
-from voice_coach.tags import ChapterMark, Tags, write_tags
-from voice_coach.timeline import Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
+from voice_coach.output import export
+from voice_coach.output.tags import ChapterMark, Tags, write_tags
+from voice_coach.speech.engines import EngineSettings
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.synth import synthesize_phrases
 
 pytestmark = pytest.mark.slow
 
@@ -392,7 +394,7 @@ def test_check_output_reports_an_unwritable_folder(tmp_path: Path, monkeypatch: 
     def refuse(**_: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("voice_coach.export.tempfile.TemporaryFile", refuse)
+    monkeypatch.setattr("voice_coach.output.export.tempfile.TemporaryFile", refuse)
     with pytest.raises(ExportError, match=r"cannot write to the folder .*Permission denied"):
         export.check_output(tmp_path / "out.wav")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from voice_coach.history import (
+from voice_coach.live.history import (
     HistoryEntry,
     HistoryError,
     append_history,

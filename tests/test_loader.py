@@ -20,10 +20,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voice_coach.cli import cli
-from voice_coach.compiler import CompileOptions, compile_target
+from voice_coach.cli.main import cli
+from voice_coach.compiler.build import CompileOptions, compile_target
+from voice_coach.compiler.schedule import schedule
 from voice_coach.errors import RoutineError, UsageError
-from voice_coach.loader import (
+from voice_coach.output.script import estimate_ms
+from voice_coach.routine.loader import (
     ROUTINE_KEYS,
     SESSION_KEYS,
     build_routine,
@@ -34,9 +36,7 @@ from voice_coach.loader import (
     load_target,
     parse_toml,
 )
-from voice_coach.model import Range, Routine, Session, Step
-from voice_coach.schedule import schedule
-from voice_coach.script import estimate_ms
+from voice_coach.routine.model import Range, Routine, Session, Step
 
 BAD = Path(__file__).parent / "bad"
 EXPECTED: dict[str, str] = json.loads((BAD / "expected.json").read_text("utf-8"))

@@ -11,10 +11,10 @@ import numpy.typing as npt
 import pyloudnorm
 import pytest
 
-from voice_coach import dsp, mixer
-from voice_coach.audio import Clip
-from voice_coach.schedule import Schedule, schedule
-from voice_coach.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
+from voice_coach.audio import dsp, mixer
+from voice_coach.audio.clip import Clip
+from voice_coach.compiler.schedule import Schedule, schedule
+from voice_coach.compiler.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
 
 RATE = 22050
 PHRASES = ("Kneel and twist.", "Release.", "Ten seconds left.", "Breathe.")

@@ -12,15 +12,16 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from voice_coach import interrupts, mixer
-from voice_coach.audio import Clip
+from voice_coach import interrupts
+from voice_coach.audio import mixer
+from voice_coach.audio.clip import Clip
+from voice_coach.compiler.schedule import Schedule, Speech, schedule
+from voice_coach.compiler.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
 from voice_coach.errors import PlaybackError
-from voice_coach.keys import NoKeys, TerminalKeys, open_keys, strip_escapes
-from voice_coach.playback import SimpleaudioSink, SystemClock, device_error
-from voice_coach.player import Outcome, Player, play_session, summarize
-from voice_coach.schedule import Schedule, Speech, schedule
-from voice_coach.status import Status, build_plan, format_status, status_at
-from voice_coach.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
+from voice_coach.live.device import SimpleaudioSink, SystemClock, device_error
+from voice_coach.live.keys import NoKeys, TerminalKeys, open_keys, strip_escapes
+from voice_coach.live.player import Outcome, Player, play_session, summarize
+from voice_coach.live.steps import Status, build_plan, format_status, status_at
 
 RATE = 8000
 Samples = npt.NDArray[np.int16]

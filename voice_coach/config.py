@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fields import Table
-from .loader import read_toml
+from voice_coach.routine.loader import read_toml
+from voice_coach.routine.table import Table
 
 CONFIG_ENV = "VOICE_COACH_CONFIG"
 KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir")
@@ -49,10 +49,10 @@ def load_config(path: Path | None = None) -> UserConfig:
 
 def _check_values(table: Table, values: dict[str, str | None]) -> None:
     """Reject values the options they stand for would reject, naming the file and key."""
-    from .compiler import COUNTDOWNS
-    from .durations import parse_duration
-    from .engines.base import parse_rate
-    from .errors import VoiceCoachError
+    from voice_coach.compiler.build import COUNTDOWNS
+    from voice_coach.durations import parse_duration
+    from voice_coach.errors import VoiceCoachError
+    from voice_coach.speech.engines.base import parse_rate
 
     countdown, lead_in, rate = values["countdown"], values["lead_in"], values["rate"]
     if countdown is not None and countdown not in COUNTDOWNS:

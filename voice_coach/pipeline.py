@@ -6,18 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .compiler import CompileOptions, compile_target
-from .durations import clock, format_duration
-from .errors import UsageError
-from .loader import load_target
-from .schedule import Schedule, schedule
-from .script import estimate_ms
-from .timeline import Timeline
+from voice_coach.compiler.build import CompileOptions, compile_target
+from voice_coach.compiler.schedule import Schedule, schedule
+from voice_coach.compiler.timeline import Timeline
+from voice_coach.durations import clock, format_duration
+from voice_coach.errors import UsageError
+from voice_coach.output.script import estimate_ms
+from voice_coach.routine.loader import load_target
 
 if TYPE_CHECKING:
-    from .cache import PhraseCache
-    from .engines import EngineSettings
-    from .synth import SynthesisResult
+    from voice_coach.speech.engines import EngineSettings
+    from voice_coach.speech.phrase_cache import PhraseCache
+    from voice_coach.speech.synth import SynthesisResult
 
 ESTIMATED = "estimated from word count"
 MAX_SESSION_MS = 12 * 3_600_000
@@ -71,11 +71,11 @@ def synthesize(
     ``rate``: the output sample rate (default: the engine's); phrases are measured as the mixer will
     resample them, so the schedule and the mix agree to the sample.
     """
-    from .synth import synthesize_phrases
+    from voice_coach.speech.synth import synthesize_phrases
 
     speech = synthesize_phrases(timeline.phrases(), settings, cache, progress=progress)
     if rate is None or rate == speech.sample_rate:
         return Prepared(timeline, schedule(timeline, speech.length, speech.sample_rate), speech, cache)
-    from .mixer import phrase_lengths
+    from voice_coach.audio.mixer import phrase_lengths
 
     return Prepared(timeline, schedule(timeline, phrase_lengths(speech.clips, rate), rate), speech, cache)

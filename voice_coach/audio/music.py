@@ -1,0 +1,133 @@
+"""The music bed: a user's music looped or trimmed to the session and ducked under every phrase (pure)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from voice_coach.audio import dsp
+from voice_coach.audio.clip import Clip
+from voice_coach.audio.dsp import Energies, Samples, as_float, loudness
+from voice_coach.compiler.schedule import Schedule
+
+ATTACK_MS = 250
+"""The music is fully ducked this long before a phrase starts..."""
+RELEASE_MS = 600
+"""...and comes back up over this long after it ends."""
+FADE_MS = 2000
+"""Fade in at the start of the session and out at its end."""
+SEAM_MS = 30
+"""Fades at the music's own start and end, so a loop does not click where it wraps."""
+
+
+@dataclass(frozen=True, eq=False)
+class MusicBed:
+    """One pass of the music (level applied), the spans of speech it ducks under and the duck's shape."""
+
+    loop: Samples
+    spans: npt.NDArray[np.int64]
+    total: int
+    floor: float
+    fall: Samples
+    """Gain over the ``len(fall)`` samples before a phrase: 1 down to ``floor``."""
+    rise: Samples
+    """Gain over the ``len(rise)`` samples after a phrase: ``floor`` back up to 1."""
+    fade: int
+
+    def scaled(self, gain: float) -> MusicBed:
+        """The same bed ``gain`` times louder."""
+        return replace(self, loop=self.loop * np.float32(gain))
+
+    def render(self, start: int, end: int) -> Samples:
+        """The ducked bed over ``[start, end)``: a fresh array the caller may add into."""
+        samples = looped(self.loop, start, end)
+        samples *= self.envelope(start, end)
+        return samples
+
+    def envelope(self, start: int, end: int) -> Samples:
+        """Gain over ``[start, end)``: 1 between phrases, ``floor`` under them, smooth in between."""
+        gain = np.ones(end - start, np.float32)
+        near = (self.spans[:, 0] - len(self.fall) < end) & (self.spans[:, 1] + len(self.rise) > start)
+        for span_start, span_end in self.spans[near].tolist():
+            _lower(gain, start, span_start - len(self.fall), self.fall)
+            lo, hi = max(start, span_start) - start, min(end, span_end) - start
+            if lo < hi:
+                np.minimum(gain[lo:hi], np.float32(self.floor), out=gain[lo:hi])
+            _lower(gain, start, span_end, self.rise)
+        if start < self.fade or end > self.total - self.fade:
+            t = np.arange(start, end)
+            gain *= np.clip(np.minimum(t, self.total - t) / max(1, self.fade), 0.0, 1.0).astype(np.float32)
+        return gain
+
+    def energies(self, rate: int, chunk: int = 1 << 15) -> Energies:
+        """K-weighted energy of the bed in every 100 ms sub-block of the session.
+
+        The ducking envelope moves slowly next to the K-weighting filter, so the loop is filtered once
+        (twice round, to settle into its looped state) and the envelope applied to its energy.
+        """
+        twice = np.concatenate((self.loop, self.loop))
+        weighted = np.square(dsp.k_filter(twice, rate)[len(self.loop) :])
+        edges = np.append(np.arange(dsp.subblock_count(self.total, rate)) * rate // 10, self.total)
+        energies = np.zeros(len(edges) - 1)
+        step = max(1, chunk * 10 // rate)
+        for first in range(0, len(energies), step):
+            last = min(len(energies), first + step)
+            start, end = int(edges[first]), int(edges[last])
+            power = looped(weighted, start, end) * np.square(self.envelope(start, end))
+            energies[first:last] = np.add.reduceat(power, edges[first:last] - start)
+        return energies
+
+
+def looped(loop: npt.NDArray[Any], start: int, end: int) -> npt.NDArray[Any]:
+    """Samples ``[start, end)`` of ``loop`` repeated forever, as a new array."""
+    out = np.empty(end - start, loop.dtype)
+    position = start
+    while position < end:
+        offset = position % len(loop)
+        take = min(len(loop) - offset, end - position)
+        out[position - start : position - start + take] = loop[offset : offset + take]
+        position += take
+    return out
+
+
+def _lower(gain: Samples, start: int, at: int, curve: Samples) -> None:
+    """Lower ``gain`` (which begins at sample ``start``) to ``curve`` placed at sample ``at``, where lower."""
+    lo, hi = max(start, at), min(start + len(gain), at + len(curve))
+    if lo < hi:
+        np.minimum(gain[lo - start : hi - start], curve[lo - at : hi - at], out=gain[lo - start : hi - start])
+
+
+def _ramp(length: int, floor: float) -> Samples:
+    """A raised-cosine ramp of ``length`` samples from 1 down to ``floor``."""
+    shape = 0.5 + 0.5 * np.cos(np.pi * (np.arange(length) + 1) / length)
+    ramp: Samples = (floor + (1 - floor) * shape).astype(np.float32)
+    return ramp
+
+
+def music_bed(music: Clip, schedule: Schedule, level_lufs: float, duck_db: float) -> MusicBed | None:
+    """``music`` as a bed for ``schedule`` at ``level_lufs`` between phrases; None if the music is silent."""
+    loop = as_float(music, schedule.rate)
+    measured = loudness(loop, schedule.rate)
+    if not len(loop) or not math.isfinite(measured):
+        return None
+    loop *= np.float32(10 ** ((level_lufs - measured) / 20))
+    seam = min(len(loop) // 2, SEAM_MS * schedule.rate // 1000)
+    if seam:
+        ramp = np.linspace(0.0, 1.0, seam, dtype=np.float32)
+        loop[:seam] *= ramp
+        loop[-seam:] *= ramp[::-1]
+    floor = 10 ** (duck_db / 20)
+    spans = np.array([(s.start, s.end) for s in schedule.speech()], np.int64).reshape(-1, 2)
+    return MusicBed(
+        loop=loop,
+        spans=spans,
+        total=schedule.total,
+        floor=floor,
+        fall=_ramp(max(1, ATTACK_MS * schedule.rate // 1000), floor),
+        rise=_ramp(max(1, RELEASE_MS * schedule.rate // 1000), floor)[::-1].copy(),
+        fade=FADE_MS * schedule.rate // 1000,
+    )

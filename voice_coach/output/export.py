@@ -1,0 +1,329 @@
+"""Write a mixed session to disk: one MP3 or WAV with tags and chapters, or (``split``) a folder with one
+file per chapter and an ``.m3u`` playlist; cue sheets of everything said beside the audio.
+
+Files are safe: everything is written to temporary names in the target folder and renamed into place
+only when all of it is complete, so an interrupted export (an error, Ctrl-C) leaves neither a partial
+file at the target nor a temporary file behind, and an existing target is only replaced with ``force``.
+Call ``check_output`` before synthesis so a bad path fails before the slow work. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from voice_coach import interrupts
+from voice_coach.audio import wav as audiofile
+from voice_coach.audio.clip import Clip
+from voice_coach.compiler.schedule import Schedule
+from voice_coach.errors import ExportError, OutputError
+from voice_coach.output import cuesheets
+from voice_coach.output.tags import ChapterMark, Tags, write_tags
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from voice_coach.audio.mixer import Mix
+
+Progress = Callable[[str, int, int], None]
+"""``progress("encode", samples_done, samples_total)`` as audio is written."""
+
+FORMATS = ("mp3", "wav")
+_CHUNK = 1 << 15
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)}
+
+
+@dataclass(frozen=True)
+class Track:
+    """A part of the session written as its own file: its title and its samples ``[start, end)``."""
+
+    title: str
+    start: int
+    end: int
+
+
+def check_output(
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    split: bool = False,
+    cue_formats: Sequence[str] = (),
+    bitrate: str = "64k",
+    rate: int | None = None,
+) -> Path:
+    """The target path, once it is known to be writable: call before synthesis. ExportError otherwise.
+
+    Checks the format (from the suffix: .mp3 or .wav), the cue sheet formats, the bitrate (for an MP3 of
+    audio at ``rate``, if given; MP3s below 32000 Hz have other bitrates than those above), that the
+    folder exists and can be written, that nothing would be overwritten without ``force``, and that
+    ffmpeg is installed for MP3.
+    """
+    target = Path(path)
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise OutputError(f"cannot tell the format of {target}: name it .mp3 or .wav")
+    unknown = [f for f in cue_formats if f not in cuesheets.FORMATS]
+    if unknown:
+        raise OutputError(f"unknown cue sheet format {unknown[0]!r}: use {', '.join(cuesheets.FORMATS)}")
+    audiofile.check_bitrate(bitrate, rate if kind == "mp3" else None)
+    folder = target.parent
+    if not folder.is_dir():
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"cannot write {target}: {folder} {problem}")
+    try:
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as error:
+        raise OutputError(f"cannot write to the folder {folder}: {error.strerror}") from error
+    for existing in _targets(target, split, cue_formats):
+        if existing.is_dir() and not split:
+            raise OutputError(
+                f"{existing} is a folder: give a file name inside it, such as {existing / 'session'}.{kind}"
+            )
+        if (existing.exists() or existing.is_symlink()) and not force:
+            raise OutputError(f"{existing} already exists: add --force to overwrite it")
+    if kind == "mp3":
+        audiofile.find_ffmpeg()
+    return target
+
+
+def export(
+    audio: Clip | Mix | Callable[[], Clip | Mix],
+    schedule: Schedule,
+    path: str | os.PathLike[str],
+    *,
+    bitrate: str = "64k",
+    split: bool = False,
+    cue_formats: Sequence[str] = (),
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write ``audio`` (the rendered ``schedule``) to ``path``; the paths written (a folder when ``split``).
+
+    ``audio`` may be a function that makes it: it is called once the (first) MP3 encoder has started, so
+    the encoder's start-up overlaps the mixing.
+
+    MP3 is mono at ``bitrate``, at the session's sample rate (raised to the next rate MP3 allows). Tags
+    are the timeline's title and artist, album = title. ``cue_formats``: any of "lrc", "srt", "vtt".
+    """
+    target = check_output(
+        path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=schedule.rate
+    )
+    if not callable(audio):
+        _check_audio(audio, schedule)
+    timeline = schedule.timeline
+    tags = Tags(timeline.title, timeline.artist, timeline.title)
+    writer = _Writer(audio, schedule, target.suffix.lower().lstrip("."), bitrate, tags, cue_formats, progress)
+    try:
+        with _Staging(force) as staging:
+            if split:
+                written = [writer.write_split(staging, target.with_suffix(""))]
+            else:
+                written = writer.write_single(staging, target)
+            staging.commit()
+    except ExportError as error:
+        raise ExportError(f"cannot write {target}: {error}") from error
+    except OSError as error:  # a full disk, a file size limit, the folder removed meanwhile
+        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
+    return written
+
+
+def split_tracks(schedule: Schedule) -> list[Track]:
+    """One track per chapter, together covering the whole session (the first also takes any lead-in)."""
+    chapters = schedule.chapters()
+    if not chapters:
+        return [Track(schedule.timeline.title, 0, schedule.total)]
+    tracks = [Track(c.title, c.start, c.end) for c in chapters]
+    tracks[0] = Track(tracks[0].title, 0, tracks[0].end)
+    return tracks
+
+
+def track_file_name(number: int, count: int, title: str, suffix: str) -> str:
+    """``01 Title.mp3``: a safe file name for a chapter (ASCII, no separators, no ``..``, not reserved)."""
+    name = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^A-Za-z0-9 ,()'+_.-]+", "-", name)
+    name = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", re.sub(r"\s+", " ", name)))
+    name = name.strip(" .-")[:60].rstrip(" .-") or "Chapter"
+    if name.split(".")[0].upper() in _RESERVED:
+        name = f"Chapter {name}"
+    return f"{number:0{max(2, len(str(count)))}d} {name}{suffix}"
+
+
+class _Writer:
+    """Writes the audio, tags and cue sheets of one export into staged files."""
+
+    def __init__(
+        self,
+        audio: Clip | Mix | Callable[[], Clip | Mix],
+        schedule: Schedule,
+        kind: str,
+        bitrate: str,
+        tags: Tags,
+        cue_formats: Sequence[str],
+        progress: Progress | None,
+    ) -> None:
+        self.source, self.schedule, self.kind, self.bitrate = audio, schedule, kind, bitrate
+        self.audio: Clip | Mix | None = None
+        self.tags, self.cue_formats, self.progress = tags, cue_formats, progress
+        self.ffmpeg = audiofile.find_ffmpeg() if kind == "mp3" else ""
+        self.done = 0
+
+    def write_single(self, staging: _Staging, target: Path) -> list[Path]:
+        """The session as one file with chapter marks, and its cue sheets beside it."""
+        marks = [
+            ChapterMark(c.title, self.schedule.ms(c.start), self.schedule.ms(c.end))
+            for c in self.schedule.chapters()
+        ]
+        self._audio(staging.file(target), Track(self.tags.title, 0, self.schedule.total), self.tags, marks)
+        for kind in self.cue_formats:
+            self._cues(
+                staging.file(target.with_suffix(f".{kind}")),
+                kind,
+                Track(self.tags.title, 0, self.schedule.total),
+            )
+        return [target, *(target.with_suffix(f".{kind}") for kind in self.cue_formats)]
+
+    def write_split(self, staging: _Staging, folder: Path) -> Path:
+        """A folder of one numbered file per chapter, their cue sheets and an .m3u playlist."""
+        inside = staging.folder(folder)
+        tracks = split_tracks(self.schedule)
+        playlist = ["#EXTM3U", f"#PLAYLIST:{self.tags.album}"]
+        for number, track in enumerate(tracks, 1):
+            name = track_file_name(number, len(tracks), track.title, f".{self.kind}")
+            tags = Tags(track.title, self.tags.artist, self.tags.album, (number, len(tracks)))
+            self._audio(inside / name, track, tags, ())
+            for kind in self.cue_formats:
+                self._cues((inside / name).with_suffix(f".{kind}"), kind, track)
+            seconds = round((track.end - track.start) / self.schedule.rate)
+            playlist += [f"#EXTINF:{seconds},{self.tags.artist} - {track.title}", name]
+        (inside / f"{folder.name}.m3u").write_text("\n".join(playlist) + "\n", encoding="utf-8")
+        return folder
+
+    def _audio(self, path: Path, track: Track, tags: Tags, marks: Sequence[ChapterMark]) -> None:
+        rate = self.schedule.rate
+        if self.kind == "mp3":
+            with audiofile.Mp3Encoder(path, rate, self.bitrate, self.ffmpeg) as encoder:
+                encoder.write(self._chunks(track))
+        else:
+            audiofile.write_wav(path, self._chunks(track), rate)
+        write_tags(path, self.kind, tags, marks)
+
+    def _rendered(self) -> Clip | Mix:
+        """The audio, made now if it was given as a function (once)."""
+        if self.audio is None:
+            self.audio = self.source() if callable(self.source) else self.source
+            _check_audio(self.audio, self.schedule)
+        return self.audio
+
+    def _cues(self, path: Path, kind: str, track: Track) -> None:
+        timed = cuesheets.lines(self.schedule.speech(), self.schedule.rate, track.start, track.end)
+        length = self.schedule.ms(track.end - track.start)
+        tags = self.tags
+        text = cuesheets.cue_sheet(
+            kind, timed, title=track.title, artist=tags.artist, album=tags.album, length_ms=length
+        )
+        path.write_text(text, encoding="utf-8")
+
+    def _chunks(self, track: Track) -> Iterator[npt.NDArray[np.int16]]:
+        """The track's samples in chunks, counted for ``progress``."""
+        for chunk in _pcm(self._rendered(), track.start, track.end):
+            interrupts.check()
+            yield chunk
+            self.done += len(chunk)
+            if self.progress:
+                self.progress("encode", self.done, self.schedule.total)
+
+
+class _Staging:
+    """Temporary files and folders beside their targets: renamed into place by ``commit``, else removed."""
+
+    def __init__(self, force: bool) -> None:
+        self.force = force
+        self.moves: list[tuple[Path, Path]] = []
+
+    def file(self, target: Path) -> Path:
+        """A new empty temporary file in ``target``'s folder, to become ``target`` on commit."""
+        staged = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
+        staged.touch(exist_ok=False)
+        self.moves.append((staged, target))
+        return staged
+
+    def folder(self, target: Path) -> Path:
+        """A new empty temporary folder beside ``target``, to become ``target`` on commit."""
+        staged = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
+        staged.mkdir()
+        self.moves.append((staged, target))
+        return staged
+
+    def commit(self) -> None:
+        """Put every staged file and folder in place (replacing existing targets: ``force`` was checked),
+        unless the program was interrupted meanwhile."""
+        interrupts.check()
+        while self.moves:
+            staged, target = self.moves[0]
+            if target.is_dir() and not target.is_symlink():
+                _swap_folder(staged, target)
+            else:
+                if staged.is_dir() and (target.exists() or target.is_symlink()):
+                    target.unlink()
+                os.replace(staged, target)
+            self.moves.pop(0)
+
+    def __enter__(self) -> _Staging:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        for staged, _ in self.moves:
+            if staged.is_dir():
+                shutil.rmtree(staged, ignore_errors=True)
+            else:
+                staged.unlink(missing_ok=True)
+
+
+def _swap_folder(staged: Path, target: Path) -> None:
+    """Replace the folder ``target`` with ``staged``; the old one is restored if the rename fails."""
+    aside = target.parent / f".{target.name}.{secrets.token_hex(4)}.old"
+    target.rename(aside)
+    try:
+        staged.rename(target)
+    except BaseException:
+        aside.rename(target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _targets(target: Path, split: bool, cue_formats: Sequence[str]) -> list[Path]:
+    """What an export to ``target`` creates at the top level."""
+    if split:
+        return [target.with_suffix("")]
+    return [target, *(target.with_suffix(f".{kind}") for kind in cue_formats)]
+
+
+def _check_audio(audio: Clip | Mix, schedule: Schedule) -> None:
+    """ValueError unless ``audio`` is ``schedule`` rendered (same rate, same length)."""
+    length = len(audio.samples) if isinstance(audio, Clip) else audio.total
+    if audio.rate != schedule.rate or length != schedule.total:
+        raise ValueError(
+            f"the audio ({length} samples at {audio.rate} Hz) is not this schedule rendered "
+            f"({schedule.total} samples at {schedule.rate} Hz)"
+        )
+
+
+def _pcm(audio: Clip | Mix, start: int, end: int) -> Iterator[npt.NDArray[np.int16]]:
+    """Samples ``[start, end)`` of ``audio`` in chunks."""
+    if isinstance(audio, Clip):
+        for lo in range(start, end, _CHUNK):
+            yield audio.samples[lo : min(end, lo + _CHUNK)]
+    else:
+        yield from audio.chunks(start, end)

@@ -1,0 +1,106 @@
+"""A scheduled timeline as the script a person reads (``show``), or as JSON (``show --json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voice_coach.compiler.schedule import Schedule, Slot, Speech
+from voice_coach.compiler.timeline import Chapter, Hold, Pause, Rest, Say, Tone
+from voice_coach.durations import clock, format_duration
+
+WORD_MS = 340
+"""About 175 words a minute: espeak-ng's default rate, used until real phrase lengths are known."""
+PHRASE_OVERHEAD_MS = 200
+
+
+def estimate_ms(text: str) -> int:
+    """A spoken phrase's length guessed from its word count."""
+    return len(text.split()) * WORD_MS + PHRASE_OVERHEAD_MS
+
+
+def script_lines(plan: Schedule, timing: str) -> list[str]:
+    """Every block with its start time in mm:ss, then the total length."""
+    lines = [f"{plan.timeline.title} ({plan.timeline.id})", ""]
+    for slot in plan.slots:
+        lines.append(f"{clock(plan.ms(slot.start))}  {_slot_line(plan, slot)}")
+        if isinstance(slot.block, Hold | Rest):
+            lines += [f'         {clock(plan.ms(s.start))}  "{s.text}"' for s in slot.speech]
+    lines += ["", f"Total {clock(plan.ms(plan.total))} ({timing})"]
+    lines += [f'Note: dropped cue "{d.text}": {d.reason}' for d in plan.dropped]
+    return lines
+
+
+def _slot_line(plan: Schedule, slot: Slot) -> str:
+    block = slot.block
+    if isinstance(block, Chapter):
+        return f"== {block.title} =="
+    if isinstance(block, Say):
+        return f'"{block.text}"'
+    length = format_duration(plan.ms(slot.length))
+    if isinstance(block, Hold):
+        where = [f"set {block.set} of {block.sets}"] if block.sets > 1 else []
+        where += [block.side] if block.side else []
+        return f"HOLD {length}" + (f" ({', '.join(where)})" if where else "")
+    if isinstance(block, Rest):
+        return f"REST {length}"
+    if isinstance(block, Tone):
+        return f"({block.kind} chime)"
+    return f"(pause {length})" if block.role == "pause" else f"({block.role} {length})"
+
+
+def timeline_json(plan: Schedule, timing: str) -> dict[str, Any]:
+    """The scheduled timeline as plain JSON data; the README documents every field."""
+    return {
+        "id": plan.timeline.id,
+        "title": plan.timeline.title,
+        "timing": timing,
+        "total_ms": plan.ms(plan.total),
+        "chapters": [
+            {
+                "title": c.title,
+                "routine": c.routine_id,
+                "side": c.side,
+                "start_ms": plan.ms(c.start),
+                "end_ms": plan.ms(c.end),
+            }
+            for c in plan.chapters()
+        ],
+        "blocks": [_block_json(plan, slot) for slot in plan.slots],
+        "dropped": [{"text": d.text, "block": d.block_index, "reason": d.reason} for d in plan.dropped],
+    }
+
+
+def _block_json(plan: Schedule, slot: Slot) -> dict[str, Any]:
+    block = slot.block
+    data: dict[str, Any] = {
+        "type": type(block).__name__.lower(),
+        "start_ms": plan.ms(slot.start),
+        "duration_ms": plan.ms(slot.length),
+    }
+    if isinstance(block, Say):
+        data |= {"text": block.text, "role": block.role}
+    elif isinstance(block, Chapter):
+        data |= {"title": block.title, "routine": block.routine_id, "side": block.side}
+    elif isinstance(block, Hold):
+        data |= {
+            "routine": block.routine_id,
+            "set": block.set,
+            "sets": block.sets,
+            "side": block.side,
+        }
+    elif isinstance(block, Rest | Pause):
+        data |= {"role": block.role}
+    elif isinstance(block, Tone):
+        data |= {"kind": block.kind}
+    if isinstance(block, Hold | Rest):
+        data["cues"] = [_speech_json(plan, s) for s in slot.speech]
+    return data
+
+
+def _speech_json(plan: Schedule, speech: Speech) -> dict[str, Any]:
+    return {
+        "text": speech.text,
+        "role": speech.role,
+        "start_ms": plan.ms(speech.start),
+        "duration_ms": plan.ms(speech.length),
+    }

@@ -1,0 +1,161 @@
+"""The text-to-speech engine interface shared by every engine, and the settings that choose one."""
+
+from __future__ import annotations
+
+import re
+import wave
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import ClassVar
+
+from voice_coach.audio.clip import Clip
+from voice_coach.audio.wav import read_wav_frames
+from voice_coach.errors import SynthesisError, UnknownVoiceError, UsageError
+
+MIN_WPM, MAX_WPM = 80, 450
+MIN_FACTOR, MAX_FACTOR = 0.5, 2.5
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A speaking rate: absolute words per minute (``wpm``), or a ``factor`` of the engine's natural pace."""
+
+    wpm: int | None = None
+    factor: float = 1.0
+
+    def words_per_minute(self, natural_wpm: int) -> int:
+        """The rate in words per minute for an engine whose natural pace is ``natural_wpm``."""
+        return self.wpm if self.wpm is not None else round(natural_wpm * self.factor)
+
+    def __str__(self) -> str:
+        return str(self.wpm) if self.wpm is not None else f"{self.factor:g}x"
+
+
+def parse_rate(text: str | int | Rate) -> Rate:
+    """A ``Rate`` from ``"170"`` (words per minute) or ``"1.2x"`` (a factor of the natural pace)."""
+    if isinstance(text, Rate):
+        return text
+    value = str(text).strip().lower()
+    if match := re.fullmatch(r"(\d+(?:\.\d+)?)\s*x", value):
+        factor = float(match.group(1))
+        if not MIN_FACTOR <= factor <= MAX_FACTOR:
+            raise UsageError(f"rate factor {value} is outside {MIN_FACTOR:g}x-{MAX_FACTOR:g}x")
+        return Rate(factor=factor)
+    if re.fullmatch(r"\d+", value):
+        wpm = int(value)
+        if not MIN_WPM <= wpm <= MAX_WPM:
+            raise UsageError(f"rate {wpm} is outside {MIN_WPM}-{MAX_WPM} words per minute")
+        return Rate(wpm=wpm)
+    raise UsageError(f"rate {text!r} is neither words per minute (like 170) nor a factor (like 1.2x)")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Which engine speaks and how: picklable, so worker processes can re-create the engine."""
+
+    engine: str | None = None
+    voice: str | None = None
+    rate: Rate = field(default_factory=Rate)
+    volume: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.volume <= 1.0:
+            raise UsageError(f"volume {self.volume:g} is outside 0-1")
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice an engine offers; ``id`` is what ``--voice`` accepts."""
+
+    id: str
+    name: str
+    language: str
+    gender: str | None = None
+
+
+class Engine(ABC):
+    """A text-to-speech engine: lists voices and turns text into a mono 16-bit ``Clip``.
+
+    Constructors check that what the engine needs is installed and raise ``SynthesisError`` naming the
+    missing piece and the command that installs it. Heavy imports happen inside methods.
+    """
+
+    NAME: ClassVar[str]
+    NATURAL_WPM: ClassVar[int]
+    """The engine's pace at factor 1.0x, in words per minute."""
+
+    @property
+    @abstractmethod
+    def identity(self) -> str:
+        """A string naming the engine, its version and its model: part of every cache key."""
+
+    @property
+    @abstractmethod
+    def sample_rate(self) -> int:
+        """Samples per second of every clip this engine returns."""
+
+    @abstractmethod
+    def voices(self) -> list[VoiceInfo]:
+        """The voices this engine can speak with."""
+
+    @abstractmethod
+    def default_voice(self) -> str:
+        """The id of the voice used when none is chosen."""
+
+    @abstractmethod
+    def synthesize(self, text: str, voice: str, rate: Rate, volume: float) -> Clip:
+        """``text`` spoken by voice ``voice`` (an id from ``voices()``) at ``rate`` and ``volume`` (0-1)."""
+
+    def use_threads(self, count: int) -> None:
+        """Nothing; a hint that this engine should use at most ``count`` CPU threads.
+
+        Synthesis runs one engine per core; an engine with its own thread pool honours this.
+        """
+        return None  # engines without a thread pool of their own have nothing to limit
+
+    def resolve_voice(self, voice: str | None) -> str:
+        """The id of the voice named ``voice`` (id, short id or name, any case); default when None."""
+        if voice is None:
+            return self.default_voice()
+        wanted = voice.strip().lower()
+        for info in self.voices():
+            names = {info.id.lower(), info.id.rsplit("/", 1)[-1].lower(), info.name.lower()}
+            if wanted in names:
+                return info.id
+        raise UnknownVoiceError(
+            f"the {self.NAME} engine has no voice {voice!r}; "
+            f"see the voices it has with: voice-coach voices --engine {self.NAME}"
+        )
+
+
+@cache
+def package_version(name: str) -> str:
+    """The installed version of the distribution ``name``, read once per process (every phrase's cache
+    key names the engine's version, and reading package metadata takes over a millisecond)."""
+    return version(name)
+
+
+def require_text(text: str) -> None:
+    """Nothing if ``text`` has something to say; otherwise a ``SynthesisError``."""
+    if not text.strip():
+        raise SynthesisError("cannot synthesize an empty phrase")
+
+
+def read_wav(path: Path, rate: int) -> Clip:
+    """The clip in the 16-bit PCM WAV file at ``path``, mixed to mono and resampled to ``rate``."""
+    import numpy as np
+
+    try:
+        frames, source_rate = read_wav_frames(path)
+    except (OSError, EOFError, wave.Error) as exc:
+        raise SynthesisError(f"the engine wrote no readable audio ({exc})") from exc
+    except ValueError as exc:
+        raise SynthesisError(f"the engine wrote {exc}") from exc
+    samples = frames.mean(axis=1)
+    if source_rate != rate:
+        positions = np.arange(round(len(samples) * rate / source_rate)) * source_rate / rate
+        samples = np.interp(positions, np.arange(len(samples)), samples)
+    return Clip(np.round(samples).astype(np.int16), rate)

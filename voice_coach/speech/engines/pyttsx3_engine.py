@@ -1,0 +1,152 @@
+"""The pyttsx3 engine: the platform's own speech (espeak-ng on Linux, SAPI5 on Windows, NSSS on macOS).
+
+Every utterance runs in a fresh child process. pyttsx3's espeak driver is not reliable for a second
+``save_to_file`` in the same process (measured with pyttsx3 2.99: the rate of the previous utterance
+leaks into the next, and files come out truncated or empty), while the first utterance of a process is
+exact and repeatable. A child also keeps pyttsx3's "Audio saved to ..." prints off our stdout, and a
+timeout on the child means a hung engine cannot hang the program.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, ClassVar
+
+from voice_coach.audio.clip import Clip
+from voice_coach.errors import SynthesisError
+from voice_coach.speech.engines.base import Engine, Rate, VoiceInfo, package_version, read_wav, require_text
+
+ESPEAK_INSTALL = "sudo apt-get install espeak-ng"
+
+# Runs in the child: one utterance, one runAndWait, then exit. Imports only pyttsx3.
+CHILD_SCRIPT = """
+import json, sys
+import pyttsx3
+request = json.load(sys.stdin)
+engine = pyttsx3.init()
+engine.setProperty("voice", request["voice"])
+engine.setProperty("rate", request["wpm"])
+engine.setProperty("volume", request["volume"])
+engine.save_to_file(request["text"], request["path"])
+engine.runAndWait()
+try:
+    # The espeak driver synthesizes on espeak-ng's own thread and runAndWait can return before the
+    # file is written (long phrases came out empty): wait for espeak-ng to finish.
+    from pyttsx3.drivers import _espeak
+except (ImportError, OSError):
+    pass
+else:
+    _espeak.Synchronize()
+"""
+
+
+class Pyttsx3Engine(Engine):
+    """Speech through pyttsx3; each phrase is synthesized in its own short-lived process."""
+
+    NAME: ClassVar[str] = "pyttsx3"
+    NATURAL_WPM: ClassVar[int] = 175
+    """espeak-ng's own default pace: calm enough to follow while moving."""
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        self._backend = _backend()
+        self._timeout = timeout
+        self._voices: list[VoiceInfo] | None = None
+
+    @property
+    def identity(self) -> str:
+        return f"pyttsx3 {package_version('pyttsx3')} {self._backend}"
+
+    @property
+    def sample_rate(self) -> int:
+        return 22050
+
+    def voices(self) -> list[VoiceInfo]:
+        """The voices pyttsx3 reports for this platform (espeak-ng's voices on Linux)."""
+        if self._voices is None:
+            engine = _pyttsx3()
+            self._voices = [_voice_info(v) for v in engine.getProperty("voices")]
+        return self._voices
+
+    def default_voice(self) -> str:
+        """The voice pyttsx3 starts with on this platform."""
+        current = _pyttsx3().getProperty("voice")
+        return str(current) if current else self.voices()[0].id
+
+    def synthesize(self, text: str, voice: str, rate: Rate, volume: float) -> Clip:
+        """``text`` spoken in a child process, read back from the WAV file it writes."""
+        require_text(text)
+        request = {
+            "text": text,
+            "voice": self.resolve_voice(voice),
+            "wpm": rate.words_per_minute(self.NATURAL_WPM),
+            "volume": volume,
+        }
+        with tempfile.TemporaryDirectory(prefix="voice-coach-") as tmp:
+            path = Path(tmp) / "phrase.wav"
+            self._run_child({**request, "path": str(path)})
+            if not path.exists():
+                raise SynthesisError(f"pyttsx3 wrote no audio for {text!r}")
+            return read_wav(path, self.sample_rate)
+
+    def _run_child(self, request: dict[str, Any]) -> None:
+        """Nothing once the child has written ``request["path"]``; SynthesisError if it failed or hung."""
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", CHILD_SCRIPT],
+                input=json.dumps(request),
+                capture_output=True,
+                text=True,
+                timeout=self._timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise SynthesisError(
+                f"pyttsx3 did not finish {request['text']!r} within {self._timeout:g} s"
+            ) from exc
+        if done.returncode != 0:
+            reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise SynthesisError(f"pyttsx3 failed on {request['text']!r}: {reason}")
+
+
+def _backend() -> str:
+    """The speech backend pyttsx3 drives here, with its version; SynthesisError if it is missing."""
+    try:
+        import pyttsx3  # noqa: F401
+    except ImportError as exc:
+        raise SynthesisError("pyttsx3 is not installed; install it with: pip install pyttsx3") from exc
+    if sys.platform == "win32":
+        return "sapi5"
+    if sys.platform == "darwin":
+        return "nsss"
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError, RuntimeError) as exc:
+        raise SynthesisError(
+            f"the espeak-ng speech library is missing; install it with: {ESPEAK_INSTALL}"
+        ) from exc
+    found = _espeak.Info(None)
+    return f"espeak-ng {found.decode() if found else 'unknown'}"
+
+
+def _pyttsx3() -> Any:
+    """pyttsx3's engine object for this process (pyttsx3 keeps one per driver)."""
+    import pyttsx3
+
+    try:
+        return pyttsx3.init()
+    except Exception as exc:
+        raise SynthesisError(f"pyttsx3 could not start: {exc}") from exc
+
+
+def _voice_info(voice: Any) -> VoiceInfo:
+    """Our description of one pyttsx3 voice object."""
+    languages = [
+        lang.decode(errors="ignore") if isinstance(lang, bytes) else str(lang)
+        for lang in (voice.languages or [])
+    ]
+    gender = str(voice.gender).lower() if voice.gender else None
+    return VoiceInfo(str(voice.id), str(voice.name), languages[0] if languages else "", gender)

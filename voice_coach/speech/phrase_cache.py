@@ -1,0 +1,222 @@
+"""The phrase cache: every synthesized phrase stored once, as a WAV file named by the hash of its inputs.
+
+Layout: ``<cache dir>/ab/cd/abcd....wav`` where ``abcd...`` is the SHA-256 of (format, engine identity,
+voice, rate, volume, sample rate, text). Writes go to a temporary file in the same directory and are
+renamed into place, so readers (and other processes warming the same phrases) never see half a file.
+Reads are validated; an entry that is truncated or corrupt is deleted and counts as a miss.
+
+Beside the phrases, ``mix-analysis.json`` keeps the loudness analyses of the latest mixes (a few numbers
+each, see ``mixer.Analysis``), so exporting or playing the same phrases again skips most of the analysis.
+It is only ever a speed-up: unreadable, it counts as empty; unwritable, it is left alone.
+
+If the directory cannot be written, synthesis still works: entries are kept in memory for the run and
+the problem is reported once through the ``warn`` callback and the ``warning`` attribute.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import struct
+import tomllib
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice_coach.audio.clip import Clip
+from voice_coach.audio.wav import read_wav_frames, write_wav
+from voice_coach.errors import CacheError
+from voice_coach.files import TEMP_PREFIX, replace_atomically
+
+CACHE_FORMAT = 1
+"""Bump to orphan every existing entry when the key or file format changes."""
+ENV_VAR = "VOICE_COACH_CACHE_DIR"
+ENTRY_RE = re.compile(r"[0-9a-f]{64}\.wav")
+ANALYSES_FILE = "mix-analysis.json"
+ANALYSES_KEPT = 64
+"""The latest analyses kept (each a few numbers): enough for every routine and session a user varies."""
+Analyses = dict[str, dict[str, float | str]]
+
+
+def phrase_key(identity: str, voice: str, rate: str, volume: float, sample_rate: int, text: str) -> str:
+    """The cache key (64 hex digits) of one phrase spoken with these settings."""
+    fields = [CACHE_FORMAT, identity, voice, rate, round(volume, 3), sample_rate, text]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def default_cache_dir(configured: str | Path | None = None) -> Path:
+    """Where phrases are cached: $VOICE_COACH_CACHE_DIR, else ``configured`` (the user's config file),
+    else a source checkout's audio_cache/, else the user's cache directory."""
+    if from_env := os.environ.get(ENV_VAR):
+        return Path(from_env).expanduser()
+    if configured:
+        return Path(configured).expanduser()
+    if checkout := _checkout_cache():
+        return checkout
+    import platformdirs
+
+    return platformdirs.user_cache_path("voice-coach") / "phrases"
+
+
+def _checkout_cache() -> Path | None:
+    """The ``audio_cache/`` folder of the source checkout this package runs from, if it does."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    folder = root / "audio_cache"
+    if project.get("project", {}).get("name") == "voice-coach" and folder.is_dir():
+        return folder
+    return None
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What ``voice-coach cache info`` reports."""
+
+    location: Path
+    entries: int
+    bytes: int
+
+
+class PhraseCache:
+    """Synthesized phrases on disk (or only in memory when ``directory`` is None or unwritable)."""
+
+    def __init__(self, directory: Path | None, warn: Callable[[str], None] | None = None) -> None:
+        self.directory = directory
+        self.warning: str | None = None
+        self._warn = warn
+        self._memory: dict[str, Clip] = {}
+
+    def path(self, key: str) -> Path:
+        """The file that holds the entry ``key``."""
+        if self.directory is None:
+            raise CacheError("this phrase cache has no directory")
+        return self.directory / key[:2] / key[2:4] / f"{key}.wav"
+
+    def get(self, key: str) -> Clip | None:
+        """The clip stored under ``key``, or None on a miss (a corrupt entry is deleted: a miss)."""
+        if key in self._memory or self.directory is None:
+            return self._memory.get(key)
+        path = self.path(key)
+        try:
+            return _read_entry(path)
+        except FileNotFoundError:
+            return None
+        except PermissionError as exc:
+            self._report(f"cannot read the phrase cache at {self.directory} ({exc})")
+            return None
+        except (OSError, EOFError, ValueError, wave.Error, struct.error):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+
+    def put(self, key: str, clip: Clip) -> None:
+        """Store ``clip`` under ``key``; if the disk refuses, keep it in memory and report why."""
+        if self.directory is None:
+            self._memory[key] = clip
+            return
+        try:
+            _write_atomically(self.path(key), clip)
+        except OSError as exc:
+            self._memory[key] = clip
+            self._report(
+                f"cannot write the phrase cache at {self.directory} ({exc}); "
+                "phrases are kept in memory for this run only"
+            )
+
+    def analyses(self) -> Analyses:
+        """The loudness analyses kept (key: record of numbers and hashes), newest first; empty if none
+        or unreadable."""
+        if self.directory is None:
+            return {}
+        try:
+            kept = json.loads((self.directory / ANALYSES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(kept, dict):
+            return {}
+        return {
+            key: record
+            for key, record in kept.items()
+            if isinstance(record, dict) and all(type(value) in (float, str) for value in record.values())
+        }
+
+    def keep_analysis(self, key: str, record: dict[str, float | str]) -> None:
+        """Keep ``record`` under ``key`` as the newest analysis (the oldest beyond ``ANALYSES_KEPT`` go);
+        silently nothing if the cache cannot be written: it would only have saved time."""
+        if self.directory is None:
+            return
+        kept = {key: record} | {k: v for k, v in self.analyses().items() if k != key}
+        text = json.dumps(dict(list(kept.items())[:ANALYSES_KEPT]), indent=1)
+        with contextlib.suppress(OSError):
+            replace_atomically(self.directory / ANALYSES_FILE, lambda out: out.write(text.encode()))
+
+    def info(self) -> CacheInfo:
+        """Location, number of entries and their total size in bytes."""
+        if self.directory is None:
+            return CacheInfo(Path("(memory)"), len(self._memory), 0)
+        try:
+            sizes = [entry.stat().st_size for entry in self._entries()]
+        except OSError as exc:
+            raise CacheError(f"cannot read the phrase cache at {self.directory}: {exc}") from exc
+        return CacheInfo(self.directory, len(sizes), sum(sizes))
+
+    def clear(self) -> int:
+        """The number of entries removed; removes only cache files, never anything else there."""
+        self._memory.clear()
+        if self.directory is None:
+            return 0
+        try:
+            removed = 0
+            for entry in list(self._entries(include_temp=True)):
+                entry.unlink(missing_ok=True)
+                removed += not entry.name.startswith(TEMP_PREFIX)
+            for side in [self.directory / ANALYSES_FILE, *self.directory.glob(f"{TEMP_PREFIX}*.json")]:
+                side.unlink(missing_ok=True)
+            for folder in self._fanout_dirs(depth=2) + self._fanout_dirs(depth=1):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+        except OSError as exc:
+            raise CacheError(f"cannot clear the phrase cache at {self.directory}: {exc}") from exc
+        return removed
+
+    def _entries(self, include_temp: bool = False) -> Iterator[Path]:
+        """Every entry file (and leftover temporary file, if asked) in the ``ab/cd/`` folders."""
+        for folder in self._fanout_dirs(depth=2):
+            for entry in folder.iterdir():
+                if ENTRY_RE.fullmatch(entry.name) or (include_temp and entry.name.startswith(TEMP_PREFIX)):
+                    yield entry
+
+    def _fanout_dirs(self, depth: int) -> list[Path]:
+        """The ``ab/`` folders (depth 1) or the ``ab/cd/`` folders (depth 2) that exist."""
+        if self.directory is None or not self.directory.is_dir():
+            return []
+        pattern = "/".join(["[0-9a-f][0-9a-f]"] * depth)
+        return [folder for folder in self.directory.glob(pattern) if folder.is_dir()]
+
+    def _report(self, message: str) -> None:
+        """Record ``message`` and pass it to the warn callback, once per cache."""
+        if self.warning is None:
+            self.warning = message
+            if self._warn is not None:
+                self._warn(message)
+
+
+def _read_entry(path: Path) -> Clip:
+    """The clip in the entry file; ValueError unless it is complete mono 16-bit PCM."""
+    frames, rate = read_wav_frames(path)
+    if frames.shape[1] != 1:
+        raise ValueError(f"{path} is not a mono entry")
+    return Clip(frames[:, 0].copy(), rate)
+
+
+def _write_atomically(path: Path, clip: Clip) -> None:
+    """Write ``clip`` to ``path`` as a WAV entry, through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace_atomically(path, lambda raw: write_wav(raw, [clip.samples], clip.rate))
