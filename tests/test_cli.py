@@ -459,7 +459,7 @@ def test_a_folder_named_like_a_builtin_does_not_hide_it(
 
 CONFIG_ERRORS = [
     ('countdown = "lots"', "countdown: must be one of none, minimal, standard, verbose"),
-    ('lead_in = "20s"', "lead_in: must be at most 10s"),
+    ('lead_in = "20s"', "lead_in: '20s' is longer than the limit of 10s"),
     ('rate = "fast"', "rate: rate 'fast' is neither words per minute (like 170) nor a factor (like 1.2x)"),
     (
         'colour = "red"',

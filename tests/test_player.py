@@ -21,7 +21,7 @@ from voice_coach.errors import PlaybackError
 from voice_coach.live.device import SimpleaudioSink, SystemClock, device_error
 from voice_coach.live.keys import NoKeys, TerminalKeys, open_keys, strip_escapes
 from voice_coach.live.player import Outcome, Player, play_session, summarize
-from voice_coach.live.steps import Status, build_plan, format_status, status_at
+from voice_coach.live.steps import Status, build_step_map, format_status, status_at
 
 RATE = 8000
 Samples = npt.NDArray[np.int16]
@@ -196,7 +196,7 @@ def seconds(sched: Schedule, position: int) -> float:
 
 
 def test_steps_follow_the_documented_rule(session: Schedule) -> None:
-    plan = build_plan(session)
+    plan = build_step_map(session)
     labels = [step.text for step in plan.steps]
     assert labels == [
         "",  # the lead-in
@@ -223,14 +223,14 @@ def test_steps_follow_the_documented_rule(session: Schedule) -> None:
 
 
 def test_a_hold_step_is_its_chimes_and_the_hold(session: Schedule) -> None:
-    hold = next(s for s in build_plan(session).steps if s.text == "Hold")
+    hold = next(s for s in build_step_map(session).steps if s.text == "Hold")
     assert hold.start == slot_of(session, Tone, 0)
     assert hold.end == slot_of(session, Tone, 1) + Tone("end").ms * RATE // 1000
     assert (hold.set, hold.sets) == (1, 2)
 
 
 def test_every_step_of_a_set_shows_that_set(session: Schedule) -> None:
-    steps = build_plan(session).steps
+    steps = build_step_map(session).steps
     sets = [(s.text, s.set) for s in steps if s.routine == "Stretch A"]
     assert sets == [
         ("Stretch A.", 1),
@@ -261,7 +261,7 @@ def test_play_through_hands_the_sink_the_render_sample_for_sample(
     assert np.array_equal(played, render(session).samples)
     assert outcome.ended == "finished"
     assert outcome.position == session.total
-    assert starts(outcome) == [s.start for s in build_plan(session).steps]
+    assert starts(outcome) == [s.start for s in build_step_map(session).steps]
     assert all(r.rate == RATE and r.stopped is None for r in sink.records)
 
 
@@ -309,7 +309,7 @@ def test_thirty_minutes_on_a_slow_device_do_not_drift(clock: FakeClock) -> None:
     assert np.array_equal(np.concatenate([r.samples for r in sink.records]), render_at(sched).samples)
     assert outcome.position == sched.total
     assert clock.now() > sched.total / 1000 + 9  # the device really was slower than the schedule
-    last_hold = build_plan(sched).steps[-2]
+    last_hold = build_step_map(sched).steps[-2]
     at_start = next(s for t, s in shown if t >= sink.records[-2].started)
     assert at_start.step == "Hold" and at_start.set == 30
     assert at_start.countdown == 51
@@ -489,7 +489,7 @@ def test_status_during_play_shows_step_set_side_and_countdown(session: Schedule,
 
 
 def test_status_at_positions(session: Schedule) -> None:
-    plan = build_plan(session)
+    plan = build_step_map(session)
     kneel = say_start(session, "Kneel.", 1)
     status = status_at(plan, kneel + RATE // 2)
     assert (status.step, status.set, status.sets, status.countdown) == ("Kneel.", 2, 2, None)
@@ -515,7 +515,7 @@ def test_format_status() -> None:
 
 def test_an_empty_session_has_one_empty_step(clock: FakeClock) -> None:
     empty = schedule(Timeline("empty", "Empty", ()), phrase_length, RATE)
-    assert status_at(build_plan(empty), 0).routine == "Empty"
+    assert status_at(build_step_map(empty), 0).routine == "Empty"
     outcome = Player(empty, Clip(np.zeros(0, np.int16), RATE), RecordingSink(clock), clock=clock).play()
     assert (outcome.ended, outcome.heard) == ("finished", ())
 

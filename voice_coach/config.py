@@ -6,8 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from voice_coach.compiler.build import COUNTDOWNS
+from voice_coach.compiler.options import lead_in_ms
+from voice_coach.errors import VoiceCoachError
 from voice_coach.routine.loader import read_toml
 from voice_coach.routine.table import Table
+from voice_coach.speech.engines.base import parse_rate
 
 CONFIG_ENV = "VOICE_COACH_CONFIG"
 KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir")
@@ -49,17 +53,12 @@ def load_config(path: Path | None = None) -> UserConfig:
 
 def _check_values(table: Table, values: dict[str, str | None]) -> None:
     """Reject values the options they stand for would reject, naming the file and key."""
-    from voice_coach.compiler.build import COUNTDOWNS
-    from voice_coach.durations import parse_duration
-    from voice_coach.errors import VoiceCoachError
-    from voice_coach.speech.engines.base import parse_rate
-
     countdown, lead_in, rate = values["countdown"], values["lead_in"], values["rate"]
     if countdown is not None and countdown not in COUNTDOWNS:
         raise table.fail("countdown", f"must be one of {', '.join(COUNTDOWNS)}")
     try:
-        if lead_in is not None and parse_duration(lead_in) > 10_000:
-            raise ValueError("must be at most 10s")
+        if lead_in is not None:
+            lead_in_ms(lead_in)
     except ValueError as error:
         raise table.fail("lead_in", str(error)) from None
     try:

@@ -1,12 +1,35 @@
-"""One exception family; ``cli.py`` maps it to a message and an exit code."""
+"""One exception family; ``cli/main.py`` maps it to a message and an exit code.
+
+A library message speaks of values (``hold``, ``only``); a face speaks its own words (``--hold``, a form
+field). So a message that names an option writes it as a ``{placeholder}`` and lists it in ``options``:
+``str(error)`` fills in the value's own name, ``error.worded(flag)`` whatever a face calls it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 
 class VoiceCoachError(Exception):
     """Base of every error a user should see as a message, never as a traceback."""
 
     exit_code = 1
+
+    def __init__(self, message: str, *, options: tuple[str, ...] = ()) -> None:
+        self.template = message
+        self.options = options
+        super().__init__(self.worded(lambda name: name))
+
+    def worded(self, word: Callable[[str], str]) -> str:
+        """The message with every option named as ``word(name)`` (the CLI: ``--name``)."""
+        if not self.options:
+            return self.template
+        return self.template.format(**{name: word(name) for name in self.options})
+
+
+def literal(text: str) -> str:
+    """``text`` (a routine id, a file name) safe inside a message with ``options`` placeholders."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 class RoutineError(VoiceCoachError):

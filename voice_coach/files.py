@@ -29,7 +29,7 @@ def replace_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
+        Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

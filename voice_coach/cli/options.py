@@ -1,37 +1,88 @@
-"""Option groups shared by several commands (click decorators), and parsing of their values."""
+"""Option groups shared by several commands: click decorators that hand the command one typed value each.
+
+``@routine_options`` gives a command ``routine: RoutineChoices`` and ``@speech_options`` gives it
+``speech: SpeechChoices``, instead of a dozen loose keyword arguments. Values are checked by the same
+functions the library uses (``compiler.options``), so a flag and a keyword argument follow one rule.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import click
 
+from voice_coach.api import Speech
 from voice_coach.compiler.build import COUNTDOWNS, CompileOptions, Countdown
+from voice_coach.compiler.options import SET_FIELDS, field_override, hold_ms, lead_in_ms, rest_ms
 from voice_coach.config import UserConfig
-from voice_coach.durations import checked_duration, parse_duration
-from voice_coach.routine.loader import HOLD_LIMIT_MS, MAX_SETS, REST_LIMIT_MS
+from voice_coach.durations import parse_duration
+from voice_coach.progress import Progress
+from voice_coach.routine.loader import MAX_SETS
 from voice_coach.routine.model import SIDE_CHOICES, Overrides, Selection
-
-if TYPE_CHECKING:
-    from voice_coach.speech.engines import EngineSettings
-    from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
-SET_FIELDS = ("hold", "sets", "rest", "sides")
+
+
+@dataclass(frozen=True)
+class RoutineChoices:
+    """What ``--hold --sets --rest --sides --set --only --skip --countdown --lead-in`` chose (None: unset)."""
+
+    hold_ms: int | None = None
+    sets: int | None = None
+    rest_ms: int | None = None
+    sides: str | None = None
+    per_routine: dict[str, Overrides] = field(default_factory=dict)
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    countdown: Countdown | None = None
+    lead_in_ms: int | None = None
+
+    def compile_options(self, config: UserConfig) -> CompileOptions:
+        """The options, the config file filling what no flag set (its values were checked on load)."""
+        overrides = Overrides(self.hold_ms, self.sets, self.rest_ms, self.sides)
+        countdown = cast(Countdown, self.countdown or config.countdown or "standard")
+        lead_in = self.lead_in_ms if self.lead_in_ms is not None else parse_duration(config.lead_in or "1s")
+        return CompileOptions(
+            overrides, Selection(self.only, self.skip, self.per_routine), countdown, lead_in
+        )
+
+
+@dataclass(frozen=True)
+class SpeechChoices:
+    """What ``--engine --voice --rate --cache-dir`` chose (None: not set)."""
+
+    engine: str | None = None
+    voice: str | None = None
+    rate: str | None = None
+    cache_dir: Path | None = None
+
+    def speech(self, config: UserConfig) -> Speech:
+        """The library's ``Speech``, the config file filling what no flag set."""
+        return Speech(
+            self.engine or config.engine,
+            self.voice or config.voice,
+            self.rate or config.rate,
+            self.cache_dir or config.cache_dir,
+        )
 
 
 def duration_option(
-    limit_ms: int, allow_zero: bool
+    parse: Callable[[str], int],
 ) -> Callable[[click.Context, click.Parameter, Any], int | None]:
-    """A click callback turning ``45s``/``1m30s`` into milliseconds, or a clear BadParameter."""
+    """A click callback turning ``45s``/``1m30s`` into milliseconds with ``parse``, or a BadParameter."""
 
     def convert(ctx: click.Context, param: click.Parameter, value: Any) -> int | None:
         if value is None:
             return None
         try:
-            return checked_duration(value, limit_ms, allow_zero)
+            return parse(value)
         except ValueError as error:
             raise click.BadParameter(str(error), ctx, param) from None
 
@@ -39,18 +90,34 @@ def duration_option(
 
 
 def routine_options(func: F) -> F:
-    """``--hold --sets --rest --sides --set --only --skip --countdown --lead-in``."""
+    """``--hold --sets --rest --sides --set --only --skip --countdown --lead-in``, as ``routine``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **params: Any) -> Any:
+        choices = RoutineChoices(
+            params.pop("hold"),
+            params.pop("sets"),
+            params.pop("rest"),
+            params.pop("sides"),
+            parse_set_values(params.pop("set_values")),
+            tuple(params.pop("only")),
+            tuple(params.pop("skip")),
+            params.pop("countdown"),
+            params.pop("lead_in"),
+        )
+        return func(*args, routine=choices, **params)
+
     options = [
         click.option(
             "--hold",
-            callback=duration_option(HOLD_LIMIT_MS, False),
+            callback=duration_option(hold_ms),
             metavar="DURATION",
             help="Hold length for every routine, e.g. 20s or 1m.",
         ),
         click.option("--sets", type=click.IntRange(1, MAX_SETS), help="Sets per side."),
         click.option(
             "--rest",
-            callback=duration_option(REST_LIMIT_MS, True),
+            callback=duration_option(rest_ms),
             metavar="DURATION",
             help="Rest between sets, e.g. 15s (0 for none).",
         ),
@@ -81,27 +148,12 @@ def routine_options(func: F) -> F:
         ),
         click.option(
             "--lead-in",
-            callback=duration_option(10_000, True),
+            callback=duration_option(lead_in_ms),
             metavar="DURATION",
             help="Silence before the first word, so Bluetooth headphones wake [default: 1s].",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def compile_options(params: dict[str, Any], config: UserConfig) -> CompileOptions:
-    """CompileOptions from the parsed values of ``routine_options``, then the config file, then defaults."""
-    overrides = Overrides(params["hold"], params["sets"], params["rest"], params["sides"])
-    per_routine = parse_set_values(params["set_values"])
-    selection = Selection(tuple(params["only"]), tuple(params["skip"]), per_routine)
-    # The config file's values were checked when it was loaded.
-    countdown = cast(Countdown, params["countdown"] or config.countdown or "standard")
-    lead_in = params["lead_in"]
-    if lead_in is None:
-        lead_in = parse_duration(config.lead_in or "1s")
-    return CompileOptions(overrides, selection, countdown, lead_in)
+    return cast(F, _decorate(command, options))
 
 
 def parse_set_values(values: tuple[str, ...]) -> dict[str, Overrides]:
@@ -109,41 +161,33 @@ def parse_set_values(values: tuple[str, ...]) -> dict[str, Overrides]:
     result: dict[str, Overrides] = {}
     for raw in values:
         key, sep, value = raw.partition("=")
-        routine_id, dot, field = key.strip().rpartition(".")
+        routine_id, dot, name = key.strip().rpartition(".")
         if not sep or not dot or not routine_id:
             raise click.BadParameter(
-                f"{raw!r} is not ROUTINE_ID.FIELD=VALUE, e.g. kneeling-twist.hold=20s",
-                param_hint="'--set'",
+                f"{raw!r} is not ROUTINE_ID.FIELD=VALUE, e.g. kneeling-twist.hold=20s", param_hint="'--set'"
             )
-        if field not in SET_FIELDS:
+        if name not in SET_FIELDS:
             raise click.BadParameter(
-                f"{raw!r}: unknown field {field!r}; allowed: {', '.join(SET_FIELDS)}",
-                param_hint="'--set'",
+                f"{raw!r}: unknown field {name!r}; allowed: {', '.join(SET_FIELDS)}", param_hint="'--set'"
             )
         try:
-            one = set_override(field, value.strip())
+            one = field_override(name, value.strip())
         except ValueError as error:
             raise click.BadParameter(f"{raw!r}: {error}", param_hint="'--set'") from None
         result[routine_id] = result.get(routine_id, Overrides()).merged(one)
     return result
 
 
-def set_override(field: str, value: str) -> Overrides:
-    if field == "hold":
-        return Overrides(hold_ms=checked_duration(value, HOLD_LIMIT_MS, False))
-    if field == "rest":
-        return Overrides(rest_ms=checked_duration(value, REST_LIMIT_MS, True))
-    if field == "sides":
-        if value not in SIDE_CHOICES:
-            raise ValueError(f"sides must be one of {', '.join(SIDE_CHOICES)}")
-        return Overrides(sides=value)
-    if not value.isdigit() or not 1 <= int(value) <= MAX_SETS:
-        raise ValueError(f"sets must be a whole number from 1 to {MAX_SETS}")
-    return Overrides(sets=int(value))
-
-
 def speech_options(func: F) -> F:
-    """``--engine --voice --rate --cache-dir``: which voice speaks, and where phrases are cached."""
+    """``--engine --voice --rate --cache-dir``: which voice speaks and where phrases are cached, as
+    ``speech``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **params: Any) -> Any:
+        keys = ("engine", "voice", "rate", "cache_dir")
+        choices = SpeechChoices(*(params.pop(key) for key in keys))
+        return func(*args, speech=choices, **params)
+
     options = [
         click.option(
             "--engine",
@@ -156,32 +200,75 @@ def speech_options(func: F) -> F:
             metavar="RATE",
             help="Speaking rate: words per minute (170) or a factor of the natural pace (1.2x).",
         ),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            help="Phrase cache folder (default: see 'voice-coach cache info').",
-        ),
+        cache_dir_option("Phrase cache folder (default: see 'voice-coach cache info')."),
     ]
+    return cast(F, _decorate(command, options))
+
+
+def cache_dir_option(help_text: str) -> Callable[[F], F]:
+    """``--cache-dir FOLDER``."""
+    return click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help=help_text)
+
+
+def _decorate(func: Callable[..., Any], options: list[Callable[[Any], Any]]) -> Any:
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def engine_settings(params: dict[str, Any], config: UserConfig) -> EngineSettings:
-    """EngineSettings from the options, falling back to the user's config file."""
-    from voice_coach.speech.engines import EngineSettings, parse_rate
-
-    rate = params.get("rate") or config.rate
-    return EngineSettings(
-        engine=params.get("engine") or config.engine,
-        voice=params.get("voice") or config.voice,
-        rate=parse_rate(rate) if rate else parse_rate("1x"),
-    )
-
-
-def open_cache(params: dict[str, Any], config: UserConfig) -> PhraseCache:
+def open_cache(cache_dir: Path | None, config: UserConfig) -> PhraseCache:
     """The phrase cache named by ``--cache-dir``, the environment, the config file or the default."""
-    from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
+    folder = cache_dir or default_cache_dir(config.cache_dir)
+    return PhraseCache(Path(folder), warn=warn)
 
-    folder = params.get("cache_dir") or default_cache_dir(config.cache_dir)
-    return PhraseCache(Path(folder), warn=lambda message: click.echo(f"Warning: {message}", err=True))
+
+def warn(message: str) -> None:
+    """A library warning, shown on stderr as ``Warning: ...``."""
+    click.echo(f"Warning: {message}", err=True)
+
+
+def history_settings(routine: RoutineChoices, speech: SpeechChoices) -> dict[str, Any]:
+    """The options a user set for a session, as history records them."""
+    chosen: dict[str, Any] = {
+        "hold": routine.hold_ms,
+        "sets": routine.sets,
+        "rest": routine.rest_ms,
+        "sides": routine.sides,
+        "engine": speech.engine,
+        "voice": speech.voice,
+        "rate": speech.rate,
+        "countdown": routine.countdown,
+    }
+    for key in ("hold", "rest"):
+        if chosen[key] is not None:
+            chosen[key] = f"{chosen[key] / 1000:g}s"
+    return {key: value for key, value in chosen.items() if value is not None}
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress]:
+    """A ``progress(stage, done, total)`` callback drawing a bar per stage on a terminal's stderr;
+    silent in pipes."""
+    if not sys.stderr.isatty():
+        yield lambda stage, done, total: None
+        return
+    labels = {"synthesize": "Synthesizing", "render": "Mixing", "encode": "Encoding"}
+    bars: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None and done < total:
+            for other in bars.values():
+                other.__exit__(None, None, None)
+            bars.clear()
+            label = labels.get(stage, stage.capitalize())
+            bar = bars[stage] = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.__exit__(None, None, None)

@@ -4,73 +4,37 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from voice_coach import api
 from voice_coach.audio.wav import MP3_RATES
-from voice_coach.cli.options import routine_options, speech_options
+from voice_coach.cli.options import (
+    RoutineChoices,
+    SpeechChoices,
+    history_settings,
+    progress_bar,
+    routine_options,
+    speech_options,
+    warn,
+)
+from voice_coach.config import load_config
 from voice_coach.durations import clock
+from voice_coach.live.history import (
+    HistoryEntry,
+    HistoryError,
+    append_history,
+    format_entry,
+    history_path,
+    read_history,
+)
+from voice_coach.live.keys import open_keys
+from voice_coach.live.player import summarize
+from voice_coach.live.steps import Status, format_status
 from voice_coach.output.cuesheets import FORMATS as CUE_FORMATS
-from voice_coach.pipeline import Prepared
-
-if TYPE_CHECKING:
-    from voice_coach.audio.clip import Clip
-    from voice_coach.audio.mixer import Mix
-    from voice_coach.live.steps import Status
-
-
-def speak(target: str, params: dict[str, Any], rate: int | None = None) -> Prepared:
-    """Compile and synthesize (see ``cli.prepare``), warning about cues that did not fit."""
-    from voice_coach.cli.main import prepare
-
-    prepared = prepare(target, params, speak=True, rate=rate)
-    for dropped in prepared.plan.dropped:
-        click.echo(f'Warning: cue "{dropped.text}" dropped: {dropped.reason}', err=True)
-    return prepared
-
-
-def check_music(music: Path | None) -> None:
-    """Nothing if there is no music file or it can be read; ExportError before any synthesis otherwise."""
-    if music is not None:
-        from voice_coach.audio.wav import check_music as check_file
-
-        check_file(music)
-
-
-def voice_rate(params: dict[str, Any]) -> int:
-    """The sample rate of the chosen engine's voice (no synthesis needed to know it)."""
-    from voice_coach.cli.options import engine_settings
-    from voice_coach.config import load_config
-    from voice_coach.speech.engines import get_engine
-
-    return get_engine(engine_settings(params, load_config()).engine).sample_rate
-
-
-def read_bed(music: Path | None) -> Clip | None:
-    """The music file's audio, if there is one (ExportError if it cannot be read)."""
-    from voice_coach.audio.wav import read_music
-
-    return read_music(music) if music else None
-
-
-def mixed(prepared: Prepared, bed: Clip | None, loudness: float | None) -> Mix:
-    """The session's mix at the schedule's rate, with an optional ducked music bed.
-
-    The mix's loudness analysis is kept in the phrase cache, so the next mix of the same phrases (an
-    export again, or ``play``) starts from it and is ready sooner.
-    """
-    from voice_coach.audio.mixer import Analysis, mix
-
-    assert prepared.speech is not None
-    cache = prepared.cache
-    kept = cache.analyses() if cache else {}
-    hints = {key: hint for key, record in kept.items() if (hint := Analysis.from_record(key, record))}
-    audio = mix(prepared.plan, prepared.speech.clips, loudness_lufs=loudness, music=bed, hints=hints)
-    if cache and audio.analysis and audio.analysis != hints.get(audio.analysis.key):
-        cache.keep_analysis(audio.analysis.key, audio.analysis.record())
-    return audio
 
 
 def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -97,6 +61,15 @@ def parse_loudness(ctx: click.Context, param: click.Parameter, value: str) -> fl
     return lufs
 
 
+def parse_sample_rate(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """``--sample-rate``: refused for an MP3 when MP3 cannot have it (libmp3lame would change it)."""
+    output = ctx.params.get("output")
+    if value and output is not None and output.suffix.lower() == ".mp3" and value not in MP3_RATES:
+        rates = ", ".join(str(r) for r in MP3_RATES)
+        raise click.BadParameter(f"an MP3 cannot have {value} Hz; use one of {rates}")
+    return value
+
+
 def mix_options(func: Any) -> Any:
     """``--music --loudness``: shared by export and play."""
     func = click.option(
@@ -120,6 +93,7 @@ def mix_options(func: Any) -> Any:
     "-o",
     "--output",
     required=True,
+    is_eager=True,
     type=click.Path(path_type=Path),
     help="The file to write: .mp3 (for phones) or .wav.",
 )
@@ -132,7 +106,12 @@ def mix_options(func: Any) -> Any:
     help="Also write cue sheets of everything said, beside the audio.",
 )
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate (mono).")
-@click.option("--sample-rate", type=click.IntRange(8000, 48000), help="Output sample rate in Hz.")
+@click.option(
+    "--sample-rate",
+    type=click.IntRange(8000, 48000),
+    callback=parse_sample_rate,
+    help="Output sample rate in Hz.",
+)
 @mix_options
 @routine_options
 @speech_options
@@ -146,7 +125,8 @@ def export(
     sample_rate: int | None,
     music: Path | None,
     loudness: float | None,
-    **params: Any,
+    routine: RoutineChoices,
+    speech: SpeechChoices,
 ) -> None:
     """Write a routine or session as an MP3 or WAV file, with chapters and tags.
 
@@ -157,37 +137,28 @@ def export(
         voice-coach export spi -o spi.mp3 --split --force
         voice-coach export spi -o spi.wav --music calm.mp3
     """
-    from voice_coach.output import export as exporter
-
-    if sample_rate and output.suffix.lower() == ".mp3" and sample_rate not in MP3_RATES:
-        rates = ", ".join(str(r) for r in MP3_RATES)
-        raise click.BadParameter(
-            f"an MP3 cannot have {sample_rate} Hz; use one of {rates}", param_hint="'--sample-rate'"
-        )
-    rate = sample_rate or voice_rate(params)
-    exporter.check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate)
-    check_music(music)
-    from voice_coach.cli.main import progress_bar
-
-    prepared = speak(target, params, sample_rate)
-    bed = read_bed(music)
-    with progress_bar("Encoding") as progress:
-        written = exporter.export(
-            lambda: mixed(prepared, bed, loudness),
-            prepared.plan,
+    config = load_config()
+    timeline = api.compile(target, routine.compile_options(config))
+    with progress_bar() as progress:
+        written = api.export(
+            timeline,
             output,
+            speech.speech(config),
             bitrate=bitrate,
+            sample_rate=sample_rate,
             split=split,
-            cue_formats=cues,
+            cues=cues,
+            music=music,
+            loudness=loudness,
             force=force,
-            progress=lambda stage, done, total: progress(done, total),
+            progress=progress,
+            warn=warn,
         )
-    plan, speech = prepared.plan, prepared.speech
-    assert speech is not None
-    chapters = len(plan.chapters())
+    spoken = written.session.speech
+    chapters = len(written.session.schedule.chapters())
     click.echo(
-        f"Wrote {', '.join(str(p) for p in written)} ({clock(plan.ms(plan.total))}, "
-        f"{chapters} chapters; {speech.synthesized} phrases synthesized, {speech.cached} cached)"
+        f"Wrote {', '.join(str(p) for p in written.paths)} ({clock(written.length_ms)}, "
+        f"{chapters} chapters; {spoken.synthesized} phrases synthesized, {spoken.cached} cached)"
     )
 
 
@@ -197,7 +168,14 @@ def export(
 @mix_options
 @routine_options
 @speech_options
-def play(target: str, quiet: bool, music: Path | None, loudness: float | None, **params: Any) -> None:
+def play(
+    target: str,
+    quiet: bool,
+    music: Path | None,
+    loudness: float | None,
+    routine: RoutineChoices,
+    speech: SpeechChoices,
+) -> None:
     """Speak a routine or session live, hands-free.
 
     \b
@@ -211,24 +189,29 @@ def play(target: str, quiet: bool, music: Path | None, loudness: float | None, *
         voice-coach play spi
         voice-coach play kneeling-twist --hold 20s --sides left
     """
-    from voice_coach.live.history import HistoryEntry, HistoryError, append_history
-    from voice_coach.live.player import SimpleaudioSink, open_keys, play_session, summarize
-
-    sink = SimpleaudioSink()
-    sink.check()
-    check_music(music)
-    prepared = speak(target, params)
-    clip = mixed(prepared, read_bed(music), loudness).clip()
+    config = load_config()
+    timeline = api.compile(target, routine.compile_options(config))
     draw = None if quiet or not sys.stderr.isatty() else status_drawer()
-    with open_keys() as keys:
-        outcome = play_session(prepared.plan, clip, sink=sink, keys=keys, on_status=draw)
+    with progress_bar() as progress, open_keys() as keys:
+        played = api.play(
+            timeline,
+            speech.speech(config),
+            music=music,
+            loudness=loudness,
+            keys=keys,
+            on_status=draw,
+            progress=progress,
+            warn=warn,
+        )
     if draw is not None:
         click.echo("", err=True)
-    timeline = prepared.timeline
+    outcome = played.outcome
     kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
-    click.echo(summarize(prepared.plan, outcome, kinds))
+    click.echo(summarize(played.session.schedule, outcome, kinds))
     if outcome.ended == "finished":
-        entry = HistoryEntry.now(timeline.id, timeline.title, outcome.heard_ms, settings(params))
+        entry = HistoryEntry.now(
+            timeline.id, timeline.title, outcome.heard_ms, history_settings(routine, speech)
+        )
         try:
             append_history(entry)
         except HistoryError as error:  # the session was done; losing its record is not a failure
@@ -237,9 +220,8 @@ def play(target: str, quiet: bool, music: Path | None, loudness: float | None, *
         sys.exit(130)
 
 
-def status_drawer() -> Any:
+def status_drawer() -> Callable[[Status], None]:
     """A status callback redrawing one line on stderr with ``\\r``."""
-    from voice_coach.live.player import format_status
 
     def draw(status: Status) -> None:
         width = shutil.get_terminal_size().columns - 1
@@ -247,16 +229,6 @@ def status_drawer() -> Any:
         sys.stderr.flush()
 
     return draw
-
-
-def settings(params: dict[str, Any]) -> dict[str, Any]:
-    """The options a user set for a session, as history records them."""
-    keys = ("hold", "sets", "rest", "sides", "engine", "voice", "rate", "countdown")
-    chosen = {key: params[key] for key in keys if params.get(key) is not None}
-    for key in ("hold", "rest"):
-        if key in chosen:
-            chosen[key] = f"{chosen[key] / 1000:g}s"
-    return chosen
 
 
 @click.command()
@@ -268,8 +240,6 @@ def history(limit: int) -> None:
     Example:
         voice-coach history
     """
-    from voice_coach.live.history import format_entry, history_path, read_history
-
     entries = read_history()
     if not entries:
         click.echo(f"No sessions yet (they are recorded in {history_path()}).")

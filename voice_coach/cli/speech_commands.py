@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 import click
 
-from voice_coach.cli.options import open_cache, routine_options, speech_options
+from voice_coach import api
+from voice_coach.cli.options import (
+    RoutineChoices,
+    SpeechChoices,
+    cache_dir_option,
+    open_cache,
+    progress_bar,
+    routine_options,
+    speech_options,
+    warn,
+)
 from voice_coach.config import load_config
+from voice_coach.errors import SynthesisError
+from voice_coach.speech.engines import ENGINES, default_engine_name, get_engine
 
 
 @click.command()
@@ -20,9 +32,6 @@ def voices(engine: str | None) -> None:
         voice-coach voices
         voice-coach voices --engine pyttsx3
     """
-    from voice_coach.errors import SynthesisError
-    from voice_coach.speech.engines import ENGINES, default_engine_name, get_engine
-
     names = [engine] if engine else sorted(ENGINES, key=lambda n: n != default_engine_name())
     for name in names:
         try:
@@ -51,30 +60,30 @@ def cache() -> None:
 
 
 @cache.command("info")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder to inspect.")
-def cache_info(cache_dir: str | None) -> None:
+@cache_dir_option("Cache folder to inspect.")
+def cache_info(cache_dir: Path | None) -> None:
     """Show where the cache is, how many phrases it holds and its size.
 
     \b
     Example:
         voice-coach cache info
     """
-    info = open_cache({"cache_dir": cache_dir}, load_config()).info()
+    info = open_cache(cache_dir, load_config()).info()
     click.echo(f"Location: {info.location}")
     click.echo(f"Entries:  {info.entries}")
     click.echo(f"Size:     {info.bytes / 1_048_576:.1f} MB")
 
 
 @cache.command("clear")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder to empty.")
-def cache_clear(cache_dir: str | None) -> None:
+@cache_dir_option("Cache folder to empty.")
+def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached phrase (they are made again when needed).
 
     \b
     Example:
         voice-coach cache clear
     """
-    phrases = open_cache({"cache_dir": cache_dir}, load_config())
+    phrases = open_cache(cache_dir, load_config())
     removed = phrases.clear()
     click.echo(f"Removed {removed} cached phrases from {phrases.directory}")
 
@@ -83,7 +92,7 @@ def cache_clear(cache_dir: str | None) -> None:
 @click.argument("target", metavar="ID|FILE")
 @routine_options
 @speech_options
-def cache_warm(target: str, **params: Any) -> None:
+def cache_warm(target: str, routine: RoutineChoices, speech: SpeechChoices) -> None:
     """Synthesize every phrase of a routine ahead of time.
 
     \b
@@ -91,12 +100,12 @@ def cache_warm(target: str, **params: Any) -> None:
         voice-coach cache warm spi
         voice-coach cache warm spi --engine pyttsx3 --rate 1.2x
     """
-    from voice_coach.cli.main import prepare
-
-    prepared = prepare(target, params, speak=True)
-    assert prepared.speech is not None
-    speech = prepared.speech
+    config = load_config()
+    timeline = api.compile(target, routine.compile_options(config))
+    with progress_bar() as progress:
+        spoken = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
+    result = spoken.speech
     click.echo(
-        f"{speech.synthesized} synthesized, {speech.cached} already cached "
-        f"({speech.settings.engine}, voice {speech.settings.voice})"
+        f"{result.synthesized} synthesized, {result.cached} already cached "
+        f"({result.settings.engine}, voice {result.settings.voice})"
     )

@@ -8,7 +8,7 @@ from typing import Literal
 
 from voice_coach.compiler.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
 from voice_coach.durations import spoken_duration
-from voice_coach.errors import UsageError
+from voice_coach.errors import UsageError, literal
 from voice_coach.routine.model import (
     Overrides,
     Routine,
@@ -79,20 +79,22 @@ def personal_overrides(routine: Routine, options: CompileOptions, *, single: boo
 def select_items(session: Session, selection: Selection) -> list[SessionItem]:
     """The session's routines after ``--only``/``--skip``, checking every id named exists."""
     ids = [item.routine.id for item in session.items]
-    named = [(f"--only {i}", i) for i in selection.only] + [(f"--skip {i}", i) for i in selection.skip]
-    named += [("--set", i) for i in selection.per_routine]
+    named = [("only", i) for i in selection.only] + [("skip", i) for i in selection.skip]
+    named += [("set", i) for i in selection.per_routine]
     for option, routine_id in named:
         if routine_id not in ids:
             close = difflib.get_close_matches(routine_id, ids, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise UsageError(
-                f"{option}: {session.id!r} has no routine {routine_id!r}; {hint}"
-                f"its routines are: {', '.join(ids)}"
-            )
+            detail = f"{session.id!r} has no routine {routine_id!r}; {hint}its routines are: {', '.join(ids)}"
+            subject = f"{{{option}}}" + ("" if option == "set" else f" {literal(routine_id)}")
+            raise UsageError(f"{subject}: {literal(detail)}", options=(option,))
     items = [i for i in session.items if not selection.only or i.routine.id in selection.only]
     items = [i for i in items if i.routine.id not in selection.skip]
     if not items:
-        raise UsageError("--only/--skip left no routine to run; see the routines with 'voice-coach show'")
+        raise UsageError(
+            "{only}/{skip} left no routine to run; see the routines with 'voice-coach show'",
+            options=("only", "skip"),
+        )
     return items
 
 

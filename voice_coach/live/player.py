@@ -1,6 +1,6 @@
 """Live, hands-free playback of a rendered session, with keyboard controls and a status callback.
 
-The player hands the sink one buffer per step (see ``status.py`` for what a step is), so gaps between
+The player hands the sink one buffer per step (see ``steps.py`` for what a step is), so gaps between
 buffers fall in silence and never split a phrase. The position in the session is the end of the last
 buffer the device finished, plus the clock time spent in the current one: each finished buffer puts the
 position back on an exact sample, so a long session does not drift however the device's clock runs.
@@ -25,7 +25,7 @@ from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Hold
 from voice_coach.live.device import Clock, Playing, SimpleaudioSink, Sink, SystemClock
 from voice_coach.live.keys import Keys, NoKeys, TerminalKeys, open_keys
-from voice_coach.live.steps import Plan, PlayStep, Status, build_plan, format_status, status_at
+from voice_coach.live.steps import PlayStep, Status, StepMap, build_step_map, format_status, status_at
 
 __all__ = [
     "Clock",
@@ -94,7 +94,7 @@ class Player:
     ) -> None:
         if audio.rate != schedule.rate:
             raise ValueError(f"audio at {audio.rate} Hz does not match a schedule at {schedule.rate} Hz")
-        self.plan: Plan = build_plan(schedule, len(audio.samples))
+        self.plan: StepMap = build_step_map(schedule, len(audio.samples))
         self.audio, self.sink, self.tick = audio, sink, tick
         self.clock: Clock = clock or SystemClock()
         self.keys: Keys = keys or NoKeys()

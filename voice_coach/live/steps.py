@@ -41,7 +41,7 @@ class PlayStep:
 
 
 @dataclass(frozen=True)
-class Plan:
+class StepMap:
     """A schedule cut into steps, with chapter starts and the spans a resume rewinds to."""
 
     rate: int
@@ -64,7 +64,7 @@ class Plan:
         return position
 
 
-def build_plan(schedule: Schedule, end: int | None = None) -> Plan:
+def build_step_map(schedule: Schedule, end: int | None = None) -> StepMap:
     """The steps of ``schedule``, cut to ``end`` samples (the rendered audio's length; default its total)."""
     end = schedule.total if end is None else end
     steps = [s for s in _steps(schedule) if s.start < end] or [
@@ -75,7 +75,7 @@ def build_plan(schedule: Schedule, end: int | None = None) -> Plan:
     sounds = [(s.start, s.end) for s in schedule.speech()]
     sounds += [(s.start, s.end) for s in schedule.slots if isinstance(s.block, Tone)]
     starts = tuple(step.start for step in steps)
-    return Plan(schedule.rate, end, tuple(steps), tuple(chapters), tuple(sorted(sounds)), starts)
+    return StepMap(schedule.rate, end, tuple(steps), tuple(chapters), tuple(sorted(sounds)), starts)
 
 
 def _steps(schedule: Schedule) -> list[PlayStep]:
@@ -175,7 +175,7 @@ class Status:
         return self.elapsed / total if total else 1.0
 
 
-def status_at(plan: Plan, position: int, paused: bool = False) -> Status:
+def status_at(plan: StepMap, position: int, paused: bool = False) -> Status:
     """The status at ``position`` (samples from the session's start)."""
     step = plan.steps[plan.step_index(position)]
     countdown = None

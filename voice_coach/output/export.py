@@ -25,7 +25,7 @@ from voice_coach import interrupts
 from voice_coach.audio import wav as audiofile
 from voice_coach.audio.clip import Clip
 from voice_coach.compiler.schedule import Schedule
-from voice_coach.errors import ExportError, OutputError
+from voice_coach.errors import ExportError, OutputError, literal
 from voice_coach.output import cuesheets
 from voice_coach.output.tags import ChapterMark, Tags, write_tags
 
@@ -90,7 +90,9 @@ def check_output(
                 f"{existing} is a folder: give a file name inside it, such as {existing / 'session'}.{kind}"
             )
         if (existing.exists() or existing.is_symlink()) and not force:
-            raise OutputError(f"{existing} already exists: add --force to overwrite it")
+            raise OutputError(
+                f"{literal(str(existing))} already exists: add {{force}} to overwrite it", options=("force",)
+            )
     if kind == "mp3":
         audiofile.find_ffmpeg()
     return target

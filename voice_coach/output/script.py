@@ -8,15 +8,6 @@ from voice_coach.compiler.schedule import Schedule, Slot, Speech
 from voice_coach.compiler.timeline import Chapter, Hold, Pause, Rest, Say, Tone
 from voice_coach.durations import clock, format_duration
 
-WORD_MS = 340
-"""About 175 words a minute: espeak-ng's default rate, used until real phrase lengths are known."""
-PHRASE_OVERHEAD_MS = 200
-
-
-def estimate_ms(text: str) -> int:
-    """A spoken phrase's length guessed from its word count."""
-    return len(text.split()) * WORD_MS + PHRASE_OVERHEAD_MS
-
 
 def script_lines(plan: Schedule, timing: str) -> list[str]:
     """Every block with its start time in mm:ss, then the total length."""

@@ -1,0 +1,307 @@
+"""The library's public calls: load → compile → synthesize → export or play. The CLI and any other face
+(a server, a script) call these and nothing else of the pipeline, so every path goes down the stages once.
+
+    import voice_coach as vc
+    session = vc.load("spi")
+    timeline = vc.compile(session, hold="20s", sets=4, countdown="minimal")
+    vc.export(timeline, "spi.mp3", cues=["lrc"])
+    vc.play(timeline)
+
+Options have the CLI's names and rules (``hold``, ``sets``, ``engine``, ``rate``...). Errors are
+``VoiceCoachError``s naming the value (``hold``), never tracebacks from deep inside.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice_coach.audio.analysis_store import AnalysisStore
+from voice_coach.audio.clip import Clip
+from voice_coach.audio.mixer import Mix, mix, phrase_lengths
+from voice_coach.audio.wav import check_music, read_music
+from voice_coach.compiler.build import CompileOptions, compile_target
+from voice_coach.compiler.estimate import estimate_ms
+from voice_coach.compiler.options import Duration, compile_options
+from voice_coach.compiler.schedule import Schedule, schedule
+from voice_coach.compiler.timeline import Timeline
+from voice_coach.durations import clock, format_duration
+from voice_coach.errors import UsageError, literal
+from voice_coach.live.device import Clock, SimpleaudioSink, Sink
+from voice_coach.live.keys import Keys
+from voice_coach.live.player import Outcome, play_session
+from voice_coach.live.steps import Status
+from voice_coach.output.export import check_output
+from voice_coach.output.export import export as write_export
+from voice_coach.progress import Progress
+from voice_coach.routine.loader import load_target
+from voice_coach.routine.model import Routine, Session
+from voice_coach.speech.engines import EngineSettings, get_engine, parse_rate
+from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
+from voice_coach.speech.synth import SynthesisResult, synthesize_phrases
+
+MAX_SESSION_MS = 12 * 3_600_000
+"""Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
+ESTIMATED = "estimated from word count"
+Warn = Callable[[str], None]
+
+
+class VoiceCoachWarning(UserWarning):
+    """Something the user should know that did not stop the work (an unwritable cache)."""
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Who speaks and where phrases are cached: ``engine``, ``voice``, ``rate`` and ``cache_dir``.
+
+    Every field may be None (the default engine and its voice, its natural pace, the default cache).
+    """
+
+    engine: str | None = None
+    voice: str | None = None
+    rate: str | None = None
+    cache_dir: str | os.PathLike[str] | None = None
+
+    def settings(self) -> EngineSettings:
+        """The engine settings, the rate checked (``UsageError`` saying what a rate looks like)."""
+        return EngineSettings(self.engine, self.voice, parse_rate(self.rate or "1x"))
+
+    def cache(self, warn: Warn) -> PhraseCache:
+        """The phrase cache this choice names (the default one when ``cache_dir`` is None)."""
+        folder = Path(self.cache_dir).expanduser() if self.cache_dir else default_cache_dir()
+        return PhraseCache(folder, warn=warn)
+
+
+@dataclass(frozen=True)
+class Estimated:
+    """A timeline scheduled in milliseconds, each phrase's length guessed from its words."""
+
+    timeline: Timeline
+    schedule: Schedule
+    timing: str = ESTIMATED
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    """A timeline with every phrase spoken (or read from the cache), scheduled to the sample."""
+
+    timeline: Timeline
+    schedule: Schedule
+    speech: SynthesisResult
+    cache: PhraseCache
+
+    @property
+    def timing(self) -> str:
+        """How the times were found, as ``show`` prints it."""
+        return f"exact, {self.speech.settings.engine} voice {self.speech.settings.voice}"
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What ``export`` wrote: the paths (a folder for ``split``) and the session it holds."""
+
+    paths: tuple[Path, ...]
+    session: Synthesized
+
+    @property
+    def length_ms(self) -> int:
+        """The exported audio's length in milliseconds."""
+        plan = self.session.schedule
+        return plan.ms(plan.total)
+
+
+@dataclass(frozen=True)
+class Played:
+    """How a live session ended (``outcome``) and the session that was played."""
+
+    outcome: Outcome
+    session: Synthesized
+
+
+def load(ref: str | os.PathLike[str]) -> Routine | Session:
+    """The routine or session ``ref`` names: a built-in id (``spi``) or a ``.toml`` file; ``RoutineError``
+    naming the file, key and fix when it is invalid."""
+    return load_target(str(ref))
+
+
+def compile(
+    target: Routine | Session | str | os.PathLike[str],
+    options: CompileOptions | None = None,
+    *,
+    hold: Duration | None = None,
+    sets: int | None = None,
+    rest: Duration | None = None,
+    sides: str | None = None,
+    only: Iterable[str] = (),
+    skip: Iterable[str] = (),
+    per_routine: Mapping[str, Mapping[str, object]] | None = None,
+    countdown: str = "standard",
+    lead_in: Duration = "1s",
+) -> Timeline:
+    """The timeline of ``target`` with the run's choices: either ``options`` or the keyword values.
+
+    Refused (``UsageError``) if the choices make it absurdly long (over 12 hours).
+    """
+    if options is None:
+        options = compile_options(
+            hold=hold, sets=sets, rest=rest, sides=sides, only=only, skip=skip,
+            per_routine=per_routine, countdown=countdown, lead_in=lead_in,
+        )  # fmt: skip
+    loaded = target if isinstance(target, Routine | Session) else load(target)
+    timeline = compile_target(loaded, options)
+    total = estimate(timeline).schedule.total
+    if total > MAX_SESSION_MS:
+        raise UsageError(
+            f"{literal(timeline.id)}: with these settings the session would last about {clock(total)}; "
+            f"the limit is {format_duration(MAX_SESSION_MS)}: lower {{sets}}, {{hold}} or {{rest}}",
+            options=("sets", "hold", "rest"),
+        )
+    return timeline
+
+
+def estimate(timeline: Timeline) -> Estimated:
+    """``timeline`` scheduled in milliseconds with phrase lengths guessed from word counts (instant)."""
+    return Estimated(timeline, schedule(timeline, estimate_ms, 1000))
+
+
+def synthesize(
+    timeline: Timeline,
+    speech: Speech | None = None,
+    *,
+    sample_rate: int | None = None,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> Synthesized:
+    """Every phrase of ``timeline`` spoken (from the cache, or synthesized and cached), scheduled to the
+    sample at ``sample_rate`` (default: the voice's own rate)."""
+    speech = speech or Speech()
+    cache = speech.cache(warn or _warn)
+    result = synthesize_phrases(timeline.phrases(), speech.settings(), cache, progress=progress)
+    rate = sample_rate or result.sample_rate
+    lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
+    return Synthesized(timeline, schedule(timeline, lengths, rate), result, cache)
+
+
+def voice_sample_rate(speech: Speech | None = None) -> int:
+    """The sample rate of the chosen voice, known without synthesizing anything."""
+    return get_engine((speech or Speech()).settings().engine).sample_rate
+
+
+def export(
+    session: Timeline | Synthesized,
+    output: str | os.PathLike[str],
+    speech: Speech | None = None,
+    *,
+    bitrate: str = "64k",
+    sample_rate: int | None = None,
+    split: bool = False,
+    cues: Sequence[str] = (),
+    music: str | os.PathLike[str] | None = None,
+    loudness: float | None = -16.0,
+    force: bool = False,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> Exported:
+    """Write ``session`` to ``output`` (``.mp3`` or ``.wav``) with tags, chapters and ``cues``
+    (``lrc``, ``srt``, ``vtt``); synthesizes what is not synthesized yet.
+
+    The output and the music file are checked before any synthesis, so a bad path fails at once.
+    ``split``: a folder with one file per chapter and a playlist. ``loudness``: LUFS, or None to keep
+    the voice's level. Nothing is left at the target if anything fails.
+    """
+    rate = sample_rate or _rate_of(session, speech)
+    check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate)
+    music_path = Path(music) if music is not None else None
+    if music_path is not None:
+        check_music(music_path)
+    spoken = _spoken(session, speech, sample_rate, progress, warn)
+    _warn_dropped(spoken.schedule, warn or _warn)
+    bed = read_music(music_path) if music_path is not None else None
+    paths = write_export(
+        lambda: mixed(spoken, bed, loudness),
+        spoken.schedule,
+        output,
+        bitrate=bitrate,
+        split=split,
+        cue_formats=cues,
+        force=force,
+        progress=progress,
+    )
+    return Exported(tuple(paths), spoken)
+
+
+def play(
+    session: Timeline | Synthesized,
+    speech: Speech | None = None,
+    *,
+    music: str | os.PathLike[str] | None = None,
+    loudness: float | None = -16.0,
+    sink: Sink | None = None,
+    keys: Keys | None = None,
+    on_status: Callable[[Status], None] | None = None,
+    clock: Clock | None = None,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> Played:
+    """Speak ``session`` live on ``sink`` (default: the sound device), with optional ``keys`` and a
+    status callback; how it ended. The device and music are checked before any synthesis."""
+    if sink is None:
+        device = SimpleaudioSink()
+        device.check()  # before the slow synthesis: a machine without sound fails at once
+        sink = device
+    music_path = Path(music) if music is not None else None
+    if music_path is not None:
+        check_music(music_path)
+    spoken = _spoken(session, speech, None, progress, warn)
+    _warn_dropped(spoken.schedule, warn or _warn)
+    bed = read_music(music_path) if music_path is not None else None
+    audio = mixed(spoken, bed, loudness).clip()
+    outcome = play_session(spoken.schedule, audio, sink=sink, keys=keys, on_status=on_status, clock=clock)
+    return Played(outcome, spoken)
+
+
+def mixed(session: Synthesized, bed: Clip | None, loudness: float | None) -> Mix:
+    """The session's mix at its schedule's rate, with an optional ducked music bed.
+
+    The loudness analysis is kept beside the phrase cache, so the next mix of the same phrases (an
+    export again, or ``play``) starts from it and is ready sooner.
+    """
+    store = AnalysisStore(session.cache.directory)
+    hints = store.hints()
+    audio = mix(session.schedule, session.speech.clips, loudness_lufs=loudness, music=bed, hints=hints)
+    if audio.analysis is not None and audio.analysis != hints.get(audio.analysis.key):
+        store.keep(audio.analysis)
+    return audio
+
+
+def _spoken(
+    session: Timeline | Synthesized,
+    speech: Speech | None,
+    sample_rate: int | None,
+    progress: Progress | None,
+    warn: Warn | None,
+) -> Synthesized:
+    """``session`` synthesized at ``sample_rate``, unless it already is."""
+    if isinstance(session, Synthesized) and sample_rate in (None, session.schedule.rate):
+        return session
+    timeline = session.timeline if isinstance(session, Synthesized) else session
+    return synthesize(timeline, speech, sample_rate=sample_rate, progress=progress, warn=warn)
+
+
+def _warn_dropped(plan: Schedule, warn: Warn) -> None:
+    """A warning for every cue that did not fit where it was meant to be said."""
+    for dropped in plan.dropped:
+        warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
+
+
+def _rate_of(session: Timeline | Synthesized, speech: Speech | None) -> int:
+    """The sample rate an export of ``session`` will have without ``sample_rate``."""
+    return session.schedule.rate if isinstance(session, Synthesized) else voice_sample_rate(speech)
+
+
+def _warn(message: str) -> None:
+    """The default for ``warn``: a Python warning, which scripts see and can filter."""
+    warnings.warn(message, VoiceCoachWarning, stacklevel=3)
