@@ -183,7 +183,7 @@ class Bench:
 
     def encode(self) -> Proc:
         """ffmpeg alone: the session's PCM to MP3 with exactly the command voice-coach uses."""
-        from voice_coach.audio.wav import mp3_command
+        from voice_coach.output.mp3 import mp3_command
 
         return run(mp3_command("ffmpeg", self.rate, "64k", self.work / "ffmpeg.mp3"), stdin=self.pcm)
 
@@ -268,8 +268,9 @@ def default_engine() -> str:
 
 def phrases(target: str) -> list[str]:
     """The distinct phrases of ``target`` at its defaults, as export synthesizes them."""
-    from voice_coach.compiler.build import CompileOptions
     from voice_coach.pipeline import compile_ref
+
+    from voice_coach.compiler.build import CompileOptions
 
     return compile_ref(target, CompileOptions()).phrases()
 

@@ -374,7 +374,7 @@ REFUSED = [
     (
         ["-o", "{tmp}/out.mp3", "--cues", "txt"],
         2,
-        "Invalid value for '--cues': unknown format 'txt'; use any of lrc, srt, vtt",
+        "Invalid value for '--cues': unknown cue sheet format 'txt'; use any of lrc, srt, vtt",
     ),
     (
         ["-o", "{tmp}/out.mp3", "--loudness", "loud"],

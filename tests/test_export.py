@@ -21,12 +21,14 @@ from audio_cli_helpers import decode, probe
 from mutagen.id3 import CTOCFlags
 
 from voice_coach.audio import mixer
-from voice_coach.audio import wav as audiofile
 from voice_coach.audio.clip import Clip
+from voice_coach.audio.music_file import read_music
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
 from voice_coach.errors import ExportError
+from voice_coach.ffmpeg import find_ffmpeg
 from voice_coach.output import export
+from voice_coach.output import mp3 as encoding
 from voice_coach.output.tags import ChapterMark, Tags, write_tags
 from voice_coach.speech.engines import EngineSettings
 from voice_coach.speech.phrase_cache import PhraseCache
@@ -158,7 +160,7 @@ def test_chapter_frames_are_written_in_time_order_whatever_their_titles(tmp_path
     titles = ["A first chapter with a very long title indeed", "B", "Ç 😀 emoji", "", "Ω" * 30, "short"]
     marks = [ChapterMark(title, n * 2000, n * 2000 + 2000) for n, title in enumerate(titles)]
     target = tmp_path / "order.mp3"
-    with audiofile.Mp3Encoder(target, 22050, "32k", audiofile.find_ffmpeg()) as encoder:
+    with encoding.Mp3Encoder(target, 22050, "32k", find_ffmpeg()) as encoder:
         encoder.write([silence.samples])
     write_tags(target, "mp3", Tags("t", "voice-coach", "a"), list(reversed(marks)))
     chapters = probe(target, "-show_chapters")["chapters"]
@@ -239,7 +241,7 @@ def test_the_music_bed_is_quieter_under_speech_than_between_cues(session: Sessio
     subprocess.run(
         ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", lavfi, "-ac", "2", str(music_file)], check=True
     )
-    music = audiofile.read_music(music_file)
+    music = read_music(music_file)
     plain = mixer.mix(plan, session.clips, loudness_lufs=None)
     with_music = mixer.mix(plan, session.clips, loudness_lufs=None, music=music)
     export.export(plain, plan, tmp_path / "plain.wav")
@@ -286,9 +288,9 @@ def test_an_encoder_failing_midway_keeps_the_old_file(
 ) -> None:
     target = tmp_path / "out.mp3"
     target.write_bytes(b"the previous export")
-    real_write = audiofile.Mp3Encoder.write
+    real_write = encoding.Mp3Encoder.write
 
-    def write_then_break(encoder: audiofile.Mp3Encoder, chunks: Iterator[npt.NDArray[np.int16]]) -> None:
+    def write_then_break(encoder: encoding.Mp3Encoder, chunks: Iterator[npt.NDArray[np.int16]]) -> None:
         def some() -> Iterator[npt.NDArray[np.int16]]:
             for n, chunk in enumerate(chunks):
                 if n == 5:
@@ -297,7 +299,7 @@ def test_an_encoder_failing_midway_keeps_the_old_file(
 
         real_write(encoder, some())
 
-    monkeypatch.setattr(audiofile.Mp3Encoder, "write", write_then_break)
+    monkeypatch.setattr(encoding.Mp3Encoder, "write", write_then_break)
     with pytest.raises(KeyboardInterrupt):
         export.export(session.mix, session.plan, target, force=True, cue_formats=("lrc",))
     assert [p.name for p in tmp_path.iterdir()] == ["out.mp3"]
@@ -384,7 +386,7 @@ def test_check_output_refuses_bad_targets_before_any_work(
 
 
 def test_every_mp3_bitrate_is_accepted_at_the_rates_that_have_it(tmp_path: Path) -> None:
-    for rate, kbits in ((22050, audiofile.MPEG2_BITRATES), (44100, audiofile.MPEG1_BITRATES)):
+    for rate, kbits in ((22050, encoding.MPEG2_BITRATES), (44100, encoding.MPEG1_BITRATES)):
         for k in kbits:
             export.check_output(tmp_path / "out.mp3", bitrate=f"{k}k", rate=rate)
     export.check_output(tmp_path / "out.wav", bitrate="320k", rate=22050)  # a WAV has no bitrate

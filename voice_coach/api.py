@@ -22,7 +22,7 @@ from pathlib import Path
 from voice_coach.audio.analysis_store import AnalysisStore
 from voice_coach.audio.clip import Clip
 from voice_coach.audio.mixer import Mix, mix, phrase_lengths
-from voice_coach.audio.wav import check_music, read_music
+from voice_coach.audio.music_file import check_music, read_music
 from voice_coach.compiler.build import CompileOptions, compile_target
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.options import Duration, compile_options

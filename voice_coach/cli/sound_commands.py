@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from voice_coach import api
-from voice_coach.audio.wav import MP3_RATES
 from voice_coach.cli.options import (
     RoutineChoices,
     SpeechChoices,
@@ -34,7 +33,8 @@ from voice_coach.live.history import (
 from voice_coach.live.keys import open_keys
 from voice_coach.live.player import summarize
 from voice_coach.live.steps import Status, format_status
-from voice_coach.output.cuesheets import FORMATS as CUE_FORMATS
+from voice_coach.output.cuesheets import unknown_format
+from voice_coach.output.mp3 import MP3_RATES
 
 
 def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -42,9 +42,8 @@ def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if not value:
         return ()
     formats = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    unknown = [f for f in formats if f not in CUE_FORMATS]
-    if unknown:
-        raise click.BadParameter(f"unknown format {unknown[0]!r}; use any of {', '.join(CUE_FORMATS)}")
+    if problem := unknown_format(formats):
+        raise click.BadParameter(problem)
     return formats
 
 

@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from voice_coach.compiler.schedule import Speech
 
 FORMATS = ("lrc", "srt", "vtt")
+
+
+def unknown_format(formats: Iterable[str]) -> str | None:
+    """Why ``formats`` cannot all be written (the first unknown one named), or None if they can."""
+    unknown = [f for f in formats if f not in FORMATS]
+    return f"unknown cue sheet format {unknown[0]!r}; use any of {', '.join(FORMATS)}" if unknown else None
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from voice_coach import interrupts
-from voice_coach.audio import wav as audiofile
 from voice_coach.audio.clip import Clip
+from voice_coach.audio.wav import write_wav
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.errors import ExportError, OutputError, literal
-from voice_coach.output import cuesheets
+from voice_coach.ffmpeg import find_ffmpeg
+from voice_coach.output import cuesheets, mp3
 from voice_coach.output.tags import ChapterMark, Tags, write_tags
+from voice_coach.progress import Progress
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
 
     from voice_coach.audio.mixer import Mix
 
-Progress = Callable[[str, int, int], None]
-"""``progress("encode", samples_done, samples_total)`` as audio is written."""
 
 FORMATS = ("mp3", "wav")
 _CHUNK = 1 << 15
@@ -72,10 +72,9 @@ def check_output(
     kind = target.suffix.lower().lstrip(".")
     if kind not in FORMATS:
         raise OutputError(f"cannot tell the format of {target}: name it .mp3 or .wav")
-    unknown = [f for f in cue_formats if f not in cuesheets.FORMATS]
-    if unknown:
-        raise OutputError(f"unknown cue sheet format {unknown[0]!r}: use {', '.join(cuesheets.FORMATS)}")
-    audiofile.check_bitrate(bitrate, rate if kind == "mp3" else None)
+    if problem := cuesheets.unknown_format(cue_formats):
+        raise OutputError(problem)
+    mp3.check_bitrate(bitrate, rate if kind == "mp3" else None)
     folder = target.parent
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist"
@@ -94,7 +93,7 @@ def check_output(
                 f"{literal(str(existing))} already exists: add {{force}} to overwrite it", options=("force",)
             )
     if kind == "mp3":
-        audiofile.find_ffmpeg()
+        find_ffmpeg()
     return target
 
 
@@ -176,7 +175,7 @@ class _Writer:
         self.source, self.schedule, self.kind, self.bitrate = audio, schedule, kind, bitrate
         self.audio: Clip | Mix | None = None
         self.tags, self.cue_formats, self.progress = tags, cue_formats, progress
-        self.ffmpeg = audiofile.find_ffmpeg() if kind == "mp3" else ""
+        self.ffmpeg = find_ffmpeg() if kind == "mp3" else ""
         self.done = 0
 
     def write_single(self, staging: _Staging, target: Path) -> list[Path]:
@@ -213,10 +212,10 @@ class _Writer:
     def _audio(self, path: Path, track: Track, tags: Tags, marks: Sequence[ChapterMark]) -> None:
         rate = self.schedule.rate
         if self.kind == "mp3":
-            with audiofile.Mp3Encoder(path, rate, self.bitrate, self.ffmpeg) as encoder:
+            with mp3.Mp3Encoder(path, rate, self.bitrate, self.ffmpeg) as encoder:
                 encoder.write(self._chunks(track))
         else:
-            audiofile.write_wav(path, self._chunks(track), rate)
+            write_wav(path, self._chunks(track), rate)
         write_tags(path, self.kind, tags, marks)
 
     def _rendered(self) -> Clip | Mix:
