@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import pty
 import termios
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from fakes import FakeClock, RecordingSink, ScriptedKeys
 
 from voice_coach import interrupts
 from voice_coach.audio import mixer
@@ -25,72 +25,6 @@ from voice_coach.live.steps import Status, build_step_map, format_status, status
 
 RATE = 8000
 Samples = npt.NDArray[np.int16]
-
-
-# --- fakes -------------------------------------------------------------------------------------------
-
-
-class FakeClock:
-    """Time that passes only when the player sleeps, instantly."""
-
-    def __init__(self) -> None:
-        self.time = 0.0
-
-    def now(self) -> float:
-        return self.time
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.time += seconds
-
-
-@dataclass
-class Record:
-    samples: Samples
-    rate: int
-    started: float
-    seconds: float
-    stopped: float | None = None
-
-
-@dataclass
-class FakePlaying:
-    clock: FakeClock
-    record: Record
-
-    def is_playing(self) -> bool:
-        return self.record.stopped is None and self.clock.now() < self.record.started + self.record.seconds
-
-    def stop(self) -> None:
-        if self.record.stopped is None:
-            self.record.stopped = self.clock.now()
-
-
-@dataclass
-class RecordingSink:
-    """Keeps every buffer and the fake time it started; ``slowness`` and ``latency`` model a real device."""
-
-    clock: FakeClock
-    slowness: float = 1.0
-    latency: float = 0.0
-    records: list[Record] = field(default_factory=list)
-
-    def start(self, samples: Samples, rate: int) -> FakePlaying:
-        seconds = len(samples) / rate * self.slowness + self.latency
-        self.records.append(Record(samples.copy(), rate, self.clock.now(), seconds))
-        return FakePlaying(self.clock, self.records[-1])
-
-
-class ScriptedKeys:
-    """Key presses at given fake times, each delivered once, at the first poll at or after its time."""
-
-    def __init__(self, clock: FakeClock, script: list[tuple[float, str]]) -> None:
-        self.clock, self.script = clock, sorted(script)
-
-    def poll(self) -> str | None:
-        if self.script and self.clock.now() >= self.script[0][0]:
-            return self.script.pop(0)[1]
-        return None
 
 
 # --- a hand-made session -----------------------------------------------------------------------------
@@ -270,7 +204,7 @@ def test_play_through_equals_the_mixers_render(clock: FakeClock) -> None:
     timeline = sample_timeline()
     clips = {text: tone_clip(400 + 30 * n, phrase_length(text)) for n, text in enumerate(timeline.phrases())}
     sched = schedule(timeline, mixer.phrase_lengths(clips, RATE), RATE)
-    mixed = mixer.render(sched, clips)
+    mixed = mixer.mix(sched, clips).clip()
     sink = RecordingSink(clock)
     outcome = Player(sched, mixed, sink, clock=clock).play()
     assert outcome.ended == "finished"

@@ -1,0 +1,106 @@
+"""The public library API, used as the README's "Use from Python" shows: a plain script without a main
+guard, real synthesis, a real MP3; play through an injected sink and clock (no sound card here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from audio_cli_helpers import probe
+from fakes import FakeClock, RecordingSink
+
+import voice_coach as vc
+from voice_coach.compiler.timeline import Hold
+
+SCRIPT = """\
+import voice_coach as vc
+session = vc.load("kneeling-twist")
+timeline = vc.compile(session, hold="5s", sets=1, countdown="minimal")
+result = vc.export(timeline, "twist.mp3", cues=["lrc"])
+print(result.length_ms, len(result.paths))
+"""
+
+
+def test_the_readme_script_runs_as_a_plain_script_and_writes_an_mp3(tmp_path: Path) -> None:
+    """No ``if __name__ == "__main__"`` guard: synthesis workers must not re-run the user's script."""
+    (tmp_path / "script.py").write_text(SCRIPT, "utf-8")
+    done = subprocess.run(
+        [sys.executable, "script.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    length_ms, paths = (int(v) for v in done.stdout.split())
+    assert paths == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["script.py", "twist.lrc", "twist.mp3"]
+    info = probe(tmp_path / "twist.mp3", "-show_format", "-show_chapters")
+    assert info["format"]["format_name"] == "mp3"
+    assert (
+        abs(float(info["format"]["duration"]) - float(info["format"]["start_time"]) - length_ms / 1000) < 0.03
+    )
+    assert [c["tags"]["title"] for c in info["chapters"]][:1] == ["Kneeling twist stretch"]
+
+
+def test_compile_takes_the_clis_values_and_names_a_bad_one() -> None:
+    timeline = vc.compile("kneeling-twist", hold="20s", sets=4, sides="left")
+    holds = [b for b in timeline.blocks if isinstance(b, Hold)]
+    assert [(b.ms, b.side, b.set) for b in holds] == [(20_000, "left", n) for n in range(1, 5)]
+    with pytest.raises(vc.UsageError) as caught:
+        vc.compile("kneeling-twist", hold="0s")
+    assert str(caught.value) == "hold: must be longer than zero (got '0s'); use e.g. 30s"
+    assert caught.value.worded(lambda name: f"--{name}").startswith("--hold: must be longer")
+    with pytest.raises(vc.UsageError, match=r"^sets: sets must be a whole number from 1 to 50$"):
+        vc.compile("kneeling-twist", sets=0)
+    with pytest.raises(vc.UsageError, match=r"^set spi-massage\.hold: "):
+        vc.compile("spi", per_routine={"spi-massage": {"hold": "forever"}})
+
+
+def test_load_names_the_file_and_fix(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\n', "utf-8")
+    with pytest.raises(vc.RoutineError, match=r"bad\.toml"):
+        vc.load(bad)
+    with pytest.raises(vc.UsageError, match="no built-in routine or session 'no-such-routine'"):
+        vc.load("no-such-routine")
+
+
+def test_estimate_and_synthesize_schedule_the_same_blocks() -> None:
+    timeline = vc.compile("kneeling-twist", hold="5s", sets=1)
+    guessed = vc.estimate(timeline)
+    spoken = vc.synthesize(timeline, vc.Speech(engine="pyttsx3"))
+    assert guessed.timing == "estimated from word count"
+    assert spoken.timing.startswith("exact, pyttsx3 voice ")
+    assert [type(s.block) for s in guessed.schedule.slots] == [type(s.block) for s in spoken.schedule.slots]
+    assert spoken.schedule.rate == spoken.speech.sample_rate
+
+
+def test_play_speaks_the_session_into_the_sink_it_is_given() -> None:
+    clock = FakeClock()
+    sink = RecordingSink(clock)
+    timeline = vc.compile("kneeling-twist", hold="5s", sets=1, sides="left", lead_in=0)
+    spoken = vc.synthesize(timeline, vc.Speech(engine="pyttsx3"))
+    played = vc.play(spoken, sink=sink, clock=clock)
+    assert played.outcome.ended == "finished"
+    assert played.session is spoken
+    assert sum(len(r.samples) for r in sink.records) == spoken.schedule.total
+    assert clock.now() >= spoken.schedule.total / spoken.schedule.rate
+
+
+def test_an_unwritable_cache_is_a_python_warning(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    timeline = vc.compile("kneeling-twist", hold="5s", sets=1, sides="left")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        vc.synthesize(timeline, vc.Speech(engine="pyttsx3", cache_dir=blocker / "cache"))
+    assert any(issubclass(w.category, vc.VoiceCoachWarning) for w in seen)
+
+
+def test_the_public_names_are_documented() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Use from Python", 1)[1].split("\n## ", 1)[0]
+    calls = ("load", "compile", "estimate", "synthesize", "export", "play")
+    missing = [name for name in calls if f"vc.{name}(" not in section]
+    assert missing == []
+    assert all(hasattr(vc, name) for name in vc.__all__)
