@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 import voice_coach
+from voice_coach.audio.analysis_store import AnalysisStore
 from voice_coach.audio.clip import Clip
+from voice_coach.audio.loudness import Analysis
 from voice_coach.errors import CacheError
 from voice_coach.speech import phrase_cache as cache_module
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir, phrase_key
@@ -136,7 +138,8 @@ def test_clear_removes_only_cache_files(cache: PhraseCache) -> None:
     (directory / ".gitkeep").write_text("")
     (directory / "notes.txt").write_text("mine")
     (cache.path(KEY).parent / ".tmp-left-by-a-crash.wav").write_bytes(b"x")
-    cache.keep_analysis("a" * 64, {"gain": 2.0})
+    AnalysisStore(directory).keep(Analysis("a" * 64, -20.0, 2.0, 1.0, "s"))
+    assert (directory / "mix-analysis.json").is_file()
     (directory / ".tmp-left-by-a-crash.json").write_bytes(b"{")
     assert cache.clear() == 1
     assert sorted(p.name for p in directory.iterdir()) == [".gitkeep", "notes.txt"]
@@ -152,45 +155,6 @@ def test_clear_that_fails_raises_cache_error(cache: PhraseCache, monkeypatch: py
     monkeypatch.setattr(Path, "unlink", refuse)
     with pytest.raises(CacheError, match=r"cannot clear the phrase cache at .*read-only"):
         cache.clear()
-
-
-def test_analyses_are_kept_newest_first_and_only_so_many(
-    cache: PhraseCache, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(cache_module, "ANALYSES_KEPT", 3)
-    assert cache.analyses() == {}
-    for n in range(4):
-        cache.keep_analysis(f"key{n}", {"gain": float(n), "session": f"s{n}"})
-    cache.keep_analysis("key2", {"gain": 2.5, "session": "s2"})
-    assert list(cache.analyses().items()) == [
-        ("key2", {"gain": 2.5, "session": "s2"}),
-        ("key3", {"gain": 3.0, "session": "s3"}),
-        ("key1", {"gain": 1.0, "session": "s1"}),
-    ]
-    assert [p.name for p in (cache.directory or Path()).iterdir()] == ["mix-analysis.json"]
-
-
-@pytest.mark.parametrize(
-    "content", ["", "{not json", "[1, 2]", '{"k": 3}', '{"k": {"gain": [1]}}', '{"k": {"gain": 1}}']
-)
-def test_a_damaged_analyses_file_counts_as_empty_and_is_replaced(cache: PhraseCache, content: str) -> None:
-    directory = cache.directory or Path()
-    directory.mkdir()
-    (directory / "mix-analysis.json").write_text(content)
-    assert cache.analyses() == {}
-    cache.keep_analysis("k", {"gain": 1.5})
-    assert cache.analyses() == {"k": {"gain": 1.5}}
-
-
-def test_analyses_that_cannot_be_written_are_simply_not_kept(tmp_path: Path) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    cache = PhraseCache(blocker / "cache")
-    cache.keep_analysis("k", {"gain": 1.5})  # no error: the analysis only saves time
-    assert cache.analyses() == {} and cache.warning is None
-    memory = PhraseCache(None)
-    memory.keep_analysis("k", {"gain": 1.5})
-    assert memory.analyses() == {}
 
 
 def test_memory_only_cache() -> None:

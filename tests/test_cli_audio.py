@@ -37,6 +37,7 @@ from audio_cli_helpers import (
 )
 from click.testing import CliRunner
 
+from voice_coach.audio.analysis_store import AnalysisStore
 from voice_coach.cli.main import cli
 from voice_coach.durations import clock
 from voice_coach.live.history import history_path
@@ -472,14 +473,14 @@ def test_exporting_again_reuses_the_kept_analysis_and_gives_the_same_file(
     kept = cache_dir() / "mix-analysis.json"
     first, again, longer = tmp_path / "first.mp3", tmp_path / "again.mp3", tmp_path / "longer.wav"
     ok(runner, "export", session, *PYTTSX3, "-o", str(first))
-    analyses = PhraseCache(cache_dir()).analyses()
+    analyses = AnalysisStore(cache_dir()).hints()
     assert kept.is_file() and len(analyses) == 1
     ok(runner, "export", session, *PYTTSX3, "-o", str(again))
     assert again.read_bytes() == first.read_bytes()
-    assert PhraseCache(cache_dir()).analyses() == analyses  # the very same session: nothing new to keep
+    assert AnalysisStore(cache_dir()).hints() == analyses  # the very same session: nothing new to keep
     ok(runner, "export", session, *PYTTSX3, "-o", str(longer), "--rest", "20s")
-    (key, record), *_ = PhraseCache(cache_dir()).analyses().items()
-    assert key in analyses and record["session"] != analyses[key]["session"]  # same phrases, new timing
+    (key, record), *_ = AnalysisStore(cache_dir()).hints().items()
+    assert key in analyses and record.session != analyses[key].session  # same phrases, new timing
     samples, rate = read_wav(longer)  # a WAV: an MP3 measures 0.45 LU less (LAME's output level)
     assert abs(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64) / 32768) - -16) < 0.1
     ok(runner, "cache", "clear")

@@ -25,10 +25,10 @@ from voice_coach.compiler.build import (
     compile_target,
     hold_cues,
 )
+from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.schedule import CUE_GAP_MS, SAY_GAP_MS, Schedule, place_cues, schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Rest, Say, Timeline
 from voice_coach.errors import UsageError
-from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.output.script import timeline_json
 from voice_coach.routine.loader import build_routine, builtin_ids, load_builtin
 from voice_coach.routine.model import (

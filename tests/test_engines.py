@@ -8,9 +8,11 @@ import wave
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 import voice_coach.speech.engines.pyttsx3_engine  # noqa: F401  (makes pyttsx3.drivers._espeak patchable)
+from voice_coach.audio import dsp
 from voice_coach.audio.clip import Clip
 from voice_coach.errors import SynthesisError, UsageError
 from voice_coach.speech.engines import (
@@ -164,3 +166,38 @@ def test_read_wav_refuses_an_incomplete_or_unreadable_file(tmp_path: Path) -> No
     (tmp_path / "junk.wav").write_bytes(b"RIFF not really")
     with pytest.raises(SynthesisError, match="no readable audio"):
         read_wav(tmp_path / "junk.wav", 22050)
+
+
+def write_wav_file(path: Path, frames: npt.NDArray[np.int16], rate: int) -> Path:
+    """``frames`` (one column per channel) as a 16-bit PCM WAV file."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(frames.shape[1])
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(frames.astype("<i2").tobytes())
+    return path
+
+
+def test_read_wav_at_the_engine_rate_only_mixes_to_mono(tmp_path: Path) -> None:
+    left = np.array([0, 101, -32768, 32767, 7], np.int16)
+    right = np.array([0, 100, -32768, 32766, -8], np.int16)
+    clip = read_wav(write_wav_file(tmp_path / "s.wav", np.column_stack([left, right]), 22050), 22050)
+    np.testing.assert_array_equal(clip.samples, np.round((left + right.astype(np.float64)) / 2))
+
+
+@pytest.mark.parametrize("source", [16000, 24000, 44100])
+def test_read_wav_resamples_like_the_mixer(tmp_path: Path, source: int) -> None:
+    """One resampler: a WAV at another rate becomes what the mixer would make of it, as many samples as
+    the mixer schedules for it, and a full-scale square wave rings past full scale without wrapping."""
+    count = source * 3 // 4 + 1
+    t = np.arange(count) / source
+    tone = (np.sin(2 * np.pi * 440 * t) * 20000).astype(np.int16)
+    clip = read_wav(write_wav_file(tmp_path / "tone.wav", tone[:, None], source), 22050)
+    assert len(clip.samples) == dsp.resampled_length(count, source, 22050)
+    expected = dsp.resample(tone.astype(np.float32), source, 22050)
+    assert np.abs(clip.samples - expected).max() <= 0.5 + 1e-3
+    square = np.where(np.arange(count) % 50 < 25, 32767, -32768).astype(np.int16)
+    loud = read_wav(write_wav_file(tmp_path / "square.wav", square[:, None], source), 22050)
+    ringing = dsp.resample(square.astype(np.float32), source, 22050)
+    assert ringing.max() > 32767 and ringing.min() < -32768  # the filter overshoots full scale...
+    np.testing.assert_array_equal(loud.samples, np.clip(np.round(ringing), -32768, 32767))  # ...clipped there

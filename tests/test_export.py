@@ -344,7 +344,7 @@ def ffmpeg_children() -> list[str]:
 def test_an_existing_target_needs_force(session: Session, tmp_path: Path) -> None:
     target = tmp_path / "out.wav"
     target.write_bytes(b"keep me")
-    with pytest.raises(ExportError, match="--force"):
+    with pytest.raises(ExportError, match="already exists: add force to overwrite it"):
         export.export(session.mix, session.plan, target)
     assert target.read_bytes() == b"keep me"
     export.export(session.mix, session.plan, target, force=True)
@@ -352,7 +352,7 @@ def test_an_existing_target_needs_force(session: Session, tmp_path: Path) -> Non
         assert written.getnframes() == session.plan.total
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "old.txt").write_text("old")
-    with pytest.raises(ExportError, match="--force"):
+    with pytest.raises(ExportError, match="already exists: add force to overwrite it"):
         export.check_output(tmp_path / "parts.wav", split=True)
     export.export(session.mix, session.plan, tmp_path / "parts.wav", split=True, force=True)
     assert (

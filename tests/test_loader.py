@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from voice_coach.cli.main import cli
 from voice_coach.compiler.build import CompileOptions, compile_target
+from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.schedule import schedule
 from voice_coach.errors import RoutineError, UsageError
-from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.routine.loader import (
     ROUTINE_KEYS,
     SESSION_KEYS,

@@ -46,7 +46,7 @@ def load_config(path: Path | None = None) -> UserConfig:
         return UserConfig()
     table = Table(read_toml(path), str(path))
     values = {key: _scalar(table, key) for key in KEYS}
-    table.finish(KEYS)
+    table.check_keys(KEYS)
     _check_values(table, values)
     return UserConfig(**values, source=str(path))
 

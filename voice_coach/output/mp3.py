@@ -50,7 +50,7 @@ def check_bitrate(bitrate: str, rate: int | None = None) -> str:
     allowed = MPEG1_BITRATES if mp3 >= 32000 else MPEG2_BITRATES
     if kbits in allowed:
         return bitrate
-    higher = " (higher ones need a {sample_rate} of 32000 or more)" if kbits > allowed[-1] else ""
+    higher = " (higher ones need {sample_rate} 32000 or more)" if kbits > allowed[-1] else ""
     raise OutputError(
         f"an MP3 at {mp3} Hz cannot have the bitrate {bitrate}: "
         f"use one of {', '.join(f'{k}k' for k in allowed)}{higher}",

@@ -64,10 +64,6 @@ class Table:
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise self.fail(key, f"unknown key; {hint}allowed keys: {', '.join(allowed)}")
 
-    def finish(self, allowed: Iterable[str]) -> None:
-        """The same check as ``check_keys``, for callers that read values first."""
-        self.check_keys(allowed)
-
     def text(self, key: str, variables: tuple[str, ...] = VARIABLES, *, required: bool = False) -> str | None:
         value = self.get(key)
         if value is None:

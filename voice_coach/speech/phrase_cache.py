@@ -5,9 +5,8 @@ voice, rate, volume, sample rate, text). Writes go to a temporary file in the sa
 renamed into place, so readers (and other processes warming the same phrases) never see half a file.
 Reads are validated; an entry that is truncated or corrupt is deleted and counts as a miss.
 
-Beside the phrases, ``mix-analysis.json`` keeps the loudness analyses of the latest mixes (a few numbers
-each, see ``mixer.Analysis``), so exporting or playing the same phrases again skips most of the analysis.
-It is only ever a speed-up: unreadable, it counts as empty; unwritable, it is left alone.
+Beside the phrases, other stores may keep side files about them, named ``*.json`` (the loudness analyses
+of the latest mixes: ``audio.analysis_store``); they describe these phrases, so ``clear`` removes them too.
 
 If the directory cannot be written, synthesis still works: entries are kept in memory for the run and
 the problem is reported once through the ``warn`` callback and the ``warning`` attribute.
@@ -36,10 +35,8 @@ CACHE_FORMAT = 1
 """Bump to orphan every existing entry when the key or file format changes."""
 ENV_VAR = "VOICE_COACH_CACHE_DIR"
 ENTRY_RE = re.compile(r"[0-9a-f]{64}\.wav")
-ANALYSES_FILE = "mix-analysis.json"
-ANALYSES_KEPT = 64
-"""The latest analyses kept (each a few numbers): enough for every routine and session a user varies."""
-Analyses = dict[str, dict[str, float | str]]
+SIDE_FILES = "*.json"
+"""Files beside the phrases that describe them (and their leftover temporary files): removed by ``clear``."""
 
 
 def phrase_key(identity: str, voice: str, rate: str, volume: float, sample_rate: int, text: str) -> str:
@@ -130,33 +127,6 @@ class PhraseCache:
                 "phrases are kept in memory for this run only"
             )
 
-    def analyses(self) -> Analyses:
-        """The loudness analyses kept (key: record of numbers and hashes), newest first; empty if none
-        or unreadable."""
-        if self.directory is None:
-            return {}
-        try:
-            kept = json.loads((self.directory / ANALYSES_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(kept, dict):
-            return {}
-        return {
-            key: record
-            for key, record in kept.items()
-            if isinstance(record, dict) and all(type(value) in (float, str) for value in record.values())
-        }
-
-    def keep_analysis(self, key: str, record: dict[str, float | str]) -> None:
-        """Keep ``record`` under ``key`` as the newest analysis (the oldest beyond ``ANALYSES_KEPT`` go);
-        silently nothing if the cache cannot be written: it would only have saved time."""
-        if self.directory is None:
-            return
-        kept = {key: record} | {k: v for k, v in self.analyses().items() if k != key}
-        text = json.dumps(dict(list(kept.items())[:ANALYSES_KEPT]), indent=1)
-        with contextlib.suppress(OSError):
-            replace_atomically(self.directory / ANALYSES_FILE, lambda out: out.write(text.encode()))
-
     def info(self) -> CacheInfo:
         """Location, number of entries and their total size in bytes."""
         if self.directory is None:
@@ -168,7 +138,8 @@ class PhraseCache:
         return CacheInfo(self.directory, len(sizes), sum(sizes))
 
     def clear(self) -> int:
-        """The number of entries removed; removes only cache files, never anything else there."""
+        """The number of entries removed; removes only cache files and ``SIDE_FILES``, never anything
+        else there."""
         self._memory.clear()
         if self.directory is None:
             return 0
@@ -177,7 +148,7 @@ class PhraseCache:
             for entry in list(self._entries(include_temp=True)):
                 entry.unlink(missing_ok=True)
                 removed += not entry.name.startswith(TEMP_PREFIX)
-            for side in [self.directory / ANALYSES_FILE, *self.directory.glob(f"{TEMP_PREFIX}*.json")]:
+            for side in self.directory.glob(SIDE_FILES):
                 side.unlink(missing_ok=True)
             for folder in self._fanout_dirs(depth=2) + self._fanout_dirs(depth=1):
                 if not any(folder.iterdir()):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from voice_coach.audio.clip import Clip
+from voice_coach.audio.dsp import resample
 from voice_coach.audio.wav import read_wav_frames
 from voice_coach.errors import SynthesisError, UnknownVoiceError, UsageError
 
@@ -145,7 +146,13 @@ def require_text(text: str) -> None:
 
 
 def read_wav(path: Path, rate: int) -> Clip:
-    """The clip in the 16-bit PCM WAV file at ``path``, mixed to mono and resampled to ``rate``."""
+    """The clip in the 16-bit PCM WAV file at ``path``, mixed to mono and resampled to ``rate``.
+
+    A WAV at another rate goes through the mixer's own polyphase resampler (``dsp.resample``, so it is
+    ``dsp.resampled_length`` samples long): one resampler for every phrase, with an anti-alias filter.
+    espeak-ng writes 22050 Hz, the pyttsx3 engine's rate, so on Linux nothing is resampled here. The
+    filter can ring a little past full scale near a clipped peak: such samples are clipped, not wrapped.
+    """
     import numpy as np
 
     try:
@@ -156,6 +163,5 @@ def read_wav(path: Path, rate: int) -> Clip:
         raise SynthesisError(f"the engine wrote {exc}") from exc
     samples = frames.mean(axis=1)
     if source_rate != rate:
-        positions = np.arange(round(len(samples) * rate / source_rate)) * source_rate / rate
-        samples = np.interp(positions, np.arange(len(samples)), samples)
-    return Clip(np.round(samples).astype(np.int16), rate)
+        samples = resample(samples.astype(np.float32), source_rate, rate)
+    return Clip(np.clip(np.round(samples), -32768, 32767).astype(np.int16), rate)
