@@ -78,7 +78,7 @@ print(samples)
 # buffer arrives and ends the process there (this machine may have no sound card).
 PLAY_FIRST_AUDIO = """
 import os, sys
-import voice_coach.live.player
+import voice_coach.api
 
 class FirstBuffer:
     def check(self, rate=22050):
@@ -88,7 +88,7 @@ class FirstBuffer:
         sys.stderr.flush()
         os._exit(0)
 
-voice_coach.live.player.SimpleaudioSink = FirstBuffer
+voice_coach.api.SimpleaudioSink = FirstBuffer
 from voice_coach.cli.main import main
 sys.argv = ["voice-coach", *sys.argv[1:]]
 main()
@@ -268,11 +268,9 @@ def default_engine() -> str:
 
 def phrases(target: str) -> list[str]:
     """The distinct phrases of ``target`` at its defaults, as export synthesizes them."""
-    from voice_coach.pipeline import compile_ref
+    import voice_coach
 
-    from voice_coach.compiler.build import CompileOptions
-
-    return compile_ref(target, CompileOptions()).phrases()
+    return voice_coach.compile(target).phrases()
 
 
 def median(values: Sequence[float]) -> float:
