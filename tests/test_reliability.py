@@ -2,7 +2,8 @@
 engines, the real ffmpeg and real processes: nothing a user types or a machine does may end in a
 traceback, a hang, a corrupt file, a leftover temporary file or a lost result.
 
-The one fake is ``HangingEngine``: a speech engine that never returns, which no real engine does on demand.
+The fakes are ``HangingEngine`` and ``StuckEngine``: speech engines that never return, which no real engine
+does on demand.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import resource
@@ -51,7 +51,9 @@ from audio_cli_helpers import (
 from click.testing import CliRunner
 
 from voice_coach.audio.clip import Clip
+from voice_coach.cpu import usable_cores
 from voice_coach.errors import SynthesisError
+from voice_coach.speech import worker_protocol as protocol
 from voice_coach.speech.engines import ENGINES, Engine, EngineSettings, Rate, VoiceInfo
 from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.synth import synthesize_phrases
@@ -212,10 +214,11 @@ def test_an_unwritable_output_folder_is_reported_before_any_synthesis(
 # --- a speech engine that hangs ----------------------------------------------------------------------
 
 HANG = "Hang here."
+FAIL = "Fail here."
 
 
 class HangingEngine(Engine):
-    """Never returns from one phrase (``HANG``); a short beep for any other."""
+    """Never returns from one phrase (``HANG``), fails on another (``FAIL``); a short beep for any other."""
 
     NAME = "hanging"
     NATURAL_WPM = 175
@@ -237,21 +240,36 @@ class HangingEngine(Engine):
     def synthesize(self, text: str, voice: str, rate: Rate, volume: float) -> Clip:
         if text == HANG:
             threading.Event().wait()
+        if text == FAIL:
+            raise ValueError("no such sound")
         return Clip(np.full(800, 1000, np.int16), 8000)
 
 
-def _hanging_settings_in_worker(voice: str | None, rate: Rate) -> EngineSettings:
-    """Unpickling in a (spawned) worker: register the hanging engine there too, for the pool's lifetime."""
-    ENGINES[HangingEngine.NAME] = HangingEngine
-    return EngineSettings(HangingEngine.NAME, voice, rate)
+class StuckEngine(HangingEngine):
+    """Stuck on every phrase as an engine stuck in C code is: deaf to SIGTERM. The phrase is the path of a
+    file it creates once stuck."""
+
+    NAME = "stuck"
+
+    def synthesize(self, text: str, voice: str, rate: Rate, volume: float) -> Clip:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        Path(text).touch()
+        threading.Event().wait()
+        raise AssertionError("unreachable")
+
+
+def _hanging_settings_in_worker(engine: str, voice: str | None, rate: Rate) -> EngineSettings:
+    """Unpickling in a worker process: register the fake engines there too, for the worker's lifetime."""
+    ENGINES.update({HangingEngine.NAME: HangingEngine, StuckEngine.NAME: StuckEngine})
+    return EngineSettings(engine, voice, rate)
 
 
 @dataclass(frozen=True)
 class HangingSettings(EngineSettings):
-    """Settings that bring the hanging engine into the worker processes that unpickle them."""
+    """Settings that bring the fake engines into the worker processes that unpickle them."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_hanging_settings_in_worker, (self.voice, self.rate))
+        return (_hanging_settings_in_worker, (self.engine, self.voice, self.rate))
 
 
 def test_a_phrase_that_hangs_is_timed_out_by_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -262,11 +280,81 @@ def test_a_phrase_that_hangs_is_timed_out_by_name(monkeypatch: pytest.MonkeyPatc
             ["Relax.", HANG, "Breathe."], HangingSettings("hanging"), cache, workers=2, timeout=3
         )
     assert str(raised.value) == "the hanging engine did not finish 'Hang here.' within 3 s"
-    assert multiprocessing.active_children() == [], "the hung worker was stopped"
+    assert speech_workers(os.getpid()) == [], "the hung worker was stopped"
     assert cache.info().entries == 2, "the phrases that finished are kept"
 
 
+def start_worker() -> subprocess.Popen[bytes]:
+    """A speech worker of this process, as ``synth`` starts them (stdin, stdout and stderr piped)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "voice_coach.speech.worker", str(os.getpid())],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},  # to unpickle HangingSettings
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_a_stuck_worker_whose_input_ends_exits_on_its_own(tmp_path: Path) -> None:
+    """The end of its input (its parent exited, or died where the kernel cannot kill a worker with its
+    parent) stops a worker, even one stuck in an engine that never sees SIGTERM."""
+    with start_worker() as worker:
+        assert worker.stdin and worker.stdout and worker.stderr
+        try:
+            protocol.send(worker.stdin, protocol.Start(HangingSettings(StuckEngine.NAME), 1))
+            protocol.send(worker.stdin, protocol.Phrase(7, str(tmp_path / "stuck")))
+            wait_for(lambda: (tmp_path / "stuck").exists(), "the worker to be stuck")
+            worker.stdin.close()
+            wait_for(lambda: worker.poll() is not None, "the worker to exit", protocol.STOP_GRACE + 5)
+        finally:
+            worker.kill()
+        assert protocol.receive(worker.stdout) is None, "no reply"
+        assert (worker.wait(), worker.stderr.read()) == (0, b"")
+
+
+def test_a_worker_answers_each_phrase_with_its_clip_or_its_error() -> None:
+    with start_worker() as worker:
+        assert worker.stdin and worker.stdout and worker.stderr
+        try:
+            protocol.send(worker.stdin, protocol.Start(HangingSettings(HangingEngine.NAME), 1))
+            for id, text in enumerate(["Relax.", FAIL, "Breathe."]):
+                protocol.send(worker.stdin, protocol.Phrase(id, text))
+            answers = [protocol.receive(worker.stdout) or b"" for _ in range(3)]
+            worker.stdin.close()
+            wait_for(lambda: worker.poll() is not None, "the worker to exit once its input ends")
+        finally:
+            worker.kill()
+        assert (worker.wait(), worker.stderr.read()) == (0, b"")
+    replies = [protocol.decode(answer, protocol.Reply) for answer in answers]
+    assert [r.id for r in replies] == [0, 1, 2]
+    assert [len(r.clip.samples) if r.clip else None for r in replies] == [800, None, 800]
+    assert isinstance(replies[1].error, SynthesisError)
+    assert str(replies[1].error) == "the hanging engine failed on 'Fail here.': no such sound"
+
+
 # --- a speech worker that dies -----------------------------------------------------------------------
+
+
+def speech_workers(pid: int) -> list[int]:
+    """The speech worker processes whose parent is ``pid``, exited or not."""
+    return [pid for pid in children(pid) if b"voice_coach.speech.worker" in cmdline(pid)]
+
+
+def cmdline(pid: int) -> bytes:
+    """The command line of process ``pid``; empty once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def alive(pid: int, command: bytes) -> bool:
+    """Whether process ``pid`` still runs ``command`` (neither gone, nor a zombie, nor the pid reused)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z" and cmdline(pid) == command
 
 
 def children(pid: int) -> list[int]:
@@ -339,9 +427,7 @@ def test_a_speech_worker_that_dies_is_a_clear_error(tmp_path: Path) -> None:
     out.parent.mkdir()
     run = start(["export", str(session), *PYTTSX3, "-o", str(out)])
     wait_for(lambda: len(cache_entries()) >= 1, "the first phrase in the cache")
-    workers = [
-        pid for pid in children(run.process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    ]
+    workers = speech_workers(run.process.pid)
     assert workers, "synthesis runs in worker processes"
     os.kill(workers[0], signal.SIGKILL)
     code, out_text, err = run.finish()
@@ -489,11 +575,12 @@ def test_a_signal_python_drops_is_raised_again_at_the_next_check(signum: signal.
 
 WORKER_STOP_DROPPED = """
 import os, signal
-from voice_coach.speech import synth
+from voice_coach.speech import worker
 from voice_coach.speech.engines import EngineSettings
 
-synth._start_worker(EngineSettings(engine="pyttsx3"), 1)
-synth._worker_busy = True  # as while it synthesizes a phrase
+worker._handle_signals()
+worker._start(EngineSettings(engine="pyttsx3"), 1)
+worker._busy = True  # as while it synthesizes a phrase
 
 
 class LetGo:
@@ -503,8 +590,8 @@ class LetGo:
 
 
 LetGo()
-print("stopping:", synth._worker_stopping, flush=True)
-synth._synthesize_one("Reach.")
+print("stopping:", worker._stopping, flush=True)
+worker._synthesize_one("Reach.")
 print("still running")
 """
 
@@ -536,6 +623,52 @@ def test_a_signal_while_synthesizing_stops_the_workers_and_leaves_nothing(
     wait_for(lambda: not marked(run.mark), "the speech workers to be gone")
     # (pulse-*: the PulseAudio client library that espeak-ng loads keeps its runtime folder there)
     assert [p.name for p in temp.iterdir() if not p.name.startswith("pulse-")] == [], "engine temp files"
+
+
+KILLED_PARENT = """
+import sys
+from pathlib import Path
+from test_reliability import ENGINES, EngineSettings, HangingSettings, PhraseCache, StuckEngine
+from voice_coach.speech.synth import synthesize_phrases
+
+cache, engine, texts = PhraseCache(Path(sys.argv[1])), sys.argv[2], sys.argv[3:]
+ENGINES[StuckEngine.NAME] = StuckEngine
+synthesize_phrases(texts, HangingSettings(engine) if engine == "stuck" else EngineSettings(engine), cache)
+"""
+
+
+@pytest.mark.parametrize("engine", ["pyttsx3", StuckEngine.NAME])
+def test_speech_workers_die_with_a_parent_killed_by_sigkill(tmp_path: Path, engine: str) -> None:
+    """SIGKILL leaves the parent no clean-up to run: its workers (~300 MB each with Piper) must end
+    anyway, within seconds, even stuck in an engine."""
+    cache, count = tmp_path / "cache", usable_cores()
+    stuck = engine == StuckEngine.NAME
+    if stuck:  # each phrase names the file its worker creates once stuck on it
+        texts = [str(tmp_path / f"stuck-{n}") for n in range(count)]
+    else:  # enough phrases to be killed well before the end
+        texts = [f"Step {n}." for n in range(200)]
+    parent = subprocess.Popen(
+        [sys.executable, "-c", KILLED_PARENT, str(cache), engine, *texts],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        stdin=subprocess.DEVNULL,
+    )
+    workers: dict[int, bytes] = {}
+    try:
+        wait_for(lambda: len(speech_workers(parent.pid)) == count, "the workers")
+        if stuck:
+            wait_for(lambda: all(Path(text).exists() for text in texts), "every worker stuck")
+        else:
+            wait_for(lambda: any(cache.glob("*/*/*.wav")), "a phrase in the cache")
+        workers = {pid: cmdline(pid) for pid in speech_workers(parent.pid)}
+        parent.kill()
+        parent.wait()
+        wait_for(lambda: not any(alive(pid, cmd) for pid, cmd in workers.items()), "the workers to die", 10)
+    finally:
+        parent.kill()
+        parent.wait()
+        for pid, command in workers.items():
+            if alive(pid, command):
+                os.kill(pid, signal.SIGKILL)
 
 
 # --- concurrent use ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import multiprocessing
+import os
 import subprocess
 import sys
 import wave
@@ -42,16 +42,28 @@ def test_second_run_synthesizes_nothing(cache: PhraseCache) -> None:
     assert again.settings == EngineSettings(engine="pyttsx3", voice="gmw/en")
 
 
+def speech_workers() -> list[int]:
+    """This process's children that run a speech worker, exited or not (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == os.getpid() and b"voice_coach.speech.worker" in (stat.parent / "cmdline").read_bytes():
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
 def test_duplicates_are_spoken_once_and_progress_counts_to_the_total(
     cache: PhraseCache, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    calls: list[tuple[int, int]] = []
+    calls: list[tuple[str, int, int]] = []
     result = synthesize_phrases(
-        [*PHRASES, *PHRASES], PYTTSX3, cache, progress=lambda d, t: calls.append((d, t))
+        [*PHRASES, *PHRASES], PYTTSX3, cache, progress=lambda *call: calls.append(call)
     )
     assert result.synthesized == 3 and set(result.clips) == set(PHRASES)
-    assert calls[0] == (0, 3) and calls[-1] == (3, 3)
-    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert calls == [("synthesize", done, 3) for done in range(4)], "once after the lookup, then per phrase"
     assert capfd.readouterr().out == "", "the library prints nothing"
 
 
@@ -81,7 +93,37 @@ def test_unwritable_cache_still_gives_audio(tmp_path: Path) -> None:
 def test_a_phrase_over_the_timeout_is_named_and_workers_are_stopped(cache: PhraseCache) -> None:
     with pytest.raises(SynthesisError, match=r"did not finish '(Switch|Breathe|Three).*' within"):
         synthesize_phrases(PHRASES, PYTTSX3, cache, timeout=0.001)
-    assert multiprocessing.active_children() == []
+    assert speech_workers() == [], "the workers were stopped and reaped"
+
+
+def test_progress_starts_from_the_cached_phrases(cache: PhraseCache) -> None:
+    synthesize_phrases(PHRASES[:2], PYTTSX3, cache)
+    calls: list[tuple[str, int, int]] = []
+    synthesize_phrases(PHRASES, PYTTSX3, cache, progress=lambda *call: calls.append(call))
+    assert calls == [("synthesize", 2, 3), ("synthesize", 3, 3)]
+    assert speech_workers() == [], "the workers exited when done"
+
+
+PLAIN_SCRIPT = """\
+from pathlib import Path
+from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.engines import EngineSettings
+from voice_coach.speech.phrase_cache import PhraseCache
+r = synthesize_phrases(
+    ["Hello there.", "Breathe in."], EngineSettings(engine="pyttsx3"), PhraseCache(Path("c"))
+)
+print(r.synthesized)
+"""
+
+
+def test_a_plain_script_without_a_main_guard_works(tmp_path: Path) -> None:
+    """Workers are fresh interpreters: none runs the user's script again (multiprocessing's spawn did)."""
+    (tmp_path / "script.py").write_text(PLAIN_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, "script.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "2\n", "")
+    assert len(list((tmp_path / "c").glob("*/*/*.wav"))) == 2
 
 
 WARM = """

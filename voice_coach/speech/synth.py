@@ -1,38 +1,50 @@
 """Phrases → audio: each distinct phrase looked up in the cache, the missing ones synthesized in parallel.
 
-Workers are separate processes (one per core) that each re-create the engine from the picklable
-``EngineSettings``. A phrase that takes longer than ``timeout`` seconds stops the run with a
-``SynthesisError`` naming it, and the workers are stopped: a hung engine cannot hang the program.
+Workers are separate processes (one per core, see ``worker``) that each re-create the engine from the
+picklable ``EngineSettings`` and speak one phrase at a time. They are fresh interpreters, not
+``multiprocessing`` children, so a user's script needs no ``if __name__ == "__main__":`` guard. A phrase
+that takes longer than ``timeout`` seconds stops the run with a ``SynthesisError`` naming it, and the
+workers are stopped: a hung engine cannot hang the program. Workers also end when this process does,
+however it ends (see ``worker``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-import signal
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from types import FrameType
+from typing import IO
 
 from voice_coach import interrupts
 from voice_coach.audio.clip import Clip
 from voice_coach.cpu import usable_cores
 from voice_coach.errors import SynthesisError
+from voice_coach.progress import Progress
 from voice_coach.speech.engines import Engine, EngineSettings, get_engine
 from voice_coach.speech.engines.base import require_text
 from voice_coach.speech.phrase_cache import PhraseCache, phrase_key
+from voice_coach.speech.worker_protocol import STOP_GRACE, Phrase, Reply, Start, decode, receive, send
 
-STOP_GRACE = 2.0
-"""Seconds a worker that is asked to stop may take to clean up before it is killed."""
+__all__ = ["PHRASE_TIMEOUT", "STOP_GRACE", "SynthesisResult", "synthesize_phrases"]
+
 PHRASE_TIMEOUT = 60.0
 """Seconds a phrase may take, including a worker's start-up (loading a Piper model takes ~1 s).
 Longer than the pyttsx3 engine's own child timeout, so that one fires first and cleans up its child."""
 
-Progress = Callable[[int, int], None]
+_BOOT = (
+    "import sys; sys.path[:] = sys.argv[2:]; "
+    "from voice_coach.speech.worker import main; main(int(sys.argv[1]))"
+)
+"""A worker's program: the parent's import path (so that what it sends unpickles to the same classes),
+then ``worker.main(parent pid)``."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +76,8 @@ def synthesize_phrases(
 ) -> SynthesisResult:
     """Audio for each distinct text, from the cache or synthesized (then cached).
 
-    ``progress(done, total)`` counts distinct phrases: it is called once after the cache lookup and
-    again after each phrase synthesized. Raises ``SynthesisError`` for a missing engine, an unknown
+    ``progress("synthesize", done, total)`` counts distinct phrases: it is called once after the cache
+    lookup and again after each phrase synthesized. Raises ``SynthesisError`` for a missing engine, an unknown
     voice or a phrase that fails or exceeds ``timeout`` seconds.
     """
     engine = get_engine(engine_spec.engine)
@@ -79,13 +91,13 @@ def synthesize_phrases(
             clips[text] = clip
     cached, total = len(clips), len(keys)
     if progress is not None:
-        progress(cached, total)
+        progress("synthesize", cached, total)
 
     def store(text: str, clip: Clip) -> None:
         clips[text] = clip
         cache.put(keys[text], clip)
         if progress is not None:
-            progress(len(clips), total)
+            progress("synthesize", len(clips), total)
 
     missing = [text for text in keys if text not in clips]
     if missing:
@@ -114,121 +126,147 @@ def _synthesize_in_workers(
 ) -> None:
     """Synthesize ``texts`` in worker processes, passing each clip to ``store`` as it arrives."""
     count = max(1, min(workers or usable_cores(), len(texts)))
-    pool = ProcessPoolExecutor(
-        max_workers=count,
-        # spawn, not fork: a forked child would inherit engine state (espeak, onnxruntime threads).
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(settings, max(1, usable_cores() // count)),
-    )
+    pool = _Pool(f"the {settings.engine} engine", timeout)
     try:
-        pending = {pool.submit(_synthesize_one, text): text for text in texts}
-        while pending:
-            done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
-            if not done:
-                raise SynthesisError(
-                    f"the {settings.engine} engine did not finish {_stuck(pending)!r} within {timeout:g} s"
-                )
-            for future in done:
-                text = pending.pop(future)
-                store(text, _result(future, text))
+        pool.start(count, Start(settings, max(1, usable_cores() // count)))
+        waiting = deque(enumerate(texts))
+        for worker in pool.workers:
+            worker.ask(Phrase(*waiting.popleft()))
+        while pool.busy():
+            worker, text, clip = pool.next_clip()
+            store(text, clip)
             interrupts.check()  # a Ctrl-C that Python had to drop still stops the synthesis
+            if waiting:
+                worker.ask(Phrase(*waiting.popleft()))
+            else:
+                worker.close_input()  # done: it exits now, freeing its memory while the others finish
     except BaseException:
-        _kill_workers(pool)
+        pool.stop(now=True)
         raise
-    pool.shutdown(wait=True)
+    pool.stop(now=False)
 
 
-def _result(future: Future[Clip], text: str) -> Clip:
-    """The clip a worker returned for ``text``; SynthesisError if the worker died instead."""
-    try:
-        return future.result()
-    except BrokenProcessPool as exc:
-        raise SynthesisError(f"a speech worker process died while synthesizing {text!r}") from exc
+@dataclass(eq=False)
+class _Worker:
+    """One worker process, and the phrase it was asked for (None while it has none)."""
 
+    process: subprocess.Popen[bytes]
+    requests: IO[bytes]
+    stderr: IO[bytes]
+    """A temporary file: an engine's messages stay off the user's terminal, and explain a crash."""
+    asked: Phrase | None = None
+    since: float = 0.0
 
-def _stuck(pending: dict[Future[Clip], str]) -> str:
-    """The phrase that has been running longest (the first running one in submission order)."""
-    running = [text for future, text in pending.items() if future.running()]
-    return (running or list(pending.values()))[0]
+    def ask(self, phrase: Phrase) -> None:
+        """Have the worker speak ``phrase``; its deadline starts now."""
+        self.asked, self.since = phrase, time.monotonic()
+        with contextlib.suppress(OSError, ValueError):  # it died: the end of its output is on the way
+            send(self.requests, phrase)
 
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool now: a hung engine never returns, so a plain shutdown would wait forever.
-
-    Each worker is first asked to stop (SIGTERM: it abandons its phrase, so the engine's temporary files
-    and child processes are cleaned up) and killed if it has not within ``STOP_GRACE`` seconds (an
-    engine stuck inside C code never sees the request).
-    """
-    # No public way before Python 3.14; the executor keeps its processes in ``_processes``.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
+    def close_input(self) -> None:
+        """Tell the worker to stop (once idle); see ``worker``."""
         with contextlib.suppress(OSError):
-            process.terminate()
-    deadline = time.monotonic() + STOP_GRACE
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-    kill = getattr(pool, "kill_workers", None)  # Python 3.14+
-    if kill is not None:
-        kill()
-    for process in processes:
-        if process.is_alive():
-            process.kill()
-    # With every worker dead, waiting only joins the executor's manager thread, which reaps them.
-    pool.shutdown(wait=True, cancel_futures=True)
+            self.requests.close()
+
+    def death(self) -> ChildProcessError:
+        """How the worker ended, and the end of what it wrote to stderr: the cause behind the user's error."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(STOP_GRACE)
+        code = self.process.returncode
+        how = "still running" if code is None else f"killed by signal {-code}" if code < 0 else f"exit {code}"
+        self.stderr.seek(0)
+        said = self.stderr.read().decode(errors="replace").strip()[-2000:]
+        return ChildProcessError(f"speech worker {self.process.pid}: {how}; its stderr: {said or '(empty)'}")
 
 
-_worker_engine: tuple[Engine, EngineSettings] | None = None
-_worker_busy = False
-_worker_stopping = False
+class _Pool:
+    """The worker processes, and the replies their reader threads pass on (None: a worker's output ended)."""
+
+    def __init__(self, engine: str, timeout: float) -> None:
+        self.engine, self.timeout = engine, timeout
+        self.workers: list[_Worker] = []
+        self.replies: queue.Queue[tuple[_Worker, bytes | None]] = queue.Queue()
+
+    def start(self, count: int, start: Start) -> None:
+        """Start ``count`` workers and send each ``start``."""
+        for _ in range(count):
+            stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
+            args = [sys.executable, "-c", _BOOT, str(os.getpid()), *map(str, sys.path)]
+            try:
+                process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+            except OSError as exc:
+                stderr.close()
+                raise SynthesisError(f"cannot start a speech worker process: {exc}") from exc
+            assert process.stdin is not None and process.stdout is not None
+            worker = _Worker(process, process.stdin, stderr)
+            self.workers.append(worker)
+            threading.Thread(target=self._read, args=(worker, process.stdout), daemon=True).start()
+            with contextlib.suppress(OSError):
+                send(worker.requests, start)
+
+    def _read(self, worker: _Worker, replies: IO[bytes]) -> None:
+        """A thread per worker: pass on its replies, then None when its output ends (it exited)."""
+        with replies:
+            while (reply := receive(replies)) is not None:
+                self.replies.put((worker, reply))
+        self.replies.put((worker, None))
+
+    def busy(self) -> bool:
+        """Whether a worker has a phrase under way."""
+        return any(worker.asked is not None for worker in self.workers)
+
+    def next_clip(self) -> tuple[_Worker, str, Clip]:
+        """The next phrase a worker finishes, and its clip.
+
+        SynthesisError if a phrase fails, exceeds the timeout, or its worker dies.
+        """
+        while True:
+            oldest = min((w for w in self.workers if w.asked is not None), key=lambda w: w.since)
+            try:
+                worker, data = self.replies.get(
+                    timeout=max(0.0, oldest.since + self.timeout - time.monotonic())
+                )
+            except queue.Empty:
+                assert oldest.asked is not None
+                text = oldest.asked.text
+                raise SynthesisError(
+                    f"{self.engine} did not finish {text!r} within {self.timeout:g} s"
+                ) from None
+            phrase, worker.asked = worker.asked, None
+            if phrase is not None:  # else the end of a worker told to stop
+                return worker, phrase.text, _clip(worker, phrase, data)
+
+    def stop(self, *, now: bool) -> None:
+        """End every worker and wait for it.
+
+        Idle workers exit when their input ends. With ``now``, busy ones are asked to stop too (SIGTERM:
+        each abandons its phrase, so the engine's temporary files and child processes are cleaned up).
+        A worker still there after ``STOP_GRACE`` seconds is killed: an engine stuck in C code never
+        sees the request.
+        """
+        for worker in self.workers:
+            worker.close_input()
+            if now:
+                worker.process.terminate()
+        deadline = time.monotonic() + STOP_GRACE
+        for worker in self.workers:
+            try:
+                worker.process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
+            worker.stderr.close()
 
 
-class _StopRequested(BaseException):
-    """Raised in a worker by SIGTERM while it synthesizes: unwinds the engine's clean-up, then exits."""
-
-
-def _stop_worker(signum: int, frame: FrameType | None) -> None:
-    """A worker's SIGTERM handler: abandon the phrase under way (cleaning up), or exit at once if idle.
-
-    If Python drops the exception (it came inside a weakref callback, see ``interrupts``), the phrase
-    runs to its end and the worker exits then.
-    """
-    global _worker_stopping
-    if not _worker_busy:
-        os._exit(0)
-    _worker_stopping = True
-    raise _StopRequested
-
-
-def _start_worker(settings: EngineSettings, threads: int) -> None:
-    """Re-create the engine once in each worker process, sharing the cores with the other workers."""
-    global _worker_engine
-    # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop_worker)
-    interrupts.silence_dropped(lambda error: isinstance(error, _StopRequested))
-    engine = get_engine(settings.engine)
-    engine.use_threads(threads)
-    _worker_engine = (engine, settings)
-
-
-def _synthesize_one(text: str) -> Clip:
-    """In a worker: ``text`` spoken by this worker's engine."""
-    if _worker_engine is None:
-        raise SynthesisError("speech worker started without an engine")
-    global _worker_busy
-    engine, settings = _worker_engine
-    _worker_busy = True
-    try:
-        return engine.synthesize(text, settings.voice or "", settings.rate, settings.volume)
-    except _StopRequested:
-        # The engine's own clean-up (temporary files, its child process) ran on the way here.
-        os._exit(0)
-    except SynthesisError:
-        raise
-    except Exception as exc:
-        raise SynthesisError(f"the {engine.NAME} engine failed on {text!r}: {exc}") from exc
-    finally:
-        _worker_busy = False
-        if _worker_stopping:
-            os._exit(0)
+def _clip(worker: _Worker, phrase: Phrase, data: bytes | None) -> Clip:
+    """The clip in a worker's reply to ``phrase``; SynthesisError if it is an error or the worker died."""
+    if data is None:
+        raise SynthesisError(f"a speech worker process died while synthesizing {phrase.text!r}") from (
+            worker.death()
+        )
+    reply = decode(data, Reply)
+    if reply.error is not None:
+        raise reply.error
+    if reply.id != phrase.id or reply.clip is None:
+        raise SynthesisError(f"a speech worker answered {phrase.text!r} with phrase {reply.id}'s reply")
+    return reply.clip
