@@ -10,6 +10,7 @@ timeout on the child means a hung engine cannot hang the program.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,9 +23,18 @@ from voice_coach.speech.engines.base import Engine, Rate, VoiceInfo, package_ver
 
 ESPEAK_INSTALL = "sudo apt-get install espeak-ng"
 
-# Runs in the child: one utterance, one runAndWait, then exit. Imports only pyttsx3.
+# Runs in the child: one utterance, one runAndWait, then exit. Imports only pyttsx3. On Linux it dies with
+# the worker that started it (the worker itself dies with voice-coach), so a killed export leaves nothing.
 CHILD_SCRIPT = """
-import json, sys
+import json, os, sys
+if sys.platform == "linux":
+    import ctypes, signal
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(1)  # the worker that asked for this phrase is gone already
 import pyttsx3
 request = json.load(sys.stdin)
 engine = pyttsx3.init()
@@ -96,7 +106,7 @@ class Pyttsx3Engine(Engine):
         """Nothing once the child has written ``request["path"]``; SynthesisError if it failed or hung."""
         try:
             done = subprocess.run(
-                [sys.executable, "-c", CHILD_SCRIPT],
+                [sys.executable, "-c", CHILD_SCRIPT, str(os.getpid())],
                 input=json.dumps(request),
                 capture_output=True,
                 text=True,
