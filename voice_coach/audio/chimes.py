@@ -4,13 +4,14 @@ long as their slot in the schedule, and set a little below the voice so they mar
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from voice_coach.audio.dsp import Samples
 from voice_coach.audio.sounds import Sounds
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Tone, ToneKind
+
+if TYPE_CHECKING:
+    from voice_coach.audio.dsp import Samples
 
 CHIME_BELOW_VOICE_LU = 4.0
 """Chimes sit this far below the voice, so they mark time without startling."""
@@ -29,6 +30,8 @@ def chime_amplitude(voice_lufs: float) -> float:
 
 def place_chimes(schedule: Schedule, amplitude: float) -> Sounds:
     """A chime of peak ``amplitude`` filling every ``Tone`` slot; each (kind, length) generated once."""
+    import numpy as np
+
     arrays: dict[Hashable, Samples] = {}
     places = []
     for slot in schedule.slots:
@@ -46,6 +49,8 @@ def chime(kind: ToneKind, length: int, rate: int) -> Samples:
     Each note fades in over 5 ms, decays gently (so the chime is heard to its last moment and a hold's
     silence begins where the slot ends) and fades out over its last 10 ms, so nothing clicks.
     """
+    import numpy as np
+
     first = length // 2
     first_note, second_note = CHIME_NOTES[kind]
     return np.concatenate([_bell(first_note, first, rate), _bell(second_note, length - first, rate)])
@@ -53,6 +58,8 @@ def chime(kind: ToneKind, length: int, rate: int) -> Samples:
 
 def _bell(frequency: float, length: int, rate: int) -> Samples:
     """One note: fundamental plus a soft octave, a 5 ms fade-in, a decay to -12 dB, a 10 ms fade-out."""
+    import numpy as np
+
     t = np.arange(length) / rate
     tone = np.sin(2 * np.pi * frequency * t) + 0.25 * np.sin(4 * np.pi * frequency * t)
     envelope = np.exp(np.log(0.25) * np.arange(length) / max(1, length))

@@ -19,14 +19,16 @@ from __future__ import annotations
 import math
 from functools import cache
 from math import gcd
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from voice_coach.audio.clip import Clip
 
-Samples = npt.NDArray[np.float32]
-Energies = npt.NDArray[np.float64]
+if TYPE_CHECKING:  # numpy is imported where it is used, so importing the package (the CLI) does not load it
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
+    Energies = npt.NDArray[np.float64]
 
 _BLOCK_SUBBLOCKS = 4
 """A gating block is 400 ms: four 100 ms sub-blocks (75 % overlap)."""
@@ -73,6 +75,8 @@ def _biquads(rate: int) -> tuple[Biquad, Biquad]:
 @cache
 def k_impulse(rate: int) -> npt.NDArray[np.float64]:
     """The first ``K_WEIGHTING_MS`` of the K-weighting filter's impulse response at ``rate``."""
+    import numpy as np
+
     response = [1.0] + [0.0] * (K_WEIGHTING_MS * rate // 1000 - 1)
     for (b0, b1, b2), (a1, a2) in _biquads(rate):
         x1 = x2 = y1 = y2 = 0.0
@@ -85,12 +89,16 @@ def k_impulse(rate: int) -> npt.NDArray[np.float64]:
 
 @cache
 def _k_spectrum(rate: int, size: int) -> npt.NDArray[np.complex128]:
+    import numpy as np
+
     return np.fft.rfft(k_impulse(rate), size)
 
 
 def _k_convolve(samples: npt.NDArray[np.floating], rate: int) -> npt.NDArray[np.float64]:
     """The full convolution of ``samples`` with ``k_impulse(rate)`` (``len(samples) + K - 1`` long),
     by FFT in blocks (overlap-add), so memory stays proportional to the input."""
+    import numpy as np
+
     taps = len(k_impulse(rate))
     out = np.zeros(len(samples) + taps - 1)
     if not len(samples):
@@ -113,6 +121,8 @@ def k_filter(samples: npt.NDArray[np.floating], rate: int) -> npt.NDArray[np.flo
 
 def subblock_edges(start: int, end: int, rate: int) -> npt.NDArray[np.int64]:
     """Sub-block boundaries ``k * rate // 10`` that fall in ``(start, end]``."""
+    import numpy as np
+
     edges = np.arange(start * 10 // rate, end * 10 // rate + 2, dtype=np.int64) * rate // 10
     return edges[(edges > start) & (edges <= end)]
 
@@ -124,6 +134,8 @@ def subblock_count(total: int, rate: int) -> int:
 
 def gated_loudness(energies: Energies, rate: int) -> float:
     """Integrated loudness (LUFS) from per-sub-block K-weighted energies; ``-inf`` if nothing passes."""
+    import numpy as np
+
     if len(energies) < _BLOCK_SUBBLOCKS:
         return -math.inf
     power = np.convolve(energies, np.ones(_BLOCK_SUBBLOCKS), "valid") / (0.4 * rate)
@@ -141,6 +153,8 @@ class LoudnessMeter:
     """Feed a signal's chunks in order with ``add``; ``integrated()`` gives its loudness so far."""
 
     def __init__(self, rate: int) -> None:
+        import numpy as np
+
         self._carry = np.zeros(len(k_impulse(rate)) - 1)
         """Filter output still to come from earlier chunks (their ringing into the next samples)."""
         self._rate = rate
@@ -150,6 +164,8 @@ class LoudnessMeter:
 
     def add(self, chunk: Samples) -> None:
         """Account for the next ``len(chunk)`` samples."""
+        import numpy as np
+
         start, end = self._position, self._position + len(chunk)
         edges = subblock_edges(start, end, self._rate) - start
         if len(chunk) and (chunk.any() or np.abs(self._carry).max() > _QUIET_STATE):
@@ -168,6 +184,8 @@ class LoudnessMeter:
 
     def energies(self) -> Energies:
         """K-weighted energy of every sub-block so far, the last one possibly partial."""
+        import numpy as np
+
         done = np.concatenate([*self._energies, np.zeros(0)])
         return np.append(done, self._partial)[: subblock_count(self._position, self._rate)]
 
@@ -187,6 +205,8 @@ def loudness(samples: Samples, rate: int, chunk: int = 1 << 18) -> float:
 def weighted_energy(samples: Samples, rate: int) -> Energies:
     """Running K-weighted energy of ``samples`` and the filter's ringing after them: element n is the
     energy of the first n samples (so it starts with 0 and is ``FILTER_TAIL_MS`` longer than the sound)."""
+    import numpy as np
+
     weighted = np.zeros(len(samples) + FILTER_TAIL_MS * rate // 1000)
     full = _k_convolve(samples, rate)[: len(weighted)]
     weighted[: len(full)] = full
@@ -202,6 +222,8 @@ def place_energy(energies: Energies, start: int, running: Energies, rate: int) -
 def placed_energy(start: int, running: Energies, rate: int, count: int) -> tuple[int, Energies]:
     """What a sound with ``running`` energy placed at ``start`` adds to a session of ``count`` sub-blocks:
     the index of the first sub-block it touches and its energy in each sub-block from there."""
+    import numpy as np
+
     first = start * 10 // rate
     span = len(running) - 1
     last = min(count, subblock_count(start + span, rate))
@@ -219,6 +241,8 @@ def limit(samples: Samples, ceiling: float, half_window: int) -> Samples:
     ceiling, and gain changes take ``half_window`` samples (look-ahead attack, matching release).
     Samples within ``2 * half_window`` of a cut are only right if the caller rendered a margin there.
     """
+    import numpy as np
+
     magnitude = np.abs(samples)
     if not len(samples) or magnitude.max() <= ceiling:
         return samples
@@ -234,6 +258,8 @@ def _sliding_min(values: Samples, half: int) -> Samples:
     By doubling: after k steps each element is the minimum of the ``2**k`` from it on; two overlapping
     such spans then cover any window.
     """
+    import numpy as np
+
     size = 2 * half + 1
     spans = np.pad(values, half, mode="edge")
     span = 1
@@ -246,6 +272,8 @@ def _sliding_min(values: Samples, half: int) -> Samples:
 
 def _sliding_mean(values: Samples, half: int) -> Samples:
     """The mean of each ``2 * half + 1`` window centred on each element (edges repeat the end values)."""
+    import numpy as np
+
     size = 2 * half + 1
     sums = np.zeros(len(values) + size)
     np.cumsum(np.pad(values, half, mode="edge"), dtype=np.float64, out=sums[1:])
@@ -261,6 +289,8 @@ def resampled_length(count: int, source: int, target: int) -> int:
 
 def resample(samples: Samples, source: int, target: int) -> Samples:
     """``samples`` at ``target`` Hz (polyphase filter); exactly ``resampled_length`` long."""
+    import numpy as np
+
     if source == target:
         return samples
     from scipy.signal import resample_poly  # type: ignore[import-untyped, unused-ignore]
@@ -272,6 +302,8 @@ def resample(samples: Samples, source: int, target: int) -> Samples:
 
 def as_float(clip: Clip, rate: int) -> Samples:
     """A clip's samples as a new float32 array in [-1, 1), resampled to ``rate``."""
+    import numpy as np
+
     if clip.samples.dtype != np.int16 or clip.samples.ndim != 1:
         raise ValueError(f"a Clip holds mono int16 samples, got {clip.samples.dtype} {clip.samples.shape}")
     samples = clip.samples.astype(np.float32)

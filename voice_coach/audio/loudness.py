@@ -14,14 +14,18 @@ import math
 from collections.abc import Hashable, Mapping
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voice_coach.audio import dsp
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.dsp import Energies, Samples
 from voice_coach.audio.sounds import CEILING, Sounds, level
 from voice_coach.compiler.schedule import Schedule
+
+if TYPE_CHECKING:
+    from voice_coach.audio.dsp import Energies, Samples
+
+    Placed = list[tuple[int, Energies]]
+    """The sub-block energies one sound adds at each of its places: (first sub-block, energies) per place."""
 
 DEFAULT_REFERENCE_LUFS = -16.0
 """Level for chimes and music when there is no speech to measure and no target."""
@@ -30,9 +34,6 @@ _MAX_STEP_DB = 12.0
 _GAIN_TOLERANCE_LU = 0.05
 _ANALYSIS_FORMAT = 1
 """Bump when the analysis changes, so hints from an older version are not used."""
-
-Placed = list[tuple[int, Energies]]
-"""The sub-block energies one sound adds at each of its places: (first sub-block, energies) per place."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ def back_to_back(weighing: Weighing, arrays: Mapping[Hashable, Samples]) -> floa
 
     The sounds stay weighed in ``weighing``, for the session measured later.
     """
+    import numpy as np
+
     weighing.start(arrays)
     rate = weighing.rate
     tail = dsp.FILTER_TAIL_MS * rate // 1000
@@ -165,6 +168,8 @@ class SessionLoudness:
     """
 
     def __init__(self, weighing: Weighing, sounds: Sounds, bed_energy: Energies | None, total: int) -> None:
+        import numpy as np
+
         self.weighing, self.rate = weighing, weighing.rate
         self.sounds, self.bed_energy = sounds, bed_energy
         self.subblocks = dsp.subblock_count(total, self.rate)
@@ -225,6 +230,8 @@ class SessionLoudness:
 
     def _loudness(self, gain: float, limited: Mapping[Hashable, Placed]) -> float:
         """Loudness at ``gain`` with ``limited``'s energies for the sounds the limiter changed."""
+        import numpy as np
+
         linear, energies = np.zeros(self.subblocks), np.zeros(self.subblocks)
         for key in self.sounds.arrays:
             into, placed = (energies, limited[key]) if key in limited else (linear, self.unit[key])

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from voice_coach.audio import dsp
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.dsp import Energies, Samples, as_float, loudness
+from voice_coach.audio.dsp import as_float, loudness
 from voice_coach.compiler.schedule import Schedule
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from voice_coach.audio.dsp import Energies, Samples
 
 ATTACK_MS = 250
 """The music is fully ducked this long before a phrase starts..."""
@@ -40,6 +43,8 @@ class MusicBed:
 
     def scaled(self, gain: float) -> MusicBed:
         """The same bed ``gain`` times louder."""
+        import numpy as np
+
         return replace(self, loop=self.loop * np.float32(gain))
 
     def render(self, start: int, end: int) -> Samples:
@@ -50,6 +55,8 @@ class MusicBed:
 
     def envelope(self, start: int, end: int) -> Samples:
         """Gain over ``[start, end)``: 1 between phrases, ``floor`` under them, smooth in between."""
+        import numpy as np
+
         gain = np.ones(end - start, np.float32)
         near = (self.spans[:, 0] - len(self.fall) < end) & (self.spans[:, 1] + len(self.rise) > start)
         for span_start, span_end in self.spans[near].tolist():
@@ -69,6 +76,8 @@ class MusicBed:
         The ducking envelope moves slowly next to the K-weighting filter, so the loop is filtered once
         (twice round, to settle into its looped state) and the envelope applied to its energy.
         """
+        import numpy as np
+
         twice = np.concatenate((self.loop, self.loop))
         weighted = np.square(dsp.k_filter(twice, rate)[len(self.loop) :])
         edges = np.append(np.arange(dsp.subblock_count(self.total, rate)) * rate // 10, self.total)
@@ -84,6 +93,8 @@ class MusicBed:
 
 def looped(loop: npt.NDArray[Any], start: int, end: int) -> npt.NDArray[Any]:
     """Samples ``[start, end)`` of ``loop`` repeated forever, as a new array."""
+    import numpy as np
+
     out = np.empty(end - start, loop.dtype)
     position = start
     while position < end:
@@ -96,6 +107,8 @@ def looped(loop: npt.NDArray[Any], start: int, end: int) -> npt.NDArray[Any]:
 
 def _lower(gain: Samples, start: int, at: int, curve: Samples) -> None:
     """Lower ``gain`` (which begins at sample ``start``) to ``curve`` placed at sample ``at``, where lower."""
+    import numpy as np
+
     lo, hi = max(start, at), min(start + len(gain), at + len(curve))
     if lo < hi:
         np.minimum(gain[lo - start : hi - start], curve[lo - at : hi - at], out=gain[lo - start : hi - start])
@@ -103,6 +116,8 @@ def _lower(gain: Samples, start: int, at: int, curve: Samples) -> None:
 
 def _ramp(length: int, floor: float) -> Samples:
     """A raised-cosine ramp of ``length`` samples from 1 down to ``floor``."""
+    import numpy as np
+
     shape = 0.5 + 0.5 * np.cos(np.pi * (np.arange(length) + 1) / length)
     ramp: Samples = (floor + (1 - floor) * shape).astype(np.float32)
     return ramp
@@ -110,6 +125,8 @@ def _ramp(length: int, floor: float) -> Samples:
 
 def music_bed(music: Clip, schedule: Schedule, level_lufs: float, duck_db: float) -> MusicBed | None:
     """``music`` as a bed for ``schedule`` at ``level_lufs`` between phrases; None if the music is silent."""
+    import numpy as np
+
     loop = as_float(music, schedule.rate)
     measured = loudness(loop, schedule.rate)
     if not len(loop) or not math.isfinite(measured):

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from voice_coach.audio import dsp
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.dsp import Samples
 from voice_coach.audio.loudness import Analysis
 from voice_coach.audio.music import MusicBed
 from voice_coach.audio.sounds import CEILING, LIMITER_MS, Sounds
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.progress import Progress
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from voice_coach.audio.dsp import Samples
 
 CHUNK = 1 << 15
 """Samples rendered at a time (about 1.5 s at 22050 Hz)."""
@@ -52,6 +55,8 @@ class Mix:
     _longest: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        import numpy as np
+
         starts = np.array([layer.start for layer in self.layers], np.int64)
         if np.any(np.diff(starts) < 0):
             raise ValueError("layers must be sorted by start")
@@ -62,6 +67,8 @@ class Mix:
         self, start: int = 0, end: int | None = None, size: int = CHUNK
     ) -> Iterator[npt.NDArray[np.int16]]:
         """The int16 output of ``[start, end)`` in consecutive chunks of at most ``size`` samples."""
+        import numpy as np
+
         end = self.total if end is None else end
         peak = int(self.ceiling * 32768)
         for lo in range(start, end, size):
@@ -70,6 +77,8 @@ class Mix:
 
     def clip(self, progress: Progress | None = None) -> Clip:
         """The whole session as one int16 ``Clip``; ``progress("render", chunks done, chunks)`` as it goes."""
+        import numpy as np
+
         samples = np.empty(self.total, np.int16)
         count = -(-self.total // CHUNK)
         for done, chunk in enumerate(self.chunks()):
@@ -91,6 +100,8 @@ class Mix:
 
     def render(self, start: int, end: int) -> Samples:
         """The plain sum of every layer and the music bed over ``[start, end)``."""
+        import numpy as np
+
         out = self.bed.render(start, end) if self.bed else np.zeros(end - start, np.float32)
         first, last = np.searchsorted(self._starts, (start - self._longest, end))
         for layer in self.layers[first:last]:

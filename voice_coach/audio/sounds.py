@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voice_coach.audio import dsp
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.dsp import Samples
 from voice_coach.compiler.schedule import Schedule
+
+if TYPE_CHECKING:
+    from voice_coach.audio.dsp import Samples
 
 CEILING_DBFS = -1.0
 """No sample of the output goes above this."""
@@ -69,6 +70,8 @@ def place_phrases(schedule: Schedule, clips: Mapping[str, Clip]) -> Sounds:
 
 def level(samples: Samples, gain: float, rate: int) -> Samples:
     """``samples`` times ``gain``, limited to the output ceiling (a new array)."""
+    import numpy as np
+
     scaled = samples * np.float32(gain)
     return dsp.limit(scaled, CEILING, LIMITER_MS * rate // 1000)
 
