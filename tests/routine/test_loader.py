@@ -1,7 +1,7 @@
 """The loader: a corpus of bad files, each with the exact message it must give (loader and CLI), and fuzzing.
 
-Every file in ``tests/bad/*.toml`` has one fault, explained in its first line, and its expected message in
-``tests/bad/expected.json``. Faults that cannot live in a small text file (binary, not UTF-8, huge, a
+Every file in ``bad/*.toml`` beside this file has one fault, explained in its first line, and its expected
+message in ``bad/expected.json``. Faults that cannot live in a small text file (binary, not UTF-8, huge, a
 directory, a missing file, a FIFO, a symlink loop) are made in a temporary directory by the tests below.
 """
 

@@ -1,8 +1,8 @@
 """Compiler and scheduler: golden timelines of built-ins, overrides, countdowns, cue collisions, properties.
 
-Golden files: ``tests/golden/<id>.json`` hold the scheduled timeline of every built-in with estimated phrase
-lengths. After a deliberate change, regenerate them with ``UPDATE_GOLDEN=1 pytest tests/test_compiler.py``
-and review the diff before committing.
+Golden files: ``golden/<id>.json`` beside this file hold the scheduled timeline of every built-in with
+estimated phrase lengths. After a deliberate change, regenerate them with
+``UPDATE_GOLDEN=1 pytest tests/compiler/test_compiler.py`` and review the diff before committing.
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from click.testing import CliRunner, Result
 from voice_coach.cli.main import cli
 from voice_coach.routine.loader import builtin_ids, load_path
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 BUILTINS = ROOT / "voice_coach" / "routine" / "builtin"
-BAD_FILE = Path(__file__).parent / "bad" / "range-hold-zero.toml"
+BAD_FILE = ROOT / "tests" / "routine" / "bad" / "range-hold-zero.toml"
 SPI_ROUTINES = (
     "locate-spi, spi-massage, side-lying-overhead, foam-roller, kneeling-twist, kneeling-overhead, "
     "standing-overhead"
