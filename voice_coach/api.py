@@ -214,12 +214,8 @@ def export(
     """
     rate = sample_rate or _rate_of(session, speech)
     check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate)
-    music_path = Path(music) if music is not None else None
-    if music_path is not None:
-        check_music(music_path)
-    spoken = _spoken(session, speech, sample_rate, progress, warn)
-    _warn_dropped(spoken.schedule, warn or _warn)
-    bed = read_music(music_path) if music_path is not None else None
+    music_path = _checked_music(music)
+    spoken, bed = _ready(session, speech, sample_rate, music_path, progress, warn)
     paths = write_export(
         lambda: mixed(spoken, bed, loudness),
         spoken.schedule,
@@ -252,13 +248,8 @@ def play(
         device = SimpleaudioSink()
         device.check()  # before the slow synthesis: a machine without sound fails at once
         sink = device
-    music_path = Path(music) if music is not None else None
-    if music_path is not None:
-        check_music(music_path)
-    spoken = _spoken(session, speech, None, progress, warn)
-    _warn_dropped(spoken.schedule, warn or _warn)
-    bed = read_music(music_path) if music_path is not None else None
-    audio = mixed(spoken, bed, loudness).clip()
+    spoken, bed = _ready(session, speech, None, _checked_music(music), progress, warn)
+    audio = mixed(spoken, bed, loudness).clip(progress)
     outcome = play_session(spoken.schedule, audio, sink=sink, keys=keys, on_status=on_status, clock=clock)
     return Played(outcome, spoken)
 
@@ -277,6 +268,26 @@ def mixed(session: Synthesized, bed: Clip | None, loudness: float | None) -> Mix
     return audio
 
 
+def _checked_music(music: str | os.PathLike[str] | None) -> Path | None:
+    """The music file's path once it is known to be readable (before any synthesis), or None."""
+    return check_music(Path(music)) if music is not None else None
+
+
+def _ready(
+    session: Timeline | Synthesized,
+    speech: Speech | None,
+    sample_rate: int | None,
+    music: Path | None,
+    progress: Progress | None,
+    warn: Warn | None,
+) -> tuple[Synthesized, Clip | None]:
+    """What a mix needs: the session synthesized (dropped cues reported) and the music, if any."""
+    spoken = _spoken(session, speech, sample_rate, progress, warn)
+    for dropped in spoken.schedule.dropped:
+        (warn or _warn)(f'cue "{dropped.text}" dropped: {dropped.reason}')
+    return spoken, read_music(music) if music is not None else None
+
+
 def _spoken(
     session: Timeline | Synthesized,
     speech: Speech | None,
@@ -289,12 +300,6 @@ def _spoken(
         return session
     timeline = session.timeline if isinstance(session, Synthesized) else session
     return synthesize(timeline, speech, sample_rate=sample_rate, progress=progress, warn=warn)
-
-
-def _warn_dropped(plan: Schedule, warn: Warn) -> None:
-    """A warning for every cue that did not fit where it was meant to be said."""
-    for dropped in plan.dropped:
-        warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
 
 
 def _rate_of(session: Timeline | Synthesized, speech: Speech | None) -> int:
