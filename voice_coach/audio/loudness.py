@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Hashable, Mapping
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,8 @@ from voice_coach.audio.sounds import CEILING, Sounds, level
 from voice_coach.compiler.schedule import Schedule
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
     from voice_coach.audio.dsp import Energies, Samples
 
     Placed = list[tuple[int, Energies]]

@@ -9,7 +9,6 @@ the music bed adds to a peak.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,8 @@ from voice_coach.audio.clip import Clip
 from voice_coach.compiler.schedule import Schedule
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from voice_coach.audio.dsp import Samples
 
 CEILING_DBFS = -1.0
