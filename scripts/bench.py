@@ -6,8 +6,8 @@ own temporary phrase cache (``VOICE_COACH_CACHE_DIR``) and no user config file, 
 processes kept the CPUs busy (from /proc/stat). Baselines are measured in the same run:
 
 1. cold export (empty cache) of the session to MP3 vs the floor: the same distinct phrases synthesized by
-   the engine's fastest path (Piper: one loaded voice in one process; pyttsx3: one ``espeak-ng``
-   process) plus ``ffmpeg`` encoding the same PCM with the same MP3 settings;
+   the engine's fastest path (hibari or Piper: one loaded voice in one process; pyttsx3: one
+   ``espeak-ng`` process) plus ``ffmpeg`` encoding the same PCM with the same MP3 settings;
 2. warm export (every phrase cached) vs that ``ffmpeg`` encode alone;
 3. re-export after changing only ``--hold``: phrases synthesized (must be 0) and time;
 4. start-up: ``voice-coach --help`` and ``voice-coach list`` vs ``python -c pass``;
@@ -15,7 +15,10 @@ processes kept the CPUs busy (from /proc/stat). Baselines are measured in the sa
    device (a fake sink: this may run without a sound card); that buffer is the 1 s lead-in;
 6. peak RSS (the process and its children, from ``wait4``) exporting a 10- and a 60-minute session;
 7. scale: exporting 20 personalised variants (``--hold`` and ``--sets`` varied) with 1 vs 2 concurrent
-   ``voice-coach export`` processes, from a cache that already holds their phrases.
+   ``voice-coach export`` processes, from a cache that already holds their phrases;
+8. engines: every installed engine on the session's phrases in one fresh process (synthesis time, time
+   to the first phrase) and the word error rate of an independent recognizer, pocketsphinx, on the raw
+   phrases (``scripts/compare_engines.py``): the figures behind the choice of the default voice.
 
 Usage::
 
@@ -44,6 +47,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from compare_engines import installed_engines, measure
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
@@ -71,6 +76,17 @@ samples = 0
 for text in json.load(sys.stdin):
     for chunk in voice.synthesize(text, syn_config=config):
         samples += len(chunk.audio_int16_array)
+print(samples)
+"""
+# hibari's fastest path: one process, the bundled voice loaded once on one thread (on 2 cores, faster than
+# two threads), the noise seeded as voice-coach seeds it.
+HIBARI_FLOOR = """
+import json, sys
+from hibari import Hibari
+tts = Hibari(threads=1)
+samples = 0
+for text in json.load(sys.stdin):
+    samples += len(tts(text, speed=1.0, seed=0))
 print(samples)
 """
 
@@ -338,6 +354,8 @@ def floor_synthesis(b: Bench, request: Path) -> Proc:
     """The phrases in ``request`` spoken by the engine's fastest path, in one process."""
     if b.engine == "piper":
         return run([PYTHON, "-c", PIPER_FLOOR], stdin=request)
+    if b.engine == "hibari":
+        return run([PYTHON, "-c", HIBARI_FLOOR], stdin=request)
     texts = json.loads(request.read_text(encoding="utf-8"))
     lines = b.work / "phrases.txt"
     lines.write_text("\n".join(texts) + "\n", encoding="utf-8")
@@ -516,6 +534,28 @@ def bench_scale(b: Bench) -> list[Row]:
     return [row]
 
 
+def bench_engines(b: Bench) -> list[Row]:
+    """Every installed engine on the session's phrases: synthesis time (one process, load included),
+    time to the first phrase, and the word error rate of pocketsphinx on the raw phrases."""
+    texts = phrases(b.profile.target)
+    rows = []
+    for engine in installed_engines():
+        runs = [measure(engine, texts, PYTHON) for _ in range(b.runs)]
+        figures = runs[len(runs) // 2]
+        times = {"all phrases": [r.total_s for r in runs], "first phrase": [r.first_s for r in runs]}
+        row = Row(
+            f"engine {engine}: {len(texts)} phrases of {b.profile.target}", median(times["all phrases"]), "s"
+        )
+        row.runs, row.warnings = times, spread_warnings(times)
+        row.notes.append(
+            f"first phrase after {median(times['first phrase']):.2f} s (start, load, speak); "
+            f"{figures.audio_s:.0f} s of speech ({figures.words * 60 / figures.audio_s:.0f} words a minute); "
+            f"word error rate {figures.word_error_rate:.1%} ({figures.errors} of {figures.words} words)"
+        )
+        rows.append(row)
+    return rows
+
+
 BENCHMARKS: dict[str, Callable[[Bench], list[Row]]] = {
     "cold": bench_cold,
     "warm": bench_warm,
@@ -523,6 +563,7 @@ BENCHMARKS: dict[str, Callable[[Bench], list[Row]]] = {
     "play": bench_play,
     "memory": bench_memory,
     "scale": bench_scale,
+    "engines": bench_engines,
 }
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up voice-coach on Debian/Ubuntu: system packages, then a virtual environment in .venv with the
-# package, the Piper neural voice (optional extra, GPL-3.0-or-later) and the test tools.
+# package (its default voice, hibari, comes with it) and the test tools.
 # Safe to run again: it installs only what is missing.
-#   VOICE_COACH_NO_PIPER=1 ./scripts/setup.sh   skips Piper (about 260 MB); speech then uses espeak-ng.
+#   VOICE_COACH_PIPER=1 ./scripts/setup.sh   also installs the optional Piper voice (GPL-3.0-or-later,
+#                                            about 260 MB): a male US voice, --engine piper.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,9 +40,11 @@ if [ ! -x .venv/bin/python ]; then
   say "Creating .venv"
   "$PYTHON" -m venv .venv
 fi
-extras="test,piper"
-[ "${VOICE_COACH_NO_PIPER:-}" = "1" ] && extras="test"
+extras="test"
+[ "${VOICE_COACH_PIPER:-}" = "1" ] && extras="test,piper"
 say "Installing voice-coach[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[$extras]"
+# pip byte-compiles what it installs, but not an editable checkout: compile it once, so every start is quick.
+.venv/bin/python -m compileall -q voice_coach
 say "Ready: .venv/bin/voice-coach --help   (or: source .venv/bin/activate)"

@@ -15,6 +15,7 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("VOICE_COACH_CACHE_DIR", str(root / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(root / "data"))
+    monkeypatch.setenv("HIBARI_HOME", str(root / "hibari"))  # where hibari would put a downloaded voice
     return root
 
 

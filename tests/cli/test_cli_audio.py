@@ -66,14 +66,13 @@ def test_cache_warm_twice_synthesizes_nothing_the_second_time(runner: CliRunner,
     assert again.stdout == f"0 synthesized, {count} already cached (pyttsx3, voice gmw/en)\n"
 
 
-@pytest.mark.parametrize("engine", [pytest.param("default", marks=needs_piper)])
-def test_cache_warm_spi_with_the_default_engine_then_again(runner: CliRunner, engine: str) -> None:
-    """The speech issue's done-when: from an empty cache, then again: 0 synthesized (Piper, ~17 s)."""
+def test_cache_warm_spi_with_the_default_engine_then_again(runner: CliRunner) -> None:
+    """The speech issue's done-when: from an empty cache, then again: 0 synthesized (hibari, a few s)."""
     count = len(phrases(show_json(runner, "spi", "--estimate")))
     first = ok(runner, "cache", "warm", "spi")
-    assert first.stdout == f"{count} synthesized, 0 already cached (piper, voice en_US-joe-medium)\n"
+    assert first.stdout == f"{count} synthesized, 0 already cached (hibari, voice heart)\n"
     again = ok(runner, "cache", "warm", "spi")
-    assert again.stdout == f"0 synthesized, {count} already cached (piper, voice en_US-joe-medium)\n"
+    assert again.stdout == f"0 synthesized, {count} already cached (hibari, voice heart)\n"
     assert len(cache_entries()) == count
 
 
@@ -126,21 +125,25 @@ def test_cache_info_and_clear(runner: CliRunner, tmp_path: Path) -> None:
 def test_voices_lists_every_engine_with_its_default_voice_marked(runner: CliRunner) -> None:
     lines = ok(runner, "voices").stdout.splitlines()
     english = " * gmw/en                       English (Great Britain) [en-gb]"
+    assert lines[:3] == [
+        "hibari (default engine):",
+        " * heart                        Heart (American English) [en-US]",
+        "",
+    ]
     if HAS_PIPER:
-        assert lines[:3] == [
-            "piper (default engine):",
+        assert lines[3:6] == [
+            "piper:",
             " * en_US-joe-medium             Joe (Piper, medium quality) [en_US]",
             "",
         ]
-        assert lines[3] == "pyttsx3:"
     else:
-        assert lines[0] == "pyttsx3 (default engine):"
-    assert english in lines and sum(line.startswith(" * ") for line in lines) == 1 + HAS_PIPER
+        assert lines[3].startswith("piper: not available (the Piper engine needs piper-tts")
+    assert english in lines and sum(line.startswith(" * ") for line in lines) == 2 + HAS_PIPER
 
 
 def test_voices_of_one_engine(runner: CliRunner) -> None:
     lines = ok(runner, "voices", "--engine", "pyttsx3").stdout.splitlines()
-    assert lines[0] == ("pyttsx3:" if HAS_PIPER else "pyttsx3 (default engine):")
+    assert lines[0] == "pyttsx3:"
     assert [line for line in lines if line.startswith(" * ")] == [
         " * gmw/en                       English (Great Britain) [en-gb]"
     ]
@@ -149,13 +152,16 @@ def test_voices_of_one_engine(runner: CliRunner) -> None:
 
 def test_voices_of_an_unknown_engine(runner: CliRunner) -> None:
     result = fails(
-        runner, ["voices", "--engine", "nosuch"], 2, "unknown engine 'nosuch'; choose one of: piper, pyttsx3"
+        runner,
+        ["voices", "--engine", "nosuch"],
+        2,
+        "unknown engine 'nosuch'; choose one of: hibari, piper, pyttsx3",
     )
     assert result.stdout == ""
 
 
 @pytest.mark.parametrize("command", ["show", "export", "cache warm"])
-@pytest.mark.parametrize("engine", ["pyttsx3", pytest.param("piper", marks=needs_piper)])
+@pytest.mark.parametrize("engine", ["hibari", "pyttsx3", pytest.param("piper", marks=needs_piper)])
 def test_an_unknown_voice_names_the_voices_command(
     runner: CliRunner, tmp_path: Path, command: str, engine: str
 ) -> None:
@@ -192,20 +198,26 @@ class Exported:
     mp3: Path
     stdout: str
     show: dict[str, Any]
+    rate: int
+    """The engine's sample rate, which the MP3 keeps."""
 
 
 ENGINE_CASES = {
     "pyttsx3": lambda folder: [str(write_session(folder, REACH, BEND)), *PYTTSX3],
-    "piper": lambda folder: ["kneeling-overhead", "--sets", "1"],
+    "hibari": lambda folder: ["kneeling-overhead", "--sets", "1"],
+    "piper": lambda folder: ["kneeling-overhead", "--sets", "1", "--engine", "piper"],
 }
+RATES = {"pyttsx3": 22050, "hibari": 24000, "piper": 22050}
 
 
 @pytest.fixture(
-    scope="module", params=["pyttsx3", pytest.param("piper", marks=needs_piper)], ids=["pyttsx3", "piper"]
+    scope="module",
+    params=["pyttsx3", "hibari", pytest.param("piper", marks=needs_piper)],
+    ids=["pyttsx3", "hibari", "piper"],
 )
 def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Exported:
-    """An MP3 with every cue sheet, made once per engine (pyttsx3: a small session; Piper, the default
-    engine: kneeling-overhead with one set)."""
+    """An MP3 with every cue sheet, made once per engine (pyttsx3: a small session; hibari, the default
+    engine, and Piper: kneeling-overhead with one set)."""
     folder = tmp_path_factory.mktemp(f"export-{request.param}")
     cache = folder / "cache"
     runner = CliRunner(env={"VOICE_COACH_CONFIG": str(folder / "no-config.toml")})
@@ -213,7 +225,7 @@ def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     mp3 = folder / "out" / "session.mp3"
     mp3.parent.mkdir()
     result = ok(runner, "export", *target, "-o", str(mp3), "--cues", ",".join(CUE_FORMATS))
-    return Exported(target, cache, mp3, result.stdout, show_json(runner, *target))
+    return Exported(target, cache, mp3, result.stdout, show_json(runner, *target), RATES[request.param])
 
 
 def test_export_says_what_it_wrote(exported: Exported) -> None:
@@ -231,9 +243,10 @@ def test_export_says_what_it_wrote(exported: Exported) -> None:
 
 def test_the_mp3_lasts_exactly_what_show_says(exported: Exported) -> None:
     stream = probe(exported.mp3, "-show_streams")["streams"][0]
-    assert (stream["codec_name"], stream["channels"], stream["sample_rate"]) == ("mp3", 1, "22050")
-    samples = decode(exported.mp3, 22050)
-    assert abs(ms(len(samples), 22050) - exported.show["total_ms"]) <= 50
+    rate = exported.rate
+    assert (stream["codec_name"], stream["channels"], stream["sample_rate"]) == ("mp3", 1, str(rate))
+    samples = decode(exported.mp3, rate)
+    assert abs(ms(len(samples), rate) - exported.show["total_ms"]) <= 50
     assert np.abs(samples.astype(np.int32)).max() > 3000, "speech is audible"
 
 
@@ -287,7 +300,7 @@ def test_split_writes_a_folder_whose_files_add_up_to_the_whole(exported: Exporte
         for line, c in zip(playlist[2::2], chapters, strict=True)
     )
     starts = [0, *(c["start_ms"] for c in chapters[1:])]
-    lengths = [ms(len(decode(folder / name, 22050)), 22050) for name in names]
+    lengths = [ms(len(decode(folder / name, exported.rate)), exported.rate) for name in names]
     for length, start, chapter in zip(lengths, starts, chapters, strict=True):
         assert abs(length - (chapter["end_ms"] - start)) <= 50, chapter
     assert abs(sum(lengths) - exported.show["total_ms"]) <= 50

@@ -1,8 +1,10 @@
-"""The engines, run for real: pyttsx3 (espeak-ng on Linux) always, Piper where it is installed."""
+"""The engines, run for real: hibari (the default) and pyttsx3 (espeak-ng on Linux) always, Piper where it is
+installed."""
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import wave
 from pathlib import Path
@@ -37,7 +39,7 @@ def rms(clip: Clip) -> float:
     return float(np.sqrt(np.mean(clip.samples.astype(np.float64) ** 2)))
 
 
-@pytest.fixture(scope="module", params=["pyttsx3", pytest.param("piper", marks=needs_piper)])
+@pytest.fixture(scope="module", params=["hibari", "pyttsx3", pytest.param("piper", marks=needs_piper)])
 def engine(request: pytest.FixtureRequest) -> Engine:
     return get_engine(request.param)
 
@@ -48,7 +50,7 @@ def say(engine: Engine, text: str, rate: Rate | None = None) -> Clip:
 
 def test_speaks_mono_16_bit_audio_at_the_engine_rate(engine: Engine) -> None:
     clip = say(engine, SHORT)
-    assert clip.rate == engine.sample_rate == 22050
+    assert clip.rate == engine.sample_rate == (24000 if engine.NAME == "hibari" else 22050)
     assert clip.samples.dtype == np.int16 and clip.samples.ndim == 1
     assert 200 < clip.ms < 3000
     assert rms(clip) > 500, "speech should not be silent"
@@ -102,16 +104,41 @@ def test_piper_offers_the_bundled_voice() -> None:
     assert engine.resolve_voice(None) == "en_US-joe-medium"
 
 
-def test_registry_lists_both_engines_and_refuses_unknown_names() -> None:
-    assert set(ENGINES) == {"pyttsx3", "piper"}
-    with pytest.raises(SynthesisError, match="unknown engine 'festival'; choose one of: piper, py"):
+def test_registry_lists_every_engine_and_refuses_unknown_names() -> None:
+    assert set(ENGINES) == {"hibari", "pyttsx3", "piper"}
+    with pytest.raises(SynthesisError, match="unknown engine 'festival'; choose one of: hibari, piper, py"):
         get_engine("festival")
 
 
-def test_default_engine_is_piper_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert default_engine_name() == ("piper" if HAS_PIPER else "pyttsx3")
-    monkeypatch.setitem(sys.modules, "piper", None)
-    assert default_engine_name() == "pyttsx3"
+def test_default_engine_is_hibari() -> None:
+    assert default_engine_name() == "hibari"
+
+
+def test_hibari_offers_only_the_voice_inside_its_package() -> None:
+    """hibari would download its other voices on first use: they are neither listed nor loaded."""
+    engine = get_engine("hibari")
+    assert [voice.id for voice in engine.voices()] == ["heart"]
+    assert engine.resolve_voice(None) == "heart"
+    home = Path(os.environ["HIBARI_HOME"])
+    for other in ("emma", "fenrir", "no-such-voice"):
+        with pytest.raises(SynthesisError, match=rf"no voice '{other}'.*voice-coach voices --engine hibari"):
+            engine.synthesize(SHORT, other, Rate(), 1.0)
+    assert not home.exists(), "nothing was fetched or cached for a voice the package does not carry"
+
+
+def test_hibari_refuses_a_rate_it_cannot_speak_before_synthesis() -> None:
+    engine = get_engine("hibari")
+    engine.check_rate(Rate(factor=2.0))
+    with pytest.raises(UsageError, match=r"rate 2.5x is outside what the hibari engine can speak: 0.5x-2x"):
+        engine.check_rate(Rate(factor=2.5))
+    with pytest.raises(UsageError, match=r"rate 80 is outside .* \(86-346 words per minute\)"):
+        engine.check_rate(Rate(wpm=80))
+
+
+def test_missing_hibari_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "hibari", None)
+    with pytest.raises(SynthesisError, match=r"pip install hibari-tts"):
+        get_engine("hibari")
 
 
 def test_missing_piper_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_coach.errors import SynthesisError
-from voice_coach.speech.engines import EngineSettings
+from voice_coach.errors import SynthesisError, UsageError
+from voice_coach.speech.engines import EngineSettings, Rate
 from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.synth import synthesize_phrases
 
@@ -157,6 +157,24 @@ def test_piper_phrases_go_through_the_cache(cache: PhraseCache, spec: EngineSett
     again = synthesize_phrases(PHRASES[:2], spec, cache)
     assert (first.synthesized, again.synthesized, again.cached) == (2, 0, 2)
     assert again.sample_rate == 22050 and again.settings.voice == "en_US-joe-medium"
+
+
+def test_hibari_phrases_go_through_the_cache_and_sound_the_same_in_any_worker(cache: PhraseCache) -> None:
+    """Two workers (one phrase each), then one worker for all: the same samples, so cached phrases never
+    depend on how many were missing."""
+    first = synthesize_phrases(PHRASES[:2], EngineSettings(engine="hibari"), cache, workers=2)
+    again = synthesize_phrases(PHRASES[:2], EngineSettings(engine="hibari"), cache)
+    assert (first.synthesized, again.synthesized, again.cached) == (2, 0, 2)
+    assert again.sample_rate == 24000 and again.settings.voice == "heart"
+    alone = synthesize_phrases(PHRASES[:2], EngineSettings(engine="hibari"), PhraseCache(None), workers=1)
+    for text in PHRASES[:2]:
+        assert np.array_equal(alone[text].samples, again[text].samples)
+
+
+def test_a_rate_hibari_cannot_speak_is_refused_before_any_worker_starts(cache: PhraseCache) -> None:
+    with pytest.raises(UsageError, match="outside what the hibari engine can speak"):
+        synthesize_phrases(PHRASES, EngineSettings(engine="hibari", rate=Rate(factor=2.4)), cache)
+    assert speech_workers() == [] and cache.info().entries == 0
 
 
 def test_empty_phrase_is_refused(cache: PhraseCache) -> None:

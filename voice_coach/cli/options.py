@@ -192,7 +192,7 @@ def speech_options(func: F) -> F:
         click.option(
             "--engine",
             metavar="NAME",
-            help="Speech engine: piper or pyttsx3 (default: piper when installed).",
+            help="Speech engine: hibari (the default), piper or pyttsx3.",
         ),
         click.option("--voice", metavar="VOICE", help="Voice id or name; see 'voice-coach voices'."),
         click.option(

@@ -23,7 +23,7 @@ from voice_coach.speech.engines import ENGINES, default_engine_name, get_engine
 
 
 @click.command()
-@click.option("--engine", metavar="NAME", help="Only this engine: piper or pyttsx3.")
+@click.option("--engine", metavar="NAME", help="Only this engine: hibari, piper or pyttsx3.")
 def voices(engine: str | None) -> None:
     """List the voices of the speech engines (the default voice is marked *).
 

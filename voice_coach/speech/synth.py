@@ -81,6 +81,7 @@ def synthesize_phrases(
     voice or a phrase that fails or exceeds ``timeout`` seconds.
     """
     engine = get_engine(engine_spec.engine)
+    engine.check_rate(engine_spec.rate)
     settings = replace(engine_spec, engine=engine.NAME, voice=engine.resolve_voice(engine_spec.voice))
     keys = {text: _key(engine, settings, text) for text in dict.fromkeys(texts)}
     for text in keys:

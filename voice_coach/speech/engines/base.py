@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import signal
 import wave
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -109,6 +112,12 @@ class Engine(ABC):
     def synthesize(self, text: str, voice: str, rate: Rate, volume: float) -> Clip:
         """``text`` spoken by voice ``voice`` (an id from ``voices()``) at ``rate`` and ``volume`` (0-1)."""
 
+    def check_rate(self, rate: Rate) -> None:
+        """Nothing if this engine can speak at ``rate``; ``UsageError`` saying its range otherwise.
+
+        Called before any synthesis, so a rate the engine cannot follow fails at once."""
+        return None  # the general limits of ``parse_rate`` suit engines without narrower ones
+
     def use_threads(self, count: int) -> None:
         """Nothing; a hint that this engine should use at most ``count`` CPU threads.
 
@@ -138,6 +147,21 @@ def package_version(name: str) -> str:
     from importlib.metadata import version  # 15 ms to import: only when a phrase's key is needed
 
     return version(name)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Delay SIGTERM, SIGINT and SIGHUP (in this thread) until the block is done, so their handler's
+    exception cannot cut a clean-up in half; they are delivered as the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks, and no SIGTERM handler either
+        yield
+        return
+    held = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def require_text(text: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,7 +20,15 @@ from typing import Any, ClassVar
 
 from voice_coach.audio.clip import Clip
 from voice_coach.errors import SynthesisError
-from voice_coach.speech.engines.base import Engine, Rate, VoiceInfo, package_version, read_wav, require_text
+from voice_coach.speech.engines.base import (
+    Engine,
+    Rate,
+    VoiceInfo,
+    package_version,
+    read_wav,
+    require_text,
+    signals_held,
+)
 
 ESPEAK_INSTALL = "sudo apt-get install espeak-ng"
 
@@ -95,12 +104,19 @@ class Pyttsx3Engine(Engine):
             "wpm": rate.words_per_minute(self.NATURAL_WPM),
             "volume": volume,
         }
-        with tempfile.TemporaryDirectory(prefix="voice-coach-") as tmp:
-            path = Path(tmp) / "phrase.wav"
+        # A stop request (SIGTERM, see speech.worker) may come at any moment: it waits while the folder
+        # is made and removed, so it can never be left half made or half removed.
+        with signals_held():
+            folder = Path(tempfile.mkdtemp(prefix="voice-coach-"))
+        try:
+            path = folder / "phrase.wav"
             self._run_child({**request, "path": str(path)})
             if not path.exists():
                 raise SynthesisError(f"pyttsx3 wrote no audio for {text!r}")
             return read_wav(path, self.sample_rate)
+        finally:
+            with signals_held():
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _run_child(self, request: dict[str, Any]) -> None:
         """Nothing once the child has written ``request["path"]``; SynthesisError if it failed or hung."""
