@@ -13,7 +13,10 @@ from audio_cli_helpers import probe
 from fakes import FakeClock, RecordingSink
 
 import voice_coach as vc
-from voice_coach.compiler.timeline import Hold
+from voice_coach.compiler.estimate import estimate_ms
+from voice_coach.compiler.schedule import SAY_GAP_MS
+from voice_coach.compiler.timeline import Hold, Say
+from voice_coach.speech import lengths
 
 SCRIPT = """\
 import voice_coach as vc
@@ -67,12 +70,30 @@ def test_load_names_the_file_and_fix(tmp_path: Path) -> None:
 
 def test_estimate_and_synthesize_schedule_the_same_blocks() -> None:
     timeline = vc.compile("kneeling-twist", hold="5s", sets=1)
-    guessed = vc.estimate(timeline)
-    spoken = vc.synthesize(timeline, vc.Speech(engine="pyttsx3"))
-    assert guessed.timing == "estimated from word count"
+    speech = vc.Speech(engine="pyttsx3")
+    guessed = vc.estimate(timeline, speech)
+    spoken = vc.synthesize(timeline, speech)
+    count = len(timeline.phrases())
+    assert guessed.timing == f"estimated for pyttsx3 voice gmw/en at 1x: 0 of {count} phrases cached"
     assert spoken.timing.startswith("exact, pyttsx3 voice ")
     assert [type(s.block) for s in guessed.schedule.slots] == [type(s.block) for s in spoken.schedule.slots]
-    assert spoken.schedule.rate == spoken.speech.sample_rate
+    assert spoken.schedule.rate == spoken.speech.sample_rate == guessed.schedule.rate
+    again = vc.estimate(timeline, speech)
+    assert again.exact and again.schedule == spoken.schedule
+    assert again.timing == f"estimated for pyttsx3 voice gmw/en at 1x: {count} of {count} phrases cached"
+
+
+def test_an_engine_that_is_not_installed_is_estimated_by_its_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(name: str | None = None) -> None:
+        raise vc.SynthesisError("the Piper engine needs piper-tts; install it with: ...")
+
+    monkeypatch.setattr(lengths, "get_engine", missing)
+    timeline = vc.compile("kneeling-twist", hold="5s", sets=1)
+    guessed = vc.estimate(timeline, vc.Speech(engine="piper", rate="1.5x"))
+    assert guessed.timing == f"estimated for piper at 1.5x: 0 of {len(timeline.phrases())} phrases cached"
+    assert guessed.schedule.rate == 1000
+    say = next(s for s in guessed.schedule.slots if isinstance(s.block, Say))
+    assert say.length == estimate_ms(say.block.text, "piper", 1.5) + SAY_GAP_MS
 
 
 def test_play_speaks_the_session_into_the_sink_it_is_given() -> None:

@@ -40,12 +40,12 @@ from voice_coach.progress import Progress
 from voice_coach.routine.loader import load_target
 from voice_coach.routine.model import Routine, Session
 from voice_coach.speech.engines import EngineSettings, get_engine, parse_rate
+from voice_coach.speech.lengths import KnownLengths, cached_lengths
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
 from voice_coach.speech.synth import SynthesisResult, synthesize_phrases
 
 MAX_SESSION_MS = 12 * 3_600_000
 """Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
-ESTIMATED = "estimated from word count"
 Warn = Callable[[str], None]
 
 
@@ -77,11 +77,22 @@ class Speech:
 
 @dataclass(frozen=True)
 class Estimated:
-    """A timeline scheduled in milliseconds, each phrase's length guessed from its words."""
+    """A timeline scheduled without synthesis: each phrase's length read from the phrase cache, or guessed
+    by the engine's model (``speech``: the engine, voice and rate, and what the cache held)."""
 
     timeline: Timeline
     schedule: Schedule
-    timing: str = ESTIMATED
+    speech: KnownLengths
+
+    @property
+    def exact(self) -> bool:
+        """Whether every phrase's length came from the cache: the times are then synthesis's own."""
+        return self.speech.complete
+
+    @property
+    def timing(self) -> str:
+        """How the times were found, as ``show`` prints it."""
+        return f"estimated for {self.speech}"
 
 
 @dataclass(frozen=True)
@@ -152,7 +163,7 @@ def compile(
         )  # fmt: skip
     loaded = target if isinstance(target, Routine | Session) else load(target)
     timeline = compile_target(loaded, options)
-    total = estimate(timeline).schedule.total
+    total = schedule(timeline, estimate_ms, 1000).total
     if total > MAX_SESSION_MS:
         raise UsageError(
             f"{literal(timeline.id)}: with these settings the session would last about {clock(total)}; "
@@ -162,9 +173,20 @@ def compile(
     return timeline
 
 
-def estimate(timeline: Timeline) -> Estimated:
-    """``timeline`` scheduled in milliseconds with phrase lengths guessed from word counts (instant)."""
-    return Estimated(timeline, schedule(timeline, estimate_ms, 1000))
+def estimate(timeline: Timeline, speech: Speech | None = None, *, warn: Warn | None = None) -> Estimated:
+    """``timeline`` scheduled without synthesizing anything (instantly): each phrase's length read from
+    the phrase cache where ``speech`` said it before (exact), else guessed by the engine's model at the
+    rate (``compiler.estimate``). The engine, voice and rate are checked as ``synthesize`` checks them."""
+    speech = speech or Speech()
+    known = cached_lengths(timeline.phrases(), speech.settings(), speech.cache(warn or _warn))
+    rate = known.sample_rate or 1000
+
+    def length(text: str) -> int:
+        if text in known.samples:
+            return known.samples[text]
+        return estimate_ms(text, known.engine, known.speed) * rate // 1000
+
+    return Estimated(timeline, schedule(timeline, length, rate), known)
 
 
 def synthesize(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from fractions import Fraction
+
+from voice_coach.wording import plural
 
 _NUMBER = r"\d+(?:\.\d+)?"
 # Units in falling order, each at most once, optionally separated by spaces: "1h 2m 3.5s", "250ms".
@@ -63,19 +66,21 @@ def format_duration(ms: int) -> str:
     return "".join(parts)
 
 
-def spoken_duration(ms: int) -> str:
-    """Words a voice says: ``30 seconds``, ``1 minute``, ``2 minutes 30 seconds``, ``1 hour``."""
+def spoken_duration(
+    ms: int,
+    counted: Callable[[int, str], str] = plural,
+    joined: Callable[[list[str]], str] = " ".join,
+) -> str:
+    """Words a voice says: ``30 seconds``, ``1 minute``, ``2 minutes 30 seconds``, ``1 hour``.
+
+    Whole seconds (halves round up). ``counted(2, "minute")`` says one part (English by default: "2
+    minutes"; a language pack's words through ``compiler.phrases``), ``joined`` joins the parts.
+    """
     total = (ms + 500) // 1000
     hours, rest = divmod(total, 3600)
     minutes, seconds = divmod(rest, 60)
-    words = [_plural(hours, "hour"), _plural(minutes, "minute"), _plural(seconds, "second")]
-    return " ".join(w for w in words if w) or "0 seconds"
-
-
-def _plural(count: int, unit: str) -> str:
-    if not count:
-        return ""
-    return f"{count} {unit}" + ("s" if count != 1 else "")
+    parts = [(n, unit) for n, unit in ((hours, "hour"), (minutes, "minute"), (seconds, "second")) if n]
+    return joined([counted(n, unit) for n, unit in parts or [(0, "second")]])
 
 
 def clock(ms: int) -> str:

@@ -1,7 +1,8 @@
 """The command line through click's CliRunner: list, show, validate, new, every override, errors and help.
 
-``show`` runs with ``--estimate`` here (phrase lengths from word counts); exact timing through real
-synthesis is tested with the speech engines.
+``show`` runs with ``--estimate`` here (nothing synthesized; with each test's empty cache, every phrase's
+length comes from the engine's model); exact timing through real synthesis, and estimates against it, are
+tested with the speech engines (``test_cli_audio``, ``test_estimates``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from voice_coach.cli.main import cli
-from voice_coach.routine.loader import builtin_ids, load_path
+from voice_coach.durations import clock
+from voice_coach.routine.loader import builtin_ids, load_path, load_target
+from voice_coach.routine.model import Session
 
 ROOT = Path(__file__).parents[2]
 BUILTINS = ROOT / "voice_coach" / "routine" / "builtin"
 BAD_FILE = ROOT / "tests" / "routine" / "bad" / "range-hold-zero.toml"
+ESTIMATED = r"estimated for hibari voice heart at 1x: 0 of \d+ phrases cached"
 SPI_ROUTINES = (
     "locate-spi, spi-massage, side-lying-overhead, foam-roller, kneeling-twist, kneeling-overhead, "
     "standing-overhead"
@@ -61,15 +65,20 @@ def test_list(runner: CliRunner) -> None:
     assert lines[0] == "ID                   KIND       LENGTH  TITLE"
     rows = [re.fullmatch(r"(\S+) +(\S+) +(~\d\d:\d\d)  (.+)", line) for line in lines[1:]]
     assert all(rows), lines
-    assert [(m[1], m[2], m[4]) for m in rows if m] == [
-        ("foam-roller", "stretch", "Foam roller stretch"),
-        ("kneeling-overhead", "stretch", "Kneeling overhead stretch"),
-        ("kneeling-twist", "stretch", "Kneeling twist stretch"),
-        ("locate-spi", "locate", "Find the serratus posterior inferior"),
-        ("side-lying-overhead", "stretch", "Side-lying overhead stretch"),
-        ("spi", "session", "Serratus posterior inferior program"),
-        ("spi-massage", "massage", "Serratus posterior inferior self-massage"),
-        ("standing-overhead", "stretch", "Standing overhead stretch"),
+    expected = []
+    for routine_id in builtin_ids():
+        target = load_target(routine_id)
+        expected.append((routine_id, "session" if isinstance(target, Session) else target.kind, target.title))
+    assert [(m[1], m[2], m[4]) for m in rows if m] == expected
+    assert [e[:2] for e in expected] == [
+        ("foam-roller", "stretch"),
+        ("kneeling-overhead", "stretch"),
+        ("kneeling-twist", "stretch"),
+        ("locate-spi", "locate"),
+        ("side-lying-overhead", "stretch"),
+        ("spi", "session"),
+        ("spi-massage", "massage"),
+        ("standing-overhead", "stretch"),
     ]
     length_end = lines[0].index("LENGTH") + len("LENGTH")  # lengths are right-aligned under the header
     assert all(line.index(m[3]) + 6 == length_end for line, m in zip(lines[1:], rows, strict=True) if m)
@@ -99,7 +108,7 @@ def test_show_text(runner: CliRunner) -> None:
     assert '"Switch sides. Now twist to the left."' in result.stdout
     assert all(re.match(r"(\d\d:\d\d  |         \d\d:\d\d  |$|Total )", line) for line in lines[1:]), lines
     total = show_json(runner, "kneeling-twist", "--hold", "20s", "--sets", "4")["total_ms"]
-    assert lines[-1] == f"Total {total // 60_000:02d}:{total // 1000 % 60:02d} (estimated from word count)"
+    assert re.fullmatch(rf"Total {total // 60_000:02d}:{total // 1000 % 60:02d} \({ESTIMATED}\)", lines[-1])
 
 
 def test_show_whole_program(runner: CliRunner) -> None:
@@ -112,7 +121,7 @@ def test_show_whole_program(runner: CliRunner) -> None:
         "Standing overhead stretch",
     ):
         assert f"== {title} ==" in result.stdout
-    assert re.search(r"\nTotal \d\d:\d\d \(estimated from word count\)\n$", result.stdout)
+    assert re.search(rf"\nTotal \d\d:\d\d \({ESTIMATED}\)\n$", result.stdout)
 
 
 def test_show_a_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -150,7 +159,8 @@ SAY_ROLES = {
 def test_show_json_has_the_documented_fields(runner: CliRunner, routine_id: str) -> None:
     data = show_json(runner, routine_id)
     assert set(data) == {"id", "title", "timing", "total_ms", "chapters", "blocks", "dropped"}
-    assert (data["id"], data["timing"]) == (routine_id, "estimated from word count")
+    assert data["id"] == routine_id
+    assert re.fullmatch(ESTIMATED, data["timing"])
     for chapter in data["chapters"]:
         assert set(chapter) == {"title", "routine", "side", "start_ms", "end_ms"}
     for block in data["blocks"]:
@@ -285,6 +295,54 @@ def test_lead_in_limit_message(runner: CliRunner) -> None:
     assert_input_error(result, "Invalid value for '--lead-in': '20s' is longer than the limit of 10s")
 
 
+# show --estimate: the speech options count
+
+
+SPEECH_ERRORS = [
+    ("--rate fast", "rate 'fast' is neither words per minute (like 170) nor a factor (like 1.2x)"),
+    ("--rate 500", "rate 500 is outside 80-450 words per minute"),
+    ("--rate 3x", "rate factor 3x is outside 0.5x-2.5x"),
+    (
+        "--rate 2.5x",
+        "rate 2.5x is outside what the hibari engine can speak: 0.5x-2x (86-346 words per minute)",
+    ),
+    ("--engine nonexist", "unknown engine 'nonexist'; choose one of: hibari, piper, pyttsx3"),
+    (
+        "--voice nobody",
+        "the hibari engine has no voice 'nobody'; see the voices it has with: "
+        "voice-coach voices --engine hibari",
+    ),
+]
+
+
+@pytest.mark.parametrize(("options", "message"), SPEECH_ERRORS, ids=[o for o, _ in SPEECH_ERRORS])
+def test_estimate_checks_the_speech_options(runner: CliRunner, options: str, message: str) -> None:
+    assert_input_error(runner.invoke(cli, ["show", "spi", "--estimate", *options.split()]), message)
+
+
+def said_ms(data: dict[str, Any]) -> int:
+    """Milliseconds of speech in a timeline: spoken blocks without their 0.3 s of silence, and cues."""
+    says = sum(b["duration_ms"] - 300 for b in data["blocks"] if b["type"] == "say")
+    return says + sum(c["duration_ms"] for b in data["blocks"] for c in b.get("cues", []))
+
+
+def test_estimate_scales_with_the_rate(runner: CliRunner) -> None:
+    natural = show_json(runner, "locate-spi")
+    assert natural["timing"].startswith("estimated for hibari voice heart at 1x: ")
+    fast = show_json(runner, "locate-spi", "--rate", "2x")
+    assert fast["timing"].startswith("estimated for hibari voice heart at 2x: ")
+    assert 0.45 < said_ms(fast) / said_ms(natural) < 0.55
+    slow = show_json(runner, "locate-spi", "--rate", "130")
+    assert slow["timing"].startswith("estimated for hibari voice heart at 130 words a minute: ")
+    assert 1.25 < said_ms(slow) / said_ms(natural) < 1.41  # 173 / 130 = 1.33
+
+
+def test_estimate_follows_the_engine(runner: CliRunner) -> None:
+    espeak = show_json(runner, "locate-spi", "--engine", "pyttsx3")
+    assert re.fullmatch(r"estimated for pyttsx3 voice \S+ at 1x: 0 of \d+ phrases cached", espeak["timing"])
+    assert said_ms(espeak) != said_ms(show_json(runner, "locate-spi"))
+
+
 # validate
 
 
@@ -306,11 +364,14 @@ def test_validate_exit_codes(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(cli, ["validate", str(good)]).exit_code == 0
     result = runner.invoke(cli, ["validate", str(good), str(BAD_FILE)])
     assert result.exit_code == 2
-    assert result.stdout == f"ok: {good}: routine 'good', about 00:06\n"
-    assert result.stderr.splitlines() == [
-        f"Error: {BAD_FILE}: hold: must be longer than zero (got 0); use e.g. 30s",
-        "Error: 1 of 2 files are invalid",
-    ]
+    total = show_json(runner, str(good))["total_ms"]
+    assert result.stdout == f"ok: {good}: routine 'good', about {clock(total)}\n"
+    bad = f"Error: {BAD_FILE}: hold: must be longer than zero (got 0); use e.g. 30s"
+    assert result.stderr.splitlines() == [bad, "Error: 1 of 2 files is invalid"]
+    one = runner.invoke(cli, ["validate", str(BAD_FILE)])
+    assert (one.exit_code, one.stderr.splitlines()) == (2, [bad, "Error: 1 of 1 file is invalid"])
+    two = runner.invoke(cli, ["validate", str(BAD_FILE), str(BAD_FILE)])
+    assert (two.exit_code, two.stderr.splitlines()) == (2, [bad, bad, "Error: 2 of 2 files are invalid"])
     missing = runner.invoke(cli, ["validate"])
     assert missing.exit_code == 2 and "Missing argument 'FILES...'" in missing.stderr
 

@@ -38,12 +38,14 @@ from audio_cli_helpers import (
 from click.testing import CliRunner
 
 from voice_coach.audio.analysis_store import AnalysisStore
+from voice_coach.audio.clip import Clip
 from voice_coach.cli.main import cli
 from voice_coach.durations import clock
 from voice_coach.live.history import history_path
 from voice_coach.speech.engines import EngineSettings
 from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.wording import plural
 
 PYTTSX3 = ["--engine", "pyttsx3"]
 CUE_FORMATS = ("lrc", "srt", "vtt")
@@ -60,19 +62,19 @@ def test_cache_warm_twice_synthesizes_nothing_the_second_time(runner: CliRunner,
     session = str(write_session(tmp_path, REACH, BEND))
     count = len(phrases(show_json(runner, session, "--estimate", *PYTTSX3)))
     first = ok(runner, "cache", "warm", session, *PYTTSX3)
-    assert first.stdout == f"{count} synthesized, 0 already cached (pyttsx3, voice gmw/en)\n"
+    assert first.stdout == f"{count} phrases synthesized, 0 already cached (pyttsx3, voice gmw/en)\n"
     assert len(cache_entries()) == count
     again = ok(runner, "cache", "warm", session, *PYTTSX3)
-    assert again.stdout == f"0 synthesized, {count} already cached (pyttsx3, voice gmw/en)\n"
+    assert again.stdout == f"0 phrases synthesized, {count} already cached (pyttsx3, voice gmw/en)\n"
 
 
 def test_cache_warm_spi_with_the_default_engine_then_again(runner: CliRunner) -> None:
     """The speech issue's done-when: from an empty cache, then again: 0 synthesized (hibari, a few s)."""
     count = len(phrases(show_json(runner, "spi", "--estimate")))
     first = ok(runner, "cache", "warm", "spi")
-    assert first.stdout == f"{count} synthesized, 0 already cached (hibari, voice heart)\n"
+    assert first.stdout == f"{count} phrases synthesized, 0 already cached (hibari, voice heart)\n"
     again = ok(runner, "cache", "warm", "spi")
-    assert again.stdout == f"0 synthesized, {count} already cached (hibari, voice heart)\n"
+    assert again.stdout == f"0 phrases synthesized, {count} already cached (hibari, voice heart)\n"
     assert len(cache_entries()) == count
 
 
@@ -89,7 +91,8 @@ def test_changing_only_the_hold_synthesizes_only_the_countdown_it_adds(
         now = phrases(show_json(runner, session, "--estimate", "--hold", hold))
         assert now - known == new
         warm = ok(runner, "cache", "warm", session, *PYTTSX3, "--hold", hold)
-        assert warm.stdout.startswith(f"{len(new)} synthesized, {len(now & known)} already cached"), hold
+        synthesized = "1 phrase" if new else "0 phrases"
+        assert warm.stdout.startswith(f"{synthesized} synthesized, {len(now & known)} already cached"), hold
         known |= now
     assert len(cache_entries()) == len(known)
 
@@ -98,14 +101,36 @@ def test_more_sets_only_add_the_set_announcements(runner: CliRunner, tmp_path: P
     session = str(write_session(tmp_path, REACH))
     ok(runner, "cache", "warm", session, *PYTTSX3)
     warm = ok(runner, "cache", "warm", session, *PYTTSX3, "--sets", "3", "--rest", "9s")
-    assert warm.stdout.startswith("2 synthesized, ")  # "Set 1 of 3.", "Set 2 of 3."
-    assert ok(runner, "cache", "warm", session, *PYTTSX3, "--rest", "20s").stdout.startswith("0 synthesized")
+    assert warm.stdout.startswith("2 phrases synthesized, ")  # "Set 1 of 3.", "Set 2 of 3."
+    warm = ok(runner, "cache", "warm", session, *PYTTSX3, "--rest", "20s")
+    assert warm.stdout.startswith("0 phrases synthesized, ")
+
+
+def test_one_phrase_is_one_phrase(runner: CliRunner, tmp_path: Path) -> None:
+    """Printed counts agree with their number: "1 phrase synthesized", "1 chapter"."""
+    files = {}
+    for name, step in (("first", "Reach up."), ("second", "Reach up high."), ("third", "Reach.")):
+        files[name] = tmp_path / f"{name}.toml"  # the same routine, each with another step
+        files[name].write_text(f'id = "tiny"\ntitle = "Tiny"\nkind = "locate"\nsetup = ["{step}"]\n', "utf-8")
+    ok(runner, "cache", "warm", str(files["first"]), *PYTTSX3)
+    count = len(phrases(show_json(runner, str(files["second"]), "--estimate", *PYTTSX3)))
+    target = tmp_path / "second.wav"
+    written = ok(runner, "export", str(files["second"]), *PYTTSX3, "-o", str(target))
+    data = show_json(runner, str(files["second"]), *PYTTSX3)
+    chapters = plural(len(data["chapters"]), "chapter")
+    assert written.stdout == (
+        f"Wrote {target} ({clock(data['total_ms'])}, {chapters}; 1 phrase synthesized, {count - 1} cached)\n"
+    )
+    warm = ok(runner, "cache", "warm", str(files["third"]), *PYTTSX3)
+    assert warm.stdout == f"1 phrase synthesized, {count - 1} already cached (pyttsx3, voice gmw/en)\n"
 
 
 def test_cache_info_and_clear(runner: CliRunner, tmp_path: Path) -> None:
     folder = cache_dir()
     assert ok(runner, "cache", "info").stdout == f"Location: {folder}\nEntries:  0\nSize:     0.0 MB\n"
     assert ok(runner, "cache", "clear").stdout == f"Removed 0 cached phrases from {folder}\n"
+    PhraseCache(folder).put("0" * 64, Clip(np.zeros(100, np.int16), 22050))
+    assert ok(runner, "cache", "clear").stdout == f"Removed 1 cached phrase from {folder}\n"
     ok(runner, "cache", "warm", str(write_session(tmp_path, BEND)), *PYTTSX3)
     entries = cache_entries()
     size = sum(p.stat().st_size for p in entries) / 1_048_576
@@ -233,7 +258,7 @@ def test_export_says_what_it_wrote(exported: Exported) -> None:
     written = ", ".join(str(p) for p in [mp3, *(mp3.with_suffix(f".{k}") for k in CUE_FORMATS)])
     count = len(phrases(data))
     assert exported.stdout == (
-        f"Wrote {written} ({clock(data['total_ms'])}, {len(data['chapters'])} chapters; "
+        f"Wrote {written} ({clock(data['total_ms'])}, {plural(len(data['chapters']), 'chapter')}; "
         f"{count} phrases synthesized, 0 cached)\n"
     )
     assert sorted(p.name for p in mp3.parent.iterdir()) == sorted(

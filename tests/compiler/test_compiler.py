@@ -7,6 +7,7 @@ estimated phrase lengths. After a deliberate change, regenerate them with
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable
@@ -23,11 +24,14 @@ from voice_coach.compiler.build import (
     CompileOptions,
     Countdown,
     compile_target,
-    hold_cues,
+    personal_overrides,
 )
+from voice_coach.compiler.cues import CUE_SPACING_MS, hold_cues
 from voice_coach.compiler.estimate import estimate_ms
+from voice_coach.compiler.phrases import Phrases
 from voice_coach.compiler.schedule import CUE_GAP_MS, SAY_GAP_MS, Schedule, place_cues, schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Rest, Say, Timeline
+from voice_coach.durations import parse_duration
 from voice_coach.errors import UsageError
 from voice_coach.output.script import timeline_json
 from voice_coach.routine.loader import build_routine, builtin_ids, load_builtin
@@ -43,6 +47,7 @@ from voice_coach.routine.model import (
 )
 
 GOLDEN = Path(__file__).parent / "golden"
+ENGLISH = Phrases.of("en")
 
 
 def plan_of(target: Routine | Session, options: CompileOptions | None = None) -> Schedule:
@@ -106,9 +111,7 @@ def test_kneeling_twist_twenty_seconds_four_sets() -> None:
     last_right = max(i for i, b in enumerate(blocks) if isinstance(b, Hold) and b.side == "right")
     first_left = min(i for i, b in enumerate(blocks) if isinstance(b, Hold) and b.side == "left")
     between = blocks[last_right:first_left]
-    assert [b.text for b in between if isinstance(b, Say) and b.role == "switch"] == [
-        "Switch sides. Now twist to the left."
-    ]
+    assert [b.text for b in between if isinstance(b, Say) and b.role == "switch"] == ["Now the left side."]
     assert not [b for b in between if isinstance(b, Rest)], "no set rest across the side switch"
     assert said(timeline, "set") == ["Set 1 of 4.", "Set 2 of 4.", "Set 3 of 4.", "Last set."] * 2
     chapters = [b.title for b in blocks if isinstance(b, Chapter)]
@@ -117,6 +120,10 @@ def test_kneeling_twist_twenty_seconds_four_sets() -> None:
         "Kneeling twist stretch, right side",
         "Kneeling twist stretch, left side",
     ]
+    # The routine's own mark shares its place with the first side's: one chapter per side, from 0.
+    plan = schedule(timeline, estimate_ms, 1000)
+    assert [(c.title, c.start) for c in plan.chapters()][:1] == [("Kneeling twist stretch, right side", 0)]
+    assert [c.side for c in plan.chapters()] == ["right", "left"]
 
 
 def test_spi_follows_the_order_of_care() -> None:
@@ -134,10 +141,7 @@ def test_spi_follows_the_order_of_care() -> None:
     assert massage == [("spi-massage", "right", 1, 150_000), ("spi-massage", "left", 1, 150_000)]
     between = [b for b in timeline.blocks if isinstance(b, Rest) and b.role == "between"]
     assert [b.ms for b in between] == [20_000] * 6
-    assert [c.text for b in between for c in b.cues if c.role == "next"][:2] == [
-        "Next up: Serratus posterior inferior self-massage.",
-        "Next up: Side-lying overhead stretch.",
-    ]
+    assert said(timeline, "next")[:2] == ["Next up: Self-massage.", "Next up: Side-lying overhead stretch."]
 
 
 @pytest.mark.parametrize("routine_id", [i for i in builtin_ids() if i != "spi"])
@@ -202,7 +206,7 @@ def test_sides_on_a_routine_without_sides() -> None:
     spi = compile_target(load_builtin("spi"), options(sides="left"))
     assert {h[0]: h[1] for h in holds(spi)} == {
         "spi-massage": "left",
-        "side-lying-overhead": None,
+        "side-lying-overhead": "left",
         "foam-roller": None,
         "kneeling-twist": "left",
         "kneeling-overhead": None,
@@ -285,12 +289,15 @@ FINAL, TEN, HALF = "Three, two, one.", "Ten seconds left.", "Halfway."
     [
         ("none", 30_000, (), []),
         ("minimal", 30_000, (), [FINAL]),
-        ("standard", 30_000, (), [FINAL, TEN, HALF]),
+        ("standard", 30_000, (), [FINAL, TEN]),
+        ("standard", 39_999, (), [FINAL, TEN]),
+        ("standard", 40_000, (), [FINAL, TEN, HALF]),
+        ("standard", 15_000, (), [FINAL]),
         ("standard", 19_999, (), [FINAL]),
         ("standard", 5_000, (), [FINAL]),
         ("standard", 20_000, (), [FINAL, TEN]),
         ("standard", 150_000, ("Breathe.",), ["Breathe.", FINAL, TEN, "One minute left."]),
-        ("verbose", 30_000, (), [FINAL, TEN, HALF, "20 seconds left."]),
+        ("verbose", 30_000, (), [FINAL, TEN, "20 seconds left."]),
         ("verbose", 60_000, ("B.",), ["B.", FINAL, TEN, *(f"{n} seconds left." for n in (20, 30, 40, 50))]),
         ("verbose", 70_000, (), [FINAL, TEN, HALF, "1 minute left."]),
         (
@@ -304,21 +311,22 @@ FINAL, TEN, HALF = "Three, two, one.", "Ten seconds left.", "Halfway."
 def test_countdown_levels(
     countdown: Countdown, hold_ms: int, during: tuple[str, ...], expected: list[str]
 ) -> None:
-    assert [c.text for c in hold_cues(hold_ms, during, countdown)] == expected
+    assert [c.text for c in hold_cues(hold_ms, during, countdown, ENGLISH)] == expected
 
 
 def test_countdown_cues_are_anchored_to_the_end() -> None:
-    cues = {c.text: c for c in hold_cues(30_000, (), "standard")}
-    assert {t: (c.anchor, c.offset_ms) for t, c in cues.items()} == {
-        "Three, two, one.": ("end", 0),
-        "Ten seconds left.": ("end", 10_000),
-        "Halfway.": ("end", 15_000),
+    cues = {c.text: c for c in hold_cues(40_000, (), "standard", ENGLISH)}
+    assert {t: (c.anchor, c.offset_ms, c.window_ms) for t, c in cues.items()} == {
+        "Three, two, one.": ("end", 0, 0),
+        "Ten seconds left.": ("end", 10_000, 0),
+        "Halfway.": ("end", 20_000, 0),
     }
-    prompts = hold_cues(40_000, ("a", "b", "c"), "none")
-    assert [(c.anchor, c.offset_ms) for c in prompts] == [
-        ("start", 10_000),
-        ("start", 20_000),
-        ("start", 30_000),
+    # Prompts are spread evenly, each free to move within half an interval either way.
+    prompts = hold_cues(40_000, ("a", "b", "c"), "none", ENGLISH)
+    assert [(c.anchor, c.offset_ms, c.window_ms) for c in prompts] == [
+        ("start", 10_000, 5_000),
+        ("start", 20_000, 5_000),
+        ("start", 30_000, 5_000),
     ]
 
 
@@ -328,13 +336,13 @@ def test_countdown_in_a_scheduled_hold() -> None:
     slot = next(s for s in plan.slots if isinstance(s.block, Hold))
     assert slot.length == 30_000
     assert [(s.text, s.end) for s in slot.speech] == [
-        ("Halfway.", slot.end - 15_000),
         ("Ten seconds left.", slot.end - 10_000),
         ("Three, two, one.", slot.end),
     ]
 
 
-# The collision rule (schedule.place_cues): by priority, dropped (never moved) when outside or too close.
+# The collision rule (schedule.place_cues): by priority; anchored cues are dropped (never moved) when outside
+# or too close, prompts move within their window first.
 
 
 def lengths(table: dict[str, int]) -> Callable[[str], int]:
@@ -399,9 +407,9 @@ def test_variables_are_filled_everywhere() -> None:
         "id": "vars",
         "title": "Vars",
         "kind": "stretch",
-        "intro": "Do {sets} sets of {hold}, then {next}.",
-        "notes": ["{sets} sets."],
-        "setup": ["Set {set} of {sets}, {side} side, hold {hold}."],
+        "intro": "Do {sets} of {hold}, then {next}.",
+        "notes": ["{sets}."],
+        "setup": ["Set {set}, {side} side, not the {other}, hold {hold}."],
         "during": ["Breathe, {side} side, set {set}."],
         "hold": "45s",
         "sets": 2,
@@ -411,7 +419,9 @@ def test_variables_are_filled_everywhere() -> None:
     assert said(timeline, "intro") == ["Do 2 sets of 45 seconds, then the end of the session."]
     assert said(timeline, "note") == ["2 sets."]
     assert said(timeline, "step") == [
-        f"Set {n} of 2, {side} side, hold 45 seconds." for side in ("left", "right") for n in (1, 2)
+        f"Set {n}, {side} side, not the {other}, hold 45 seconds."
+        for side, other in (("left", "right"), ("right", "left"))
+        for n in (1, 2)
     ]
     prompts = [c.text for b in timeline.blocks if isinstance(b, Hold) for c in b.cues if c.role == "prompt"]
     assert prompts == [f"Breathe, {side} side, set {n}." for side in ("left", "right") for n in (1, 2)]
@@ -518,9 +528,9 @@ def test_properties_of_any_routine(
         if isinstance(slot.block, Say):
             assert slot.length == phrase_length(slot.block.text) + SAY_GAP_MS * rate // 1000
 
-    # Chapters come in time order and tile the session from the first mark to the end.
+    # Chapters come in time order and tile the session from 0 to the end.
     chapters = plan.chapters()
-    assert chapters and chapters[-1].end == plan.total
+    assert chapters and chapters[0].start == 0 and chapters[-1].end == plan.total
     for chapter, next_chapter in pairwise(chapters):
         assert chapter.start < chapter.end == next_chapter.start
 
@@ -544,3 +554,217 @@ def test_properties_of_any_session(ids: list[str], overrides: Overrides, countdo
     chapters = plan.chapters()
     assert [c.start for c in chapters] == sorted(c.start for c in chapters)
     assert plan.total == sum(slot.length for slot in plan.slots)
+    # One chapter per routine and side, from 0, and none a stub: each holds a hold of its own.
+    expected = [
+        (r.id, side)
+        for r in map(builtin_routine, ids)
+        for side in apply_overrides(r, personal_overrides(r, CompileOptions(overrides))).sides or (None,)
+    ]
+    assert [(c.routine_id, c.side) for c in chapters] == expected
+    assert chapters[0].start == 0
+    hold_starts = [slot.start for slot in plan.slots if isinstance(slot.block, Hold)]
+    assert all(
+        any(c.start <= h < c.end for h in hold_starts) for c in chapters if c.routine_id != "locate-spi"
+    )
+
+
+# What a listener on the mat hears: announce before instructing, equipment before it is needed, nothing twice.
+
+
+def blocks_of(target: Routine | Session, **choices: Any) -> list[Any]:
+    return list(compile_target(target, options(**choices)).blocks)
+
+
+def test_the_switch_announces_and_the_setup_follows_before_the_hold() -> None:
+    """A listener acts on the first instruction they hear: after a side switch it is the first setup step."""
+    for routine_id in ("kneeling-twist", "standing-overhead", "side-lying-overhead", "spi-massage"):
+        routine = builtin_routine(routine_id)
+        blocks = blocks_of(routine)
+        switch = next(i for i, b in enumerate(blocks) if isinstance(b, Say) and b.role == "switch")
+        assert blocks[switch].text == f"Now the {routine.sides[1]} side."
+        first_hold = next(i for i, b in enumerate(blocks) if i > switch and isinstance(b, Hold))
+        steps = [b.text for b in blocks[switch:first_hold] if isinstance(b, Say) and b.role == "step"]
+        assert len(steps) == len(routine.setup), routine_id
+
+
+def test_a_user_routine_without_switch_gets_the_announcement() -> None:
+    routine = _routine(sides=("left", "right"), setup=(Step("Reach to the {side}, and hold."),))
+    assert said(compile_target(routine, CompileOptions()), "switch") == ["Now the right side."]
+
+
+def test_next_up_names_the_equipment_then_rests_and_never_repeats_the_title() -> None:
+    blocks = blocks_of(load_builtin("spi"))
+    for index, block in enumerate(blocks):
+        if not (isinstance(block, Say) and block.role == "next"):
+            continue
+        chapter = next(b for b in reversed(blocks[:index]) if isinstance(b, Chapter))
+        routine = builtin_routine(chapter.routine_id)
+        assert block.text == f"Next up: {routine.title}."
+        after = [b for b in blocks[index + 1 :] if not isinstance(b, Chapter)]
+        if routine.equipment:
+            assert isinstance(after[0], Say) and after[0].role == "equipment"
+            assert after[0].text.startswith("You will need ") and all(
+                e in after[0].text for e in routine.equipment
+            )
+            after = after[1:]
+        # Then its intro and notes, then the rest (time to fetch it), whose "Get ready." leads into the steps.
+        rest = next(
+            i for i, b in enumerate(after) if not (isinstance(b, Say) and b.role in ("intro", "note"))
+        )
+        assert isinstance(after[rest], Rest) and after[rest].role == "between", (
+            "the rest is the time to fetch it"
+        )
+        assert isinstance(after[rest + 1], Say) and after[rest + 1].role in ("side", "set", "step")
+    spoken = said(compile_target(load_builtin("spi"), CompileOptions()))
+    for text, following in pairwise(spoken):
+        if text.startswith("Next up: "):
+            assert following != text.removeprefix("Next up: "), "the title is not said again"
+    assert said(compile_target(load_builtin("spi"), CompileOptions()), "title") == ["Find the muscle."]
+
+
+def test_equipment_lists_read_as_a_listener_parses_them() -> None:
+    routine = builtin_routine("foam-roller")
+    assert said(compile_target(routine, CompileOptions()), "equipment") == [
+        "You will need a yoga mat, and a foam roller or an exercise ball."
+    ]
+    assert ENGLISH.spoken_list(["a", "b"]) == "a and b"
+    assert ENGLISH.spoken_list(["a", "b", "c"]) == "a, b, and c"
+    assert ENGLISH.spoken_list(["a"]) == "a"
+
+
+def test_the_session_intro_lists_all_the_equipment_and_follows_the_selection() -> None:
+    spi = load_builtin("spi")
+    full = compile_target(spi, CompileOptions())
+    assert said(full, "intro")[:1] == [
+        "Serratus posterior inferior program, for the lower back. Today: find the muscle, self-massage, "
+        "and 5 stretches."
+    ]
+    assert said(full, "equipment")[0] == (
+        "For this session, you will need a massage ball or a lower-back trigger-point massager, a yoga mat, "
+        "a pillow, a foam roller or an exercise ball, and a wall or a sturdy object."
+    )
+    two = compile_target(spi, options(selection=Selection(only=("kneeling-twist", "foam-roller"))))
+    assert said(two, "intro")[:1] == [
+        "Serratus posterior inferior program, for the lower back. Today: foam roller stretch and kneeling "
+        "twist stretch."
+    ]
+    assert (
+        said(two, "equipment")[0]
+        == "For this session, you will need a yoga mat, and a foam roller or an exercise ball."
+    )
+    assert "Foam roller stretch." in said(two, "title")
+    assert said(two, "equipment")[1:] == ["You will need a yoga mat."], "the first routine's was just said"
+    one = compile_target(spi, options(selection=Selection(only=("side-lying-overhead",))))
+    assert said(one, "intro")[:1] == [
+        "Serratus posterior inferior program, for the lower back. Today: side-lying overhead stretch."
+    ]
+    assert said(one, "title") == [], "the intro just said it"
+    assert said(one, "equipment") == ["You will need a pillow, and a yoga mat or a bed."]
+
+
+def test_session_variables_count_and_routines() -> None:
+    items = tuple(
+        SessionItem(builtin_routine(i)) for i in ("foam-roller", "kneeling-twist", "kneeling-overhead")
+    )
+    session = Session("s", "S", "s.toml", items, intro="{count}: {routines}.", outro="Done: {count}.")
+    timeline = compile_target(session, CompileOptions())
+    assert said(timeline, "intro")[0] == "3 routines: 3 stretches."
+    assert said(timeline, "outro") == ["Done: 3 routines."]
+    one = compile_target(session, options(selection=Selection(only=("kneeling-twist",))))
+    assert said(one, "intro")[:1] == ["1 routine: kneeling twist stretch."]
+
+
+@pytest.mark.parametrize(("sets", "words"), [(1, "1 set"), (2, "2 sets"), (5, "5 sets")])
+def test_sets_are_spoken_with_a_noun_that_follows_the_number(sets: int, words: str) -> None:
+    timeline = compile_target(builtin_routine("foam-roller"), options(sets=sets))
+    assert said(timeline, "intro") == [f"{words} of 30 seconds."]
+    assert ENGLISH.counted(1, "routine") == "1 routine"
+    assert (ENGLISH.plural("stretch"), ENGLISH.plural("massage"), ENGLISH.plural("body")) == (
+        "stretches",
+        "massages",
+        "bodies",
+    )
+
+
+@given(st.integers(1, 600_000), st.lists(TEXT, max_size=5).map(tuple), st.sampled_from(COUNTDOWNS))
+def test_density_rule(hold_ms: int, during: tuple[str, ...], countdown: Countdown) -> None:
+    """At most one countdown cue per 10 s of hold, ending at least 10 s apart; "three, two, one" always."""
+    cues = hold_cues(hold_ms, during, countdown, ENGLISH)
+    counts = [c for c in cues if c.role == "countdown"]
+    assert len([c for c in cues if c.role == "prompt"]) == len(during)
+    if countdown == "none":
+        assert counts == []
+        return
+    assert counts[0].text == "Three, two, one."
+    assert len(counts) <= max(1, hold_ms // CUE_SPACING_MS)
+    for a, b in itertools.combinations(counts, 2):
+        assert abs(a.offset_ms - b.offset_ms) >= CUE_SPACING_MS
+
+
+def test_a_prompt_moves_within_its_window_instead_of_being_dropped() -> None:
+    minute = Cue("One minute left.", "end", 60_000, 3, "countdown")
+    prompt = Cue("Breathe.", "start", 60_000, 1, "prompt", 10_000)
+    table = {"One minute left.": 1_500, "Breathe.": 1_000}
+    placed, lost = place_cues((prompt, minute), 0, 120_000, lengths(table), same)
+    assert lost == []
+    assert [(s.text, s.start) for s in placed] == [
+        ("One minute left.", 58_500),
+        ("Breathe.", 60_000 + CUE_GAP_MS),
+    ]
+    narrow = Cue("Breathe.", "start", 60_000, 1, "prompt", 100)
+    placed, lost = place_cues((narrow, minute), 0, 120_000, lengths(table), same)
+    assert lost == [(narrow, "would overlap another cue")], "no free place in its window: dropped"
+
+
+@pytest.mark.parametrize("hold", ["2m", "2m30s", "3m"])
+def test_the_massage_keeps_every_prompt(hold: str) -> None:
+    routine = apply_overrides(builtin_routine("spi-massage"), Overrides(hold_ms=parse_duration(hold)))
+    plan = plan_of(routine)
+    assert plan.dropped == ()
+    prompts = [s for slot in plan.slots for s in slot.speech if s.role == "prompt"]
+    assert len(prompts) == 2 * len(routine.during)
+
+
+def test_chapters_start_at_zero_one_per_routine_and_side() -> None:
+    plan = plan_of(load_builtin("spi"))
+    assert [(c.title, c.side) for c in plan.chapters()] == [
+        ("Find the muscle", None),
+        ("Self-massage, right side", "right"),
+        ("Self-massage, left side", "left"),
+        ("Side-lying overhead stretch, right side", "right"),
+        ("Side-lying overhead stretch, left side", "left"),
+        ("Foam roller stretch", None),
+        ("Kneeling twist stretch, right side", "right"),
+        ("Kneeling twist stretch, left side", "left"),
+        ("Kneeling overhead stretch", None),
+        ("Standing overhead stretch, right side", "right"),
+        ("Standing overhead stretch, left side", "left"),
+    ]
+    assert plan.chapters()[0].start == 0
+    assert min(c.end - c.start for c in plan.chapters()) > 30_000, "no stubs"
+    alone = plan_of(builtin_routine("foam-roller"), CompileOptions(lead_in_ms=3000))
+    assert [(c.start, c.end) for c in alone.chapters()] == [(0, alone.total)]
+
+
+def test_the_builtins_say_what_the_article_says() -> None:
+    """Points of the article a listener needs, checked in the compiled words (issue 12, fidelity)."""
+    lying = said(compile_target(builtin_routine("side-lying-overhead"), CompileOptions()))
+    assert "Lie down on your left side, with your head on the pillow." in lying
+    assert "Stretch your right arm up over your head, and hold." in lying
+    again = [text for text in lying if "over your head again" in text]
+    assert len(again) == 4 and all(text.startswith("Arch your back slightly") for text in again)
+    massage = " ".join(said(compile_target(builtin_routine("spi-massage"), CompileOptions())))
+    for words in (
+        "If your massager has a ramp",
+        "Lie on your back",
+        "Healthy muscle is not tender",
+        "ease off",
+    ):
+        assert words in massage
+    locate = " ".join(said(compile_target(builtin_routine("locate-spi"), CompileOptions())))
+    assert "level with your belly button" in locate and "up and out, to the bottom of your ribcage" in locate
+    outro = said(compile_target(load_builtin("spi"), CompileOptions()), "outro")[0]
+    for habit in ("support for your lower back", "firm mattress", "pillow between your knees"):
+        assert habit in outro
+    spoken = " ".join(said(compile_target(load_builtin("spi"), CompileOptions())))
+    assert "ramp pointing out" not in spoken and "Sharp pain is not" not in spoken

@@ -484,6 +484,16 @@ def test_summary_counts_only_holds_heard_to_their_end(session: Schedule) -> None
     assert summarize(session, 0) == "Test session: 0 s"
 
 
+def test_summary_counts_agree_with_their_number(session: Schedule) -> None:
+    kinds = {"a": "stretch", "b": "massage"}
+    first_side = next(s.end for s in session.slots if isinstance(s.block, Hold) and s.block.routine_id == "b")
+    assert summarize(session, first_side, kinds).endswith(", 1 stretch, 1 massage side")
+    assert summarize(session, session.total, kinds).endswith(", 1 stretch, 2 massage sides")
+    both = {"a": "stretch", "b": "stretch"}
+    assert summarize(session, first_side, both).endswith(", 1 stretch, 1 stretch side")
+    assert summarize(session, session.total, both).endswith(", 1 stretch, 2 stretch sides")
+
+
 def test_summary_of_a_skipping_session_counts_time_heard(session: Schedule, clock: FakeClock) -> None:
     # Skip to stretch A, then at once to massage B, then (0.4 s into its title) to its right side.
     outcome, _, _ = run(session, clock, [(0.5, "]"), (2.0, "]"), (2.4, "]")])

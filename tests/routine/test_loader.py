@@ -66,7 +66,7 @@ def test_validate_message(name: str, runner: CliRunner, monkeypatch: pytest.Monk
     monkeypatch.chdir(BAD)
     result = runner.invoke(cli, ["validate", name])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"Error: {EXPECTED[name]}\nError: 1 of 1 files are invalid\n"
+    assert result.stderr == f"Error: {EXPECTED[name]}\nError: 1 of 1 file is invalid\n"
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -232,6 +232,25 @@ def test_session_rest_defaults_to_twenty_seconds() -> None:
     assert session.rest_ms == 20_000
 
 
+def test_language_and_phrases_are_read() -> None:
+    doc = tomllib.loads(
+        ROUTINE + 'language = "de"\nsides = ["links", "rechts"]\n[phrases]\nrest = "Erholung."\n'
+    )
+    routine = build_routine(doc, "x.toml")
+    assert (routine.language, routine.sides, routine.phrases) == (
+        "de",
+        ("left", "right"),
+        (("rest", "Erholung."),),
+    )
+    assert build_routine(tomllib.loads(ROUTINE), "x.toml").language is None
+    session = build_session(
+        {"id": "s", "title": "S", "routines": ["foam-roller"], "language": "es", "phrases": {"rest": "Pausa."}},
+        "s.toml",
+        None,
+    )
+    assert (session.language, session.phrases) == ("es", (("rest", "Pausa."),))
+
+
 def test_literal_braces_in_cues() -> None:
     doc = tomllib.loads(ROUTINE.replace("Kneel, and hold.", "Say {{hello}}."))
     assert build_routine(doc, "x.toml").setup == (Step("Say {{hello}}."),)
@@ -262,6 +281,15 @@ DURATIONS = st.sampled_from(["20s", "1m", "2.5s", "0", "0.0004s", "1h", 30, 0.5,
 STEP = st.text(min_size=1, max_size=20) | st.fixed_dictionaries(
     {"say": st.text(min_size=1, max_size=20)}, optional={"pause": DURATIONS | SCALARS}
 )
+LANGUAGES = st.sampled_from(["de", "en", "es", "fr", "", "DE"]) | SCALARS
+PHRASES = (
+    st.dictionaries(
+        st.sampled_from(["rest", "switch", "set_number", "left", "right", "or", "list_two", "title", "nope"]),
+        SCALARS,
+        max_size=3,
+    )
+    | SCALARS
+)
 PLAUSIBLE = st.fixed_dictionaries(
     {"id": st.just("fuzz"), "title": st.just("Fuzz"), "kind": st.just("stretch"), "setup": st.lists(STEP)},
     optional={
@@ -274,6 +302,8 @@ PLAUSIBLE = st.fixed_dictionaries(
         "reentry": st.lists(STEP, max_size=2),
         "switch": SCALARS,
         "intro": st.text(max_size=20) | SCALARS,
+        "language": LANGUAGES,
+        "phrases": PHRASES,
     },
 )
 ITEM = st.sampled_from(
@@ -283,7 +313,13 @@ ITEM = st.sampled_from(
 )
 SESSIONS = st.fixed_dictionaries(
     {"id": st.just("fuzz"), "title": st.just("Fuzz"), "routines": st.lists(ITEM, max_size=4)},
-    optional={"rest": DURATIONS | SCALARS, "intro": st.text(max_size=20), "outro": SCALARS},
+    optional={
+        "rest": DURATIONS | SCALARS,
+        "intro": st.text(max_size=20),
+        "outro": SCALARS,
+        "language": LANGUAGES,
+        "phrases": PHRASES,
+    },
 )
 DOCUMENTS = st.dictionaries(KEYS, VALUES, max_size=8) | PLAUSIBLE | SESSIONS
 

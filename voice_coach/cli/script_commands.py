@@ -19,33 +19,43 @@ from voice_coach.cli.options import (
     warn,
 )
 from voice_coach.compiler.build import CompileOptions
+from voice_coach.compiler.timeline import Timeline
 from voice_coach.config import load_config
 from voice_coach.durations import clock
 from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
 from voice_coach.files import write_text_atomically
 from voice_coach.output.script import script_lines, timeline_json
 from voice_coach.routine.loader import builtin_ids, load_path
-from voice_coach.routine.model import Routine, Session
+from voice_coach.routine.model import Session
+from voice_coach.wording import agree, plural
 
 
-def estimated_total(target: Routine | Session) -> int:
-    """The length of ``target`` with its own defaults, in ms, from word counts."""
-    return api.estimate(api.compile(target, CompileOptions())).schedule.total
+def estimated_length(timeline: Timeline, speech: api.Speech) -> str:
+    """How long ``timeline`` lasts, as ``mm:ss``; ``~`` first unless the phrase cache held every phrase
+    (then it is exact)."""
+    estimated = api.estimate(timeline, speech, warn=warn)
+    plan = estimated.schedule
+    return ("" if estimated.exact else "~") + clock(plan.ms(plan.total))
 
 
 @click.command("list")
 def list_command() -> None:
-    """List the built-in routines and sessions with their (estimated) length.
+    """List the built-in routines and sessions with their length.
+
+    Lengths are exact where every phrase is in the phrase cache (for the engine, voice and rate of the
+    config file), else estimated (marked ~).
 
     \b
     Example:
         voice-coach list
     """
+    speech = SpeechChoices().speech(load_config())
     rows = []
     for routine_id in builtin_ids():
         target = api.load(routine_id)
         kind = "session" if isinstance(target, Session) else target.kind
-        rows.append((routine_id, kind, "~" + clock(estimated_total(target)), target.title))
+        length = estimated_length(api.compile(target, CompileOptions()), speech)
+        rows.append((routine_id, kind, length, target.title))
     width = max(len(r[0]) for r in rows)
     click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>7}  TITLE")
     for routine_id, kind, length, title in rows:
@@ -56,12 +66,17 @@ def list_command() -> None:
 @click.argument("target", metavar="ID|FILE")
 @routine_options
 @speech_options
-@click.option("--estimate", is_flag=True, help="Guess phrase lengths from word counts; synthesize nothing.")
+@click.option(
+    "--estimate",
+    is_flag=True,
+    help="Synthesize nothing: phrase lengths from the cache, else estimated for the engine and rate.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
 def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, speech: SpeechChoices) -> None:
     """Print the script of a routine or session, with start times.
 
-    Times are exact: every phrase is synthesized (or read from the cache) and measured.
+    Times are exact: every phrase is synthesized (or read from the cache) and measured;
+    with --estimate nothing is synthesized and phrases not in the cache are estimated.
 
     \b
     Examples:
@@ -74,7 +89,7 @@ def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, sp
     timeline = api.compile(target, routine.compile_options(config))
     scheduled: api.Estimated | api.Synthesized
     if estimate:
-        scheduled = api.estimate(timeline)
+        scheduled = api.estimate(timeline, speech.speech(config), warn=warn)
     else:
         with progress_bar() as progress:
             scheduled = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
@@ -93,19 +108,22 @@ def validate(files: tuple[Path, ...]) -> None:
     Example:
         voice-coach validate my-stretch.toml my-session.toml
     """
+    speech = SpeechChoices().speech(load_config())
     failures = 0
     for path in files:
         try:
             target = load_path(path)
-            total = estimated_total(target)
+            timeline = api.compile(target, CompileOptions())
         except VoiceCoachError as error:
             failures += 1
             click.echo(f"Error: {error}", err=True)
             continue
         kind = "session" if isinstance(target, Session) else "routine"
-        click.echo(f"ok: {path}: {kind} '{target.id}', about {clock(total)}")
+        length = estimated_length(timeline, speech).lstrip("~")  # an engine error ends the command
+        click.echo(f"ok: {path}: {kind} '{target.id}', about {length}")
     if failures:
-        raise UsageError(f"{failures} of {len(files)} files are invalid")
+        invalid = f"{failures} of {plural(len(files), 'file')} {agree(failures, 'is', 'are')} invalid"
+        raise UsageError(invalid)
 
 
 @click.command()

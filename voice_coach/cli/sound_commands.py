@@ -35,6 +35,7 @@ from voice_coach.live.player import summarize
 from voice_coach.live.steps import Status, format_status
 from voice_coach.output.cuesheets import unknown_format
 from voice_coach.output.mp3 import MP3_RATES
+from voice_coach.wording import plural
 
 
 def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -157,7 +158,8 @@ def export(
     chapters = len(written.session.schedule.chapters())
     click.echo(
         f"Wrote {', '.join(str(p) for p in written.paths)} ({clock(written.length_ms)}, "
-        f"{chapters} chapters; {spoken.synthesized} phrases synthesized, {spoken.cached} cached)"
+        f"{plural(chapters, 'chapter')}; {plural(spoken.synthesized, 'phrase')} synthesized, "
+        f"{spoken.cached} cached)"
     )
 
 

@@ -20,6 +20,7 @@ from voice_coach.cli.options import (
 from voice_coach.config import load_config
 from voice_coach.errors import SynthesisError
 from voice_coach.speech.engines import ENGINES, default_engine_name, get_engine
+from voice_coach.wording import plural
 
 
 @click.command()
@@ -85,7 +86,7 @@ def cache_clear(cache_dir: Path | None) -> None:
     """
     phrases = open_cache(cache_dir, load_config())
     removed = phrases.clear()
-    click.echo(f"Removed {removed} cached phrases from {phrases.directory}")
+    click.echo(f"Removed {plural(removed, 'cached phrase')} from {phrases.directory}")
 
 
 @cache.command("warm")
@@ -106,6 +107,6 @@ def cache_warm(target: str, routine: RoutineChoices, speech: SpeechChoices) -> N
         spoken = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
     result = spoken.speech
     click.echo(
-        f"{result.synthesized} synthesized, {result.cached} already cached "
+        f"{plural(result.synthesized, 'phrase')} synthesized, {result.cached} already cached "
         f"({result.settings.engine}, voice {result.settings.voice})"
     )

@@ -1,14 +1,24 @@
-"""Routine or session + overrides → Timeline (pure and deterministic: same input, same blocks)."""
+"""Routine or session + overrides → Timeline (pure and deterministic: same input, same blocks).
+
+What a session sounds like, and why: a chapter mark starts each routine (at 0 for the first, lead-in
+included); the session's intro names what it holds, then the equipment all of it needs. Each later routine
+opens with "Next up: TITLE.", its equipment, intro and notes, so the rest that follows is the time to fetch
+what it needs and "Get ready." leads into its first step; its title is not said again. Sides are
+announced, never commanded: the setup steps follow the announcement. Every phrase added here is said in
+the run's language, from ``phrases``.
+"""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
-from voice_coach.compiler.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
-from voice_coach.durations import spoken_duration
-from voice_coach.errors import UsageError, literal
+from voice_coach.compiler.cues import COUNTDOWNS as COUNTDOWNS  # re-exported: options, config, CLI
+from voice_coach.compiler.cues import Countdown as Countdown
+from voice_coach.compiler.cues import hold_cues, rest_cues
+from voice_coach.compiler.phrases import Phrases
+from voice_coach.compiler.session import file_words, run_language, session_equipment, session_values
+from voice_coach.compiler.session import select_items as select_items  # re-exported: tests
+from voice_coach.compiler.timeline import Block, Chapter, Hold, Pause, Rest, Say, Timeline, Tone
 from voice_coach.routine.model import (
     Overrides,
     Routine,
@@ -17,13 +27,8 @@ from voice_coach.routine.model import (
     SessionItem,
     Step,
     apply_overrides,
+    other_side,
 )
-
-Countdown = Literal["none", "minimal", "standard", "verbose"]
-COUNTDOWNS: tuple[Countdown, ...] = ("none", "minimal", "standard", "verbose")
-ROUTINE_OUTRO = "That is the end of the routine. Well done."
-# Cue priorities: when two cues collide, the higher one is kept (schedule.py drops the other).
-FINAL, TEN_LEFT, MINUTE_LEFT, HALFWAY, PROMPT = 5, 4, 3, 2, 1
 
 
 @dataclass(frozen=True)
@@ -34,33 +39,63 @@ class CompileOptions:
     selection: Selection = field(default_factory=Selection)
     countdown: Countdown = "standard"
     lead_in_ms: int = 1000
+    language: str | None = None
+    """The language of the framing phrases (a pack's code, checked by ``options.compile_options``);
+    None: the file's own (``language = "de"``), else English."""
 
 
 def compile_target(target: Routine | Session, options: CompileOptions) -> Timeline:
     """The timeline of a routine (as a session of one) or of a session, with overrides applied."""
-    if isinstance(target, Routine):
-        session = Session(target.id, target.title, target.source, (SessionItem(target),), outro=ROUTINE_OUTRO)
-    else:
-        session = target
+    single = isinstance(target, Routine)
+    language = run_language(target, options.language)
+    words = file_words(Phrases.of(language), target)
+    session = target if isinstance(target, Session) else as_session(target, words)
     items = select_items(session, options.selection)
-    blocks: list[Block] = []
+    routines = [
+        apply_overrides(i.routine, personal_overrides(i.routine, options, single=single)) for i in items
+    ]
+    blocks: list[Block] = chapters(routines[0], file_words(words, routines[0]))
     if options.lead_in_ms:
         blocks.append(Pause(options.lead_in_ms, "lead-in"))
-    if session.intro:
-        blocks += [Chapter("Introduction", session.id), Say(session.intro, "intro")]
-    for index, item in enumerate(items):
-        overrides = personal_overrides(item.routine, options, single=isinstance(target, Routine))
-        routine = apply_overrides(item.routine, overrides)
-        upcoming = items[index + 1].routine.title if index + 1 < len(items) else None
-        blocks += routine_blocks(routine, upcoming, options.countdown)
-        if upcoming is not None:
-            rest = item.rest_after_ms if item.rest_after_ms is not None else session.rest_ms
-            blocks += rest_blocks(rest, f"Next up: {upcoming}.", "between")
+    blocks += session_blocks(session, items, routines, options.countdown, words)
     if session.outro:
-        blocks.append(Say(session.outro, "outro"))
-    ids = tuple(item.routine.id for item in items)
-    kinds = tuple(item.routine.kind for item in items)
-    return Timeline(session.id, session.title, tuple(blocks), routine_ids=ids, routine_kinds=kinds)
+        blocks.append(Say(fill(session.outro, session_values(routines, words)), "outro"))
+    ids = tuple(r.id for r in routines)
+    kinds = tuple(r.kind for r in routines)
+    return Timeline(
+        session.id, session.title, tuple(blocks), routine_ids=ids, routine_kinds=kinds, language=language
+    )
+
+
+def session_blocks(
+    session: Session, items: list[SessionItem], routines: list[Routine], countdown: Countdown, words: Phrases
+) -> list[Block]:
+    """The opening, then each routine: the first introduced by its title, the others by "Next up"."""
+    opening = session_opening(session, routines, words)
+    blocks: list[Block] = list(opening)
+    for index, routine in enumerate(routines):
+        upcoming = routines[index + 1].title if index + 1 < len(routines) else None
+        own = file_words(words, routine)
+        if index:
+            rest = items[index - 1].rest_after_ms
+            rest_ms = session.rest_ms if rest is None else rest
+            blocks += chapters(routine, own) + preview(routine, upcoming, rest_ms, own)
+        else:
+            blocks += first_words(routine, opening, own) + preamble(routine, upcoming, own)
+        blocks += routine_blocks(routine, upcoming, countdown, own)
+    return blocks
+
+
+def as_session(routine: Routine, words: Phrases) -> Session:
+    """A routine compiled alone: a session of one, with the routine outro."""
+    return Session(
+        routine.id,
+        routine.title,
+        routine.source,
+        (SessionItem(routine),),
+        outro=words.say("routine_outro"),
+        language=routine.language,
+    )
 
 
 def personal_overrides(routine: Routine, options: CompileOptions, *, single: bool = False) -> Overrides:
@@ -76,143 +111,137 @@ def personal_overrides(routine: Routine, options: CompileOptions, *, single: boo
     return general.merged(options.selection.per_routine.get(routine.id, Overrides()))
 
 
-def select_items(session: Session, selection: Selection) -> list[SessionItem]:
-    """The session's routines after ``--only``/``--skip``, checking every id named exists."""
-    ids = [item.routine.id for item in session.items]
-    named = [("only", i) for i in selection.only] + [("skip", i) for i in selection.skip]
-    named += [("set", i) for i in selection.per_routine]
-    for option, routine_id in named:
-        if routine_id not in ids:
-            close = difflib.get_close_matches(routine_id, ids, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            detail = f"{session.id!r} has no routine {routine_id!r}; {hint}its routines are: {', '.join(ids)}"
-            subject = f"{{{option}}}" + ("" if option == "set" else f" {literal(routine_id)}")
-            raise UsageError(f"{subject}: {literal(detail)}", options=(option,))
-    items = [i for i in session.items if not selection.only or i.routine.id in selection.only]
-    items = [i for i in items if i.routine.id not in selection.skip]
-    if not items:
-        raise UsageError(
-            "{only}/{skip} left no routine to run; see the routines with 'voice-coach show'",
-            options=("only", "skip"),
-        )
-    return items
+def chapters(routine: Routine, words: Phrases) -> list[Block]:
+    """The marks a routine starts with: its own, and its first side's (the schedule keeps the side's)."""
+    marks: list[Block] = [Chapter(routine.title, routine.id)]
+    if routine.sides:
+        marks.append(side_chapter(routine, routine.sides[0], words))
+    return marks
 
 
-def routine_blocks(routine: Routine, upcoming: str | None, countdown: Countdown) -> list[Block]:
-    """One routine: chapter, title, equipment, intro and notes, then every side and set."""
-    blocks: list[Block] = [Chapter(routine.title, routine.id), Say(routine.title + ".", "title")]
-    if routine.equipment:
-        blocks.append(Say(f"You will need {spoken_list(routine.equipment)}.", "equipment"))
-    values = variables(routine, None, upcoming)
-    blocks += [Say(fill(text, values, 1), role) for text, role in _preamble(routine)]
-    for side_index, side in enumerate(routine.sides or (None,)):
-        values = variables(routine, side, upcoming)
-        if side is not None:
-            blocks.append(Chapter(f"{routine.title}, {side} side", routine.id, side))
-            blocks.append(side_say(routine, side, side_index, values))
-        for number in range(1, routine.sets.default + 1 if routine.hold else 2):
-            blocks += set_blocks(routine, side, number, values, countdown)
+def side_chapter(routine: Routine, side: str, words: Phrases) -> Chapter:
+    return Chapter(words.say("side_chapter", title=routine.title, side=words.side(side)), routine.id, side)
+
+
+def session_opening(session: Session, routines: list[Routine], words: Phrases) -> list[Say]:
+    """The session's intro (its variables filled) and, for more than one routine, all the equipment."""
+    said = [Say(fill(session.intro, session_values(routines, words)), "intro")] if session.intro else []
+    items = session_equipment(routines, words)
+    if len(routines) > 1 and items:
+        said.append(Say(words.say("session_equipment", items=words.spoken_list(items)), "equipment"))
+    return said
+
+
+def first_words(routine: Routine, opening: list[Say], words: Phrases) -> list[Block]:
+    """The first routine's title and equipment, unless the session's opening just said them."""
+    before = opening[-1].text.lower() if opening else ""
+    blocks: list[Block] = []
+    if routine.title.lower() not in before:
+        blocks.append(Say(words.say("title", title=routine.title), "title"))
+    if routine.equipment and not any(say.role == "equipment" for say in opening):
+        blocks.append(equipment_say(routine, words))
     return blocks
 
 
-def side_say(routine: Routine, side: str, side_index: int, values: dict[str, str]) -> Say:
-    """ "Start with the right side.", the routine's switch cue, or "Left side only." for one side."""
+def preview(routine: Routine, upcoming: str | None, rest_ms: int, words: Phrases) -> list[Block]:
+    """ "Next up: TITLE.", its equipment, intro and notes, then the rest between routines: time to fetch
+    what it needs, so that "Get ready." leads straight into the first step."""
+    blocks: list[Block] = [Say(words.say("next_up", title=routine.title), "next")]
+    if routine.equipment:
+        blocks.append(equipment_say(routine, words))
+    blocks += preamble(routine, upcoming, words)
+    if rest_ms > 0:
+        blocks.append(Rest(rest_ms, rest_cues(None, words), "between"))
+    return blocks
+
+
+def equipment_say(routine: Routine, words: Phrases) -> Say:
+    return Say(words.say("equipment", items=words.spoken_list(routine.equipment)), "equipment")
+
+
+def preamble(routine: Routine, upcoming: str | None, words: Phrases) -> list[Block]:
+    """The routine's intro and notes, said once before any side or set."""
+    values = variables(routine, None, upcoming, words)
+    texts = [(routine.intro, "intro")] if routine.intro else []
+    return [
+        Say(fill(text, values, set=1), role) for text, role in texts + [(n, "note") for n in routine.notes]
+    ]
+
+
+def routine_blocks(
+    routine: Routine, upcoming: str | None, countdown: Countdown, words: Phrases
+) -> list[Block]:
+    """One routine after its opening words: every side and set."""
+    blocks: list[Block] = []
+    for side_index, side in enumerate(routine.sides or (None,)):
+        values = variables(routine, side, upcoming, words)
+        if side is not None:
+            if side_index:
+                blocks.append(side_chapter(routine, side, words))
+            blocks.append(side_say(routine, side_index, values, words))
+        for number in range(1, routine.sets.default + 1 if routine.hold else 2):
+            blocks += set_blocks(routine, side, number, values, (countdown, words))
+    return blocks
+
+
+def side_say(routine: Routine, side_index: int, values: dict[str, str], words: Phrases) -> Say:
+    """ "Start with the right side.", the switch announcement, or "Left side only." for one side."""
     if side_index:
-        return Say(fill(routine.switch, values, 1), "switch")
+        return Say(fill(routine.switch or words.texts["switch"], values, set=1), "switch")
     if len(routine.sides) == 1:
-        return Say(f"{side.capitalize()} side only.", "side")
-    return Say(f"Start with the {side} side.", "side")
-
-
-def _preamble(routine: Routine) -> list[tuple[str, str]]:
-    intro = [(routine.intro, "intro")] if routine.intro else []
-    return intro + [(note, "note") for note in routine.notes]
+        return Say(words.say("one_side", side=values["side"]), "side")
+    return Say(words.say("start_side", side=values["side"]), "side")
 
 
 def set_blocks(
-    routine: Routine, side: str | None, number: int, values: dict[str, str], countdown: Countdown
+    routine: Routine,
+    side: str | None,
+    number: int,
+    values: dict[str, str],
+    how: tuple[Countdown, Phrases],
 ) -> list[Block]:
     """One set: announcement, steps, chimed hold, release, and the rest before the next set."""
-    sets = routine.sets.default
+    (countdown, words), sets = how, routine.sets.default
     blocks: list[Block] = []
     if sets > 1:
-        text = "Last set." if number == sets else f"Set {number} of {sets}."
-        blocks.append(Say(text, "set"))
+        last = number == sets
+        blocks.append(Say(words.say("last_set" if last else "set_number", set=number, sets=sets), "set"))
     steps = routine.reentry if number > 1 and routine.reentry else routine.setup
     blocks += step_blocks(steps, values, number, "step")
     if routine.hold is None:
         return blocks
     hold = routine.hold.default
-    cues = hold_cues(hold, tuple(fill(text, values, number) for text in routine.during), countdown)
+    during = tuple(fill(text, values, set=number) for text in routine.during)
+    cues = hold_cues(hold, during, countdown, words)
     blocks += [Tone("start"), Hold(hold, cues, routine.id, number, sets, side), Tone("end")]
     if routine.release:
         blocks += step_blocks((routine.release,), values, number, "release")
-    if number < sets:
-        blocks += rest_blocks(routine.rest_ms, None, "rest")
+    if number < sets and routine.rest_ms > 0:
+        blocks.append(Rest(routine.rest_ms, rest_cues(words.say("rest"), words), "rest"))
     return blocks
 
 
 def step_blocks(steps: tuple[Step, ...], values: dict[str, str], number: int, role: str) -> list[Block]:
     blocks: list[Block] = []
     for step in steps:
-        blocks.append(Say(fill(step.text, values, number), role))
+        blocks.append(Say(fill(step.text, values, set=number), role))
         if step.pause_ms:
             blocks.append(Pause(step.pause_ms))
     return blocks
 
 
-def rest_blocks(ms: int, preview: str | None, role: str) -> list[Block]:
-    """A rest with a "next up" preview at its start and "get ready" before its end."""
-    if ms <= 0:
-        return [Say(preview, "next")] if preview else []
-    cues = [Cue("Get ready.", "end", 1000, FINAL, "ready")]
-    cues.append(Cue(preview or "Rest.", "start", 0, TEN_LEFT, "next" if preview else "rest"))
-    return [Rest(ms, tuple(cues), role)]
-
-
-def hold_cues(hold_ms: int, during: tuple[str, ...], countdown: Countdown) -> tuple[Cue, ...]:
-    """Countdown cues anchored to the hold's end, and breathing prompts spread through it."""
-    cues = [
-        Cue(text, "start", (i + 1) * hold_ms // (len(during) + 1), PROMPT, "prompt")
-        for i, text in enumerate(during)
-    ]
-    if countdown == "none":
-        return tuple(cues)
-    cues.append(Cue("Three, two, one.", "end", 0, FINAL, "countdown"))
-    if countdown == "minimal":
-        return tuple(cues)
-    if hold_ms >= 20_000:
-        cues.append(Cue("Ten seconds left.", "end", 10_000, TEN_LEFT, "countdown"))
-    if hold_ms >= 90_000:
-        cues.append(Cue("One minute left.", "end", 60_000, MINUTE_LEFT, "countdown"))
-    if hold_ms >= 30_000 and not during:
-        cues.append(Cue("Halfway.", "end", hold_ms // 2, HALFWAY, "countdown"))
-    if countdown == "verbose":
-        said = {cue.offset_ms for cue in cues if cue.anchor == "end"}
-        step = 10_000 if hold_ms <= 60_000 else 30_000
-        marks = [m for m in range(step * 2, hold_ms - 5_000, step) if m not in said]
-        cues += [
-            Cue(f"{spoken_duration(m)} left.".capitalize(), "end", m, PROMPT, "countdown") for m in marks
-        ]
-    return tuple(cues)
-
-
-def variables(routine: Routine, side: str | None, upcoming: str | None) -> dict[str, str]:
-    """Values for ``{sets}``, ``{side}``, ``{hold}`` and ``{next}`` (``{set}`` is filled per set)."""
-    hold = spoken_duration(routine.hold.default) if routine.hold else ""
+def variables(routine: Routine, side: str | None, upcoming: str | None, words: Phrases) -> dict[str, str]:
+    """Values for ``{sets}``, ``{side}``, ``{other}``, ``{hold}`` and ``{next}`` (``{set}`` is per set),
+    in the run's language."""
     return {
-        "sets": str(routine.sets.default),
-        "side": side or "",
-        "hold": hold,
-        "next": upcoming or "the end of the session",
+        "sets": words.counted(routine.sets.default, "set"),
+        "side": words.side(side) if side else "",
+        "other": words.side(other_side(side)) if side else "",
+        "hold": words.duration(routine.hold.default) if routine.hold else "",
+        "next": upcoming or words.say("end_of_session"),
     }
 
 
-def fill(text: str, values: dict[str, str], number: int) -> str:
+def fill(text: str, values: dict[str, str], **more: object) -> str:
     """Cue text with its variables filled in (validated by the loader, so every name is known)."""
-    return " ".join(text.format(set=number, **values).split())
-
-
-def spoken_list(items: tuple[str, ...]) -> str:
-    """``a, b and c`` as a voice would say a list."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return " ".join(text.format(**values, **more).split())

@@ -1,4 +1,5 @@
-"""The choices a run can make (hold, sets, rest, sides, which routines, countdown, lead-in), checked once.
+"""The choices a run can make (hold, sets, rest, sides, which routines, countdown, lead-in, language),
+checked once.
 
 The CLI, the Python API and the config file all go through these functions, so a value is accepted or
 refused by the same rule, with the same words, wherever it comes from. Errors name the value
@@ -13,6 +14,7 @@ from typing import Any, TypeVar, cast
 from voice_coach.compiler.build import COUNTDOWNS, CompileOptions, Countdown
 from voice_coach.durations import checked_duration
 from voice_coach.errors import UsageError, literal
+from voice_coach.routine.language import check_language
 from voice_coach.routine.loader import HOLD_LIMIT_MS, MAX_SETS, REST_LIMIT_MS
 from voice_coach.routine.model import SIDE_CHOICES, Overrides, Selection
 
@@ -85,10 +87,12 @@ def compile_options(
     per_routine: Mapping[str, Mapping[str, object]] | None = None,
     countdown: str = "standard",
     lead_in: Duration = "1s",
+    language: str | None = None,
 ) -> CompileOptions:
     """``CompileOptions`` from plain values; ``UsageError`` naming the value that is wrong.
 
     ``per_routine`` changes single routines of a session: ``{"spi-massage": {"hold": "3m"}}``.
+    ``language`` (``"de"``) says the framing phrases in another language than the file's own.
     """
     globals_: dict[str, object] = {"hold": hold, "sets": sets, "rest": rest, "sides": sides}
     overrides = Overrides()
@@ -105,6 +109,7 @@ def compile_options(
         Selection(tuple(only), tuple(skip), chosen),
         _checked("countdown", countdown_choice, countdown),
         _checked("lead_in", lead_in_ms, lead_in),
+        None if language is None else _checked("language", check_language, language),
     )
 
 

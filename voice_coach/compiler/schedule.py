@@ -5,7 +5,10 @@ milliseconds) and the mixer (real lengths at the engine's sample rate), so both 
 
 The collision rule for overlaid cues, stated once: cues are placed in order of priority (then time); a cue
 that would start before its block starts, end after its block ends, or come closer than ``CUE_GAP_MS`` to a
-cue already placed, is dropped, never moved. Dropped cues are reported so the CLI can warn.
+cue already placed, does not go there. A cue anchored to the block's end (a countdown, "get ready") is then
+dropped, never moved: its time is its meaning. A cue with a window (a breathing prompt) moves to the free
+place nearest its own within the window, and is dropped only if there is none. Dropped cues are reported so
+the CLI can warn.
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ class Schedule:
                 ChapterSpan(slot.block.title, slot.block.routine_id, slot.block.side, slot.start, end)
             )
         # A routine chapter immediately followed by its first side chapter would be empty: keep the side.
+        # (The compiler puts the first mark before the lead-in, so the first chapter starts at 0.)
         return [c for c in spans if c.end > c.start or c is spans[-1]]
 
     def ms(self, samples: int) -> int:
@@ -147,14 +151,22 @@ def place_cues(
     for cue in sorted(cues, key=lambda c: (-c.priority, c.anchor, c.offset_ms)):
         spoken = phrase_length(cue.text)
         if cue.anchor == "start":
-            cue_start = start + samples(cue.offset_ms)
+            wanted = start + samples(cue.offset_ms)
         else:
-            cue_start = start + length - samples(cue.offset_ms) - spoken
-        cue_end = cue_start + spoken
-        if cue_start < start or cue_end > start + length:
+            wanted = start + length - samples(cue.offset_ms) - spoken
+        window = (wanted - samples(cue.window_ms), wanted + samples(cue.window_ms))
+        low, high = max(start, window[0]), min(start + length - spoken, window[1])
+        free = [t for t in _candidates(wanted, spoken, placed, gap) if low <= t <= high]
+        free = [t for t in free if not any(t < p.end + gap and p.start < t + spoken + gap for p in placed)]
+        if free:
+            placed.append(Speech(cue.text, min(free, key=lambda t: (abs(t - wanted), t)), spoken, cue.role))
+        elif low > high or not start <= wanted <= start + length - spoken:
             lost.append((cue, "does not fit in the block"))
-        elif any(cue_start < p.end + gap and p.start < cue_end + gap for p in placed):
-            lost.append((cue, "would overlap another cue"))
         else:
-            placed.append(Speech(cue.text, cue_start, spoken, cue.role))
+            lost.append((cue, "would overlap another cue"))
     return tuple(sorted(placed, key=lambda s: s.start)), lost
+
+
+def _candidates(wanted: int, spoken: int, placed: list[Speech], gap: int) -> list[int]:
+    """Where a cue could start: its own place, or just after or just before a cue already placed."""
+    return [wanted, *(p.end + gap for p in placed), *(p.start - gap - spoken for p in placed)]

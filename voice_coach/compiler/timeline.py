@@ -19,8 +19,9 @@ class Cue:
     """A phrase overlaid on the silence of a hold or rest.
 
     ``anchor="end"``: the cue *ends* ``offset_ms`` before the block ends (countdowns, "get ready").
-    ``anchor="start"``: the cue *starts* ``offset_ms`` after the block starts ("next up", breathing prompts).
-    When cues collide, higher ``priority`` wins and the other is dropped (see ``schedule.py``).
+    ``anchor="start"``: the cue *starts* ``offset_ms`` after the block starts ("rest", breathing prompts).
+    When cues collide, higher ``priority`` wins; the other moves if it has a ``window_ms`` (it may start up
+    to that much earlier or later) and a free place within it, and is dropped otherwise (see ``schedule.py``).
     """
 
     text: str
@@ -28,11 +29,16 @@ class Cue:
     offset_ms: int
     priority: int
     role: str
+    window_ms: int = 0
 
 
 @dataclass(frozen=True)
 class Chapter:
-    """A chapter mark (zero length): one per routine, and one per side of a sided routine."""
+    """A chapter mark (zero length): one per routine, or one per side of a sided routine.
+
+    A sided routine starts with its own mark and its first side's together; the schedule keeps only the
+    side's, so no chapter is empty.
+    """
 
     title: str
     routine_id: str
@@ -77,7 +83,7 @@ class Hold:
 
 @dataclass(frozen=True)
 class Rest:
-    """A rest of exactly ``ms`` between sets or routines, with "next up" and "get ready" cues."""
+    """A rest of exactly ``ms`` between sets ("rest") or routines ("between"), with "get ready" at its end."""
 
     ms: int
     cues: tuple[Cue, ...]
@@ -98,6 +104,9 @@ class Timeline:
     routine_ids: tuple[str, ...] = field(default=())
     routine_kinds: tuple[str, ...] = field(default=())
     """The kind (stretch, massage, ...) of each routine in ``routine_ids``, in the same order."""
+    language: str = "en"
+    """The language its framing phrases are said in (a language pack's code): the speech side picks a
+    voice that speaks it (``speech.engines.voice_for``)."""
 
     def phrases(self) -> list[str]:
         """Every distinct text the timeline speaks, in order of first use."""

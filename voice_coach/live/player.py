@@ -26,6 +26,7 @@ from voice_coach.compiler.timeline import Hold
 from voice_coach.live.device import Clock, Playing, SimpleaudioSink, Sink, SystemClock
 from voice_coach.live.keys import Keys, NoKeys, TerminalKeys, open_keys
 from voice_coach.live.steps import PlayStep, Status, StepMap, build_step_map, format_status, status_at
+from voice_coach.wording import plural
 
 __all__ = [
     "Clock",
@@ -273,16 +274,9 @@ def summarize(schedule: Schedule, played: Outcome | int, kinds: Mapping[str, str
             per_side = block.side is not None and block.sets == 1
             noun = f"{kind} side" if per_side else kind
             done.setdefault(noun, set()).add((block.routine_id, block.side if per_side else None))
-    parts = [_minutes(heard_ms), *(_count(len(keys), noun) for noun, keys in done.items())]
+    parts = [_minutes(heard_ms), *(plural(len(keys), noun) for noun, keys in done.items())]
     return f"{schedule.timeline.title}: {', '.join(parts)}"
 
 
 def _minutes(ms: int) -> str:
     return f"{round(ms / 60_000)} min" if ms >= 60_000 else f"{ms // 1000} s"
-
-
-def _count(number: int, noun: str) -> str:
-    if number == 1:
-        return f"1 {noun}"
-    plural = noun + "es" if noun.endswith(("s", "sh", "ch", "x", "z")) else noun + "s"
-    return f"{number} {plural}"

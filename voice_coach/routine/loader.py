@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from voice_coach.durations import format_duration
 from voice_coach.errors import RoutineError, UsageError
-from voice_coach.routine.model import DEFAULT_SWITCH, SIDES, Range, Routine, Session, SessionItem, Step
+from voice_coach.routine.language import read_language, read_phrases, side_names
+from voice_coach.routine.model import (
+    SESSION_VARIABLES,
+    SIDE_VARIABLES,
+    Routine,
+    Session,
+    SessionItem,
+    Step,
+)
 from voice_coach.routine.table import Table, check_text, described
 from voice_coach.routine.toml_file import (
     parse_toml as parse_toml,  # re-exported: config.py and tests read files through here
@@ -28,13 +35,12 @@ ONCE_VARIABLES = ("sets", "hold", "next")
 """Variables of text said once per routine (intro, notes), before any side or set begins."""
 ROUTINE_KEYS = (
     "id", "title", "kind", "equipment", "intro", "notes", "setup", "reentry", "release",
-    "during", "hold", "sets", "rest", "sides", "switch",
+    "during", "hold", "sets", "rest", "sides", "switch", "language", "phrases",
 )  # fmt: skip
 HOLD_ONLY_KEYS = ("during", "release", "reentry", "rest")
-SESSION_KEYS = ("id", "title", "intro", "outro", "rest", "routines")
+SESSION_KEYS = ("id", "title", "intro", "outro", "rest", "routines", "language", "phrases")
 ITEM_KEYS = ("routine", "rest_after")
 STEP_KEYS = ("say", "pause")
-RANGE_KEYS = ("default", "min", "max")
 
 
 def is_session(document: dict[str, Any]) -> bool:
@@ -53,6 +59,7 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
     """A Routine from a parsed document, validating every field."""
     table = Table(document, source)
     table.check_keys(ROUTINE_KEYS)
+    language = read_language(table)
     routine = Routine(
         id=read_id(table),
         title=_required_text(table, "title"),
@@ -65,11 +72,13 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
         reentry=read_steps(table, "reentry"),
         release=read_step(table, "release"),
         during=table.texts("during"),
-        hold=read_range(table),
-        sets=read_sets(table),
+        hold=table.duration_range("hold", limit_ms=HOLD_LIMIT_MS),
+        sets=table.count_range("sets", low=1, high=MAX_SETS),
         rest_ms=table.duration("rest", limit_ms=REST_LIMIT_MS, allow_zero=True) or 0,
-        sides=read_sides(table),
-        switch=table.text("switch") or DEFAULT_SWITCH,
+        sides=read_sides(table, language),
+        switch=table.text("switch"),
+        language=language,
+        phrases=read_phrases(table),
     )
     check_routine(table, routine)
     return routine
@@ -82,10 +91,11 @@ def check_routine(table: Table, routine: Routine) -> None:
             if table.has(key) and (key != "sets" or routine.sets.default > 1):
                 raise table.fail(key, f'needs a hold; add e.g. hold = "30s", or remove {key}')
     for where, text in cue_texts(routine):
-        if "{side}" in text and not routine.sides:
-            raise table.fail_at(
-                where, 'says {side}, but the routine has no sides; add sides = ["left", "right"]'
-            )
+        for name in SIDE_VARIABLES:
+            if "{" + name + "}" in text and not routine.sides:
+                raise table.fail_at(
+                    where, f'says {{{name}}}, but the routine has no sides; add sides = ["left", "right"]'
+                )
         if "{hold}" in text and routine.hold is None:
             raise table.fail_at(where, 'says {hold}, but the routine has no hold; add e.g. hold = "30s"')
 
@@ -152,51 +162,15 @@ def _step(value: Any, table: Table, key: str | int) -> Step:
     return Step(text, sub.duration("pause", limit_ms=PAUSE_LIMIT_MS, allow_zero=True) or 0)
 
 
-def read_range(table: Table) -> Range | None:
-    """A hold: ``"30s"`` or ``{ default = "20s", min = "15s", max = "30s" }``."""
-    if not isinstance(table.get("hold"), dict):
-        value = table.duration("hold", limit_ms=HOLD_LIMIT_MS)
-        return None if value is None else Range(value)
-    sub = table.table("hold", RANGE_KEYS)
-    assert sub is not None
-    default = sub.duration("default", limit_ms=HOLD_LIMIT_MS)
-    if default is None:
-        raise sub.fail("default", 'is missing; the range needs a default, e.g. default = "30s"')
-    low = sub.duration("min", limit_ms=HOLD_LIMIT_MS)
-    high = sub.duration("max", limit_ms=HOLD_LIMIT_MS)
-    return checked_range(sub, Range(default, low, high), format_duration)
-
-
-def read_sets(table: Table) -> Range:
-    """Sets: ``3`` or ``{ default = 3, min = 3, max = 5 }``."""
-    if not isinstance(table.get("sets"), dict):
-        return Range(table.count("sets", low=1, high=MAX_SETS) or 1)
-    sub = table.table("sets", RANGE_KEYS)
-    assert sub is not None
-    default = sub.count("default", low=1, high=MAX_SETS)
-    if default is None:
-        raise sub.fail("default", "is missing; the range needs a default, e.g. default = 3")
-    low = sub.count("min", low=1, high=MAX_SETS)
-    high = sub.count("max", low=1, high=MAX_SETS)
-    return checked_range(sub, Range(default, low, high), str)
-
-
-def checked_range(table: Table, value: Range, show: Callable[[int], str]) -> Range:
-    if value.min is not None and value.max is not None and value.min > value.max:
-        raise table.fail("min", f"{show(value.min)} is greater than max ({show(value.max)}); swap them")
-    if not value.contains(value.default):
-        low = "" if value.min is None else show(value.min)
-        high = "" if value.max is None else show(value.max)
-        raise table.fail("default", f"{show(value.default)} lies outside {low}..{high}; pick one inside")
-    return value
-
-
-def read_sides(table: Table) -> tuple[str, ...]:
-    sides = table.texts("sides", ())
-    for i, side in enumerate(sides):
-        if side not in SIDES:
+def read_sides(table: Table, language: str | None) -> tuple[str, ...]:
+    """``sides`` as ``left``/``right``; a file may also use its language's words (``links``, ``rechts``)."""
+    names = side_names(language)
+    written = table.texts("sides", ())
+    for i, side in enumerate(written):
+        if side not in names:
             where = f"sides[{i}]" if isinstance(table.get("sides"), list) else "sides"
-            raise table.fail_at(where, f"{side!r} is not a side; allowed: left, right")
+            raise table.fail_at(where, f"{side!r} is not a side; allowed: {', '.join(names)}")
+    sides = tuple(names[side] for side in written)
     if len(set(sides)) != len(sides):
         raise table.fail("sides", 'names a side twice; use ["left", "right"], ["right", "left"] or one side')
     return sides
@@ -213,11 +187,12 @@ def build_session(document: dict[str, Any], source: str, base: Path | None) -> S
     table.check_keys(SESSION_KEYS)
     session_id = read_id(table)
     title = _required_text(table, "title")
-    intro, outro = table.text("intro", ()), table.text("outro", ())
+    intro, outro = table.text("intro", SESSION_VARIABLES), table.text("outro", SESSION_VARIABLES)
     rest = table.duration("rest", limit_ms=REST_LIMIT_MS, allow_zero=True)
+    language, phrases = read_language(table), read_phrases(table)
     items = read_items(table, base)
     rest_ms = SESSION_REST_MS if rest is None else rest
-    return Session(session_id, title, source, items, rest_ms, intro, outro)
+    return Session(session_id, title, source, items, rest_ms, intro, outro, language, phrases)
 
 
 def read_items(table: Table, base: Path | None) -> tuple[SessionItem, ...]:

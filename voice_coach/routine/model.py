@@ -8,9 +8,12 @@ SIDES = ("left", "right")
 """The sides a routine can be done on."""
 SIDE_CHOICES = ("left", "right", "both", "none")
 """What ``--sides`` accepts."""
-VARIABLES = ("set", "sets", "side", "hold", "next")
-"""Placeholders cue text may use, e.g. ``"Set {set} of {sets}"``."""
-DEFAULT_SWITCH = "Switch sides. Now the {side} side."
+VARIABLES = ("set", "sets", "side", "other", "hold", "next")
+"""Placeholders cue text may use, e.g. ``"Lie on your {other} side"``."""
+SIDE_VARIABLES = ("side", "other")
+"""Variables that need the routine to have sides."""
+SESSION_VARIABLES = ("routines", "count")
+"""Placeholders a session's intro and outro may use: what the run holds after ``--only``/``--skip``."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,12 @@ class Routine:
     sets: Range = Range(1)
     rest_ms: int = 0
     sides: tuple[str, ...] = ()
-    switch: str = DEFAULT_SWITCH
+    switch: str | None = None
+    """Said when the sides change, before the setup steps again; None: the compiler's own announcement."""
+    language: str | None = None
+    """The language pack its framing phrases come from (``language = "de"``); None: not said (English)."""
+    phrases: tuple[tuple[str, str], ...] = ()
+    """The file's own ``[phrases]``: (pack key, text) pairs that replace the pack's."""
 
     @property
     def hold_ms(self) -> int | None:
@@ -78,6 +86,10 @@ class Session:
     rest_ms: int = 20_000
     intro: str | None = None
     outro: str | None = None
+    language: str | None = None
+    """The language of the session's framing phrases; None: the one its routines share, else English."""
+    phrases: tuple[tuple[str, str], ...] = ()
+    """The file's own ``[phrases]``, applied to the whole session."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,12 @@ def resolve_sides(routine: Routine, choice: str) -> tuple[str, ...]:
 
 
 def names_side(routine: Routine) -> bool:
-    """Whether any step or prompt of the routine says ``{side}``."""
+    """Whether any step or prompt of the routine says ``{side}`` or ``{other}``."""
     steps = (*routine.setup, *routine.reentry, *((routine.release,) if routine.release else ()))
-    return any("{side}" in text for text in (*(s.text for s in steps), *routine.during))
+    texts = (*(s.text for s in steps), *routine.during)
+    return any("{" + name + "}" in text for text in texts for name in SIDE_VARIABLES)
+
+
+def other_side(side: str) -> str:
+    """``left`` for ``right`` and ``right`` for ``left``."""
+    return SIDES[1 - SIDES.index(side)]

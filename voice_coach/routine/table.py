@@ -7,16 +7,17 @@ import difflib
 import json
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from voice_coach.durations import checked_duration
+from voice_coach.durations import checked_duration, format_duration
 from voice_coach.errors import RoutineError
-from voice_coach.routine.model import VARIABLES
+from voice_coach.routine.model import VARIABLES, Range
 
 MAX_TEXT = 500
 """Longest phrase a cue may be, in characters: a cue is said while moving, not read."""
 DURATION_HINT = "a duration such as 30, 30s, 1m30s or 2m"
+RANGE_KEYS = ("default", "min", "max")
 
 
 class Table:
@@ -96,6 +97,41 @@ class Table:
             raise self.fail(key, f"must be a whole number from {low} to {high}, got {described(value)}")
         if not low <= value <= high:
             raise self.fail(key, f"must be from {low} to {high}, got {value}")
+        return value
+
+    def duration_range(self, key: str, *, limit_ms: int) -> Range | None:
+        """A hold: ``"30s"`` or ``{ default = "20s", min = "15s", max = "30s" }``."""
+        if not isinstance(self.get(key), dict):
+            value = self.duration(key, limit_ms=limit_ms)
+            return None if value is None else Range(value)
+        sub = self.table(key, RANGE_KEYS)
+        assert sub is not None
+        default = sub.duration("default", limit_ms=limit_ms)
+        if default is None:
+            raise sub.fail("default", 'is missing; the range needs a default, e.g. default = "30s"')
+        low, high = sub.duration("min", limit_ms=limit_ms), sub.duration("max", limit_ms=limit_ms)
+        return sub.checked_range(Range(default, low, high), format_duration)
+
+    def count_range(self, key: str, *, low: int, high: int) -> Range:
+        """Sets: ``3`` or ``{ default = 3, min = 3, max = 5 }`` (1 when missing)."""
+        if not isinstance(self.get(key), dict):
+            return Range(self.count(key, low=low, high=high) or 1)
+        sub = self.table(key, RANGE_KEYS)
+        assert sub is not None
+        default = sub.count("default", low=low, high=high)
+        if default is None:
+            raise sub.fail("default", "is missing; the range needs a default, e.g. default = 3")
+        least, most = sub.count("min", low=low, high=high), sub.count("max", low=low, high=high)
+        return sub.checked_range(Range(default, least, most), str)
+
+    def checked_range(self, value: Range, show: Callable[[int], str]) -> Range:
+        """``value`` if its min is at most its max and its default lies between them."""
+        if value.min is not None and value.max is not None and value.min > value.max:
+            raise self.fail("min", f"{show(value.min)} is greater than max ({show(value.max)}); swap them")
+        if not value.contains(value.default):
+            low = "" if value.min is None else show(value.min)
+            high = "" if value.max is None else show(value.max)
+            raise self.fail("default", f"{show(value.default)} lies outside {low}..{high}; pick one inside")
         return value
 
     def table(self, key: str, allowed: Iterable[str]) -> Table | None:

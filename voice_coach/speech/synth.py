@@ -33,7 +33,7 @@ from voice_coach.speech.engines.base import require_text
 from voice_coach.speech.phrase_cache import PhraseCache, phrase_key
 from voice_coach.speech.worker_protocol import STOP_GRACE, Phrase, Reply, Start, decode, receive, send
 
-__all__ = ["PHRASE_TIMEOUT", "STOP_GRACE", "SynthesisResult", "synthesize_phrases"]
+__all__ = ["PHRASE_TIMEOUT", "STOP_GRACE", "SynthesisResult", "cache_key", "synthesize_phrases"]
 
 PHRASE_TIMEOUT = 60.0
 """Seconds a phrase may take, including a worker's start-up (loading a Piper model takes ~1 s).
@@ -83,7 +83,7 @@ def synthesize_phrases(
     engine = get_engine(engine_spec.engine)
     engine.check_rate(engine_spec.rate)
     settings = replace(engine_spec, engine=engine.NAME, voice=engine.resolve_voice(engine_spec.voice))
-    keys = {text: _key(engine, settings, text) for text in dict.fromkeys(texts)}
+    keys = {text: cache_key(engine, settings, text) for text in dict.fromkeys(texts)}
     for text in keys:
         require_text(text)
     clips: dict[str, Clip] = {}
@@ -106,8 +106,8 @@ def synthesize_phrases(
     return SynthesisResult(clips, len(missing), cached, engine.sample_rate, settings)
 
 
-def _key(engine: Engine, settings: EngineSettings, text: str) -> str:
-    """The cache key of ``text`` spoken by ``engine`` with ``settings``."""
+def cache_key(engine: Engine, settings: EngineSettings, text: str) -> str:
+    """The cache key of ``text`` spoken by ``engine`` with ``settings`` (the voice resolved)."""
     return phrase_key(
         engine.identity,
         settings.voice or "",

@@ -1,4 +1,5 @@
-"""Text-to-speech engines behind one interface, and the registry that picks one by name."""
+"""Text-to-speech engines behind one interface, the registry that picks one by name, and the choice of a
+voice that speaks a timeline's language (``voice_for``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from voice_coach.errors import UnknownVoiceError
 from voice_coach.speech.engines.base import Engine, EngineSettings, Rate, VoiceInfo, parse_rate
 from voice_coach.speech.engines.hibari_engine import HibariEngine
 from voice_coach.speech.engines.piper_engine import PiperEngine
-from voice_coach.speech.engines.pyttsx3_engine import Pyttsx3Engine
+from voice_coach.speech.engines.pyttsx3_engine import ESPEAK_VOICES, Pyttsx3Engine
 
 ENGINES: dict[str, type[Engine]] = {
     engine.NAME: engine for engine in (HibariEngine, PiperEngine, Pyttsx3Engine)
@@ -26,6 +27,7 @@ __all__ = [
     "default_engine_name",
     "get_engine",
     "parse_rate",
+    "voice_for",
 ]
 
 
@@ -50,3 +52,32 @@ def get_engine(name: str | None = None, **opts: Any) -> Engine:
     if chosen not in ENGINES:
         raise UnknownVoiceError(f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}")
     return ENGINES[chosen](**opts)
+
+
+def voice_for(language: str, engine: str, voice: str | None) -> tuple[str, str | None, str | None]:
+    """(engine, voice, note): who speaks ``language`` (``de``, ``en-us``), given the engine and voice chosen
+    (``voice`` None: the engine's default). Pure: nothing is started.
+
+    The choice stays, with no note, when the voice speaks the language, or when that cannot be told (a
+    voice only the engine knows: the user's choice wins; an unknown engine is for ``get_engine`` to
+    refuse). Otherwise espeak-ng's voice for the language is used, through the pyttsx3 engine, and the note
+    says why in one line: "hibari speaks English only: using espeak-ng's German voice (pyttsx3, gmw/de)".
+    """
+    wanted = language.strip().lower().replace("_", "-").split("-")[0]
+    chosen = ENGINES.get(engine)
+    speaks = chosen.voice_language(voice) if chosen is not None else None
+    if speaks is None or speaks == wanted:
+        return engine, voice, None
+    if wanted not in ESPEAK_VOICES:
+        return engine, voice, f"no voice is known to speak {language!r}; speaking it with {engine}"
+    espeak, name = ESPEAK_VOICES[wanted]
+    note = f"{_cannot_speak(engine, voice, speaks)}: using espeak-ng's {name} voice (pyttsx3, {espeak})"
+    return Pyttsx3Engine.NAME, espeak, note
+
+
+def _cannot_speak(engine: str, voice: str | None, speaks: str) -> str:
+    """``hibari speaks English only``, ``the voice gmw/en-us speaks English``: why another voice speaks."""
+    language = ESPEAK_VOICES[speaks][1] if speaks in ESPEAK_VOICES else speaks
+    if len(ENGINES[engine].LANGUAGES) == 1:
+        return f"{engine} speaks {language} only"
+    return f"the voice {voice} speaks {language}" if voice else f"{engine}'s default voice speaks {language}"

@@ -89,6 +89,14 @@ class Engine(ABC):
     NAME: ClassVar[str]
     NATURAL_WPM: ClassVar[int]
     """The engine's pace at factor 1.0x, in words per minute."""
+    LANGUAGES: ClassVar[tuple[str, ...]] = ()
+    """The languages its voices speak (ISO 639-1 codes: ``en``, ``de``), known without starting it."""
+
+    @classmethod
+    def voice_language(cls, voice: str | None) -> str | None:
+        """The language voice ``voice`` speaks (None: the default voice), known without starting the
+        engine; None when it cannot tell. An engine of one language speaks it with every voice."""
+        return cls.LANGUAGES[0] if len(cls.LANGUAGES) == 1 else None
 
     @property
     @abstractmethod

@@ -42,6 +42,8 @@ class HibariEngine(Engine):
     """hibari's pace at speed 1.0, measured over 206 words of the built-in cues (pauses included): calm
     for following an exercise with eyes closed, yet not slow."""
     SAMPLE_RATE: ClassVar[int] = 24000
+    LANGUAGES: ClassVar[tuple[str, ...]] = ("en",)
+    """Its bundled voice (``heart``) speaks American English only."""
 
     def __init__(self) -> None:
         self._voices = _bundled_voices()

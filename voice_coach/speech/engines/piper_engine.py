@@ -30,6 +30,8 @@ class PiperEngine(Engine):
     NAME: ClassVar[str] = "piper"
     NATURAL_WPM: ClassVar[int] = 200
     """Piper's pace at length_scale 1, in espeak-ng's words per minute (measured on a long cue)."""
+    LANGUAGES: ClassVar[tuple[str, ...]] = ("en",)
+    """The packaged voice, ``en_US-joe-medium``, speaks US English only."""
 
     def __init__(self) -> None:
         self._model, config = _bundled_voice()

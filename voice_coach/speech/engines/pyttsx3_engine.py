@@ -31,6 +31,17 @@ from voice_coach.speech.engines.base import (
 )
 
 ESPEAK_INSTALL = "sudo apt-get install espeak-ng"
+ESPEAK_VOICES = {
+    "de": ("gmw/de", "German"),
+    "en": ("gmw/en-us", "English"),
+    "es": ("roa/es", "Spanish"),
+    "fr": ("roa/fr", "French"),
+    "it": ("roa/it", "Italian"),
+    "nl": ("gmw/nl", "Dutch"),
+    "pt": ("roa/pt", "Portuguese"),
+}
+"""espeak-ng's voice for a language (its id, and the language's English name): the voice picked when the
+chosen one does not speak a routine's language (``languages.voice_for``)."""
 
 # Runs in the child: one utterance, one runAndWait, then exit. Imports only pyttsx3. On Linux it dies with
 # the worker that started it (the worker itself dies with voice-coach), so a killed export leaves nothing.
@@ -69,6 +80,21 @@ class Pyttsx3Engine(Engine):
     NAME: ClassVar[str] = "pyttsx3"
     NATURAL_WPM: ClassVar[int] = 175
     """espeak-ng's own default pace: calm enough to follow while moving."""
+    LANGUAGES: ClassVar[tuple[str, ...]] = tuple(ESPEAK_VOICES)
+    """The languages voice-coach knows an espeak-ng voice for (espeak-ng itself speaks over a hundred)."""
+
+    @classmethod
+    def voice_language(cls, voice: str | None) -> str | None:
+        """The language of an espeak-ng voice from its id (``gmw/de``, ``de``, ``gmw/en-us``) or name
+        (``German``, ``English (America)``); the default voice is espeak-ng's British English."""
+        if voice is None:
+            return "en"
+        wanted = voice.strip().lower()
+        code = wanted.rsplit("/", 1)[-1].split("-")[0]
+        if code in ESPEAK_VOICES or "/" in wanted or (len(code) <= 3 and code.isalpha()):
+            return code
+        named = {name.lower(): code for code, (_, name) in ESPEAK_VOICES.items()}
+        return named.get(wanted.split(" ")[0])
 
     def __init__(self, timeout: float = 30.0) -> None:
         self._backend = _backend()

@@ -1,0 +1,235 @@
+"""Measure how long each engine takes to say a corpus of phrases, and fit the estimate's models.
+
+    .venv/bin/python scripts/fit_estimate.py                  # hibari, pyttsx3, and piper if installed
+    .venv/bin/python scripts/fit_estimate.py --engines hibari --report-only
+
+The corpus is every phrase of the built-in routines (with several option sets, so countdowns, set
+announcements and sides all occur), every sentence of the source article alone and in pairs, and a few
+framing cues: several hundred phrases, so the fit follows the engines rather than today's wording.
+
+For each engine it (1) measures the corpus at a few speeds, (2) measures the total of 40 phrases at every
+``--step`` words a minute across the engine's range, and at every one where the total jumps (hibari's pace
+follows the speed in a sawtooth: at 1.33x it is 10 % slower than 1/speed, at 1.34x 9 % faster), then
+(3) fits ``LengthModel``: the per-feature milliseconds by non-negative least squares, each phrase weighted by
+1/sqrt(its length) (between the absolute errors totals need and the relative ones of short cues), and
+the pace table from (2), keeping only the points linear interpolation needs.
+
+It prints the ``MODELS`` entries for ``voice_coach/compiler/estimate.py`` (paste them there) and the
+accuracy: per phrase, and per built-in total, estimated against exact, at each measured speed. Phrases go
+through a phrase cache (``--cache``), so a second run measures nothing again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import nnls
+
+import voice_coach as vc
+from voice_coach.compiler import estimate as model
+from voice_coach.compiler.schedule import schedule
+from voice_coach.speech.engines import ENGINES, EngineSettings, Rate
+from voice_coach.speech.engines.base import MAX_WPM, MIN_WPM
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.synth import synthesize_phrases
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT.parent / "shared" / "content" / "serratus-posterior-inferior-article.txt"
+VARIANTS = [{}, {"countdown": "verbose", "sets": 1}, {"hold": "2m", "countdown": "verbose"}]
+VARIANTS += [{"sets": 5, "hold": "45s", "sides": "left"}]
+CUES = [
+    "Set 1 of 3.",
+    "Set 2 of 5.",
+    "Last set.",
+    "Rest.",
+    "Get ready.",
+    "Halfway.",
+    "Ten seconds left.",
+    "Twenty seconds left.",
+    "One minute left.",
+    "Three, two, one.",
+    "Switch sides.",
+    "Now the left side.",
+    "Hold for 30 seconds.",
+    "Hold for 2 minutes 30 seconds.",
+    "Do 4 sets of 45 seconds.",
+    "You will need a yoga mat, a pillow, and a foam roller or a ball.",
+    "Relax.",
+    "Breathe slowly.",
+    "Next up: Kneeling twist stretch. You will need a yoga mat.",
+    "Well done. That is the end of the session.",
+    "Kneel on your mat.",
+    "Reach your left arm over your head, and hold.",
+    "Come back to the start, and relax.",
+    "Stretch gently, as tolerated. Stop if it hurts.",
+    "Start with the right side.",
+]
+FIXED = {"piper": (2,)}
+"""Features whose time may not follow the speed (``estimate.Features`` order), by engine: Piper puts a
+fixed silence between sentences."""
+SPEEDS = (0.75, 1.0, 1.25, 1.5)
+JUMP = 0.02
+"""Neighbouring scan points whose pace differs more than this are refined to every word a minute."""
+TOLERANCE = 0.004
+"""How far the pace table may be from a scanned point."""
+
+Lengths = dict[str, float]
+"""Milliseconds by phrase."""
+
+
+def corpus() -> tuple[list[str], list[str]]:
+    """The built-ins' phrases, and the other phrases (article sentences, then ``CUES``)."""
+    builtins: dict[str, None] = {}
+    for routine_id in vc.builtin_ids():
+        for options in VARIANTS:
+            builtins.update(dict.fromkeys(vc.compile(routine_id, **options).phrases()))  # type: ignore[arg-type]
+    other: dict[str, None] = {}
+    for line in ARTICLE.read_text("utf-8").splitlines() if ARTICLE.is_file() else []:
+        line = re.sub(r"^\s*(\d+\)|-)\s*", "", line).strip()
+        sentences = re.split(r"(?<=[.!?])\s+", line)
+        pairs = [" ".join(sentences[i : i + 2]) for i in range(0, len(sentences) - 1, 2)]
+        other.update(dict.fromkeys(t for t in sentences + pairs if 3 <= len(t) <= 300))
+    other.update(dict.fromkeys(CUES))
+    return list(builtins), list(other)
+
+
+Measure = Callable[[list[str], Rate], Lengths]
+
+
+def measurer(engine: str, cache: PhraseCache) -> Measure:
+    """``measure(texts, rate)``: each text's length in ms as ``engine`` says it at ``rate``."""
+
+    def measure(texts: list[str], rate: Rate) -> Lengths:
+        result = synthesize_phrases(texts, EngineSettings(engine, None, rate), cache)
+        return {text: len(result[text].samples) * 1000 / result.sample_rate for text in texts}
+
+    return measure
+
+
+def speed_range(engine: str) -> range:
+    """Every words-a-minute value ``engine`` speaks (hibari: 0.5x to 2x; the others 80 to 450)."""
+    natural = ENGINES[engine].NATURAL_WPM
+    if engine == "hibari":
+        return range(int(np.ceil(natural * 0.5)), int(natural * 2) + 1)
+    return range(MIN_WPM, MAX_WPM + 1)
+
+
+def scan(engine: str, texts: list[str], measure: Measure, step: int) -> dict[int, float]:
+    """Total length in ms of ``texts`` at every ``step`` words a minute, and at every one where it jumps."""
+    wpms = speed_range(engine)
+    natural = ENGINES[engine].NATURAL_WPM
+
+    def total(wpm: int) -> float:
+        return sum(measure(texts, Rate(wpm=wpm)).values())
+
+    totals = {wpm: total(wpm) for wpm in [*wpms[::step], wpms[-1], natural]}
+
+    def pace(wpm: int) -> float:
+        return totals[wpm] * wpm / (totals[natural] * natural)
+
+    for low, high in zip(sorted(totals), sorted(totals)[1:], strict=False):
+        if abs(pace(high) - pace(low)) > JUMP:
+            totals.update({wpm: total(wpm) for wpm in range(low + 1, high)})
+    return totals
+
+
+def fit(engine: str, measured: dict[float, Lengths]) -> tuple[np.ndarray, np.ndarray]:
+    """The scaled and fixed milliseconds per feature; the pace at each measured speed is fitted with them
+    (alternating least squares), then left to the scan."""
+    fixed = list(FIXED.get(engine, ()))
+    rows = {s: np.array([model.features(t) for t in lengths], float) for s, lengths in measured.items()}
+    targets = {s: np.array(list(lengths.values())) for s, lengths in measured.items()}
+    stretch = {s: 1 / s for s in measured}
+    for _ in range(20):
+        x = np.vstack([np.hstack([rows[s] * stretch[s], rows[s][:, fixed]]) for s in measured])
+        y = np.concatenate([targets[s] for s in measured])
+        weights = 1 / np.sqrt(y)
+        coefficients, _ = nnls(x * weights[:, None], y * weights)
+        scaled, constant = coefficients[:5], np.zeros(5)
+        constant[fixed] = coefficients[5:]
+        for s in measured:
+            p, q, w = rows[s] @ scaled, rows[s] @ constant, 1 / targets[s]
+            stretch[s] = float((w * p * (targets[s] - q)).sum() / (w * p * p).sum())
+    return scaled * stretch[1.0], constant
+
+
+def pace_table(
+    engine: str, texts: list[str], totals: dict[int, float], scaled: np.ndarray, fixed: np.ndarray
+) -> tuple[tuple[float, float], ...]:
+    """The scan as (speed, factor) points, each factor what makes the model's total of ``texts`` right."""
+    natural = ENGINES[engine].NATURAL_WPM
+    rows = np.array([model.features(t) for t in texts], float)
+    scaled_ms, fixed_ms = (rows @ scaled).sum(), (rows @ fixed).sum()
+    one = (totals[natural] - fixed_ms) / scaled_ms
+    points = sorted(
+        (wpm / natural, (t - fixed_ms) / scaled_ms * wpm / natural / one) for wpm, t in totals.items()
+    )
+    keep, start = [points[0]], 0
+    while start < len(points) - 1:
+        end = start + 1
+        while end + 1 < len(points) and _fits(points, start, end + 1):
+            end += 1
+        keep.append(points[end])
+        start = end
+    return tuple((round(float(s), 4), round(float(f), 4)) for s, f in keep)
+
+
+def _fits(points: list[tuple[float, float]], start: int, end: int) -> bool:
+    """Whether the line from ``points[start]`` to ``points[end]`` passes within TOLERANCE of those between."""
+    (s0, f0), (s1, f1) = points[start], points[end]
+    between = points[start + 1 : end]
+    return all(abs(f0 + (f1 - f0) * (s - s0) / (s1 - s0) - f) <= TOLERANCE for s, f in between)
+
+
+def _rounded(values: np.ndarray) -> model.Features:
+    """Milliseconds to 0.1, as plain floats (the table is pasted as code)."""
+    first, second, third, fourth, fifth = (round(float(v), 1) for v in values)
+    return first, second, third, fourth, fifth
+
+
+def report(engine: str, speed: float, lengths: Lengths) -> str:
+    """Per-phrase error, and each built-in's estimated total against its exact one (percent)."""
+    errors = np.abs([model.estimate_ms(t, engine, speed) / ms - 1 for t, ms in lengths.items()])
+    totals = []
+    for routine_id in vc.builtin_ids():
+        timeline = vc.compile(routine_id)
+        exact = schedule(timeline, lambda t: round(lengths[t]), 1000).total
+        guess = schedule(timeline, lambda t: model.estimate_ms(t, engine, speed), 1000).total
+        totals.append(f"{routine_id} {100 * (guess / exact - 1):+.2f}")
+    median, p90 = np.percentile(errors, [50, 90])
+    said = f"{engine} {speed:.3g}x: |error| per phrase: median {median:.1%}, 90% {p90:.1%}"
+    return f"{said}; totals %: {', '.join(totals)}"
+
+
+def main() -> None:
+    engines = ["hibari", "pyttsx3"] + (["piper"] if importlib.util.find_spec("piper") else [])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default=",".join(engines))
+    parser.add_argument("--step", type=int, help="words a minute between scan points (hibari 4, others 30)")
+    parser.add_argument("--cache", type=Path, default=ROOT / "build" / "fit-cache")
+    args = parser.parse_args()
+    builtins, other = corpus()
+    texts = list(dict.fromkeys(builtins + other))
+    print(f"{len(texts)} phrases")
+    for engine in args.engines.split(","):
+        measure = measurer(engine, PhraseCache(args.cache))
+        natural = ENGINES[engine].NATURAL_WPM
+        rates = [Rate(factor=s) for s in SPEEDS]
+        measured = {r.words_per_minute(natural) / natural: measure(texts, r) for r in rates}
+        scaled, fixed = fit(engine, measured)
+        totals = scan(engine, other[::7][:40], measure, args.step or (4 if engine == "hibari" else 30))
+        pace = pace_table(engine, other[::7][:40], totals, scaled, fixed)
+        found = model.LengthModel(_rounded(scaled), _rounded(fixed), pace)
+        model.MODELS[engine] = found
+        print(f'    "{engine}": {found!r},')
+        for speed, lengths in measured.items():
+            print("  " + report(engine, speed, lengths))
+
+
+if __name__ == "__main__":
+    main()
