@@ -74,7 +74,7 @@ FIXED = {"piper": (2,)}
 fixed silence between sentences."""
 SPEEDS = (0.75, 1.0, 1.25, 1.5)
 JUMP = 0.02
-"""Neighbouring scan points whose pace differs more than this are refined to every word a minute."""
+"""Where the pace bends by more than this between scan points, it is scanned at every word a minute."""
 TOLERANCE = 0.004
 """How far the pace table may be from a scanned point."""
 
@@ -132,9 +132,10 @@ def scan(engine: str, texts: list[str], measure: Measure, step: int) -> dict[int
     def pace(wpm: int) -> float:
         return totals[wpm] * wpm / (totals[natural] * natural)
 
-    for low, high in zip(sorted(totals), sorted(totals)[1:], strict=False):
-        if abs(pace(high) - pace(low)) > JUMP:
-            totals.update({wpm: total(wpm) for wpm in range(low + 1, high)})
+    scanned = sorted(totals)
+    for low, middle, high in zip(scanned, scanned[1:], scanned[2:], strict=False):
+        if abs(pace(high) - 2 * pace(middle) + pace(low)) > JUMP:  # not a straight line: a jump
+            totals.update({wpm: total(wpm) for wpm in range(low + 1, high) if wpm not in totals})
     return totals
 
 

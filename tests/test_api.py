@@ -42,7 +42,7 @@ def test_the_readme_script_runs_as_a_plain_script_and_writes_an_mp3(tmp_path: Pa
     assert (
         abs(float(info["format"]["duration"]) - float(info["format"]["start_time"]) - length_ms / 1000) < 0.03
     )
-    assert [c["tags"]["title"] for c in info["chapters"]][:1] == ["Kneeling twist stretch"]
+    assert info["chapters"][0]["tags"]["title"].startswith("Kneeling twist stretch")
 
 
 def test_compile_takes_the_clis_values_and_names_a_bad_one() -> None:
@@ -93,6 +93,7 @@ def test_an_engine_that_is_not_installed_is_estimated_by_its_model(monkeypatch: 
     assert guessed.timing == f"estimated for piper at 1.5x: 0 of {len(timeline.phrases())} phrases cached"
     assert guessed.schedule.rate == 1000
     say = next(s for s in guessed.schedule.slots if isinstance(s.block, Say))
+    assert isinstance(say.block, Say)
     assert say.length == estimate_ms(say.block.text, "piper", 1.5) + SAY_GAP_MS
 
 

@@ -30,17 +30,16 @@ def cache_files() -> list[Path]:
 def test_list_estimates_every_builtin_within_3_percent_then_exactly(runner: CliRunner) -> None:
     """The default engine (hibari) at its natural pace, the cache empty, then warm."""
     cold = listed(runner)
+    guesses = {routine_id: vc.estimate(vc.compile(routine_id)) for routine_id in vc.builtin_ids()}
     assert cache_files() == [], "an estimate synthesizes nothing"
     errors, exact = {}, {}
-    for routine_id in vc.builtin_ids():
-        timeline = vc.compile(routine_id)
-        guess = vc.estimate(timeline)
+    for routine_id, guess in guesses.items():
         assert not guess.exact
         assert cold[routine_id] == "~" + clock(guess.schedule.ms(guess.schedule.total))
-        spoken = vc.synthesize(timeline)
+        spoken = vc.synthesize(guess.timeline)
         errors[routine_id] = guess.schedule.total / spoken.schedule.total - 1
         exact[routine_id] = clock(spoken.schedule.ms(spoken.schedule.total))
-        warm = vc.estimate(timeline)
+        warm = vc.estimate(guess.timeline)
         assert warm.exact and warm.timing.endswith(" phrases cached")
         assert warm.schedule == spoken.schedule
     assert all(abs(error) <= TOLERANCE for error in errors.values()), errors

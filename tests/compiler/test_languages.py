@@ -327,7 +327,7 @@ def test_an_unknown_language_is_refused_naming_the_languages() -> None:
         "available: de (German), en (English), es (Spanish)"
     )
     with pytest.raises(RoutineError, match=r"s.toml: language: must be a language code"):
-        build_session({"id": "s", "title": "S", "routines": ["foam-roller"], "language": ["de"]}, "s.toml", None)
+        build_session({"id": "s", "title": "S", "routines": [], "language": ["de"]}, "s.toml", None)
     with pytest.raises(UsageError) as usage:
         compile_options(language="deu")
     assert usage.value.worded(lambda name: f"--{name}") == (

@@ -243,11 +243,8 @@ def test_language_and_phrases_are_read() -> None:
         (("rest", "Erholung."),),
     )
     assert build_routine(tomllib.loads(ROUTINE), "x.toml").language is None
-    session = build_session(
-        {"id": "s", "title": "S", "routines": ["foam-roller"], "language": "es", "phrases": {"rest": "Pausa."}},
-        "s.toml",
-        None,
-    )
+    document = {"id": "s", "title": "S", "routines": ["foam-roller"], "language": "es"}
+    session = build_session({**document, "phrases": {"rest": "Pausa."}}, "s.toml", None)
     assert (session.language, session.phrases) == ("es", (("rest", "Pausa."),))
 
 

@@ -25,6 +25,7 @@ from voice_coach.speech.engines import (
     default_engine_name,
     get_engine,
     parse_rate,
+    settings_for,
     voice_for,
 )
 from voice_coach.speech.engines.base import read_wav
@@ -261,6 +262,17 @@ def test_voice_for_keeps_an_espeak_ng_voice_that_speaks_the_language() -> None:
         "the voice gmw/en-us speaks English: using espeak-ng's German voice (pyttsx3, gmw/de)",
     )
     assert voice_for("de", "pyttsx3", None)[:2] == ("pyttsx3", "gmw/de")
+
+
+def test_settings_for_changes_the_voice_and_says_so_only_when_needed() -> None:
+    notes: list[str] = []
+    chosen = EngineSettings(None, None, Rate(factor=1.2))
+    assert settings_for("en", chosen, notes.append) is chosen and notes == []
+    german = settings_for("de", chosen, notes.append)
+    assert german == EngineSettings("pyttsx3", "gmw/de", Rate(factor=1.2))
+    assert notes == [
+        f"{default_engine_name()} speaks English only: using espeak-ng's German voice (pyttsx3, gmw/de)"
+    ]
 
 
 def test_voice_for_leaves_what_it_cannot_judge() -> None:

@@ -1,11 +1,14 @@
 """Phrase lengths guessed without synthesis: a fitted model per engine, scaled by the speaking rate (pure).
 
 A phrase's length is modelled as a sum over what it says: letters (numbers spelled out, as the engines say
-them), words, sentences and pause marks (commas, colons, dashes), plus a constant. Most of it scales with
-the rate (``speed`` 2.0 halves it); the pauses an engine puts between sentences may not. The coefficients
-are least-squares fits to lengths measured with each engine at several rates on several hundred phrases
-(the built-in routines' and the source article's sentences): ``scripts/fit_estimate.py`` measures and fits
-them again, and prints the table below.
+them), words, sentences and pause marks (commas, colons, dashes), plus a constant, in milliseconds at the
+engine's natural pace. At another rate it lasts ``factor / speed`` times as long, where ``factor`` comes from
+a table of how the engine's real pace follows the one asked for: espeak-ng's closely, Piper's only in part
+(its 1.5x is 1.38 times faster), hibari's in a sawtooth (its 1.33x is 1.19 times faster, its 1.34x 1.48
+times). The numbers are fits to lengths measured with each engine: several hundred phrases (the built-in
+routines', the source article's sentences) at 0.75x to 1.5x for the coefficients, and 40 of them at every
+rate the engine takes for the pace. ``scripts/fit_estimate.py`` measures and fits them again, and prints
+the table below.
 
 Once a phrase has been synthesized, its real length is in the phrase cache: ``api.estimate`` reads it from
 there and asks this model only about the phrases it has never heard.
@@ -48,11 +51,37 @@ class LengthModel:
         return low_factor + (high_factor - low_factor) * (speed - low) / (high - low)
 
 
+# fmt: off
 MODELS: dict[str, LengthModel] = {
-    "hibari": LengthModel(scaled=(62.0, 20.0, 150.0, 120.0, 100.0), fixed=(0.0, 0.0, 0.0, 0.0, 0.0)),
-    "piper": LengthModel(scaled=(55.0, 20.0, 150.0, 120.0, 100.0), fixed=(0.0, 0.0, 0.0, 0.0, 0.0)),
-    "pyttsx3": LengthModel(scaled=(60.0, 20.0, 150.0, 120.0, 100.0), fixed=(0.0, 0.0, 0.0, 0.0, 0.0)),
+    "hibari": LengthModel(
+        scaled=(68.1, 0.0, 511.9, 156.5, 114.0),
+        fixed=(0.0, 0.0, 0.0, 0.0, 0.0),
+        pace=(
+            (0.5029, 1.0061), (0.526, 1.0319), (0.5549, 1.0405), (0.5665, 1.0498), (0.5723, 0.9848),
+            (0.5954, 0.9796), (0.6416, 1.0187), (0.6647, 1.0145), (0.6705, 0.9868), (0.6763, 0.9802),
+            (0.7919, 1.057), (0.7977, 1.0494), (0.8035, 0.9418), (0.8266, 0.9425), (0.8497, 0.9537),
+            (0.8613, 0.9334), (0.896, 0.9425), (1.0578, 1.0355), (1.1734, 1.098), (1.1965, 1.0999),
+            (1.2081, 1.076), (1.3179, 1.1201), (1.3237, 1.1193), (1.3295, 1.1046), (1.3353, 0.9596),
+            (1.341, 0.9142), (1.3526, 0.9056), (1.4971, 0.9509), (1.7283, 1.0291), (1.8902, 1.0861),
+            (1.9827, 1.1153), (1.9942, 1.1024), (2.0, 1.0862),
+        ),
+    ),
+    "piper": LengthModel(
+        scaled=(55.3, 9.6, 360.3, 232.9, 0.0),
+        fixed=(0.0, 0.0, 0.0, 0.0, 0.0),
+        pace=((0.75, 0.9074), (1.0, 1.0), (1.25, 1.0973), (1.5, 1.0808)),
+    ),
+    "pyttsx3": LengthModel(
+        scaled=(58.2, 7.2, 409.5, 225.9, 20.6),
+        fixed=(0.0, 0.0, 0.0, 0.0, 0.0),
+        pace=(
+            (0.4571, 0.967), (0.48, 1.0154), (0.4971, 1.0199), (0.56, 1.0197), (0.5657, 1.0104),
+            (0.5714, 1.0185), (0.6, 1.0195), (0.6171, 1.0164), (1.3143, 0.989), (1.8286, 0.9779),
+            (2.0, 0.9687), (2.5143, 0.9686), (2.5714, 0.9844),
+        ),
+    ),
 }
+# fmt: on
 """The fitted models, by engine name (``scripts/fit_estimate.py``)."""
 DEFAULT_MODEL = "hibari"
 """The model for an engine without one of its own: the default engine's."""

@@ -67,12 +67,16 @@ class LanguagePack:
     """Whether a title inside a sentence starts lowercase (English, Spanish; not German)."""
 
 
-@cache
 def available() -> dict[str, str]:
     """Every language voice-coach speaks: code → name (English), in code order."""
+    return dict(_names())
+
+
+@cache
+def _names() -> tuple[tuple[str, str], ...]:
     folder = resources.files("voice_coach.routine") / "languages"
     codes = sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
-    return {code: language_pack(code).name for code in codes}
+    return tuple((code, language_pack(code).name) for code in codes)
 
 
 def described_languages() -> str:

@@ -8,8 +8,8 @@ or its platform's registry), so an estimate stays instant.
 
 from __future__ import annotations
 
+import os
 import struct
-import wave
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -19,8 +19,10 @@ from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.synth import cache_key
 from voice_coach.wording import plural
 
-WAV_HEADER_BYTES = 44
-"""The header of a cache entry (``audio.wav.write_wav``): RIFF, fmt and data chunk headers."""
+WAV_HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
+"""The 44 bytes before the samples of a cache entry (``audio.wav.write_wav``, through the standard library's
+``wave``): the RIFF header, the ``fmt `` chunk (PCM, channels, rate, byte rate, block size, bits) and the
+``data`` chunk's header."""
 
 
 @dataclass(frozen=True)
@@ -65,29 +67,33 @@ def cached_lengths(texts: Iterable[str], settings: EngineSettings, cache: Phrase
     engine.check_rate(settings.rate)
     resolved = replace(settings, engine=engine.NAME, voice=engine.resolve_voice(settings.voice))
     found = {}
-    for text in distinct:
-        frames = entry_frames(cache, cache_key(engine, resolved, text), engine.sample_rate)
-        if frames is not None:
-            found[text] = frames
+    if cache.directory is not None and cache.directory.is_dir():  # else no key is worth making
+        for text in distinct:
+            frames = entry_frames(cache, cache_key(engine, resolved, text), engine.sample_rate)
+            if frames is not None:
+                found[text] = frames
     rate = engine.sample_rate
     return KnownLengths(engine.NAME, resolved.voice, settings.rate, speed, rate, found, len(distinct))
 
 
 def entry_frames(cache: PhraseCache, key: str, rate: int) -> int | None:
     """The length in samples of the cache entry ``key`` from its header, or None if it is missing, is not
-    mono 16-bit audio at ``rate`` or is shorter than its header says (synthesis will replace it)."""
+    the mono 16-bit PCM at ``rate`` that ``audio.wav.write_wav`` writes, or is not as long as its header
+    says (synthesis will replace it)."""
     if cache.directory is None:
         return None
-    path = cache.path(key)
     try:
-        with wave.open(str(path), "rb") as wav:
-            if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) != (1, 2, rate):
-                return None
-            frames = wav.getnframes()
-        complete = path.stat().st_size >= WAV_HEADER_BYTES + 2 * frames
-    except (OSError, EOFError, wave.Error, struct.error):
+        with cache.path(key).open("rb") as entry:
+            header, size = entry.read(WAV_HEADER.size), os.fstat(entry.fileno()).st_size
+    except OSError:
         return None
-    return frames if frames and complete else None
+    if len(header) < WAV_HEADER.size:
+        return None
+    data_size = WAV_HEADER.unpack(header)[-1]
+    expected = WAV_HEADER.pack(
+        b"RIFF", 36 + data_size, b"WAVE", b"fmt ", 16, 1, 1, rate, 2 * rate, 2, 16, b"data", data_size
+    )
+    return data_size // 2 if data_size and header == expected and size == len(header) + data_size else None
 
 
 def _engine(name: str | None) -> tuple[type[Engine], Engine | None]:

@@ -4,6 +4,8 @@ voice that speaks a timeline's language (``voice_for``)."""
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from voice_coach.errors import UnknownVoiceError
@@ -27,6 +29,7 @@ __all__ = [
     "default_engine_name",
     "get_engine",
     "parse_rate",
+    "settings_for",
     "voice_for",
 ]
 
@@ -81,3 +84,13 @@ def _cannot_speak(engine: str, voice: str | None, speaks: str) -> str:
     if len(ENGINES[engine].LANGUAGES) == 1:
         return f"{engine} speaks {language} only"
     return f"the voice {voice} speaks {language}" if voice else f"{engine}'s default voice speaks {language}"
+
+
+def settings_for(language: str, settings: EngineSettings, note: Callable[[str], None]) -> EngineSettings:
+    """``settings`` when their voice speaks ``language``, else ``voice_for``'s engine and voice, whose note
+    is passed to ``note`` (the API's ``warn``). The engine is the default one when ``settings`` name none."""
+    engine, voice, said = voice_for(language, settings.engine or default_engine_name(), settings.voice)
+    if said is None:
+        return settings
+    note(said)
+    return replace(settings, engine=engine, voice=voice)
