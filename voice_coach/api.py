@@ -39,7 +39,7 @@ from voice_coach.output.export import export as write_export
 from voice_coach.progress import Progress
 from voice_coach.routine.loader import load_target
 from voice_coach.routine.model import Routine, Session
-from voice_coach.speech.engines import EngineSettings, get_engine, parse_rate
+from voice_coach.speech.engines import EngineSettings, get_engine, parse_rate, settings_for
 from voice_coach.speech.lengths import KnownLengths, cached_lengths
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
 from voice_coach.speech.synth import SynthesisResult, synthesize_phrases
@@ -151,6 +151,7 @@ def compile(
     per_routine: Mapping[str, Mapping[str, object]] | None = None,
     countdown: str = "standard",
     lead_in: Duration = "1s",
+    language: str | None = None,
 ) -> Timeline:
     """The timeline of ``target`` with the run's choices: either ``options`` or the keyword values.
 
@@ -159,7 +160,7 @@ def compile(
     if options is None:
         options = compile_options(
             hold=hold, sets=sets, rest=rest, sides=sides, only=only, skip=skip,
-            per_routine=per_routine, countdown=countdown, lead_in=lead_in,
+            per_routine=per_routine, countdown=countdown, lead_in=lead_in, language=language,
         )  # fmt: skip
     loaded = target if isinstance(target, Routine | Session) else load(target)
     timeline = compile_target(loaded, options)
@@ -178,7 +179,8 @@ def estimate(timeline: Timeline, speech: Speech | None = None, *, warn: Warn | N
     the phrase cache where ``speech`` said it before (exact), else guessed by the engine's model at the
     rate (``compiler.estimate``). The engine, voice and rate are checked as ``synthesize`` checks them."""
     speech = speech or Speech()
-    known = cached_lengths(timeline.phrases(), speech.settings(), speech.cache(warn or _warn))
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    known = cached_lengths(timeline.phrases(), settings, speech.cache(warn or _warn))
     rate = known.sample_rate or 1000
 
     def length(text: str) -> int:
@@ -201,7 +203,8 @@ def synthesize(
     sample at ``sample_rate`` (default: the voice's own rate)."""
     speech = speech or Speech()
     cache = speech.cache(warn or _warn)
-    result = synthesize_phrases(timeline.phrases(), speech.settings(), cache, progress=progress)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    result = synthesize_phrases(timeline.phrases(), settings, cache, progress=progress)
     rate = sample_rate or result.sample_rate
     lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
     return Synthesized(timeline, schedule(timeline, lengths, rate), result, cache)

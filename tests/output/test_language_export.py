@@ -41,7 +41,6 @@ def test_a_german_routine_exports_with_german_phrases_and_a_german_voice(tmp_pat
     assert (result.session.speech["Drei, zwei, eins."].samples == german.samples).all()
 
 
-@pytest.mark.xfail(strict=True, reason="lead wires voice_for into api.synthesize")
 def test_the_api_picks_the_german_voice_by_itself(tmp_path: Path) -> None:
     """With no engine named, the default (hibari, English only) gives way to espeak-ng's German voice, and
     the note says so."""

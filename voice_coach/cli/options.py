@@ -23,6 +23,7 @@ from voice_coach.compiler.options import SET_FIELDS, field_override, hold_ms, le
 from voice_coach.config import UserConfig
 from voice_coach.durations import parse_duration
 from voice_coach.progress import Progress
+from voice_coach.routine.language import check_language
 from voice_coach.routine.loader import MAX_SETS
 from voice_coach.routine.model import SIDE_CHOICES, Overrides, Selection
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
@@ -43,6 +44,7 @@ class RoutineChoices:
     skip: tuple[str, ...] = ()
     countdown: Countdown | None = None
     lead_in_ms: int | None = None
+    language: str | None = None
 
     def compile_options(self, config: UserConfig) -> CompileOptions:
         """The options, the config file filling what no flag set (its values were checked on load)."""
@@ -50,7 +52,7 @@ class RoutineChoices:
         countdown = cast(Countdown, self.countdown or config.countdown or "standard")
         lead_in = self.lead_in_ms if self.lead_in_ms is not None else parse_duration(config.lead_in or "1s")
         return CompileOptions(
-            overrides, Selection(self.only, self.skip, self.per_routine), countdown, lead_in
+            overrides, Selection(self.only, self.skip, self.per_routine), countdown, lead_in, self.language
         )
 
 
@@ -104,6 +106,7 @@ def routine_options(func: F) -> F:
             tuple(params.pop("skip")),
             params.pop("countdown"),
             params.pop("lead_in"),
+            params.pop("language"),
         )
         return func(*args, routine=choices, **params)
 
@@ -152,8 +155,24 @@ def routine_options(func: F) -> F:
             metavar="DURATION",
             help="Silence before the first word, so Bluetooth headphones wake [default: 1s].",
         ),
+        click.option(
+            "--language",
+            callback=language_option,
+            metavar="CODE",
+            help="Language of the phrases voice-coach adds: en, de or es [default: the file's own].",
+        ),
     ]
     return cast(F, _decorate(command, options))
+
+
+def language_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--language de``, checked against the language packs (BadParameter listing them)."""
+    if value is None:
+        return None
+    try:
+        return check_language(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
 
 
 def parse_set_values(values: tuple[str, ...]) -> dict[str, Overrides]:
