@@ -710,7 +710,7 @@ def test_six_exports_at_once_into_one_cache(runner: CliRunner, tmp_path: Path) -
     entries = cache_entries()
     assert len(entries) == len(expected) and all(valid_entry(p) for p in entries)
     for session, _ in jobs.values():
-        assert ok(runner, "cache", "warm", str(session), *PYTTSX3).stdout.startswith("0 synthesized")
+        assert ok(runner, "cache", "warm", str(session), *PYTTSX3).stdout.startswith("0 phrases synthesized")
 
 
 # --- untrusted input ---------------------------------------------------------------------------------
