@@ -1,28 +1,31 @@
 """Measure how long each engine takes to say a corpus of phrases, and fit the estimate's models.
 
     .venv/bin/python scripts/fit_estimate.py                  # hibari, pyttsx3, and piper if installed
-    .venv/bin/python scripts/fit_estimate.py --engines hibari --report-only
+    .venv/bin/python scripts/fit_estimate.py --engines hibari
 
 The corpus is every phrase of the built-in routines (with several option sets, so countdowns, set
 announcements and sides all occur), every sentence of the source article alone and in pairs, and a few
 framing cues: several hundred phrases, so the fit follows the engines rather than today's wording.
 
-For each engine it (1) measures the corpus at a few speeds, (2) measures the total of 40 phrases at every
-``--step`` words a minute across the engine's range, and at every one where the total jumps (hibari's pace
-follows the speed in a sawtooth: at 1.33x it is 10 % slower than 1/speed, at 1.34x 9 % faster), then
-(3) fits ``LengthModel``: the per-feature milliseconds by non-negative least squares, each phrase weighted by
-1/sqrt(its length) (between the absolute errors totals need and the relative ones of short cues), and
-the pace table from (2), keeping only the points linear interpolation needs.
+For each engine it (1) measures the corpus at 0.75x to 1.5x, (2) measures the total of 40 of its phrases
+every ``--step`` words a minute across the engine's range, and at every one where the pace falls from one
+point to the next (hibari's follows the speed in a sawtooth: asked for 1.33x it is 10 % slower than
+1/speed, for 1.34x 9 % faster), then (3) fits ``LengthModel``: the milliseconds per feature by non-negative
+least squares, each phrase weighted by 1/sqrt(its length) (between the absolute errors totals need and the
+relative ones of short cues), and the pace table from (2), keeping only the points linear interpolation
+needs. A first run takes about 15 minutes on 2 cores.
 
 It prints the ``MODELS`` entries for ``voice_coach/compiler/estimate.py`` (paste them there) and the
 accuracy: per phrase, and per built-in total, estimated against exact, at each measured speed. Phrases go
-through a phrase cache (``--cache``), so a second run measures nothing again.
+through a phrase cache of their own (``--cache``, default ``build/fit-cache``), so a second run measures
+nothing again.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -69,12 +72,10 @@ CUES = [
     "Stretch gently, as tolerated. Stop if it hurts.",
     "Start with the right side.",
 ]
-FIXED = {"piper": (2,)}
-"""Features whose time may not follow the speed (``estimate.Features`` order), by engine: Piper puts a
-fixed silence between sentences."""
 SPEEDS = (0.75, 1.0, 1.25, 1.5)
 JUMP = 0.02
-"""Where the pace bends by more than this between scan points, it is scanned at every word a minute."""
+"""Where the pace falls by more than this from one scan point to the next (hibari's sawtooth), it is
+scanned at every word a minute between them."""
 TOLERANCE = 0.004
 """How far the pace table may be from a scanned point."""
 
@@ -133,43 +134,38 @@ def scan(engine: str, texts: list[str], measure: Measure, step: int) -> dict[int
         return totals[wpm] * wpm / (totals[natural] * natural)
 
     scanned = sorted(totals)
-    for low, middle, high in zip(scanned, scanned[1:], scanned[2:], strict=False):
-        if abs(pace(high) - 2 * pace(middle) + pace(low)) > JUMP:  # not a straight line: a jump
-            totals.update({wpm: total(wpm) for wpm in range(low + 1, high) if wpm not in totals})
+    for low, high in itertools.pairwise(scanned):
+        if pace(high) < pace(low) - JUMP:  # a tooth of a sawtooth: where exactly?
+            totals.update({wpm: total(wpm) for wpm in range(low + 1, high)})
     return totals
 
 
-def fit(engine: str, measured: dict[float, Lengths]) -> tuple[np.ndarray, np.ndarray]:
-    """The scaled and fixed milliseconds per feature; the pace at each measured speed is fitted with them
-    (alternating least squares), then left to the scan."""
-    fixed = list(FIXED.get(engine, ()))
+def fit(measured: dict[float, Lengths]) -> np.ndarray:
+    """Milliseconds per feature at the natural pace. The pace at each measured speed is fitted with them
+    (alternating least squares: a factor per speed, then the coefficients), then left to the scan."""
     rows = {s: np.array([model.features(t) for t in lengths], float) for s, lengths in measured.items()}
     targets = {s: np.array(list(lengths.values())) for s, lengths in measured.items()}
     stretch = {s: 1 / s for s in measured}
     for _ in range(20):
-        x = np.vstack([np.hstack([rows[s] * stretch[s], rows[s][:, fixed]]) for s in measured])
+        x = np.vstack([rows[s] * stretch[s] for s in measured])
         y = np.concatenate([targets[s] for s in measured])
         weights = 1 / np.sqrt(y)
         coefficients, _ = nnls(x * weights[:, None], y * weights)
-        scaled, constant = coefficients[:5], np.zeros(5)
-        constant[fixed] = coefficients[5:]
         for s in measured:
-            p, q, w = rows[s] @ scaled, rows[s] @ constant, 1 / targets[s]
-            stretch[s] = float((w * p * (targets[s] - q)).sum() / (w * p * p).sum())
-    return scaled * stretch[1.0], constant
+            p, w = rows[s] @ coefficients, 1 / targets[s]
+            stretch[s] = float((w * p * targets[s]).sum() / (w * p * p).sum())
+    return np.asarray(coefficients * stretch[1.0])
 
 
 def pace_table(
-    engine: str, texts: list[str], totals: dict[int, float], scaled: np.ndarray, fixed: np.ndarray
+    engine: str, texts: list[str], totals: dict[int, float], ms_per: np.ndarray
 ) -> tuple[tuple[float, float], ...]:
-    """The scan as (speed, factor) points, each factor what makes the model's total of ``texts`` right."""
+    """The scan as (speed, factor) points, each factor what makes the model's total of ``texts`` right,
+    keeping only the points that linear interpolation needs."""
     natural = ENGINES[engine].NATURAL_WPM
-    rows = np.array([model.features(t) for t in texts], float)
-    scaled_ms, fixed_ms = (rows @ scaled).sum(), (rows @ fixed).sum()
-    one = (totals[natural] - fixed_ms) / scaled_ms
-    points = sorted(
-        (wpm / natural, (t - fixed_ms) / scaled_ms * wpm / natural / one) for wpm, t in totals.items()
-    )
+    modelled = (np.array([model.features(t) for t in texts], float) @ ms_per).sum()
+    one = totals[natural] / modelled
+    points = sorted((wpm / natural, t / modelled * wpm / natural / one) for wpm, t in totals.items())
     keep, start = [points[0]], 0
     while start < len(points) - 1:
         end = start + 1
@@ -222,10 +218,10 @@ def main() -> None:
         natural = ENGINES[engine].NATURAL_WPM
         rates = [Rate(factor=s) for s in SPEEDS]
         measured = {r.words_per_minute(natural) / natural: measure(texts, r) for r in rates}
-        scaled, fixed = fit(engine, measured)
+        ms_per = fit(measured)
         totals = scan(engine, other[::7][:40], measure, args.step or (4 if engine == "hibari" else 30))
-        pace = pace_table(engine, other[::7][:40], totals, scaled, fixed)
-        found = model.LengthModel(_rounded(scaled), _rounded(fixed), pace)
+        pace = pace_table(engine, other[::7][:40], totals, ms_per)
+        found = model.LengthModel(_rounded(ms_per), pace)
         model.MODELS[engine] = found
         print(f'    "{engine}": {found!r},')
         for speed, lengths in measured.items():

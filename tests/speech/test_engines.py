@@ -132,6 +132,7 @@ def test_hibari_offers_only_the_voice_inside_its_package() -> None:
 def test_hibari_refuses_a_rate_it_cannot_speak_before_synthesis() -> None:
     engine = get_engine("hibari")
     engine.check_rate(Rate(factor=2.0))
+    engine.check_rate(Rate(factor=0.5))  # the README's lowest factor, exactly hibari's lowest speed
     with pytest.raises(UsageError, match=r"rate 2.5x is outside what the hibari engine can speak: 0.5x-2x"):
         engine.check_rate(Rate(factor=2.5))
     with pytest.raises(UsageError, match=r"rate 80 is outside .* \(86-346 words per minute\)"):

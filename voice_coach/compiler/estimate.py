@@ -1,14 +1,14 @@
 """Phrase lengths guessed without synthesis: a fitted model per engine, scaled by the speaking rate (pure).
 
-A phrase's length is modelled as a sum over what it says: letters (numbers spelled out, as the engines say
-them), words, sentences and pause marks (commas, colons, dashes), plus a constant, in milliseconds at the
-engine's natural pace. At another rate it lasts ``factor / speed`` times as long, where ``factor`` comes from
-a table of how the engine's real pace follows the one asked for: espeak-ng's closely, Piper's only in part
-(its 1.5x is 1.38 times faster), hibari's in a sawtooth (its 1.33x is 1.19 times faster, its 1.34x 1.48
-times). The numbers are fits to lengths measured with each engine: several hundred phrases (the built-in
-routines', the source article's sentences) at 0.75x to 1.5x for the coefficients, and 40 of them at every
-rate the engine takes for the pace. ``scripts/fit_estimate.py`` measures and fits them again, and prints
-the table below.
+A phrase's length is modelled as milliseconds per letter (numbers spelled out, as the engines say them),
+word, sentence and pause mark (commas, colons, dashes), plus a constant, at the engine's natural pace. At
+another rate it lasts ``factor / speed`` times as long, where ``factor`` comes from a table of how the
+engine's real pace follows the one asked for: espeak-ng's within 3 %, Piper's only in part (asked for 1.5x,
+it speaks 1.38 times as fast), hibari's in a sawtooth (asked for 1.33x, 1.2 times as fast; for 1.34x,
+1.47 times). The numbers are fits to lengths measured with each engine: 343 phrases (the built-in
+routines', the source article's sentences alone and in pairs, framing cues) at 0.75x to 1.5x for the
+milliseconds, and 40 of them across every rate the engine takes for the pace.
+``scripts/fit_estimate.py`` measures and fits them again, and prints the table below.
 
 Once a phrase has been synthesized, its real length is in the phrase cache: ``api.estimate`` reads it from
 there and asks this model only about the phrases it has never heard.
@@ -26,20 +26,18 @@ Features = tuple[float, float, float, float, float]
 
 @dataclass(frozen=True)
 class LengthModel:
-    """Milliseconds per feature (``Features`` order) at the engine's natural pace (``scaled``) and whatever
-    the pace (``fixed``), and how the engine's real pace follows the one asked for (``pace``)."""
+    """Milliseconds per feature (``Features`` order) at the engine's natural pace, and how the engine's
+    real pace follows the one asked for."""
 
-    scaled: Features
-    fixed: Features
+    ms_per: Features
     pace: tuple[tuple[float, float], ...] = ((1.0, 1.0),)
-    """(speed, factor) points, in order: at ``speed`` the scaled part lasts ``factor / speed`` times its
-    natural length (1.0 for an engine that follows the speed exactly; between points, interpolated)."""
+    """(speed, factor) points, in order: at ``speed`` a phrase lasts ``factor / speed`` times its natural
+    length (factor 1.0 everywhere for an engine that follows the speed exactly; interpolated between)."""
 
     def ms(self, features: Features, speed: float) -> float:
         """The modelled length of a phrase with ``features`` at ``speed`` (1.0: the natural pace)."""
-        scaled = sum(c * f for c, f in zip(self.scaled, features, strict=True))
-        fixed = sum(c * f for c, f in zip(self.fixed, features, strict=True))
-        return scaled * self.pace_factor(speed) / speed + fixed
+        natural = sum(c * f for c, f in zip(self.ms_per, features, strict=True))
+        return natural * self.pace_factor(speed) / speed
 
     def pace_factor(self, speed: float) -> float:
         """``pace`` at ``speed``: linear between its points, constant beyond its ends."""
@@ -54,8 +52,7 @@ class LengthModel:
 # fmt: off
 MODELS: dict[str, LengthModel] = {
     "hibari": LengthModel(
-        scaled=(68.1, 0.0, 511.9, 156.5, 114.0),
-        fixed=(0.0, 0.0, 0.0, 0.0, 0.0),
+        ms_per=(68.1, 0.0, 511.9, 156.5, 114.0),
         pace=(
             (0.5029, 1.0061), (0.526, 1.0319), (0.5549, 1.0405), (0.5665, 1.0498), (0.5723, 0.9848),
             (0.5954, 0.9796), (0.6416, 1.0187), (0.6647, 1.0145), (0.6705, 0.9868), (0.6763, 0.9802),
@@ -67,17 +64,18 @@ MODELS: dict[str, LengthModel] = {
         ),
     ),
     "piper": LengthModel(
-        scaled=(55.3, 9.6, 360.3, 232.9, 0.0),
-        fixed=(0.0, 0.0, 0.0, 0.0, 0.0),
-        pace=((0.75, 0.9074), (1.0, 1.0), (1.25, 1.0973), (1.5, 1.0808)),
+        ms_per=(55.3, 9.6, 360.3, 232.9, 0.0),
+        pace=(
+            (0.4, 0.8458), (0.55, 0.8852), (0.7, 0.9102), (0.85, 0.9188), (1.15, 1.0804), (1.3, 1.1001),
+            (1.45, 1.0845), (1.6, 1.0916), (1.75, 1.1297), (1.9, 1.1926), (2.05, 1.2679), (2.2, 1.3297),
+            (2.25, 1.3444),
+        ),
     ),
     "pyttsx3": LengthModel(
-        scaled=(58.2, 7.2, 409.5, 225.9, 20.6),
-        fixed=(0.0, 0.0, 0.0, 0.0, 0.0),
+        ms_per=(58.2, 7.2, 409.5, 225.9, 20.6),
         pace=(
-            (0.4571, 0.967), (0.48, 1.0154), (0.4971, 1.0199), (0.56, 1.0197), (0.5657, 1.0104),
-            (0.5714, 1.0185), (0.6, 1.0195), (0.6171, 1.0164), (1.3143, 0.989), (1.8286, 0.9779),
-            (2.0, 0.9687), (2.5143, 0.9686), (2.5714, 0.9844),
+            (0.4571, 0.967), (0.6286, 1.0173), (1.0, 1.0), (2.1714, 0.968), (2.5143, 0.9686),
+            (2.5714, 0.9844),
         ),
     ),
 }
