@@ -406,12 +406,19 @@ class Running:
         return self.process.returncode, out, err
 
 
+def default_interrupts() -> None:
+    """A ``preexec_fn`` giving the child Ctrl-C's default action, as a terminal would: a shell starts
+    background jobs (a CI runner, ``cmd &``) with SIGINT ignored, and Python keeps it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(args: list[str], temp: Path | None = None) -> Running:
     """``voice-coach ARGS`` in the background; ``temp``: its temporary folder (TMPDIR)."""
     mark = uuid.uuid4().hex
     env = {**os.environ, "VOICE_COACH_TEST_MARK": mark, **({"TMPDIR": str(temp)} if temp else {})}
     process = subprocess.Popen(
         [*VOICE_COACH, *args],
+        preexec_fn=default_interrupts,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -568,7 +575,13 @@ except BaseException as error:
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_python_drops_is_raised_again_at_the_next_check(signum: signal.Signals) -> None:
     script = DROPPED_BY_PYTHON.format(name=signum.name.removeprefix("SIG"))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        preexec_fn=default_interrupts,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     again = "KeyboardInterrupt " if signum == signal.SIGINT else f"SystemExit {128 + signum}"
     assert (done.stdout, done.stderr) == (f"ran on\nraised again: {again}\n", "")
 
