@@ -72,6 +72,16 @@ def test_entry_round_trips_as_a_wav_file_in_two_level_folders(cache: PhraseCache
     assert [p.name for p in path.parent.iterdir()] == [path.name], "no temporary files left"
 
 
+def test_an_entrys_length_is_read_from_its_header_and_only_when_it_is_whole(cache: PhraseCache) -> None:
+    cache.put(KEY, tone())
+    assert cache.frames(KEY, 22050) == len(tone().samples)
+    assert cache.frames(KEY, 24000) is None, "another rate: not this voice's entry"
+    assert cache.frames(key(text="Other."), 22050) is None
+    path = cache.path(KEY)
+    path.write_bytes(path.read_bytes()[:-2])
+    assert cache.frames(KEY, 22050) is None, "shorter than its header says"
+
+
 def test_absent_entry_is_a_miss(cache: PhraseCache) -> None:
     assert cache.get(KEY) is None
 

@@ -1,15 +1,14 @@
 """Phrase lengths known without synthesizing anything: read from the phrase cache's WAV headers.
 
 ``api.estimate`` uses them where a phrase was spoken before with the same engine, voice, rate and volume
-(the cache key of ``synth.cache_key``), and the engine's fitted model for the rest. Reading a header is
+(the cache key of ``synth.cache_key``), and the engine's fitted model for the rest. Reading a header
+(``PhraseCache.frames``) is
 cheap (no samples are read, no engine is loaded: only its voice list, which every engine reads from a file
 or its platform's registry), so an estimate stays instant.
 """
 
 from __future__ import annotations
 
-import os
-import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -18,11 +17,6 @@ from voice_coach.speech.engines import ENGINES, Engine, EngineSettings, Rate, de
 from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.synth import cache_key
 from voice_coach.wording import plural
-
-WAV_HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
-"""The 44 bytes before the samples of a cache entry (``audio.wav.write_wav``, through the standard library's
-``wave``): the RIFF header, the ``fmt `` chunk (PCM, channels, rate, byte rate, block size, bits) and the
-``data`` chunk's header."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +55,7 @@ def cached_lengths(texts: Iterable[str], settings: EngineSettings, cache: Phrase
     """
     distinct = list(dict.fromkeys(texts))
     kind, engine = _engine(settings.engine)
-    speed = settings.rate.words_per_minute(kind.NATURAL_WPM) / kind.NATURAL_WPM
+    speed = settings.rate.speed(kind.NATURAL_WPM)
     if engine is None:
         return KnownLengths(kind.NAME, None, settings.rate, speed, None, {}, len(distinct))
     engine.check_rate(settings.rate)
@@ -69,31 +63,11 @@ def cached_lengths(texts: Iterable[str], settings: EngineSettings, cache: Phrase
     found = {}
     if cache.directory is not None and cache.directory.is_dir():  # else no key is worth making
         for text in distinct:
-            frames = entry_frames(cache, cache_key(engine, resolved, text), engine.sample_rate)
+            frames = cache.frames(cache_key(engine, resolved, text), engine.sample_rate)
             if frames is not None:
                 found[text] = frames
     rate = engine.sample_rate
     return KnownLengths(engine.NAME, resolved.voice, settings.rate, speed, rate, found, len(distinct))
-
-
-def entry_frames(cache: PhraseCache, key: str, rate: int) -> int | None:
-    """The length in samples of the cache entry ``key`` from its header, or None if it is missing, is not
-    the mono 16-bit PCM at ``rate`` that ``audio.wav.write_wav`` writes, or is not as long as its header
-    says (synthesis will replace it)."""
-    if cache.directory is None:
-        return None
-    try:
-        with cache.path(key).open("rb") as entry:
-            header, size = entry.read(WAV_HEADER.size), os.fstat(entry.fileno()).st_size
-    except OSError:
-        return None
-    if len(header) < WAV_HEADER.size:
-        return None
-    data_size = WAV_HEADER.unpack(header)[-1]
-    expected = WAV_HEADER.pack(
-        b"RIFF", 36 + data_size, b"WAVE", b"fmt ", 16, 1, 1, rate, 2 * rate, 2, 16, b"data", data_size
-    )
-    return data_size // 2 if data_size and header == expected and size == len(header) + data_size else None
 
 
 def _engine(name: str | None) -> tuple[type[Engine], Engine | None]:

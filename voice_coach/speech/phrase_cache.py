@@ -34,6 +34,9 @@ from voice_coach.files import TEMP_PREFIX, replace_atomically
 CACHE_FORMAT = 1
 """Bump to orphan every existing entry when the key or file format changes."""
 ENV_VAR = "VOICE_COACH_CACHE_DIR"
+WAV_HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
+"""The 44 bytes before an entry's samples, as ``audio.wav.write_wav`` writes them (the standard library's
+``wave``): RIFF header, ``fmt `` chunk (PCM, channels, rate, byte rate, block size, bits), ``data`` header."""
 ENTRY_RE = re.compile(r"[0-9a-f]{64}\.wav")
 SIDE_FILES = "*.json"
 """Files beside the phrases that describe them (and their leftover temporary files): removed by ``clear``."""
@@ -112,6 +115,26 @@ class PhraseCache:
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
+
+    def frames(self, key: str, rate: int) -> int | None:
+        """The length in samples of entry ``key`` read from its header alone (an estimate needs no more),
+        or None if it is missing, is not the mono 16-bit PCM at ``rate`` that ``put`` writes, or is not as
+        long as its header says (the next synthesis replaces it)."""
+        if key in self._memory or self.directory is None:
+            clip = self._memory.get(key)
+            return len(clip.samples) if clip is not None and clip.rate == rate else None
+        try:
+            with self.path(key).open("rb") as entry:
+                header, size = entry.read(WAV_HEADER.size), os.fstat(entry.fileno()).st_size
+        except OSError:
+            return None
+        if len(header) < WAV_HEADER.size:
+            return None
+        data = WAV_HEADER.unpack(header)[-1]
+        expected = WAV_HEADER.pack(
+            b"RIFF", 36 + data, b"WAVE", b"fmt ", 16, 1, 1, rate, 2 * rate, 2, 16, b"data", data
+        )
+        return data // 2 if data and header == expected and size == len(header) + data else None
 
     def put(self, key: str, clip: Clip) -> None:
         """Store ``clip`` under ``key``; if the disk refuses, keep it in memory and report why."""

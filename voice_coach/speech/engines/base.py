@@ -33,6 +33,11 @@ class Rate:
         """The rate in words per minute for an engine whose natural pace is ``natural_wpm``."""
         return self.wpm if self.wpm is not None else round(natural_wpm * self.factor)
 
+    def speed(self, natural_wpm: int) -> float:
+        """The rate as a factor of a natural pace of ``natural_wpm``: a factor as it is (0.5x is 0.5, not
+        a rounded words-per-minute figure divided back), words per minute divided by the pace."""
+        return self.factor if self.wpm is None else self.wpm / natural_wpm
+
     def __str__(self) -> str:
         return str(self.wpm) if self.wpm is not None else f"{self.factor:g}x"
 

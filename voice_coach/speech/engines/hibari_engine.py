@@ -92,8 +92,7 @@ class HibariEngine(Engine):
         return Clip(scaled.astype(np.int16), self.SAMPLE_RATE)
 
     def _speed(self, rate: Rate) -> float:
-        """hibari's ``speed`` for ``rate``: a factor as it is (0.5x is 0.5, not 86 wpm / 173 = 0.497)."""
-        return rate.factor if rate.wpm is None else rate.wpm / self.NATURAL_WPM
+        return rate.speed(self.NATURAL_WPM)
 
     def _voice(self, voice: str) -> Any:
         """The loaded model of ``voice`` (loaded once: about 0.2 s, and 0.5 s more for the first phrase)."""
