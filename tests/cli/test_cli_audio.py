@@ -125,6 +125,25 @@ def test_one_phrase_is_one_phrase(runner: CliRunner, tmp_path: Path) -> None:
     assert warm.stdout == f"1 phrase synthesized, {count - 1} already cached (pyttsx3, voice gmw/en)\n"
 
 
+def test_the_cache_folder_is_the_flags_then_the_environments_then_the_config_files(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Speaking commands and ``cache info`` find the same folder, in the same order."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'cache_dir = "{tmp_path / "from-config"}"\n', "utf-8")
+    monkeypatch.setenv("VOICE_COACH_CONFIG", str(config))
+    session = str(write_session(tmp_path / "routines", REACH))
+    ok(runner, "cache", "warm", session, *PYTTSX3)
+    assert cache_dir().is_dir() and not (tmp_path / "from-config").exists(), "the environment wins"
+    flag = tmp_path / "from-flag"
+    ok(runner, "cache", "warm", session, *PYTTSX3, "--cache-dir", str(flag))
+    assert ok(runner, "cache", "info", "--cache-dir", str(flag)).stdout.startswith(f"Location: {flag}\n")
+    assert len(list(flag.rglob("*.wav"))) == len(list(cache_dir().rglob("*.wav"))) > 0
+    monkeypatch.delenv("VOICE_COACH_CACHE_DIR")
+    ok(runner, "cache", "warm", session, *PYTTSX3)
+    assert (tmp_path / "from-config").is_dir(), "then the config file"
+
+
 def test_cache_info_and_clear(runner: CliRunner, tmp_path: Path) -> None:
     folder = cache_dir()
     assert ok(runner, "cache", "info").stdout == f"Location: {folder}\nEntries:  0\nSize:     0.0 MB\n"

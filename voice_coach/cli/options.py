@@ -66,12 +66,11 @@ class SpeechChoices:
     cache_dir: Path | None = None
 
     def speech(self, config: UserConfig) -> Speech:
-        """The library's ``Speech``, the config file filling what no flag set."""
+        """The library's ``Speech``, the config file filling what no flag set (the cache folder as
+        ``cache_folder`` finds it: $VOICE_COACH_CACHE_DIR wins over the config file)."""
+        folder = cache_folder(self.cache_dir, config)
         return Speech(
-            self.engine or config.engine,
-            self.voice or config.voice,
-            self.rate or config.rate,
-            self.cache_dir or config.cache_dir,
+            self.engine or config.engine, self.voice or config.voice, self.rate or config.rate, folder
         )
 
 
@@ -235,10 +234,14 @@ def _decorate(func: Callable[..., Any], options: list[Callable[[Any], Any]]) -> 
     return func
 
 
+def cache_folder(cache_dir: Path | None, config: UserConfig) -> Path:
+    """The phrase cache folder: ``--cache-dir``, else the environment, the config file or the default."""
+    return cache_dir or default_cache_dir(config.cache_dir)
+
+
 def open_cache(cache_dir: Path | None, config: UserConfig) -> PhraseCache:
-    """The phrase cache named by ``--cache-dir``, the environment, the config file or the default."""
-    folder = cache_dir or default_cache_dir(config.cache_dir)
-    return PhraseCache(Path(folder), warn=warn)
+    """The phrase cache ``cache_folder`` names."""
+    return PhraseCache(cache_folder(cache_dir, config), warn=warn)
 
 
 def warn(message: str) -> None:
