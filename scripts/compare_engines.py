@@ -14,6 +14,7 @@ Used by ``scripts/bench.py`` (the ``engines`` rows); alone::
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -119,16 +120,12 @@ def recognize(samples: object, rate: int) -> list[str]:
     return normalized(hypothesis.hypstr if hypothesis else "")
 
 
-_DECODERS: list[object] = []
-
-
+@functools.cache
 def _decoder() -> Any:
     """One pocketsphinx decoder for the whole run (loading the model takes a second)."""
-    if not _DECODERS:
-        from pocketsphinx import Decoder
+    from pocketsphinx import Decoder
 
-        _DECODERS.append(Decoder(loglevel="FATAL"))
-    return _DECODERS[0]
+    return Decoder(loglevel="FATAL")
 
 
 def normalized(text: str) -> list[str]:
