@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.audio.analysis_store import AnalysisStore
 from voice_coach.audio.clip import Clip
 from voice_coach.audio.mixer import Mix, mix, phrase_lengths
 from voice_coach.audio.music_file import check_music, read_music
@@ -42,7 +41,8 @@ from voice_coach.routine.model import Routine, Session
 from voice_coach.speech.engines import EngineSettings, get_engine, parse_rate, settings_for
 from voice_coach.speech.lengths import KnownLengths, cached_lengths
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
-from voice_coach.speech.synth import SynthesisResult, synthesize_phrases
+from voice_coach.speech.supply import PhraseSupply
+from voice_coach.speech.synth import SynthesisResult
 
 MAX_SESSION_MS = 12 * 3_600_000
 """Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
@@ -204,7 +204,8 @@ def synthesize(
     speech = speech or Speech()
     cache = speech.cache(warn or _warn)
     settings = settings_for(timeline.language, speech.settings(), warn or _warn)
-    result = synthesize_phrases(timeline.phrases(), settings, cache, progress=progress)
+    with PhraseSupply(timeline.phrases(), settings, cache) as supply:
+        result = supply.result(progress)
     rate = sample_rate or result.sample_rate
     lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
     return Synthesized(timeline, schedule(timeline, lengths, rate), result, cache)
@@ -231,26 +232,34 @@ def export(
     warn: Warn | None = None,
 ) -> Exported:
     """Write ``session`` to ``output`` (``.mp3`` or ``.wav``) with tags, chapters and ``cues``
-    (``lrc``, ``srt``, ``vtt``); synthesizes what is not synthesized yet.
+    (``lrc``, ``srt``, ``vtt``); synthesizes what is not synthesized yet, encoding as it goes.
 
     The output and the music file are checked before any synthesis, so a bad path fails at once.
-    ``split``: a folder with one file per chapter and a playlist. ``loudness``: LUFS, or None to keep
-    the voice's level. Nothing is left at the target if anything fails.
+    ``split``: a folder with one file per chapter and a playlist. ``loudness``: LUFS for every phrase, or
+    None to keep the voice's level. Nothing is left at the target if anything fails.
     """
-    rate = sample_rate or _rate_of(session, speech)
+    warn = warn or _warn
+    if isinstance(session, Synthesized) and sample_rate in (None, session.schedule.rate):
+        plan = session.schedule
+        check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=plan.rate)
+        audio = mixed(session, _music(music), loudness)
+        paths = write_export(audio, plan, output, bitrate=bitrate, split=split, cue_formats=cues,
+                             force=force, progress=progress)  # fmt: skip
+        _warn_dropped(plan, warn)
+        return Exported(tuple(paths), session)
+    timeline = session.timeline if isinstance(session, Synthesized) else session
+    speech = speech or Speech()
+    settings = settings_for(timeline.language, speech.settings(), warn)
+    rate = sample_rate or get_engine(settings.engine).sample_rate
     check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate)
-    music_path = _checked_music(music)
-    spoken, bed = _ready(session, speech, sample_rate, music_path, progress, warn)
-    paths = write_export(
-        lambda: mixed(spoken, bed, loudness),
-        spoken.schedule,
-        output,
-        bitrate=bitrate,
-        split=split,
-        cue_formats=cues,
-        force=force,
-        progress=progress,
-    )
+    bed, cache = _music(music), speech.cache(warn)
+    with PhraseSupply(timeline.phrases(), settings, cache) as supply:
+        audio = Mix(timeline, supply.clip, rate, loudness_lufs=loudness, music=bed)
+        known = audio.schedule() if split else None  # a file per chapter needs the chapters first
+        paths = write_export(audio, known, output, bitrate=bitrate, split=split, cue_formats=cues,
+                             force=force, progress=_with_synthesis(progress, supply))  # fmt: skip
+        spoken = Synthesized(timeline, audio.schedule(), supply.result(), cache)
+    _warn_dropped(spoken.schedule, warn)
     return Exported(tuple(paths), spoken)
 
 
@@ -273,44 +282,41 @@ def play(
         device = SimpleaudioSink()
         device.check()  # before the slow synthesis: a machine without sound fails at once
         sink = device
-    spoken, bed = _ready(session, speech, None, _checked_music(music), progress, warn)
+    bed = _music(music)
+    spoken = _spoken(session, speech, None, progress, warn)
+    _warn_dropped(spoken.schedule, warn or _warn)
     audio = mixed(spoken, bed, loudness).clip(progress)
     outcome = play_session(spoken.schedule, audio, sink=sink, keys=keys, on_status=on_status, clock=clock)
     return Played(outcome, spoken)
 
 
 def mixed(session: Synthesized, bed: Clip | None, loudness: float | None) -> Mix:
-    """The session's mix at its schedule's rate, with an optional ducked music bed.
-
-    The loudness analysis is kept beside the phrase cache, so the next mix of the same phrases (an
-    export again, or ``play``) starts from it and is ready sooner.
-    """
-    store = AnalysisStore(session.cache.directory)
-    hints = store.hints()
-    audio = mix(session.schedule, session.speech.clips, loudness_lufs=loudness, music=bed, hints=hints)
-    if audio.analysis is not None and audio.analysis != hints.get(audio.analysis.key):
-        store.keep(audio.analysis)
-    return audio
+    """The session's mix at its schedule's rate, with an optional ducked music bed."""
+    return mix(session.schedule, session.speech.clips, loudness_lufs=loudness, music=bed)
 
 
-def _checked_music(music: str | os.PathLike[str] | None) -> Path | None:
-    """The music file's path once it is known to be readable (before any synthesis), or None."""
-    return check_music(Path(music)) if music is not None else None
+def _music(music: str | os.PathLike[str] | None) -> Clip | None:
+    """The music file's audio (checked readable first), or None."""
+    return read_music(check_music(Path(music))) if music is not None else None
 
 
-def _ready(
-    session: Timeline | Synthesized,
-    speech: Speech | None,
-    sample_rate: int | None,
-    music: Path | None,
-    progress: Progress | None,
-    warn: Warn | None,
-) -> tuple[Synthesized, Clip | None]:
-    """What a mix needs: the session synthesized (dropped cues reported) and the music, if any."""
-    spoken = _spoken(session, speech, sample_rate, progress, warn)
-    for dropped in spoken.schedule.dropped:
-        (warn or _warn)(f'cue "{dropped.text}" dropped: {dropped.reason}')
-    return spoken, read_music(music) if music is not None else None
+def _warn_dropped(plan: Schedule, warn: Warn) -> None:
+    for dropped in plan.dropped:
+        warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
+
+
+def _with_synthesis(progress: Progress | None, supply: PhraseSupply) -> Progress | None:
+    """``progress`` that reports the synthesis while it runs, then what the caller reports."""
+    if progress is None:
+        return None
+
+    def report(stage: str, done: int, total: int) -> None:
+        if supply.done():
+            progress(stage, done, total)
+        else:
+            progress("synthesize", *supply.progress())
+
+    return report
 
 
 def _spoken(
@@ -325,11 +331,6 @@ def _spoken(
         return session
     timeline = session.timeline if isinstance(session, Synthesized) else session
     return synthesize(timeline, speech, sample_rate=sample_rate, progress=progress, warn=warn)
-
-
-def _rate_of(session: Timeline | Synthesized, speech: Speech | None) -> int:
-    """The sample rate an export of ``session`` will have without ``sample_rate``."""
-    return session.schedule.rate if isinstance(session, Synthesized) else voice_sample_rate(speech)
 
 
 def _warn(message: str) -> None:

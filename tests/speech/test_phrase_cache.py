@@ -11,9 +11,7 @@ import numpy as np
 import pytest
 
 import voice_coach
-from voice_coach.audio.analysis_store import AnalysisStore
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.loudness import Analysis
 from voice_coach.errors import CacheError
 from voice_coach.speech import phrase_cache as cache_module
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir, phrase_key
@@ -148,8 +146,7 @@ def test_clear_removes_only_cache_files(cache: PhraseCache) -> None:
     (directory / ".gitkeep").write_text("")
     (directory / "notes.txt").write_text("mine")
     (cache.path(KEY).parent / ".tmp-left-by-a-crash.wav").write_bytes(b"x")
-    AnalysisStore(directory).keep(Analysis("a" * 64, -20.0, 2.0, 1.0, "s"))
-    assert (directory / "mix-analysis.json").is_file()
+    (directory / "mix-analysis.json").write_text("{}")  # what earlier versions kept beside the phrases
     (directory / ".tmp-left-by-a-crash.json").write_bytes(b"{")
     assert cache.clear() == 1
     assert sorted(p.name for p in directory.iterdir()) == [".gitkeep", "notes.txt"]

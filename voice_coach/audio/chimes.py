@@ -3,11 +3,8 @@ long as their slot in the schedule, and set a little below the voice so they mar
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
-from voice_coach.audio.sounds import Sounds
-from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Tone, ToneKind
 
 if TYPE_CHECKING:
@@ -28,19 +25,11 @@ def chime_amplitude(voice_lufs: float) -> float:
     return float(10 ** ((voice_lufs - CHIME_BELOW_VOICE_LU + _PEAK_OFFSET_DB) / 20))
 
 
-def place_chimes(schedule: Schedule, amplitude: float) -> Sounds:
-    """A chime of peak ``amplitude`` filling every ``Tone`` slot; each (kind, length) generated once."""
+def slot_chime(tone: Tone, length: int, rate: int, amplitude: float) -> Samples:
+    """The chime that fills a ``Tone`` slot ``length`` samples long, at peak ``amplitude``."""
     import numpy as np
 
-    arrays: dict[Hashable, Samples] = {}
-    places = []
-    for slot in schedule.slots:
-        if isinstance(slot.block, Tone) and slot.length:
-            key = ("chime", slot.block.kind, slot.length)
-            if key not in arrays:
-                arrays[key] = chime(slot.block.kind, slot.length, schedule.rate) * np.float32(amplitude)
-            places.append((slot.start, key))
-    return Sounds(arrays, tuple(places))
+    return chime(tone.kind, length, rate) * np.float32(amplitude)
 
 
 def chime(kind: ToneKind, length: int, rate: int) -> Samples:

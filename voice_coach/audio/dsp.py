@@ -1,4 +1,4 @@
-"""Signal processing for the mixer (pure): resampling, loudness (ITU-R BS.1770) and a peak limiter.
+"""Signal processing for the mixer (pure): resampling and loudness (ITU-R BS.1770).
 
 Loudness is gated over 400 ms blocks made of 100 ms sub-blocks of K-weighted energy. pyloudnorm's
 ``Meter`` wants the whole signal as one float64 array and gates it block by block in Python (an hour-long
@@ -10,7 +10,7 @@ non-overlapping phrases has the energy of its phrases filtered one at a time.
 Only numpy is needed on the export path: importing ``scipy.signal`` takes about a second, longer than
 mixing a whole session. The K-weighting filter rings down below -200 dB within ``K_WEIGHTING_MS``, so it
 is applied as that much of its impulse response by FFT convolution, which agrees with the recursive
-filter to far better than any loudness tolerance; the limiter's sliding minimum and mean are numpy too.
+filter to far better than any loudness tolerance.
 scipy is imported only to resample (a phrase or a music bed at another rate).
 """
 
@@ -231,55 +231,6 @@ def placed_energy(start: int, running: Energies, rate: int, count: int) -> tuple
         return first, np.zeros(0)
     bounds = np.arange(first, last + 1, dtype=np.int64) * rate // 10 - start
     return first, np.diff(running[np.clip(bounds, 0, span)])
-
-
-def limit(samples: Samples, ceiling: float, half_window: int) -> Samples:
-    """``samples`` scaled down smoothly wherever they would exceed ``ceiling``; changed in place.
-
-    The gain is the running minimum of the needed reduction over ``2 * half_window + 1`` samples, then
-    averaged over as many: every sample's gain is then at most its own need, so nothing exceeds the
-    ceiling, and gain changes take ``half_window`` samples (look-ahead attack, matching release).
-    Samples within ``2 * half_window`` of a cut are only right if the caller rendered a margin there.
-    """
-    import numpy as np
-
-    magnitude = np.abs(samples)
-    if not len(samples) or magnitude.max() <= ceiling:
-        return samples
-    need = np.ones(len(samples), np.float32)
-    np.divide(np.float32(ceiling), magnitude, out=need, where=magnitude > ceiling)
-    samples *= _sliding_mean(_sliding_min(need, half_window), half_window)
-    return np.clip(samples, -ceiling, ceiling, out=samples)
-
-
-def _sliding_min(values: Samples, half: int) -> Samples:
-    """The minimum of each ``2 * half + 1`` window centred on each element (edges repeat the end values).
-
-    By doubling: after k steps each element is the minimum of the ``2**k`` from it on; two overlapping
-    such spans then cover any window.
-    """
-    import numpy as np
-
-    size = 2 * half + 1
-    spans = np.pad(values, half, mode="edge")
-    span = 1
-    while 2 * span <= size:
-        spans = np.minimum(spans[:-span], spans[span:])
-        span *= 2
-    count = len(values)
-    return np.minimum(spans[:count], spans[size - span : size - span + count])
-
-
-def _sliding_mean(values: Samples, half: int) -> Samples:
-    """The mean of each ``2 * half + 1`` window centred on each element (edges repeat the end values)."""
-    import numpy as np
-
-    size = 2 * half + 1
-    sums = np.zeros(len(values) + size)
-    np.cumsum(np.pad(values, half, mode="edge"), dtype=np.float64, out=sums[1:])
-    window = sums[size:] - sums[:-size]
-    window *= 1 / size
-    return window.astype(np.float32)
 
 
 def resampled_length(count: int, source: int, target: int) -> int:

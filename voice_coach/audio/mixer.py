@@ -1,35 +1,199 @@
-"""Mix a schedule: every phrase at its start, generated chimes, an optional ducked music bed, loudness
-normalized to a target and peak limited so nothing clips. Pure: no files, no printing.
+"""Mix a session in time order, as its phrases become available: every phrase at its start and at the
+target loudness (``sounds``), generated chimes, an optional ducked music bed, and a true-peak limiter
+(``limiter``) so nothing goes above the ceiling. Pure apart from waiting for phrases.
 
-This module only ties the stages together; each lives in its own module:
-
-- ``sounds``: the session's distinct sounds and their places (``phrase_lengths`` says how long a phrase
-  will be), each levelled to the ceiling once;
-- ``render``: the ``Mix`` recipe those become, rendered chunk by chunk;
-- ``chimes``: the chimes that fill the schedule's ``Tone`` slots;
-- ``loudness``: the gain search that meets the target, and the ``Analysis`` that lets the next mix of the
-  same sounds skip most of it;
-- ``music``: the ducked bed.
-
-What callers need is re-exported here (``mix``, ``Mix``, ``Analysis``, ``phrase_lengths``, ``chime``,
-``CHUNK``, ``CEILING_DBFS``).
+The schedule is unfolded slot by slot (``compiler.schedule.unfold``) only as far as the audio asked for
+needs, and each phrase is fetched when its slot is placed: a ``phrase(text)`` that waits for a synthesis
+still under way (``speech.supply``) therefore holds up the mix only when the playhead reaches that phrase.
+Any range of output samples is a pure function of the placed sounds, so the result is the same sample
+for sample however it is cut into chunks and however late the phrases arrive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import bisect
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
-from voice_coach.audio import loudness
-from voice_coach.audio.chimes import chime, chime_amplitude, place_chimes
+from voice_coach.audio import limiter
+from voice_coach.audio.chimes import chime_amplitude, slot_chime
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.loudness import Analysis, SessionLoudness, Weighing
 from voice_coach.audio.music import music_bed
-from voice_coach.audio.render import CHUNK, Layer, Mix, assemble
-from voice_coach.audio.sounds import CEILING_DBFS, levels, phrase_lengths, place_phrases
-from voice_coach.compiler.schedule import Schedule
-from voice_coach.cpu import usable_cores
+from voice_coach.audio.sounds import DEFAULT_REFERENCE_LUFS, levelled, phrase_lengths
+from voice_coach.compiler.schedule import DroppedCue, Schedule, Slot, unfold
+from voice_coach.compiler.timeline import Timeline, Tone
+from voice_coach.progress import Progress
 
-__all__ = ["CEILING_DBFS", "CHUNK", "Analysis", "Layer", "Mix", "chime", "mix", "phrase_lengths"]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from voice_coach.audio.dsp import Samples
+
+__all__ = ["CEILING_DBTP", "CHUNK", "Mix", "mix", "phrase_lengths"]
+
+CEILING_DBTP = limiter.CEILING_DBTP
+CHUNK = 1 << 15
+"""Samples rendered at a time (about 1.4 s at 24000 Hz)."""
+_LOOK_AHEAD_MS = 2500
+"""How far past a range the schedule is placed before rendering it: the limiter's margin, the music's
+duck before a phrase and its fade-out before the end of the session all look that far at most."""
+
+
+class Mix:
+    """The session of ``timeline`` at ``rate``, each phrase from ``phrase(text)`` (any sample rate).
+
+    ``loudness_lufs``: every phrase's loudness (None: the voice's own level). ``music``: a bed looped
+    under the session, ``music_lu`` relative to the voice between phrases and ``duck_db`` lower under
+    them. Read it with ``chunks`` (in order, as far as it goes) or ``output`` (any range);
+    ``schedule()`` gives the whole schedule, waiting for every phrase.
+    """
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        phrase: Callable[[str], Clip],
+        rate: int,
+        *,
+        loudness_lufs: float | None = -16.0,
+        music: Clip | None = None,
+        music_lu: float = -18.0,
+        duck_db: float = -12.0,
+    ) -> None:
+        self.timeline, self.rate, self.ceiling = timeline, rate, limiter.CEILING
+        self._phrase, self._target = phrase, loudness_lufs
+        voice_lufs = DEFAULT_REFERENCE_LUFS if loudness_lufs is None else loudness_lufs
+        self._chime_amplitude = chime_amplitude(voice_lufs)
+        self._bed = music_bed(music, rate, voice_lufs + music_lu, duck_db) if music is not None else None
+        self._sounds: dict[object, Samples] = {}
+        self._dropped: list[DroppedCue] = []
+        self._unfolding: Iterator[Slot] | None = unfold(timeline, self._length, rate, self._dropped)
+        self._slots: list[Slot] = []
+        self._starts: list[int] = []
+        self._layers: list[tuple[int, Samples]] = []
+        self._spans: list[tuple[int, int]] = []
+        self._longest = 0
+        self._placed = 0
+        self._look_ahead = _LOOK_AHEAD_MS * rate // 1000
+
+    @property
+    def finished(self) -> bool:
+        """Whether the whole session is placed (its length known)."""
+        return self._unfolding is None
+
+    @property
+    def placed(self) -> int:
+        """How far the session is placed, in samples (its length once ``finished``)."""
+        return self._placed
+
+    @property
+    def total(self) -> int:
+        """The session's length in samples (waits for every phrase)."""
+        return self.schedule().total
+
+    def schedule(self) -> Schedule:
+        """The whole schedule, every phrase placed (waits for every phrase)."""
+        self._place(None)
+        return Schedule(self.timeline, self.rate, tuple(self._slots), tuple(self._dropped))
+
+    def chunks(
+        self, start: int = 0, end: int | None = None, size: int = CHUNK
+    ) -> Iterator[npt.NDArray[np.int16]]:
+        """The int16 output from ``start`` to ``end`` (default: the end of the session) in consecutive
+        chunks of at most ``size`` samples, each as soon as the phrases it needs are there."""
+        import numpy as np
+
+        peak = int(self.ceiling * 32768)
+        lo = start
+        while end is None or lo < end:
+            self._place(lo + size)
+            hi = min(lo + size, self._placed) if end is None else min(end, lo + size)
+            if hi <= lo:
+                return
+            scaled = self.output(lo, hi) * 32768
+            yield np.clip(np.rint(scaled, out=scaled), -peak, peak, out=scaled).astype(np.int16)
+            lo = hi
+
+    def clip(self, progress: Progress | None = None) -> Clip:
+        """The whole session as one int16 ``Clip``; ``progress("render", chunks done, chunks)`` as it goes."""
+        import numpy as np
+
+        total = self.total
+        samples = np.empty(total, np.int16)
+        count = -(-total // CHUNK)
+        for done, chunk in enumerate(self.chunks()):
+            samples[done * CHUNK : done * CHUNK + len(chunk)] = chunk
+            if progress:
+                progress("render", done + 1, count)
+        return Clip(samples, self.rate)
+
+    def output(self, start: int, end: int) -> Samples:
+        """Float output of ``[start, end)``, true-peak limited to the ceiling.
+
+        The limiter looks ahead (and releases) over ``LIMITER_MS``, so a margin of twice that is
+        rendered on each side: the samples kept are then the same however the session is cut.
+        """
+        margin = 2 * (limiter.LIMITER_MS * self.rate // 1000)
+        self._place(end + margin)
+        lo, hi = max(0, start - margin), end + margin
+        if self.finished:
+            hi = min(hi, self._placed)
+        samples = limiter.limit(self.render(lo, hi), self.ceiling, margin // 2)
+        return samples[start - lo : end - lo]
+
+    def render(self, start: int, end: int) -> Samples:
+        """The plain sum of every sound and the music bed over ``[start, end)``."""
+        import numpy as np
+
+        self._place(end)
+        out = self._music(start, end) if self._bed else np.zeros(end - start, np.float32)
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        for layer_start, samples in self._layers[first:last]:
+            if layer_start + len(samples) > start:
+                lo, hi = max(start, layer_start), min(end, layer_start + len(samples))
+                out[lo - start : hi - start] += samples[lo - layer_start : hi - layer_start]
+        return out
+
+    def _music(self, start: int, end: int) -> Samples:
+        assert self._bed is not None
+        import numpy as np
+
+        spans = np.array(self._spans, np.int64).reshape(-1, 2)
+        total = self._placed if self.finished else 1 << 62  # the fade-out comes once the end is known
+        return self._bed.placed(spans, total).render(start, end)
+
+    def _place(self, until: int | None) -> None:
+        """Place slots until the schedule reaches ``until`` plus the look-ahead (None: to the end)."""
+        while self._unfolding is not None and (until is None or self._placed < until + self._look_ahead):
+            slot = next(self._unfolding, None)
+            if slot is None:
+                self._unfolding = None
+                return
+            self._add(slot)
+
+    def _add(self, slot: Slot) -> None:
+        self._slots.append(slot)
+        self._placed = slot.end
+        for speech in slot.speech:
+            self._layer(speech.start, self._sounds[speech.text])
+            self._spans.append((speech.start, speech.end))
+        if isinstance(slot.block, Tone) and slot.length:
+            key = ("chime", slot.block.kind, slot.length)
+            if key not in self._sounds:
+                self._sounds[key] = slot_chime(slot.block, slot.length, self.rate, self._chime_amplitude)
+            self._layer(slot.start, self._sounds[key])
+
+    def _layer(self, start: int, samples: Samples) -> None:
+        self._starts.append(start)
+        self._layers.append((start, samples))
+        self._longest = max(self._longest, len(samples))
+
+    def _length(self, text: str) -> int:
+        """A phrase's length in samples at the mix's rate (fetched, and levelled, on first use)."""
+        if text not in self._sounds:
+            self._sounds[text] = levelled(self._phrase(text), self.rate, self._target)
+        return len(self._sounds[text])
 
 
 def mix(
@@ -38,45 +202,26 @@ def mix(
     *,
     loudness_lufs: float | None = -16.0,
     music: Clip | None = None,
-    music_lu: float = -12.0,
+    music_lu: float = -18.0,
     duck_db: float = -12.0,
-    hints: Mapping[str, Analysis] | None = None,
 ) -> Mix:
-    """A ``Mix`` of ``schedule``, every phrase taken from ``clips`` (resampled to the schedule's rate).
+    """The ``Mix`` of a schedule whose phrases are all in ``clips`` (resampled to the schedule's rate).
 
-    ``loudness_lufs``: integrated loudness of the result (None: keep the voice's level, only limit peaks).
-    ``music``: a bed looped or trimmed to the session, ``music_lu`` relative to the voice between
-    phrases and ``duck_db`` lower under them. Build the schedule with ``phrase_lengths(clips, rate)``.
-    ``hints``: earlier ``Mix.analysis`` values (keyed by their ``key``). One of the same session gives
-    the same mix without measuring it; one of the same sounds in other timing starts the search (see
-    ``Analysis``).
+    ValueError if ``schedule`` was not built with these clips' lengths (``phrase_lengths(clips, rate)``).
     """
-    from concurrent.futures import ThreadPoolExecutor  # with logging: 11 ms a CLI start need not pay
 
-    voices = place_phrases(schedule, clips)
-    key = loudness.analysis_key(schedule, clips, voices, loudness_lufs, music, (music_lu, duck_db))
-    hint = (hints or {}).get(key)
-    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
-        weighing = Weighing(schedule.rate, pool)
-        reference = hint.reference if hint is not None else loudness.back_to_back(weighing, voices.arrays)
-        voice_lufs = loudness.known(reference, loudness_lufs)
-        chimes = place_chimes(schedule, chime_amplitude(voice_lufs))
-        sounds = voices + chimes
-        session = loudness.session_key(key, sounds, schedule.total)
-        bed = music_bed(music, schedule, voice_lufs + music_lu, duck_db) if music is not None else None
-        levelled = None
-        if loudness_lufs is None:
-            gain, slope = 1.0, 1.0
-        elif hint is not None and hint.session == session:
-            gain, slope = hint.gain, hint.slope  # this very session was measured at this gain
-        else:
-            weighing.start(chimes.arrays)  # the voices were weighed for the reference (unless hinted)
-            meter = SessionLoudness(
-                weighing, sounds, bed.energies(schedule.rate) if bed else None, schedule.total
-            )
-            guess = 10 ** ((loudness_lufs - voice_lufs) / 20)  # for a silent session
-            gain, slope = loudness.search(loudness_lufs, meter, hint, guess)
-            levelled = meter.levelled(gain)
-        levelled = levelled or levels(sounds.arrays, gain, schedule.rate, pool)
-    bed = bed.scaled(gain) if bed and gain != 1.0 else bed
-    return assemble(schedule, sounds, bed, levelled, Analysis(key, reference, gain, slope, session))
+    def phrase(text: str) -> Clip:
+        if text not in clips:
+            raise ValueError(f"no audio for the phrase {text!r}")
+        return clips[text]
+
+    audio = Mix(
+        schedule.timeline, phrase, schedule.rate,
+        loudness_lufs=loudness_lufs, music=music, music_lu=music_lu, duck_db=duck_db,
+    )  # fmt: skip
+    if audio.schedule().slots != schedule.slots:
+        raise ValueError(
+            f"the schedule does not fit these clips at {schedule.rate} Hz; "
+            "schedule with mixer.phrase_lengths(clips, rate)"
+        )
+    return audio

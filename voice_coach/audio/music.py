@@ -6,16 +6,14 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from voice_coach.audio import dsp
 from voice_coach.audio.clip import Clip
 from voice_coach.audio.dsp import as_float, loudness
-from voice_coach.compiler.schedule import Schedule
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from voice_coach.audio.dsp import Energies, Samples
+    from voice_coach.audio.dsp import Samples
 
 ATTACK_MS = 250
 """The music is fully ducked this long before a phrase starts..."""
@@ -41,11 +39,9 @@ class MusicBed:
     """Gain over the ``len(rise)`` samples after a phrase: ``floor`` back up to 1."""
     fade: int
 
-    def scaled(self, gain: float) -> MusicBed:
-        """The same bed ``gain`` times louder."""
-        import numpy as np
-
-        return replace(self, loop=self.loop * np.float32(gain))
+    def placed(self, spans: npt.NDArray[np.int64], total: int) -> MusicBed:
+        """The same bed ducked under ``spans`` (start, end of each phrase) in a session ``total`` long."""
+        return replace(self, spans=spans, total=total)
 
     def render(self, start: int, end: int) -> Samples:
         """The ducked bed over ``[start, end)``: a fresh array the caller may add into."""
@@ -69,26 +65,6 @@ class MusicBed:
             t = np.arange(start, end)
             gain *= np.clip(np.minimum(t, self.total - t) / max(1, self.fade), 0.0, 1.0).astype(np.float32)
         return gain
-
-    def energies(self, rate: int, chunk: int = 1 << 15) -> Energies:
-        """K-weighted energy of the bed in every 100 ms sub-block of the session.
-
-        The ducking envelope moves slowly next to the K-weighting filter, so the loop is filtered once
-        (twice round, to settle into its looped state) and the envelope applied to its energy.
-        """
-        import numpy as np
-
-        twice = np.concatenate((self.loop, self.loop))
-        weighted = np.square(dsp.k_filter(twice, rate)[len(self.loop) :])
-        edges = np.append(np.arange(dsp.subblock_count(self.total, rate)) * rate // 10, self.total)
-        energies = np.zeros(len(edges) - 1)
-        step = max(1, chunk * 10 // rate)
-        for first in range(0, len(energies), step):
-            last = min(len(energies), first + step)
-            start, end = int(edges[first]), int(edges[last])
-            power = looped(weighted, start, end) * np.square(self.envelope(start, end))
-            energies[first:last] = np.add.reduceat(power, edges[first:last] - start)
-        return energies
 
 
 def looped(loop: npt.NDArray[Any], start: int, end: int) -> npt.NDArray[Any]:
@@ -123,28 +99,28 @@ def _ramp(length: int, floor: float) -> Samples:
     return ramp
 
 
-def music_bed(music: Clip, schedule: Schedule, level_lufs: float, duck_db: float) -> MusicBed | None:
-    """``music`` as a bed for ``schedule`` at ``level_lufs`` between phrases; None if the music is silent."""
+def music_bed(music: Clip, rate: int, level_lufs: float, duck_db: float) -> MusicBed | None:
+    """``music`` as a bed at ``rate``, ``level_lufs`` between phrases; None if the music is silent. Place
+    it with ``MusicBed.placed`` (the phrases it ducks under, the session's length) before rendering."""
     import numpy as np
 
-    loop = as_float(music, schedule.rate)
-    measured = loudness(loop, schedule.rate)
+    loop = as_float(music, rate)
+    measured = loudness(loop, rate)
     if not len(loop) or not math.isfinite(measured):
         return None
     loop *= np.float32(10 ** ((level_lufs - measured) / 20))
-    seam = min(len(loop) // 2, SEAM_MS * schedule.rate // 1000)
+    seam = min(len(loop) // 2, SEAM_MS * rate // 1000)
     if seam:
         ramp = np.linspace(0.0, 1.0, seam, dtype=np.float32)
         loop[:seam] *= ramp
         loop[-seam:] *= ramp[::-1]
     floor = 10 ** (duck_db / 20)
-    spans = np.array([(s.start, s.end) for s in schedule.speech()], np.int64).reshape(-1, 2)
     return MusicBed(
         loop=loop,
-        spans=spans,
-        total=schedule.total,
+        spans=np.zeros((0, 2), np.int64),
+        total=0,
         floor=floor,
-        fall=_ramp(max(1, ATTACK_MS * schedule.rate // 1000), floor),
-        rise=_ramp(max(1, RELEASE_MS * schedule.rate // 1000), floor)[::-1].copy(),
-        fade=FADE_MS * schedule.rate // 1000,
+        fall=_ramp(max(1, ATTACK_MS * rate // 1000), floor),
+        rise=_ramp(max(1, RELEASE_MS * rate // 1000), floor)[::-1].copy(),
+        fade=FADE_MS * rate // 1000,
     )

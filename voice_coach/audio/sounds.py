@@ -1,44 +1,30 @@
-"""The distinct sounds of a session and where each is placed, and how one is brought to its final level.
+"""How long a phrase will be in the mix, and how loud: each phrase is brought to the target loudness on
+its own.
 
-Levels are settled once per distinct sound, not per placement, so an hour of repeated phrases costs about
-as much as ten minutes of them. Each sound is limited to the output ceiling on its own, so the loudness
-search measures exactly what will be played; the output's own limiter (``render``) then only acts where
-the music bed adds to a peak.
+A level decided per phrase makes every cue equally loud (a quiet "Three, two, one" after a loud "Hold"
+is easy to miss), needs no look at the whole session, and so lets the session be mixed, played and
+encoded while later phrases are still being spoken. The session then measures close to the target too:
+gated loudness ignores the silences, and what remains is speech at the target level.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from voice_coach.audio import dsp
 from voice_coach.audio.clip import Clip
-from voice_coach.compiler.schedule import Schedule
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
     from voice_coach.audio.dsp import Samples
 
-CEILING_DBFS = -1.0
-"""No sample of the output goes above this."""
-CEILING = 10 ** (CEILING_DBFS / 20)
-"""``CEILING_DBFS`` as an amplitude."""
-LIMITER_MS = 5
-"""Attack (look-ahead) and release of the peak limiter."""
-
-
-@dataclass(frozen=True)
-class Sounds:
-    """Distinct sounds (unscaled, by key: a phrase's text or a chime's kind and length) and where each is
-    placed, as (start, key)."""
-
-    arrays: dict[Hashable, Samples]
-    places: tuple[tuple[int, Hashable], ...]
-
-    def __add__(self, other: Sounds) -> Sounds:
-        return Sounds(self.arrays | other.arrays, self.places + other.places)
+DEFAULT_REFERENCE_LUFS = -16.0
+"""The voice's level that chimes and music are set against when there is no loudness target."""
+_BLOCK_MS = 400
+"""A gating block (BS.1770): the silence measured on each side of a phrase."""
+_MAX_GAIN_DB = 30.0
+"""A phrase is never raised more than this (a near-silent phrase would otherwise become noise)."""
 
 
 def phrase_lengths(clips: Mapping[str, Clip], rate: int) -> Callable[[str], int]:
@@ -51,36 +37,26 @@ def phrase_lengths(clips: Mapping[str, Clip], rate: int) -> Callable[[str], int]
     return length
 
 
-def place_phrases(schedule: Schedule, clips: Mapping[str, Clip]) -> Sounds:
-    """Every phrase of ``schedule`` at its start; each distinct text converted (and resampled) once."""
-    arrays: dict[Hashable, Samples] = {}
-    places = []
-    for speech in schedule.speech():
-        if speech.text not in arrays:
-            if speech.text not in clips:
-                raise ValueError(f"no audio for the phrase {speech.text!r}")
-            arrays[speech.text] = dsp.as_float(clips[speech.text], schedule.rate)
-        if len(arrays[speech.text]) != speech.length:
-            raise ValueError(
-                f"the phrase {speech.text!r} is {len(arrays[speech.text])} samples at {schedule.rate} Hz but "
-                f"the schedule gave it {speech.length}; schedule with mixer.phrase_lengths(clips, rate)"
-            )
-        places.append((speech.start, speech.text))
-    return Sounds(arrays, tuple(places))
-
-
-def level(samples: Samples, gain: float, rate: int) -> Samples:
-    """``samples`` times ``gain``, limited to the output ceiling (a new array)."""
+def levelled(clip: Clip, rate: int, target_lufs: float | None) -> Samples:
+    """``clip`` as float samples at ``rate``, brought to ``target_lufs`` (None: as it is)."""
     import numpy as np
 
-    scaled = samples * np.float32(gain)
-    return dsp.limit(scaled, CEILING, LIMITER_MS * rate // 1000)
+    samples = dsp.as_float(clip, rate)
+    if target_lufs is None or not len(samples):
+        return samples
+    measured = phrase_loudness(samples, rate)
+    if not math.isfinite(measured):
+        return samples
+    samples *= np.float32(10 ** (min(_MAX_GAIN_DB, target_lufs - measured) / 20))
+    return samples
 
 
-def levels(
-    arrays: Mapping[Hashable, Samples], gain: float, rate: int, pool: Executor
-) -> dict[Hashable, Samples]:
-    """Every sound of ``arrays`` levelled at ``gain``, in ``pool``'s threads (numpy releases the GIL)."""
-    count = len(arrays)
-    levelled = pool.map(level, arrays.values(), [gain] * count, [rate] * count)
-    return dict(zip(arrays, levelled, strict=True))
+def phrase_loudness(samples: Samples, rate: int) -> float:
+    """A phrase's loudness (LUFS) as a session measures it: gated (BS.1770) with the silence a phrase
+    has around it, so the 400 ms blocks that straddle its start and end count as they will in the
+    session (measured alone, a short phrase would come out louder, and the session quieter, than the
+    target). A phrase shorter than a block ("Go.") is measured too."""
+    import numpy as np
+
+    pad = np.zeros(_BLOCK_MS * rate // 1000, np.float32)
+    return dsp.loudness(np.concatenate((pad, samples, pad)), rate)

@@ -13,7 +13,7 @@ the CLI can warn.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from voice_coach.compiler.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
@@ -110,12 +110,24 @@ class Schedule:
 
 def schedule(timeline: Timeline, phrase_length: Callable[[str], int], rate: int) -> Schedule:
     """Place ``timeline`` in time; ``phrase_length(text)`` gives a phrase's length in samples at ``rate``."""
+    dropped: list[DroppedCue] = []
+    slots = tuple(unfold(timeline, phrase_length, rate, dropped))
+    return Schedule(timeline, rate, slots, tuple(dropped))
+
+
+def unfold(
+    timeline: Timeline, phrase_length: Callable[[str], int], rate: int, dropped: list[DroppedCue]
+) -> Iterator[Slot]:
+    """The slots of ``schedule``, one at a time, in time order; cues that do not fit go to ``dropped``.
+
+    A slot's place needs only the lengths of the phrases before it and in it, and ``phrase_length`` is
+    asked in that order: a caller whose phrases are still being synthesized can place (and play) the
+    start of a session before the end is spoken.
+    """
 
     def samples(ms: int) -> int:
         return ms * rate // 1000
 
-    slots: list[Slot] = []
-    dropped: list[DroppedCue] = []
     position = 0
     for index, block in enumerate(timeline.blocks):
         speech: tuple[Speech, ...] = ()
@@ -132,9 +144,8 @@ def schedule(timeline: Timeline, phrase_length: Callable[[str], int], rate: int)
             length = samples(block.ms)
         else:
             length = 0
-        slots.append(Slot(block, position, length, speech))
+        yield Slot(block, position, length, speech)
         position += length
-    return Schedule(timeline, rate, tuple(slots), tuple(dropped))
 
 
 def place_cues(

@@ -1,5 +1,5 @@
 """Write a mixed session to disk: one MP3 or WAV with tags and chapters, or (``split``) a folder with one
-file per chapter and an ``.m3u`` playlist; cue sheets of everything said beside the audio.
+file per chapter and an ``.m3u8`` playlist; cue sheets of everything said beside the audio.
 
 Files are safe: everything is written to temporary names in the target folder and renamed into place
 only when all of it is complete, so an interrupted export (an error, Ctrl-C) leaves neither a partial
@@ -10,12 +10,10 @@ Call ``check_output`` before synthesis so a bad path fails before the slow work.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import shutil
 import tempfile
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -25,9 +23,11 @@ from voice_coach import interrupts
 from voice_coach.audio.clip import Clip
 from voice_coach.audio.wav import write_wav
 from voice_coach.compiler.schedule import Schedule
+from voice_coach.compiler.timeline import Timeline
 from voice_coach.errors import ExportError, OutputError, literal
 from voice_coach.ffmpeg import find_ffmpeg
 from voice_coach.output import cuesheets, mp3
+from voice_coach.output.names import playlist_name, track_file_name
 from voice_coach.output.tags import ChapterMark, Tags, write_tags
 from voice_coach.progress import Progress
 
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("mp3", "wav")
 _CHUNK = 1 << 15
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)}
 
 
 @dataclass(frozen=True)
@@ -98,8 +97,8 @@ def check_output(
 
 
 def export(
-    audio: Clip | Mix | Callable[[], Clip | Mix],
-    schedule: Schedule,
+    audio: Clip | Mix,
+    schedule: Schedule | None,
     path: str | os.PathLike[str],
     *,
     bitrate: str = "64k",
@@ -110,18 +109,20 @@ def export(
 ) -> list[Path]:
     """Write ``audio`` (the rendered ``schedule``) to ``path``; the paths written (a folder when ``split``).
 
-    ``audio`` may be a function that makes it: it is called once the (first) MP3 encoder has started, so
-    the encoder's start-up overlaps the mixing.
+    ``audio`` may be a ``Mix`` still waiting for phrases, with ``schedule`` None: a single file is then
+    encoded as the mix goes (its chapters and cue sheets follow once the end is known); ``split`` needs
+    the whole schedule first. The MP3 encoder starts before the first sample is asked for, so its own
+    start-up overlaps the mixing.
 
     MP3 is mono at ``bitrate``, at the session's sample rate (raised to the next rate MP3 allows). Tags
     are the timeline's title and artist, album = title. ``cue_formats``: any of "lrc", "srt", "vtt".
     """
     target = check_output(
-        path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=schedule.rate
+        path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=audio.rate
     )
-    if not callable(audio):
+    if schedule is not None:
         _check_audio(audio, schedule)
-    timeline = schedule.timeline
+    timeline = schedule.timeline if schedule is not None else _timeline(audio)
     tags = Tags(timeline.title, timeline.artist, timeline.title)
     writer = _Writer(audio, schedule, target.suffix.lower().lstrip("."), bitrate, tags, cue_formats, progress)
     try:
@@ -148,53 +149,44 @@ def split_tracks(schedule: Schedule) -> list[Track]:
     return tracks
 
 
-def track_file_name(number: int, count: int, title: str, suffix: str) -> str:
-    """``01 Title.mp3``: a safe file name for a chapter (ASCII, no separators, no ``..``, not reserved)."""
-    name = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^A-Za-z0-9 ,()'+_.-]+", "-", name)
-    name = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", re.sub(r"\s+", " ", name)))
-    name = name.strip(" .-")[:60].rstrip(" .-") or "Chapter"
-    if name.split(".")[0].upper() in _RESERVED:
-        name = f"Chapter {name}"
-    return f"{number:0{max(2, len(str(count)))}d} {name}{suffix}"
-
-
 class _Writer:
     """Writes the audio, tags and cue sheets of one export into staged files."""
 
     def __init__(
         self,
-        audio: Clip | Mix | Callable[[], Clip | Mix],
-        schedule: Schedule,
+        audio: Clip | Mix,
+        schedule: Schedule | None,
         kind: str,
         bitrate: str,
         tags: Tags,
         cue_formats: Sequence[str],
         progress: Progress | None,
     ) -> None:
-        self.source, self.schedule, self.kind, self.bitrate = audio, schedule, kind, bitrate
-        self.audio: Clip | Mix | None = None
+        self.audio, self.known, self.kind, self.bitrate = audio, schedule, kind, bitrate
         self.tags, self.cue_formats, self.progress = tags, cue_formats, progress
         self.ffmpeg = find_ffmpeg() if kind == "mp3" else ""
         self.done = 0
 
+    @property
+    def schedule(self) -> Schedule:
+        """The whole schedule (of a streaming mix: once every phrase is there)."""
+        if self.known is None:
+            assert not isinstance(self.audio, Clip)
+            self.known = self.audio.schedule()
+        return self.known
+
     def write_single(self, staging: _Staging, target: Path) -> list[Path]:
         """The session as one file with chapter marks, and its cue sheets beside it."""
-        marks = [
-            ChapterMark(c.title, self.schedule.ms(c.start), self.schedule.ms(c.end))
-            for c in self.schedule.chapters()
-        ]
-        self._audio(staging.file(target), Track(self.tags.title, 0, self.schedule.total), self.tags, marks)
-        for kind in self.cue_formats:
-            self._cues(
-                staging.file(target.with_suffix(f".{kind}")),
-                kind,
-                Track(self.tags.title, 0, self.schedule.total),
-            )
+        path = staging.file(target)
+        cue_files = [staging.file(target.with_suffix(f".{kind}")) for kind in self.cue_formats]
+        self._audio(path, Track(self.tags.title, 0, -1), self.tags, None)
+        whole = Track(self.tags.title, 0, self.schedule.total)
+        for kind, cue_file in zip(self.cue_formats, cue_files, strict=True):
+            self._cues(cue_file, kind, whole)
         return [target, *(target.with_suffix(f".{kind}") for kind in self.cue_formats)]
 
     def write_split(self, staging: _Staging, folder: Path) -> Path:
-        """A folder of one numbered file per chapter, their cue sheets and an .m3u playlist."""
+        """A folder of one numbered file per chapter, their cue sheets and an .m3u8 playlist."""
         inside = staging.folder(folder)
         tracks = split_tracks(self.schedule)
         playlist = ["#EXTM3U", f"#PLAYLIST:{self.tags.album}"]
@@ -206,24 +198,24 @@ class _Writer:
                 self._cues((inside / name).with_suffix(f".{kind}"), kind, track)
             seconds = round((track.end - track.start) / self.schedule.rate)
             playlist += [f"#EXTINF:{seconds},{self.tags.artist} - {track.title}", name]
-        (inside / f"{folder.name}.m3u").write_text("\n".join(playlist) + "\n", encoding="utf-8")
+        (inside / playlist_name(folder.name)).write_text("\n".join(playlist) + "\n", encoding="utf-8")
         return folder
 
-    def _audio(self, path: Path, track: Track, tags: Tags, marks: Sequence[ChapterMark]) -> None:
-        rate = self.schedule.rate
+    def _audio(self, path: Path, track: Track, tags: Tags, marks: Sequence[ChapterMark] | None) -> None:
+        """Write ``track`` (``end`` -1: to the end of the session) and its tags; ``marks`` None: a chapter
+        mark per chapter of the session, known once the audio is written."""
+        rate = self.audio.rate
         if self.kind == "mp3":
             with mp3.Mp3Encoder(path, rate, self.bitrate, self.ffmpeg) as encoder:
                 encoder.write(self._chunks(track))
         else:
             write_wav(path, self._chunks(track), rate)
+        if marks is None:
+            marks = [
+                ChapterMark(c.title, self.schedule.ms(c.start), self.schedule.ms(c.end))
+                for c in self.schedule.chapters()
+            ]
         write_tags(path, self.kind, tags, marks)
-
-    def _rendered(self) -> Clip | Mix:
-        """The audio, made now if it was given as a function (once)."""
-        if self.audio is None:
-            self.audio = self.source() if callable(self.source) else self.source
-            _check_audio(self.audio, self.schedule)
-        return self.audio
 
     def _cues(self, path: Path, kind: str, track: Track) -> None:
         timed = cuesheets.lines(self.schedule.speech(), self.schedule.rate, track.start, track.end)
@@ -236,12 +228,18 @@ class _Writer:
 
     def _chunks(self, track: Track) -> Iterator[npt.NDArray[np.int16]]:
         """The track's samples in chunks, counted for ``progress``."""
-        for chunk in _pcm(self._rendered(), track.start, track.end):
+        for chunk in _pcm(self.audio, track.start, None if track.end < 0 else track.end):
             interrupts.check()
             yield chunk
             self.done += len(chunk)
             if self.progress:
-                self.progress("encode", self.done, self.schedule.total)
+                self.progress("encode", self.done, self._expected())
+
+    def _expected(self) -> int:
+        """The samples to write in all, as far as known (a streaming mix's length grows as it is placed)."""
+        if self.known is not None or isinstance(self.audio, Clip) or self.audio.finished:
+            return self.schedule.total
+        return max(self.done + 1, self.audio.placed)
 
 
 class _Staging:
@@ -321,9 +319,16 @@ def _check_audio(audio: Clip | Mix, schedule: Schedule) -> None:
         )
 
 
-def _pcm(audio: Clip | Mix, start: int, end: int) -> Iterator[npt.NDArray[np.int16]]:
-    """Samples ``[start, end)`` of ``audio`` in chunks."""
+def _timeline(audio: Clip | Mix) -> Timeline:
     if isinstance(audio, Clip):
+        raise ValueError("a Clip needs its schedule")
+    return audio.timeline
+
+
+def _pcm(audio: Clip | Mix, start: int, end: int | None) -> Iterator[npt.NDArray[np.int16]]:
+    """Samples ``[start, end)`` of ``audio`` in chunks (``end`` None: to the end)."""
+    if isinstance(audio, Clip):
+        end = len(audio.samples) if end is None else end
         for lo in range(start, end, _CHUNK):
             yield audio.samples[lo : min(end, lo + _CHUNK)]
     else:

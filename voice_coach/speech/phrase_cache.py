@@ -5,8 +5,8 @@ voice, rate, volume, sample rate, text). Writes go to a temporary file in the sa
 renamed into place, so readers (and other processes warming the same phrases) never see half a file.
 Reads are validated; an entry that is truncated or corrupt is deleted and counts as a miss.
 
-Beside the phrases, other stores may keep side files about them, named ``*.json`` (the loudness analyses
-of the latest mixes: ``audio.analysis_store``); they describe these phrases, so ``clear`` removes them too.
+Beside the phrases, side files about them are named ``*.json`` (earlier versions kept the loudness
+analyses of their mixes there); they describe these phrases, so ``clear`` removes them too.
 
 If the directory cannot be written, synthesis still works: entries are kept in memory for the run and
 the problem is reported once through the ``warn`` callback and the ``warning`` attribute.

@@ -33,7 +33,10 @@ from voice_coach.speech.engines.base import require_text
 from voice_coach.speech.phrase_cache import PhraseCache, phrase_key
 from voice_coach.speech.worker_protocol import STOP_GRACE, Phrase, Reply, Start, decode, receive, send
 
-__all__ = ["PHRASE_TIMEOUT", "STOP_GRACE", "SynthesisResult", "cache_key", "synthesize_phrases"]
+__all__ = [
+    "PHRASE_TIMEOUT", "STOP_GRACE", "Lookup", "Stopped", "SynthesisResult", "cache_key", "look_up",
+    "synthesize_in_workers", "synthesize_phrases",
+]  # fmt: skip
 
 PHRASE_TIMEOUT = 60.0
 """Seconds a phrase may take, including a worker's start-up (loading a Piper model takes ~1 s).
@@ -45,6 +48,10 @@ _BOOT = (
 )
 """A worker's program: the parent's import path (so that what it sends unpickles to the same classes),
 then ``worker.main(parent pid)``."""
+
+
+class Stopped(Exception):
+    """A background synthesis was told to stop (see ``synthesize_in_workers``)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,35 @@ class SynthesisResult:
         return len(self.clips[text].samples)
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What the cache holds of a set of phrases: the engine and settings resolved, every phrase's cache key
+    (in the order given), and the clips found."""
+
+    engine: Engine
+    settings: EngineSettings
+    keys: dict[str, str]
+    found: dict[str, Clip]
+
+    @property
+    def missing(self) -> list[str]:
+        """The phrases to synthesize, in the order given."""
+        return [text for text in self.keys if text not in self.found]
+
+
+def look_up(texts: Iterable[str], engine_spec: EngineSettings, cache: PhraseCache) -> Lookup:
+    """Resolve the engine and voice (``SynthesisError`` for an unknown one or a bad rate) and find each
+    distinct text of ``texts`` in ``cache``."""
+    engine = get_engine(engine_spec.engine)
+    engine.check_rate(engine_spec.rate)
+    settings = replace(engine_spec, engine=engine.NAME, voice=engine.resolve_voice(engine_spec.voice))
+    keys = {text: cache_key(engine, settings, text) for text in dict.fromkeys(texts)}
+    for text in keys:
+        require_text(text)
+    found = {text: clip for text, key in keys.items() if (clip := cache.get(key)) is not None}
+    return Lookup(engine, settings, keys, found)
+
+
 def synthesize_phrases(
     texts: Iterable[str],
     engine_spec: EngineSettings,
@@ -80,30 +116,22 @@ def synthesize_phrases(
     lookup and again after each phrase synthesized. Raises ``SynthesisError`` for a missing engine, an unknown
     voice or a phrase that fails or exceeds ``timeout`` seconds.
     """
-    engine = get_engine(engine_spec.engine)
-    engine.check_rate(engine_spec.rate)
-    settings = replace(engine_spec, engine=engine.NAME, voice=engine.resolve_voice(engine_spec.voice))
-    keys = {text: cache_key(engine, settings, text) for text in dict.fromkeys(texts)}
-    for text in keys:
-        require_text(text)
-    clips: dict[str, Clip] = {}
-    for text, key in keys.items():
-        if (clip := cache.get(key)) is not None:
-            clips[text] = clip
-    cached, total = len(clips), len(keys)
+    lookup = look_up(texts, engine_spec, cache)
+    clips = dict(lookup.found)
+    cached, total = len(clips), len(lookup.keys)
     if progress is not None:
         progress("synthesize", cached, total)
 
     def store(text: str, clip: Clip) -> None:
         clips[text] = clip
-        cache.put(keys[text], clip)
+        cache.put(lookup.keys[text], clip)
         if progress is not None:
             progress("synthesize", len(clips), total)
 
-    missing = [text for text in keys if text not in clips]
+    missing = lookup.missing
     if missing:
-        _synthesize_in_workers(settings, missing, store, workers, timeout)
-    return SynthesisResult(clips, len(missing), cached, engine.sample_rate, settings)
+        synthesize_in_workers(lookup.settings, missing, store, workers, timeout)
+    return SynthesisResult(clips, len(missing), cached, lookup.engine.sample_rate, lookup.settings)
 
 
 def cache_key(engine: Engine, settings: EngineSettings, text: str) -> str:
@@ -118,16 +146,21 @@ def cache_key(engine: Engine, settings: EngineSettings, text: str) -> str:
     )
 
 
-def _synthesize_in_workers(
+def synthesize_in_workers(
     settings: EngineSettings,
     texts: list[str],
     store: Callable[[str, Clip], None],
     workers: int | None,
     timeout: float,
+    stop: threading.Event | None = None,
 ) -> None:
-    """Synthesize ``texts`` in worker processes, passing each clip to ``store`` as it arrives."""
+    """Synthesize ``texts`` in worker processes, passing each clip to ``store`` as it arrives, in the
+    order given as far as the workers allow (each takes the next phrase when it is free).
+
+    ``stop``: for a run in a background thread (which signals never reach): once set, the workers are
+    stopped and ``Stopped`` raised. Without it, a Ctrl-C that Python had to drop still stops the run."""
     count = max(1, min(workers or usable_cores(), len(texts)))
-    pool = _Pool(f"the {settings.engine} engine", timeout)
+    pool = _Pool(f"the {settings.engine} engine", timeout, stop)
     try:
         pool.start(count, Start(settings, max(1, usable_cores() // count)))
         waiting = deque(enumerate(texts))
@@ -136,7 +169,8 @@ def _synthesize_in_workers(
         while pool.busy():
             worker, text, clip = pool.next_clip()
             store(text, clip)
-            interrupts.check()  # a Ctrl-C that Python had to drop still stops the synthesis
+            if stop is None:
+                interrupts.check()
             if waiting:
                 worker.ask(Phrase(*waiting.popleft()))
             else:
@@ -183,8 +217,8 @@ class _Worker:
 class _Pool:
     """The worker processes, and the replies their reader threads pass on (None: a worker's output ended)."""
 
-    def __init__(self, engine: str, timeout: float) -> None:
-        self.engine, self.timeout = engine, timeout
+    def __init__(self, engine: str, timeout: float, stop: threading.Event | None = None) -> None:
+        self.engine, self.timeout, self.stop_asked = engine, timeout, stop
         self.workers: list[_Worker] = []
         self.replies: queue.Queue[tuple[_Worker, bytes | None]] = queue.Queue()
 
@@ -223,11 +257,14 @@ class _Pool:
         """
         while True:
             oldest = min((w for w in self.workers if w.asked is not None), key=lambda w: w.since)
+            left = max(0.0, oldest.since + self.timeout - time.monotonic())
+            if self.stop_asked is not None and self.stop_asked.is_set():
+                raise Stopped
             try:
-                worker, data = self.replies.get(
-                    timeout=max(0.0, oldest.since + self.timeout - time.monotonic())
-                )
+                worker, data = self.replies.get(timeout=min(left, 0.05) if self.stop_asked else left)
             except queue.Empty:
+                if left > 0.05 and self.stop_asked is not None:
+                    continue
                 assert oldest.asked is not None
                 text = oldest.asked.text
                 raise SynthesisError(
