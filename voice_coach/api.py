@@ -16,11 +16,19 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from voice_coach.api_types import (
+    Estimated,
+    Exported,
+    Played,
+    Speech,
+    Synthesized,
+    VoiceCoachWarning,
+    Warn,
+)
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.mixer import Mix, mix, phrase_lengths
+from voice_coach.audio.mixer import CEILING_DBTP, MP3_CEILING_DBTP, Mix, mix, phrase_lengths
 from voice_coach.audio.music_file import check_music, read_music
 from voice_coach.compiler.build import CompileOptions, compile_target
 from voice_coach.compiler.estimate import estimate_ms
@@ -31,107 +39,24 @@ from voice_coach.durations import clock, format_duration
 from voice_coach.errors import UsageError, literal
 from voice_coach.live.device import Clock, SimpleaudioSink, Sink
 from voice_coach.live.keys import Keys
-from voice_coach.live.player import Outcome, play_session
+from voice_coach.live.player import play_session
 from voice_coach.live.steps import Status
 from voice_coach.output.export import check_output
 from voice_coach.output.export import export as write_export
 from voice_coach.progress import Progress
 from voice_coach.routine.loader import load_target
 from voice_coach.routine.model import Routine, Session
-from voice_coach.speech.engines import EngineSettings, get_engine, parse_rate, settings_for
-from voice_coach.speech.lengths import KnownLengths, cached_lengths
-from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
+from voice_coach.speech.engines import get_engine, settings_for
+from voice_coach.speech.lengths import cached_lengths
 from voice_coach.speech.supply import PhraseSupply
-from voice_coach.speech.synth import SynthesisResult
+
+__all__ = [
+    "Estimated", "Exported", "Played", "Speech", "Synthesized", "VoiceCoachWarning", "Warn",
+    "compile", "estimate", "export", "load", "mixed", "play", "synthesize", "voice_sample_rate",
+]  # fmt: skip
 
 MAX_SESSION_MS = 12 * 3_600_000
 """Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
-Warn = Callable[[str], None]
-
-
-class VoiceCoachWarning(UserWarning):
-    """Something the user should know that did not stop the work (an unwritable cache)."""
-
-
-@dataclass(frozen=True)
-class Speech:
-    """Who speaks and where phrases are cached: ``engine``, ``voice``, ``rate`` and ``cache_dir``.
-
-    Every field may be None (the default engine and its voice, its natural pace, the default cache).
-    """
-
-    engine: str | None = None
-    voice: str | None = None
-    rate: str | None = None
-    cache_dir: str | os.PathLike[str] | None = None
-
-    def settings(self) -> EngineSettings:
-        """The engine settings, the rate checked (``UsageError`` saying what a rate looks like)."""
-        return EngineSettings(self.engine, self.voice, parse_rate(self.rate or "1x"))
-
-    def cache(self, warn: Warn) -> PhraseCache:
-        """The phrase cache this choice names (the default one when ``cache_dir`` is None)."""
-        folder = Path(self.cache_dir).expanduser() if self.cache_dir else default_cache_dir()
-        return PhraseCache(folder, warn=warn)
-
-
-@dataclass(frozen=True)
-class Estimated:
-    """A timeline scheduled without synthesis: each phrase's length read from the phrase cache, or guessed
-    by the engine's model (``speech``: the engine, voice and rate, and what the cache held)."""
-
-    timeline: Timeline
-    schedule: Schedule
-    speech: KnownLengths
-
-    @property
-    def exact(self) -> bool:
-        """Whether every phrase's length came from the cache: the times are then synthesis's own."""
-        return self.speech.complete
-
-    @property
-    def timing(self) -> str:
-        """How the times were found, as ``show`` prints it."""
-        return f"estimated for {self.speech}"
-
-
-@dataclass(frozen=True)
-class Synthesized:
-    """A timeline with every phrase spoken (or read from the cache), scheduled to the sample."""
-
-    timeline: Timeline
-    schedule: Schedule
-    speech: SynthesisResult
-    cache: PhraseCache
-
-    @property
-    def timing(self) -> str:
-        """How the times were found, as ``show`` prints it."""
-        return f"exact, {self.speech.settings.engine} voice {self.speech.settings.voice}"
-
-
-@dataclass(frozen=True)
-class Exported:
-    """What ``export`` wrote: the paths (a folder for ``split``) and the session it holds."""
-
-    paths: tuple[Path, ...]
-    session: Synthesized
-
-    @property
-    def length_ms(self) -> int:
-        """The exported audio's length in milliseconds."""
-        plan = self.session.schedule
-        return plan.ms(plan.total)
-
-
-@dataclass(frozen=True)
-class Played:
-    """How a live session ended (``outcome``) and the session that was played."""
-
-    outcome: Outcome
-    session: Synthesized
-
-
 def load(ref: str | os.PathLike[str]) -> Routine | Session:
     """The routine or session ``ref`` names: a built-in id (``spi``) or a ``.toml`` file; ``RoutineError``
     naming the file, key and fix when it is invalid."""
@@ -242,7 +167,7 @@ def export(
     if isinstance(session, Synthesized) and sample_rate in (None, session.schedule.rate):
         plan = session.schedule
         check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=plan.rate)
-        audio = mixed(session, _music(music), loudness)
+        audio = mixed(session, _music(music), loudness, _ceiling(output))
         paths = write_export(audio, plan, output, bitrate=bitrate, split=split, cue_formats=cues,
                              force=force, progress=progress)  # fmt: skip
         _warn_dropped(plan, warn)
@@ -254,7 +179,8 @@ def export(
     check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate)
     bed, cache = _music(music), speech.cache(warn)
     with PhraseSupply(timeline.phrases(), settings, cache) as supply:
-        audio = Mix(timeline, supply.clip, rate, loudness_lufs=loudness, music=bed)
+        ceiling = _ceiling(output)
+        audio = Mix(timeline, supply.clip, rate, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling)
         known = audio.schedule() if split else None  # a file per chapter needs the chapters first
         paths = write_export(audio, known, output, bitrate=bitrate, split=split, cue_formats=cues,
                              force=force, progress=_with_synthesis(progress, supply))  # fmt: skip
@@ -290,9 +216,17 @@ def play(
     return Played(outcome, spoken)
 
 
-def mixed(session: Synthesized, bed: Clip | None, loudness: float | None) -> Mix:
+def mixed(
+    session: Synthesized, bed: Clip | None, loudness: float | None, ceiling_dbtp: float = CEILING_DBTP
+) -> Mix:
     """The session's mix at its schedule's rate, with an optional ducked music bed."""
-    return mix(session.schedule, session.speech.clips, loudness_lufs=loudness, music=bed)
+    clips = session.speech.clips
+    return mix(session.schedule, clips, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling_dbtp)
+
+
+def _ceiling(output: str | os.PathLike[str]) -> float:
+    """The true-peak ceiling for ``output``: lower for an MP3, whose encoder adds overshoot of its own."""
+    return MP3_CEILING_DBTP if Path(output).suffix.lower() == ".mp3" else CEILING_DBTP
 
 
 def _music(music: str | os.PathLike[str] | None) -> Clip | None:

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 
     from voice_coach.audio.dsp import Samples
 
-CEILING_DBTP = -2.5
-"""No true peak of the output goes above this: -1 dBTP is the usual limit, and an MP3 encoder adds up to
-about half a decibel of its own (measured: -0.9 dBTP decoded from a -1.3 dBTP WAV)."""
+CEILING_DBTP = -1.5
+"""No true peak of a WAV or of live audio goes above this (-1 dBTP is the usual limit)."""
 CEILING = 10 ** (CEILING_DBTP / 20)
 """``CEILING_DBTP`` as an amplitude."""
+MP3_CEILING_DBTP = -3.0
+"""The ceiling for audio sent to an MP3 encoder, which adds overshoot of its own: decoded, an MP3 limited
+at -1.5 dBTP measured -0.9 dBTP, and one with a noisy music bed limited at -2.5 measured -1.2."""
 LIMITER_MS = 5
 """Attack (look-ahead) and release of the limiter."""
 _PHASE_TAPS = 24

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
     from voice_coach.audio.dsp import Samples
 
-__all__ = ["CEILING_DBTP", "CHUNK", "Mix", "mix", "phrase_lengths"]
+__all__ = ["CEILING_DBTP", "CHUNK", "MP3_CEILING_DBTP", "Mix", "mix", "phrase_lengths"]
 
 CEILING_DBTP = limiter.CEILING_DBTP
+MP3_CEILING_DBTP = limiter.MP3_CEILING_DBTP
 CHUNK = 1 << 15
 """Samples rendered at a time (about 1.4 s at 24000 Hz)."""
 _LOOK_AHEAD_MS = 2500
@@ -45,7 +46,8 @@ class Mix:
 
     ``loudness_lufs``: every phrase's loudness (None: the voice's own level). ``music``: a bed looped
     under the session, ``music_lu`` relative to the voice between phrases and ``duck_db`` lower under
-    them. Read it with ``chunks`` (in order, as far as it goes) or ``output`` (any range);
+    them. ``ceiling_dbtp``: the true-peak limiter's ceiling (lower for MP3: ``MP3_CEILING_DBTP``). Read it
+    with ``chunks`` (in order, as far as it goes) or ``output`` (any range);
     ``schedule()`` gives the whole schedule, waiting for every phrase.
     """
 
@@ -59,8 +61,9 @@ class Mix:
         music: Clip | None = None,
         music_lu: float = -18.0,
         duck_db: float = -12.0,
+        ceiling_dbtp: float = CEILING_DBTP,
     ) -> None:
-        self.timeline, self.rate, self.ceiling = timeline, rate, limiter.CEILING
+        self.timeline, self.rate, self.ceiling = timeline, rate, 10 ** (ceiling_dbtp / 20)
         self._phrase, self._target = phrase, loudness_lufs
         voice_lufs = DEFAULT_REFERENCE_LUFS if loudness_lufs is None else loudness_lufs
         self._chime_amplitude = chime_amplitude(voice_lufs)
@@ -204,6 +207,7 @@ def mix(
     music: Clip | None = None,
     music_lu: float = -18.0,
     duck_db: float = -12.0,
+    ceiling_dbtp: float = CEILING_DBTP,
 ) -> Mix:
     """The ``Mix`` of a schedule whose phrases are all in ``clips`` (resampled to the schedule's rate).
 
@@ -218,6 +222,7 @@ def mix(
     audio = Mix(
         schedule.timeline, phrase, schedule.rate,
         loudness_lufs=loudness_lufs, music=music, music_lu=music_lu, duck_db=duck_db,
+        ceiling_dbtp=ceiling_dbtp,
     )  # fmt: skip
     if audio.schedule().slots != schedule.slots:
         raise ValueError(

@@ -1,0 +1,103 @@
+"""The values the library's calls take and give (``api``): who speaks (``Speech``), and what a call
+returns: a timeline scheduled without synthesis (``Estimated``), synthesized (``Synthesized``), exported
+(``Exported``) or played (``Played``). Kept apart from the calls so each file stays readable."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice_coach.compiler.schedule import Schedule
+from voice_coach.compiler.timeline import Timeline
+from voice_coach.live.player import Outcome
+from voice_coach.speech.engines import EngineSettings, parse_rate
+from voice_coach.speech.lengths import KnownLengths
+from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
+from voice_coach.speech.synth import SynthesisResult
+
+Warn = Callable[[str], None]
+
+
+class VoiceCoachWarning(UserWarning):
+    """Something the user should know that did not stop the work (an unwritable cache)."""
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Who speaks and where phrases are cached: ``engine``, ``voice``, ``rate`` and ``cache_dir``.
+
+    Every field may be None (the default engine and its voice, its natural pace, the default cache).
+    """
+
+    engine: str | None = None
+    voice: str | None = None
+    rate: str | None = None
+    cache_dir: str | os.PathLike[str] | None = None
+
+    def settings(self) -> EngineSettings:
+        """The engine settings, the rate checked (``UsageError`` saying what a rate looks like)."""
+        return EngineSettings(self.engine, self.voice, parse_rate(self.rate or "1x"))
+
+    def cache(self, warn: Warn) -> PhraseCache:
+        """The phrase cache this choice names (the default one when ``cache_dir`` is None)."""
+        folder = Path(self.cache_dir).expanduser() if self.cache_dir else default_cache_dir()
+        return PhraseCache(folder, warn=warn)
+
+
+@dataclass(frozen=True)
+class Estimated:
+    """A timeline scheduled without synthesis: each phrase's length read from the phrase cache, or guessed
+    by the engine's model (``speech``: the engine, voice and rate, and what the cache held)."""
+
+    timeline: Timeline
+    schedule: Schedule
+    speech: KnownLengths
+
+    @property
+    def exact(self) -> bool:
+        """Whether every phrase's length came from the cache: the times are then synthesis's own."""
+        return self.speech.complete
+
+    @property
+    def timing(self) -> str:
+        """How the times were found, as ``show`` prints it."""
+        return f"estimated for {self.speech}"
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    """A timeline with every phrase spoken (or read from the cache), scheduled to the sample."""
+
+    timeline: Timeline
+    schedule: Schedule
+    speech: SynthesisResult
+    cache: PhraseCache
+
+    @property
+    def timing(self) -> str:
+        """How the times were found, as ``show`` prints it."""
+        return f"exact, {self.speech.settings.engine} voice {self.speech.settings.voice}"
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What ``export`` wrote: the paths (a folder for ``split``) and the session it holds."""
+
+    paths: tuple[Path, ...]
+    session: Synthesized
+
+    @property
+    def length_ms(self) -> int:
+        """The exported audio's length in milliseconds."""
+        plan = self.session.schedule
+        return plan.ms(plan.total)
+
+
+@dataclass(frozen=True)
+class Played:
+    """How a live session ended (``outcome``) and the session that was played."""
+
+    outcome: Outcome
+    session: Synthesized
