@@ -169,7 +169,7 @@ def export(
         check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=plan.rate)
         audio = mixed(session, _music(music), loudness, _ceiling(output))
         paths = write_export(audio, plan, output, bitrate=bitrate, split=split, cue_formats=cues,
-                             force=force, progress=progress)  # fmt: skip
+                             force=force, progress=progress, check_peaks=music is not None)  # fmt: skip
         _warn_dropped(plan, warn)
         return Exported(tuple(paths), session)
     timeline = session.timeline if isinstance(session, Synthesized) else session
@@ -182,8 +182,10 @@ def export(
         ceiling = _ceiling(output)
         audio = Mix(timeline, supply.clip, rate, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling)
         known = audio.schedule() if split else None  # a file per chapter needs the chapters first
-        paths = write_export(audio, known, output, bitrate=bitrate, split=split, cue_formats=cues,
-                             force=force, progress=_with_synthesis(progress, supply))  # fmt: skip
+        paths = write_export(
+            audio, known, output, bitrate=bitrate, split=split, cue_formats=cues, force=force,
+            progress=_with_synthesis(progress, supply), check_peaks=bed is not None,
+        )  # fmt: skip
         spoken = Synthesized(timeline, audio.schedule(), supply.result(), cache)
     _warn_dropped(spoken.schedule, warn)
     return Exported(tuple(paths), spoken)

@@ -106,8 +106,12 @@ def export(
     cue_formats: Sequence[str] = (),
     force: bool = False,
     progress: Progress | None = None,
+    check_peaks: bool = False,
 ) -> list[Path]:
     """Write ``audio`` (the rendered ``schedule``) to ``path``; the paths written (a folder when ``split``).
+
+    ``check_peaks``: decode each MP3 written and, if the encoder took a true peak above
+    ``mp3.PEAK_LIMIT_DBTP`` (a loud, noisy music bed can make it), encode it again that much quieter.
 
     ``audio`` may be a ``Mix`` still waiting for phrases, with ``schedule`` None: a single file is then
     encoded as the mix goes (its chapters and cue sheets follow once the end is known); ``split`` needs
@@ -125,6 +129,7 @@ def export(
     timeline = schedule.timeline if schedule is not None else _timeline(audio)
     tags = Tags(timeline.title, timeline.artist, timeline.title)
     writer = _Writer(audio, schedule, target.suffix.lower().lstrip("."), bitrate, tags, cue_formats, progress)
+    writer.check_peaks = check_peaks
     try:
         with _Staging(force) as staging:
             if split:
@@ -166,6 +171,7 @@ class _Writer:
         self.tags, self.cue_formats, self.progress = tags, cue_formats, progress
         self.ffmpeg = find_ffmpeg() if kind == "mp3" else ""
         self.done = 0
+        self.check_peaks = False
 
     @property
     def schedule(self) -> Schedule:
@@ -206,8 +212,12 @@ class _Writer:
         mark per chapter of the session, known once the audio is written."""
         rate = self.audio.rate
         if self.kind == "mp3":
-            with mp3.Mp3Encoder(path, rate, self.bitrate, self.ffmpeg) as encoder:
-                encoder.write(self._chunks(track))
+            before = self.done
+            self._encode(path, track, 1.0)
+            excess = mp3.decoded_true_peak(path, self.ffmpeg) - mp3.PEAK_LIMIT_DBTP if self.check_peaks else 0
+            if excess > 0:  # the encoder overshot (a noisy music bed can): once more, that much quieter
+                self.done = before
+                self._encode(path, track, 10 ** (-(excess + 0.3) / 20))
         else:
             write_wav(path, self._chunks(track), rate)
         if marks is None:
@@ -216,6 +226,15 @@ class _Writer:
                 for c in self.schedule.chapters()
             ]
         write_tags(path, self.kind, tags, marks)
+
+    def _encode(self, path: Path, track: Track, gain: float) -> None:
+        import numpy as np
+
+        chunks = self._chunks(track)
+        if gain != 1.0:
+            chunks = (np.rint(chunk * gain).astype(np.int16) for chunk in chunks)
+        with mp3.Mp3Encoder(path, self.audio.rate, self.bitrate, self.ffmpeg) as encoder:
+            encoder.write(chunks)
 
     def _cues(self, path: Path, kind: str, track: Track) -> None:
         timed = cuesheets.lines(self.schedule.speech(), self.schedule.rate, track.start, track.end)

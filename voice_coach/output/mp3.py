@@ -8,6 +8,7 @@ on Ctrl-C). Streaming keeps memory flat and an interrupted encode killable.
 from __future__ import annotations
 
 import contextlib
+import math
 import signal
 import subprocess
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
+from voice_coach.audio import limiter
 from voice_coach.errors import ExportError, OutputError
 
 if TYPE_CHECKING:
@@ -32,6 +34,9 @@ MPEG1_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MPEG2_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
 """...and below 32000 Hz (MPEG-2 and 2.5), such as the voices' 22050 Hz."""
 MP3_BITRATES = tuple(sorted(set(MPEG1_BITRATES) | set(MPEG2_BITRATES)))
+PEAK_LIMIT_DBTP = -1.0
+"""The most a decoded MP3 may measure (true peak): what phones and podcast platforms ask for."""
+_DECODE_BLOCK = 1 << 17
 
 
 def mp3_rate(rate: int) -> int:
@@ -132,6 +137,26 @@ class Mp3Encoder:
             running.kill()
             running.wait()
         self._errors.close()
+
+
+def decoded_true_peak(path: Path, ffmpeg: str) -> float:
+    """The true peak (dBTP) of the MP3 at ``path`` as a player decodes it; exact wherever it is within
+    a few decibels of ``PEAK_LIMIT_DBTP`` (quieter stretches are not oversampled)."""
+    import numpy as np
+
+    command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"]
+    threshold = 10 ** ((PEAK_LIMIT_DBTP - 3) / 20)
+    peak, tail = 0.0, np.zeros(0, np.float32)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as decoder:
+        assert decoder.stdout is not None
+        while block := decoder.stdout.read(2 * _DECODE_BLOCK):
+            samples = np.frombuffer(block[: len(block) // 2 * 2], "<i2").astype(np.float32) / 32768
+            context = np.concatenate((tail, samples))
+            peak = max(peak, float(limiter.true_peaks(context, threshold).max(initial=0.0)))
+            tail = context[-64:]
+    if decoder.returncode:
+        raise ExportError(f"ffmpeg could not decode the MP3 it wrote (exit {decoder.returncode})")
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
 def _start_in_thread(command: list[str], errors: IO[bytes], started: list[subprocess.Popen[bytes]]) -> None:
