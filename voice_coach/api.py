@@ -28,7 +28,14 @@ from voice_coach.api_types import (
     Warn,
 )
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.mixer import CEILING_DBTP, MP3_CEILING_DBTP, Mix, mix, phrase_lengths
+from voice_coach.audio.mixer import (
+    CEILING_DBTP,
+    MP3_CEILING_DBTP,
+    MP3_MUSIC_CEILING_DBTP,
+    Mix,
+    mix,
+    phrase_lengths,
+)
 from voice_coach.audio.music_file import check_music, read_music
 from voice_coach.compiler.build import CompileOptions, compile_target
 from voice_coach.compiler.estimate import estimate_ms
@@ -57,6 +64,8 @@ __all__ = [
 
 MAX_SESSION_MS = 12 * 3_600_000
 """Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
+
+
 def load(ref: str | os.PathLike[str]) -> Routine | Session:
     """The routine or session ``ref`` names: a built-in id (``spi``) or a ``.toml`` file; ``RoutineError``
     naming the file, key and fix when it is invalid."""
@@ -167,7 +176,8 @@ def export(
     if isinstance(session, Synthesized) and sample_rate in (None, session.schedule.rate):
         plan = session.schedule
         check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=plan.rate)
-        audio = mixed(session, _music(music), loudness, _ceiling(output))
+        bed = _music(music)
+        audio = mixed(session, bed, loudness, _ceiling(output, bed))
         paths = write_export(audio, plan, output, bitrate=bitrate, split=split, cue_formats=cues,
                              force=force, progress=progress, check_peaks=music is not None)  # fmt: skip
         _warn_dropped(plan, warn)
@@ -179,7 +189,7 @@ def export(
     check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate)
     bed, cache = _music(music), speech.cache(warn)
     with PhraseSupply(timeline.phrases(), settings, cache) as supply:
-        ceiling = _ceiling(output)
+        ceiling = _ceiling(output, bed)
         audio = Mix(timeline, supply.clip, rate, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling)
         known = audio.schedule() if split else None  # a file per chapter needs the chapters first
         paths = write_export(
@@ -226,9 +236,11 @@ def mixed(
     return mix(session.schedule, clips, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling_dbtp)
 
 
-def _ceiling(output: str | os.PathLike[str]) -> float:
+def _ceiling(output: str | os.PathLike[str], music: Clip | None) -> float:
     """The true-peak ceiling for ``output``: lower for an MP3, whose encoder adds overshoot of its own."""
-    return MP3_CEILING_DBTP if Path(output).suffix.lower() == ".mp3" else CEILING_DBTP
+    if Path(output).suffix.lower() != ".mp3":
+        return CEILING_DBTP
+    return MP3_CEILING_DBTP if music is None else MP3_MUSIC_CEILING_DBTP
 
 
 def _music(music: str | os.PathLike[str] | None) -> Clip | None:

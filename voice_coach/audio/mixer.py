@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 
     from voice_coach.audio.dsp import Samples
 
-__all__ = ["CEILING_DBTP", "CHUNK", "MP3_CEILING_DBTP", "Mix", "mix", "phrase_lengths"]
+__all__ = [
+    "CEILING_DBTP", "CHUNK", "MP3_CEILING_DBTP", "MP3_MUSIC_CEILING_DBTP", "Mix", "mix", "phrase_lengths",
+]  # fmt: skip
 
 CEILING_DBTP = limiter.CEILING_DBTP
 MP3_CEILING_DBTP = limiter.MP3_CEILING_DBTP
+MP3_MUSIC_CEILING_DBTP = limiter.MP3_MUSIC_CEILING_DBTP
 CHUNK = 1 << 15
 """Samples rendered at a time (about 1.4 s at 24000 Hz)."""
 _LOOK_AHEAD_MS = 2500
