@@ -212,12 +212,12 @@ class _Writer:
         mark per chapter of the session, known once the audio is written."""
         rate = self.audio.rate
         if self.kind == "mp3":
-            before = self.done
-            self._encode(path, track, 1.0)
+            before, gain = self.done, 1 / mp3.LAME_LEVEL
+            self._encode(path, track, gain)
             excess = mp3.decoded_true_peak(path, self.ffmpeg) - mp3.PEAK_LIMIT_DBTP if self.check_peaks else 0
             if excess > 0:  # the encoder overshot (a noisy music bed can): once more, that much quieter
                 self.done = before
-                self._encode(path, track, 10 ** (-(excess + 0.3) / 20))
+                self._encode(path, track, gain * 10 ** (-(excess + 0.3) / 20))
         else:
             write_wav(path, self._chunks(track), rate)
         if marks is None:

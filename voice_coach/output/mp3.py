@@ -34,6 +34,9 @@ MPEG1_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MPEG2_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
 """...and below 32000 Hz (MPEG-2 and 2.5), such as the voices' 22050 Hz."""
 MP3_BITRATES = tuple(sorted(set(MPEG1_BITRATES) | set(MPEG2_BITRATES)))
+LAME_LEVEL = 0.95
+"""Decoded, an MP3 from ffmpeg's libmp3lame is 0.95 times the PCM it was given (exactly, at every rate
+and bitrate, a sine too): what is sent is raised by as much, so an MP3 measures what its WAV would."""
 PEAK_LIMIT_DBTP = -1.0
 """The most a decoded MP3 may measure (true peak): what phones and podcast platforms ask for."""
 _DECODE_BLOCK = 1 << 17

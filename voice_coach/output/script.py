@@ -10,15 +10,15 @@ from voice_coach.durations import clock, format_duration
 
 
 def script_lines(plan: Schedule, timing: str) -> list[str]:
-    """Every block with its start time in mm:ss, then the total length."""
+    """Every block with its start time in mm:ss, then the total length (not the dropped cues: see
+    ``plan.dropped``)."""
     lines = [f"{plan.timeline.title} ({plan.timeline.id})", ""]
     for slot in plan.slots:
         lines.append(f"{clock(plan.ms(slot.start))}  {_slot_line(plan, slot)}")
         if isinstance(slot.block, Hold | Rest):
             lines += [f'         {clock(plan.ms(s.start))}  "{s.text}"' for s in slot.speech]
     lines += ["", f"Total {clock(plan.ms(plan.total))} ({timing})"]
-    lines += [f'Note: dropped cue "{d.text}": {d.reason}' for d in plan.dropped]
-    return lines
+    return lines  # dropped cues are warnings, which the caller reports (``show``: on stderr)
 
 
 def _slot_line(plan: Schedule, slot: Slot) -> str:
