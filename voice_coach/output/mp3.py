@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from voice_coach.audio.dsp import Samples
+
     Chunks = Iterable[npt.NDArray[np.int16]]
 
 MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
@@ -150,11 +152,12 @@ def decoded_true_peak(path: Path, ffmpeg: str) -> float:
     command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"]
     threshold = 10 ** ((PEAK_LIMIT_DBTP - 3) / 20)
     peak, tail = 0.0, np.zeros(0, np.float32)
+    samples: Samples
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as decoder:
         assert decoder.stdout is not None
         while block := decoder.stdout.read(2 * _DECODE_BLOCK):
-            samples = np.frombuffer(block[: len(block) // 2 * 2], "<i2").astype(np.float32) / 32768
-            context = np.concatenate((tail, samples))
+            samples = np.frombuffer(block[: len(block) // 2 * 2], "<i2").astype(np.float32)
+            context: Samples = np.concatenate((tail, samples / np.float32(32768)))
             peak = max(peak, float(limiter.true_peaks(context, threshold).max(initial=0.0)))
             tail = context[-64:]
     if decoder.returncode:
