@@ -530,14 +530,18 @@ INTERRUPTED = {signal.SIGINT: (130, "Interrupted.\n"), signal.SIGTERM: (143, "")
 """Exit status and stderr after each signal (the shell's 128 + signal number)."""
 
 
+@pytest.mark.parametrize("cache", ["warm", "cold"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_while_encoding_leaves_no_file_and_no_temp_file(
-    runner: CliRunner, tmp_path: Path, signum: signal.Signals
+    runner: CliRunner, tmp_path: Path, signum: signal.Signals, cache: str
 ) -> None:
+    """Warm: the mix is being encoded. Cold: encoding has started while the phrases are still being
+    synthesized (the stream); the speech workers must go too."""
     session = str(
         write_session(tmp_path / "routines", Stretch("long", "Long", "Reach up.", hold="10m", sets=3))
     )
-    ok(runner, "cache", "warm", session, *PYTTSX3)
+    if cache == "warm":
+        ok(runner, "cache", "warm", session, *PYTTSX3)
     folder = tmp_path / "out"
     folder.mkdir()
     run = start(["export", session, *PYTTSX3, "-o", str(folder / "long.mp3"), "--cues", "srt,lrc"])
@@ -780,13 +784,13 @@ def test_titles_cannot_steer_split_files_out_of_the_folder(tmp_path: Path) -> No
     done = run_cli(["export", str(session), *PYTTSX3, "-o", str(out / "parts.wav"), "--split"], {}, cwd=out)
     assert done.returncode == 0, done.stderr
     expected = ["01 etc-passwd.wav", "02 abs.wav", "03 Chapter CON.wav", "04 a-b.wav", "05 Chapter.wav"]
-    assert sorted(p.name for p in (out / "parts").iterdir()) == sorted([*expected, "parts.m3u"])
+    assert sorted(p.name for p in (out / "parts").iterdir()) == sorted([*expected, "parts.m3u8"])
     assert tree(tmp_path) - before == {
         "out",
         "out/parts",
-        *(f"out/parts/{n}" for n in [*expected, "parts.m3u"]),
+        *(f"out/parts/{n}" for n in [*expected, "parts.m3u8"]),
     }
-    playlist = (out / "parts" / "parts.m3u").read_text().splitlines()
+    playlist = (out / "parts" / "parts.m3u8").read_text().splitlines()
     assert playlist[3::2] == expected and playlist[1] == "#PLAYLIST:../../s"
     assert not Path("/abs.wav").exists() and not Path("/etc/passwd.wav").exists()
     assert hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest() == passwd
