@@ -21,7 +21,7 @@ from voice_coach.audio.clip import Clip
 from voice_coach.audio.music import music_bed
 from voice_coach.audio.sounds import DEFAULT_REFERENCE_LUFS, levelled, phrase_lengths
 from voice_coach.compiler.schedule import DroppedCue, Schedule, Slot, unfold
-from voice_coach.compiler.timeline import Timeline, Tone
+from voice_coach.compiler.timeline import Hold, Rest, Say, Timeline, Tone
 from voice_coach.progress import Progress
 
 if TYPE_CHECKING:
@@ -100,7 +100,27 @@ class Mix:
     def schedule(self) -> Schedule:
         """The whole schedule, every phrase placed (waits for every phrase)."""
         self._place(None)
+        return self.placed_schedule()
+
+    def placed_schedule(self) -> Schedule:
+        """The schedule as far as it is placed (the whole one once ``finished``); waits for nothing."""
         return Schedule(self.timeline, self.rate, tuple(self._slots), tuple(self._dropped))
+
+    def place_ready(self, ready: Callable[[str], bool]) -> None:
+        """Place every further slot whose phrases ``ready(text)`` says are there, without waiting."""
+        while self._unfolding is not None and all(map(ready, self._next_texts())):
+            self._place_one()
+
+    def renderable(self, end: int) -> bool:
+        """Whether ``output`` up to ``end`` needs no phrase that is not placed yet."""
+        margin = 2 * (limiter.LIMITER_MS * self.rate // 1000)
+        return self.finished or self._placed >= end + margin + self._look_ahead
+
+    def samples(self, start: int, end: int) -> npt.NDArray[np.int16]:
+        """The int16 output of ``[start, end)`` (waits for the phrases it needs)."""
+        import numpy as np
+
+        return np.concatenate([np.zeros(0, np.int16), *self.chunks(start, end)])
 
     def chunks(
         self, start: int = 0, end: int | None = None, size: int = CHUNK
@@ -172,11 +192,26 @@ class Mix:
     def _place(self, until: int | None) -> None:
         """Place slots until the schedule reaches ``until`` plus the look-ahead (None: to the end)."""
         while self._unfolding is not None and (until is None or self._placed < until + self._look_ahead):
-            slot = next(self._unfolding, None)
-            if slot is None:
-                self._unfolding = None
-                return
+            self._place_one()
+
+    def _place_one(self) -> None:
+        """Place the next slot (waiting for its phrases), or note that the session is all placed."""
+        assert self._unfolding is not None
+        slot = next(self._unfolding, None)
+        if slot is None:
+            self._unfolding = None
+        else:
             self._add(slot)
+
+    def _next_texts(self) -> list[str]:
+        """The phrases the next slot to place will ask for."""
+        blocks = self.timeline.blocks
+        block = blocks[len(self._slots)] if len(self._slots) < len(blocks) else None
+        if isinstance(block, Say):
+            return [block.text]
+        if isinstance(block, Hold | Rest):
+            return [cue.text for cue in block.cues]
+        return []
 
     def _add(self, slot: Slot) -> None:
         self._slots.append(slot)

@@ -80,6 +80,11 @@ class PhraseSupply:
         with self._ready:
             return self._error is not None or len(self._clips) == len(self._lookup.keys)
 
+    def ready(self, text: str) -> bool:
+        """Whether ``text`` can be had without waiting (or its synthesis has failed: ``clip`` says how)."""
+        with self._ready:
+            return text in self._clips or self._error is not None
+
     def clip(self, text: str) -> Clip:
         """The audio of ``text``, once it is ready; the synthesis error if it never will be."""
         with self._ready:
