@@ -135,7 +135,8 @@ def test_every_phrase_is_brought_to_the_target_and_the_session_measures_it(targe
     out = mixer.mix(plan, clips, loudness_lufs=target).clip()
     for speech in plan.speech():
         placed = samples_of(out)[speech.start : speech.end].astype(np.float32)
-        assert phrase_loudness(placed, RATE) == pytest.approx(target + SESSION_OFFSET_LU, abs=0.2), speech.text
+        expected = target + SESSION_OFFSET_LU
+        assert phrase_loudness(placed, RATE) == pytest.approx(expected, abs=0.2), speech.text
     assert abs(lufs(out) - target) < 1.0
     assert true_peak(out) <= PROMISE
 
@@ -305,3 +306,25 @@ def test_phrases_are_fetched_only_as_far_as_the_output_needs_them() -> None:
     assert set(asked) == set(clips) and late.finished and late.total == plan.total
     whole = mixer.mix(plan, clips, music=sine_clip(220, 5000)).clip().samples
     np.testing.assert_array_equal(streamed, whole)
+
+
+def test_a_player_can_place_what_is_ready_without_waiting() -> None:
+    """``place_ready`` never asks for a phrase that is not there; ``renderable`` says how far one can play."""
+    plan, clips = long_session(3)
+    arrived = {"Kneel and twist."}
+    asked: list[str] = []
+
+    def phrase(text: str) -> Clip:
+        asked.append(text)
+        return clips[text]
+
+    audio = mixer.Mix(plan.timeline, phrase, RATE)
+    audio.place_ready(arrived.__contains__)
+    assert asked == ["Kneel and twist."]  # the hold after it needs its cues, which are not there
+    placed = audio.placed_schedule()
+    assert not audio.finished and placed.total == audio.placed < plan.total
+    assert not audio.renderable(placed.total)
+    arrived |= set(clips)
+    audio.place_ready(arrived.__contains__)
+    assert audio.finished and audio.placed_schedule() == plan and audio.renderable(plan.total)
+    np.testing.assert_array_equal(audio.samples(1000, 5000), mixer.mix(plan, clips).clip().samples[1000:5000])
