@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 SYSTEM_PACKAGES=(espeak-ng ffmpeg libasound2-dev alsa-utils gcc)
+# The browser test of 'voice-coach serve' drives Debian's own Chromium (nothing is downloaded at run time).
+SYSTEM_PACKAGES+=(chromium chromium-driver)
 
 say() { printf '==> %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "voice_coach"
-STAGES = ("routine", "compiler", "speech", "audio", "output", "live", "cli")
+STAGES = ("routine", "compiler", "speech", "audio", "output", "live", "serve", "cli")
 """The pipeline's stages in the order data flows; the DESIGN's map."""
 MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "routine": (),
@@ -22,6 +22,9 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "audio": ("compiler",),  # a schedule says where each sound goes
     "output": ("audio", "compiler"),
     "live": ("audio", "compiler"),
+    # The server renders through the API (``import voice_coach as vc``); it reads the routine library, the
+    # settings' choices (countdowns, sides) and nothing else of the pipeline.
+    "serve": ("routine.library", "routine.model", "compiler.build"),
     "cli": STAGES,
 }
 """What a stage may import of other stages (besides the shared top-level modules); ``api`` may import any."""

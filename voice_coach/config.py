@@ -1,4 +1,5 @@
-"""The user's defaults file (``config.toml``): engine, voice, rate and countdown, when no option says."""
+"""The user's defaults file (``config.toml``): engine, voice, rate, countdown, lead-in and folders, when no
+option says."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from pathlib import Path
 
 from voice_coach.compiler.build import COUNTDOWNS
 from voice_coach.compiler.options import lead_in_ms
-from voice_coach.errors import VoiceCoachError
+from voice_coach.errors import UsageError, VoiceCoachError, literal
 from voice_coach.routine.loader import read_toml
 from voice_coach.routine.table import Table
 from voice_coach.speech.engines.base import parse_rate
 
 CONFIG_ENV = "VOICE_COACH_CONFIG"
-KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir")
+KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir", "routines_dir")
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,14 @@ class UserConfig:
     countdown: str | None = None
     lead_in: str | None = None
     cache_dir: str | None = None
+    routines_dir: str | None = None
     source: str | None = None
+    listen: bool = False
+    """``listen = true``: ``play`` takes voice commands without ``--listen``."""
+
+    def library(self) -> Path | None:
+        """The user's routine library named by ``routines_dir`` (None: the default folder)."""
+        return Path(self.routines_dir).expanduser() if self.routines_dir else None
 
 
 def config_path() -> Path:
@@ -40,15 +48,30 @@ def config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> UserConfig:
-    """The user's defaults, or empty defaults when there is no file; invalid files are errors."""
+    """The user's defaults, or empty defaults when there is no file (or it is ``/dev/null``); invalid files,
+    and a file ``$VOICE_COACH_CONFIG`` names that does not exist, are errors."""
     path = path or config_path()
-    if not path.is_file():
+    if path == Path(os.devnull):  # VOICE_COACH_CONFIG=/dev/null: run without any config file
+        return UserConfig()
+    if not path.exists() and os.environ.get(CONFIG_ENV) == str(path):
+        raise UsageError(
+            f"{CONFIG_ENV} names {literal(str(path))}, which does not exist; create it, or unset {CONFIG_ENV}"
+        )
+    if not path.exists():
         return UserConfig()
     table = Table(read_toml(path), str(path))
     values = {key: _scalar(table, key) for key in KEYS}
-    table.check_keys(KEYS)
+    table.check_keys((*KEYS, "listen"))
     _check_values(table, values)
-    return UserConfig(**values, source=str(path))
+    return UserConfig(**values, source=str(path), listen=_flag(table, "listen"))
+
+
+def _flag(table: Table, key: str) -> bool:
+    """A true/false setting (absent: false)."""
+    value = table.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise table.fail(key, "must be true or false")
+    return bool(value)
 
 
 def _check_values(table: Table, values: dict[str, str | None]) -> None:
@@ -64,8 +87,8 @@ def _check_values(table: Table, values: dict[str, str | None]) -> None:
     try:
         if rate is not None:
             parse_rate(rate)
-    except VoiceCoachError as error:
-        raise table.fail("rate", str(error)) from None
+    except VoiceCoachError as error:  # "rate 500 is outside ...": the key already says "rate"
+        raise table.fail("rate", str(error).removeprefix("rate ")) from None
 
 
 def _scalar(table: Table, key: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Durations as integer milliseconds: parsing ``45``, ``45s``, ``1m30s``, ``2m`` and speaking them back."""
+"""Durations as integer milliseconds: parsing what people type (``45``, ``45s``, ``1m30s``, ``2 min``,
+``1:30``) and speaking them back."""
 
 from __future__ import annotations
 
@@ -10,18 +11,24 @@ from fractions import Fraction
 from voice_coach.wording import plural
 
 _NUMBER = r"\d+(?:\.\d+)?"
-# Units in falling order, each at most once, optionally separated by spaces: "1h 2m 3.5s", "250ms".
-_DURATION = re.compile(
-    rf"(?:(?P<h>{_NUMBER})\s*h\s*)?(?:(?P<m>{_NUMBER})\s*m(?!s)\s*)?"
-    rf"(?:(?P<s>{_NUMBER})\s*s\s*)?(?:(?P<ms>{_NUMBER})\s*ms)?"
-)
+_UNITS = {
+    "h": r"(?:h|hrs?|hours?)",
+    "m": r"(?:m|mins?|minutes?)",
+    "s": r"(?:s|secs?|seconds?)",
+    "ms": r"(?:ms|msecs?|milliseconds?)",
+}
+# Units in falling order, each at most once, optionally separated by spaces: "1h 2m 3.5s", "1 min 30 sec".
+_DURATION = re.compile("".join(rf"(?:(?P<{unit}>{_NUMBER})\s*{word}\s*)?" for unit, word in _UNITS.items()))
+# A clock as people type it: "1:30" (m:ss) or "1:02:03" (h:mm:ss); seconds may have a fraction.
+_CLOCK = re.compile(r"(?:(?P<h>\d+):(?=[0-5]\d:))?(?P<m>\d+):(?P<s>[0-5]\d(?:\.\d+)?)")
 _UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
-_HINT = "use e.g. 30, 30s, 1m30s or 2m"
+_HINT = "use e.g. 30, 30s, 30 sec, 2 min, 1m30s, 1 min 30 s or 1:30"
 _MAX_TEXT = 40
 
 
 def parse_duration(value: object) -> int:
-    """Milliseconds for ``45``, ``45s``, ``1.5s``, ``1m30s``, ``2m``, ``1h``; ValueError otherwise.
+    """Milliseconds for ``45``, ``45s``, ``1.5s``, ``1m30s``, ``2m``, ``1h``, ``90 sec``, ``2 min``,
+    ``1 min 30 s``, ``1:30`` (m:ss) or ``1:02:03`` (h:mm:ss); ValueError otherwise, listing these forms.
 
     A bare number means seconds. The result may be zero; callers decide what range they allow.
     Fractions of a millisecond round half up.
@@ -41,7 +48,7 @@ def parse_duration(value: object) -> int:
         raise ValueError(f"a duration cannot be negative (got {value!r}); {_HINT}")
     if re.fullmatch(_NUMBER, text):
         return _millis(Fraction(text) * 1000)
-    match = _DURATION.fullmatch(text)
+    match = _CLOCK.fullmatch(text) or _DURATION.fullmatch(text)
     if not text or match is None:
         raise ValueError(f"{value!r} is not a duration; {_HINT}")
     parts = {unit: Fraction(number) for unit, number in match.groupdict().items() if number is not None}

@@ -187,7 +187,7 @@ def test_hold_and_sets(runner: CliRunner) -> None:
     assert holds(data) == [("kneeling-twist", s, n, 20_000) for s in ("right", "left") for n in (1, 2, 3, 4)]
 
 
-@pytest.mark.parametrize("value", ["45", "45s", "0m45s", "0.75m"])
+@pytest.mark.parametrize("value", ["45", "45s", "0m45s", "0.75m", "0:45", "45 sec", "45 secs", "0.75 min"])
 def test_hold_formats(runner: CliRunner, value: str) -> None:
     assert {h[3] for h in holds(show_json(runner, "foam-roller", "--hold", value))} == {45_000}
 
@@ -243,7 +243,7 @@ def lead_in(data: dict[str, Any]) -> dict[str, Any] | None:
     return next((b for b in data["blocks"] if b.get("role") == "lead-in"), None)
 
 
-DURATION = "use e.g. 30, 30s, 1m30s or 2m"
+DURATION = "use e.g. 30, 30s, 30 sec, 2 min, 1m30s, 1 min 30 s or 1:30"
 FORM = "is not ROUTINE_ID.FIELD=VALUE, e.g. kneeling-twist.hold=20s"
 TWIST = "kneeling-twist"
 BAD_OPTIONS = [
@@ -371,11 +371,11 @@ def test_validate_exit_codes(runner: CliRunner, tmp_path: Path) -> None:
     total = show_json(runner, str(good))["total_ms"]
     assert result.stdout == f"ok: {good}: routine 'good', about {clock(total)}\n"
     bad = f"Error: {BAD_FILE}: hold: must be longer than zero (got 0); use e.g. 30s"
-    assert result.stderr.splitlines() == [bad, "Error: 1 of 2 files is invalid"]
+    assert result.stderr.splitlines() == [bad, "1 of 2 files is invalid"]
     one = runner.invoke(cli, ["validate", str(BAD_FILE)])
-    assert (one.exit_code, one.stderr.splitlines()) == (2, [bad, "Error: 1 of 1 file is invalid"])
+    assert (one.exit_code, one.stderr.splitlines()) == (2, [bad])
     two = runner.invoke(cli, ["validate", str(BAD_FILE), str(BAD_FILE)])
-    assert (two.exit_code, two.stderr.splitlines()) == (2, [bad, bad, "Error: 2 of 2 files are invalid"])
+    assert (two.exit_code, two.stderr.splitlines()) == (2, [bad, bad, "2 of 2 files are invalid"])
     missing = runner.invoke(cli, ["validate"])
     assert missing.exit_code == 2 and "Missing argument 'FILES...'" in missing.stderr
 
@@ -525,10 +525,11 @@ def test_a_folder_named_like_a_builtin_does_not_hide_it(
 CONFIG_ERRORS = [
     ('countdown = "lots"', "countdown: must be one of none, minimal, standard, verbose"),
     ('lead_in = "20s"', "lead_in: '20s' is longer than the limit of 10s"),
-    ('rate = "fast"', "rate: rate 'fast' is neither words per minute (like 170) nor a factor (like 1.2x)"),
+    ('rate = "fast"', "rate: 'fast' is neither words per minute (like 170) nor a factor (like 1.2x)"),
+    ("rate = 500", "rate: 500 is outside 80-450 words per minute"),
     (
         'colour = "red"',
-        "colour: unknown key; allowed keys: cache_dir, countdown, engine, lead_in, rate, voice",
+        "colour: unknown key; allowed keys: cache_dir, countdown, engine, lead_in, rate, routines_dir, voice",
     ),
 ]
 

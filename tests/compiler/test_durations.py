@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from voice_coach.durations import clock, format_duration, parse_duration, spoken_duration
 
-HINT = "use e.g. 30, 30s, 1m30s or 2m"
+HINT = "use e.g. 30, 30s, 30 sec, 2 min, 1m30s, 1 min 30 s or 1:30"
 MS = st.integers(min_value=0, max_value=100 * 3_600_000)
 
 
@@ -38,6 +38,24 @@ MS = st.integers(min_value=0, max_value=100 * 3_600_000)
         ("0.0005s", 1),
         ("0.0004s", 0),
         ("2.5m", 150_000),
+        # the forms people type
+        ("1:30", 90_000),
+        ("0:05", 5_000),
+        ("90:00", 5_400_000),
+        ("1:02:03", 3_723_000),
+        ("1:30.5", 90_500),
+        ("90 sec", 90_000),
+        ("30 secs", 30_000),
+        ("45 seconds", 45_000),
+        ("1 second", 1_000),
+        ("2 min", 120_000),
+        ("2 mins", 120_000),
+        ("2 minutes", 120_000),
+        ("1 min 30 s", 90_000),
+        ("1 min 30 sec", 90_000),
+        ("1 hour 5 minutes", 3_900_000),
+        ("1 hr", 3_600_000),
+        ("2 Min", 120_000),
     ],
 )
 def test_parse_accepts(text: object, ms: int) -> None:
@@ -57,6 +75,12 @@ def test_parse_accepts(text: object, ms: int) -> None:
         ("1s1s", f"'1s1s' is not a duration; {HINT}"),
         (".5s", f"'.5s' is not a duration; {HINT}"),
         ("1e3", f"'1e3' is not a duration; {HINT}"),
+        ("1:60", f"'1:60' is not a duration; {HINT}"),
+        ("1:5", f"'1:5' is not a duration; {HINT}"),
+        ("1:75:00", f"'1:75:00' is not a duration; {HINT}"),
+        (":30", f"':30' is not a duration; {HINT}"),
+        ("30 sec 1 min", f"'30 sec 1 min' is not a duration; {HINT}"),
+        ("2 minuets", f"'2 minuets' is not a duration; {HINT}"),
         ("-5s", f"a duration cannot be negative (got '-5s'); {HINT}"),
         (-1, f"a duration cannot be negative (got -1); {HINT}"),
         (-0.5, f"a duration cannot be negative (got -0.5); {HINT}"),

@@ -9,9 +9,12 @@ from typing import Any
 import click
 
 from voice_coach import __version__, interrupts
+from voice_coach.cli.help import DEBUG, debug_option, one_line
 from voice_coach.cli.script_commands import list_command, new, show, validate
+from voice_coach.cli.setup_commands import completion, config_command
 from voice_coach.cli.sound_commands import export, history, play
-from voice_coach.cli.speech_commands import cache, voices
+from voice_coach.cli.serve_command import serve
+from voice_coach.cli.speech_commands import cache, say, voices
 from voice_coach.errors import VoiceCoachError
 
 
@@ -32,13 +35,26 @@ def command_error(error: VoiceCoachError) -> CommandError:
 
 
 class FriendlyGroup(click.Group):
-    """Maps every VoiceCoachError to one clear message; ``--debug`` shows the traceback instead."""
+    """Maps every VoiceCoachError to one clear message; ``--debug`` shows the traceback instead. click's
+    own usage errors are one line too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise one_line(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise one_line(error) from None
         except VoiceCoachError as error:
-            if ctx.meta.get("voice_coach.debug"):
+            if ctx.meta.get(DEBUG):
                 raise
             raise command_error(error) from None
         except KeyboardInterrupt:
@@ -57,10 +73,27 @@ def cli(ctx: click.Context, debug: bool) -> None:
     Routines are TOML files (or built-ins, see 'list'). 'show' prints the script,
     'export' makes an MP3 for your phone, 'play' speaks it live.
     """
-    ctx.meta["voice_coach.debug"] = debug
+    if debug:
+        ctx.meta[DEBUG] = True
 
 
-for _command in (list_command, show, validate, new, export, play, voices, cache, history):
+COMMANDS = (
+    list_command,
+    show,
+    validate,
+    new,
+    export,
+    play,
+    say,
+    voices,
+    cache,
+    history,
+    config_command,
+    completion,
+    serve,
+)
+for _command in COMMANDS:
+    debug_option(_command)
     cli.add_command(_command)
 
 
@@ -78,7 +111,11 @@ def main() -> None:
     try:
         cli.main(prog_name="voice-coach")
     except KeyboardInterrupt:
-        sys.exit(130)
+        interrupts.exit_now(130)
+    except SystemExit as done:
+        if interrupts.received() and isinstance(done.code, int):
+            interrupts.exit_now(done.code)
+        raise
     except BrokenPipeError:
         sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - avoid a second error at interpreter exit
         sys.exit(0)

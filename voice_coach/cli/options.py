@@ -17,14 +17,16 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from voice_coach import api
 from voice_coach.api import Speech
 from voice_coach.compiler.build import COUNTDOWNS, CompileOptions, Countdown
 from voice_coach.compiler.options import SET_FIELDS, field_override, hold_ms, lead_in_ms, rest_ms
+from voice_coach.compiler.timeline import Timeline
 from voice_coach.config import UserConfig
 from voice_coach.durations import parse_duration
 from voice_coach.progress import Progress
 from voice_coach.routine.language import check_language
-from voice_coach.routine.loader import MAX_SETS
+from voice_coach.routine.loader import MAX_SETS, load_target
 from voice_coach.routine.model import SIDE_CHOICES, Overrides, Selection
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
 
@@ -72,6 +74,12 @@ class SpeechChoices:
         return Speech(
             self.engine or config.engine, self.voice or config.voice, self.rate or config.rate, folder
         )
+
+
+def compile_timeline(target: str, routine: RoutineChoices, config: UserConfig) -> Timeline:
+    """``target`` (a file, or an id of the user's library, ``routines_dir`` in the config file, or a
+    built-in) compiled with the run's choices."""
+    return api.compile(load_target(target, config.library()), routine.compile_options(config))
 
 
 def duration_option(
@@ -152,7 +160,7 @@ def routine_options(func: F) -> F:
             "--lead-in",
             callback=duration_option(lead_in_ms),
             metavar="DURATION",
-            help="Silence before the first word, so Bluetooth headphones wake [default: 1s].",
+            help="Silence before the first word, so Bluetooth headphones wake up in time [default: 1s].",
         ),
         click.option(
             "--language",

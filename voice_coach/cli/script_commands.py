@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import click
 
 from voice_coach import api
+from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     RoutineChoices,
     SpeechChoices,
+    compile_timeline,
     progress_bar,
     routine_options,
     speech_options,
@@ -20,13 +24,15 @@ from voice_coach.cli.options import (
 )
 from voice_coach.compiler.build import CompileOptions
 from voice_coach.compiler.timeline import Timeline
-from voice_coach.config import load_config
+from voice_coach.config import UserConfig, load_config
 from voice_coach.durations import clock
 from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
 from voice_coach.files import write_text_atomically
 from voice_coach.output.script import script_lines, timeline_json
-from voice_coach.routine.loader import builtin_ids, load_path
+from voice_coach.routine.library import default_library, known_ids
+from voice_coach.routine.loader import load_path, load_target
 from voice_coach.routine.model import Session
+from voice_coach.routine.problems import each_problem
 from voice_coach.wording import agree, plural
 
 
@@ -39,31 +45,57 @@ def estimated_length(timeline: Timeline, speech: api.Speech) -> str:
 
 
 @click.command("list")
-def list_command() -> None:
-    """List the built-in routines and sessions with their length.
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def list_command(as_json: bool) -> None:
+    """List the routines and sessions: built-in and your own.
 
-    Lengths are exact where every phrase is in the phrase cache (for the engine, voice and rate of the
-    config file), else estimated (marked ~).
+    Yours are the .toml files of your routine library (see 'voice-coach config': routines_dir), used
+    by id like the built-ins. Lengths are exact where every phrase is in the phrase cache (for the
+    engine, voice and rate of the config file), else estimated (marked ~).
 
     \b
-    Example:
+    Examples:
         voice-coach list
+        voice-coach list --json
     """
-    speech = SpeechChoices().speech(load_config())
-    rows = []
-    for routine_id in builtin_ids():
-        target = api.load(routine_id)
-        kind = "session" if isinstance(target, Session) else target.kind
-        length = estimated_length(api.compile(target, CompileOptions()), speech)
-        rows.append((routine_id, kind, length, target.title))
-    width = max(len(r[0]) for r in rows)
+    config = load_config()
+    speech = SpeechChoices().speech(config)
+    rows = [
+        catalog_row(routine_id, origin, config, speech)
+        for routine_id, origin in known_ids(config.library()).items()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    width = max(len(row["id"]) for row in rows)
     click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>7}  TITLE")
-    for routine_id, kind, length, title in rows:
-        click.echo(f"{routine_id:<{width}}  {kind:<8}  {length:>7}  {title}")
+    for row in rows:
+        length = ("" if row["exact"] else "~") + clock(row["length_ms"])
+        title = row["title"] + (" (yours)" if row["source"] == "yours" else "")
+        click.echo(f"{row['id']:<{width}}  {row['kind']:<8}  {length:>7}  {title}")
 
 
-@click.command()
-@click.argument("target", metavar="ID|FILE")
+def catalog_row(routine_id: str, origin: str, config: UserConfig, speech: api.Speech) -> dict[str, Any]:
+    """One routine or session as ``list`` shows it (and ``list --json`` prints it)."""
+    library = config.library()
+    target = load_target(routine_id, library)
+    estimated = api.estimate(api.compile(target, CompileOptions()), speech, warn=warn)
+    plan = estimated.schedule
+    row: dict[str, Any] = {
+        "id": routine_id,
+        "kind": "session" if isinstance(target, Session) else target.kind,
+        "title": target.title,
+        "length_ms": plan.ms(plan.total),
+        "exact": estimated.exact,
+        "source": origin,
+    }
+    if origin == "yours":
+        row["path"] = target.source
+    return row
+
+
+@click.command(cls=SectionedCommand)
+@click.argument("target", metavar="ID|FILE", shell_complete=complete_target)
 @routine_options
 @speech_options
 @click.option(
@@ -86,7 +118,7 @@ def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, sp
         voice-coach show my-stretch.toml --estimate
     """
     config = load_config()
-    timeline = api.compile(target, routine.compile_options(config))
+    timeline = compile_timeline(target, routine, config)
     scheduled: api.Estimated | api.Synthesized
     if estimate:
         scheduled = api.estimate(timeline, speech.speech(config), warn=warn)
@@ -97,6 +129,8 @@ def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, sp
         click.echo(json.dumps(timeline_json(scheduled.schedule, scheduled.timing), indent=2))
     else:
         click.echo("\n".join(script_lines(scheduled.schedule, scheduled.timing)))
+        for dropped in scheduled.schedule.dropped:  # the same words as export's and play's warning
+            warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
 
 
 @click.command()
@@ -116,27 +150,37 @@ def validate(files: tuple[Path, ...]) -> None:
             timeline = api.compile(target, CompileOptions())
         except VoiceCoachError as error:
             failures += 1
-            click.echo(f"Error: {error}", err=True)
+            for problem in each_problem(error):
+                click.echo(f"Error: {problem}", err=True)
             continue
         kind = "session" if isinstance(target, Session) else "routine"
         length = estimated_length(timeline, speech).lstrip("~")  # an engine error ends the command
         click.echo(f"ok: {path}: {kind} '{target.id}', about {length}")
+    if failures and len(files) > 1:
+        click.echo(
+            f"{failures} of {plural(len(files), 'file')} {agree(failures, 'is', 'are')} invalid", err=True
+        )
     if failures:
-        invalid = f"{failures} of {plural(len(files), 'file')} {agree(failures, 'is', 'are')} invalid"
-        raise UsageError(invalid)
+        raise click.exceptions.Exit(2)
 
 
 @click.command()
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def new(name: str, force: bool) -> None:
+@click.option(
+    "--library", "in_library", is_flag=True, help="Write it to your routine library, to use it by id."
+)
+def new(name: str, force: bool, in_library: bool) -> None:
     """Write a commented routine template to NAME.toml.
 
     \b
-    Example:
+    Examples:
         voice-coach new my-stretch && voice-coach validate my-stretch.toml
+        voice-coach new neck --library && voice-coach show neck
     """
     path = Path(name if name.endswith(".toml") else f"{name}.toml")
+    if in_library:
+        path = library_path(path, load_config())
     routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
     if path.exists() and not force:
         raise UsageError(f"{path}: already exists; use --force to overwrite it")
@@ -147,4 +191,16 @@ def new(name: str, force: bool) -> None:
         write_text_atomically(path, text)
     except OSError as error:
         raise RoutineError(f"{path}: cannot write ({error.strerror})") from None
-    click.echo(f"Wrote {path}. Edit it, then: voice-coach show {path}")
+    shown = routine_id if in_library else shlex.quote(str(path))
+    click.echo(f"Wrote {path}. Edit it, then: voice-coach show {shown}")
+
+
+def library_path(path: Path, config: UserConfig) -> Path:
+    """Where ``new --library`` writes: ``ID.toml`` in the routine library (the folder is made)."""
+    folder = config.library() or default_library()
+    routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot make your routine library {folder}: {error.strerror}") from None
+    return folder / f"{routine_id}.toml"

@@ -7,26 +7,33 @@ from pathlib import Path
 import click
 
 from voice_coach import api
+from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     RoutineChoices,
     SpeechChoices,
     cache_dir_option,
+    compile_timeline,
+    language_option,
     open_cache,
     progress_bar,
     routine_options,
     speech_options,
     warn,
 )
+from voice_coach.compiler.timeline import Pause, Say, Timeline
 from voice_coach.config import load_config
-from voice_coach.errors import SynthesisError
+from voice_coach.errors import SynthesisError, UsageError
 from voice_coach.speech.engines import ENGINES, default_engine_name, get_engine
 from voice_coach.wording import plural
+
+LEAD_IN_MS = 300
+"""Silence before the sample, so the first sound of a word is not cut by a waking sound device."""
 
 
 @click.command()
 @click.option("--engine", metavar="NAME", help="Only this engine: hibari, piper or pyttsx3.")
 def voices(engine: str | None) -> None:
-    """List the voices of the speech engines (the default voice is marked *).
+    """List the voices of each speech engine (* marks the default).
 
     \b
     Examples:
@@ -49,6 +56,48 @@ def voices(engine: str | None) -> None:
             star = "*" if info.id == default else " "
             click.echo(f" {star} {info.id:<28} {info.name} [{info.language}]")
         click.echo("")
+
+
+@click.command(cls=SectionedCommand)
+@click.argument("text")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the sample to this .wav or .mp3 file instead of playing it.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option(
+    "--language", callback=language_option, default="en", metavar="CODE", help="The text's language."
+)
+@speech_options
+def say(text: str, output: Path | None, force: bool, language: str, speech: SpeechChoices) -> None:
+    """Say TEXT with a voice, to hear it before choosing it.
+
+    Plays it on the sound device, or writes it to a file with -o.
+
+    \b
+    Examples:
+        voice-coach say "Twist to the left, and hold." --engine pyttsx3 --voice en-us
+        voice-coach say "Breathe out." --rate 1.2x -o sample.wav
+    """
+    timeline = sample_timeline(text, language)
+    chosen = speech.speech(load_config())
+    if output is None:
+        api.play(timeline, chosen, loudness=-16.0, warn=warn)
+        return
+    written = api.export(timeline, output, chosen, force=force, warn=warn)
+    settings = written.session.speech.settings
+    click.echo(f"Wrote {output} ({settings.engine}, voice {settings.voice})")
+
+
+def sample_timeline(text: str, language: str) -> Timeline:
+    """A timeline that says ``text`` once, after a short lead-in; UsageError if there is nothing to say."""
+    words = " ".join(text.split())
+    if not words:
+        raise UsageError('TEXT is empty; give the words to say, e.g. voice-coach say "Breathe out."')
+    blocks = (Pause(LEAD_IN_MS, "lead-in"), Say(words, "sample"))
+    return Timeline("sample", words[:60], blocks, language=language)
 
 
 @click.group()
@@ -89,8 +138,8 @@ def cache_clear(cache_dir: Path | None) -> None:
     click.echo(f"Removed {plural(removed, 'cached phrase')} from {phrases.directory}")
 
 
-@cache.command("warm")
-@click.argument("target", metavar="ID|FILE")
+@cache.command("warm", cls=SectionedCommand)
+@click.argument("target", metavar="ID|FILE", shell_complete=complete_target)
 @routine_options
 @speech_options
 def cache_warm(target: str, routine: RoutineChoices, speech: SpeechChoices) -> None:
@@ -102,7 +151,7 @@ def cache_warm(target: str, routine: RoutineChoices, speech: SpeechChoices) -> N
         voice-coach cache warm spi --engine pyttsx3 --rate 1.2x
     """
     config = load_config()
-    timeline = api.compile(target, routine.compile_options(config))
+    timeline = compile_timeline(target, routine, config)
     with progress_bar() as progress:
         spoken = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
     result = spoken.speech

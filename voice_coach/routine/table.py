@@ -55,15 +55,25 @@ class Table:
 
     def check_keys(self, allowed: Iterable[str]) -> None:
         """Refuse any key not in ``allowed``, suggesting the closest one (checked before any value)."""
+        for problem in self.unknown_keys(allowed):
+            raise problem
+
+    def unknown_keys(self, allowed: Iterable[str]) -> list[RoutineError]:
+        """A problem for each key not in ``allowed``, each suggesting the closest allowed key."""
         allowed = sorted(allowed)
+        problems = []
         for key in self.data:
             if key in allowed:
                 continue
-            close = difflib.get_close_matches(key, allowed, n=1) or [
-                a for a in allowed if key and a.startswith(key)
-            ]
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise self.fail(key, f"unknown key; {hint}allowed keys: {', '.join(allowed)}")
+            close = suggestion(key, allowed)
+            hint = f"did you mean '{close}'? " if close else ""
+            problems.append(self.fail(key, f"unknown key; {hint}allowed keys: {', '.join(allowed)}"))
+        return problems
+
+    def typos(self, allowed: Iterable[str]) -> set[str]:
+        """The allowed keys that unknown keys of this table look like misspellings of (``titel``: title)."""
+        allowed = sorted(allowed)
+        return {close for key in self.data if key not in allowed and (close := suggestion(key, allowed))}
 
     def text(self, key: str, variables: tuple[str, ...] = VARIABLES, *, required: bool = False) -> str | None:
         value = self.get(key)
@@ -144,6 +154,12 @@ class Table:
         sub = Table(value, self.source, self.where(key))
         sub.check_keys(allowed)
         return sub
+
+
+def suggestion(key: str, allowed: list[str]) -> str | None:
+    """The allowed key closest to ``key``, or one that starts with it, or None."""
+    close = difflib.get_close_matches(key, allowed, n=1) or [a for a in allowed if key and a.startswith(key)]
+    return close[0] if close else None
 
 
 def check_text(value: Any, table: Table, key: str | int, variables: tuple[str, ...] = VARIABLES) -> str:

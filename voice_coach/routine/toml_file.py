@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_coach.errors import RoutineError
+from voice_coach.routine.toml_hints import likely_cause
 
 MAX_FILE_BYTES = 256 * 1024
 """A routine is a page of text; anything bigger is refused before it is read."""
@@ -47,6 +48,11 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
     """The parsed document, or a RoutineError with line and column for syntax errors."""
+    if is_utf16(raw):
+        raise RoutineError(
+            f'{source}: is UTF-16 text (Notepad\'s "Unicode"); save it as UTF-8 '
+            "(in Notepad: File, Save as, Encoding: UTF-8)"
+        )
     if b"\0" in raw:
         raise RoutineError(f"{source}: is a binary file, not a TOML routine")
     try:
@@ -62,15 +68,34 @@ def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
         raise RoutineError(f"{source}: lists or tables are nested too deeply to be a routine") from None
 
 
+def is_utf16(raw: bytes) -> bool:
+    """Whether ``raw`` is UTF-16 text: it starts with a UTF-16 byte order mark, or every other byte is
+    zero as in UTF-16 without one (text in Latin letters), and it decodes as UTF-16."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    halves = (raw[0::2], raw[1::2])
+    if len(raw) < 4 or len(raw) % 2 or not any(half.count(0) == len(half) for half in halves):
+        return False
+    try:
+        raw.decode("utf-16-le" if halves[1].count(0) == len(halves[1]) else "utf-16-be")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def toml_problem(message: str, text: str) -> str:
-    """``line 3, column 8: TOML syntax error: invalid value; <hint>`` from a tomllib message."""
+    """``line 3, column 8: TOML syntax error: invalid value; <hint>`` from a tomllib message, at the line
+    of the likely mistake (``toml_hints``) rather than where tomllib stopped, when a rule knows it."""
     match = re.fullmatch(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", message, re.DOTALL)
     if match is None:
         return f"TOML syntax error: {message}; {TOML_HINT}"
     problem, line, column = match.groups()
-    problem = next((fix for start, fix in TOML_FIXES.items() if problem.startswith(start)), problem)
-    hint = "" if problem in TOML_FIXES.values() else f"; {TOML_HINT}"
     if line is None:
         lines = text.split("\n")
         line, column = str(len(lines)), str(len(lines[-1]) + 1)
+    cause = likely_cause(problem, text, int(line), int(column))
+    if cause is not None:
+        return f"line {cause[1]}, column {cause[2]}: TOML syntax error: {cause[0]}"
+    problem = next((fix for start, fix in TOML_FIXES.items() if problem.startswith(start)), problem)
+    hint = "" if problem in TOML_FIXES.values() else f"; {TOML_HINT}"
     return f"line {line}, column {column}: TOML syntax error: {problem[:1].lower()}{problem[1:]}{hint}"

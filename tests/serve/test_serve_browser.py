@@ -1,0 +1,85 @@
+"""A phone's browser (headless Chromium through selenium): choose a hold, press Play, hear it advance, tap
+a chapter, and find the lock screen's metadata and next/previous handlers; a screenshot is kept."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import RealServer
+
+pytestmark = pytest.mark.slow
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not (CHROMIUM and DRIVER):
+        pytest.skip("needs Debian's chromium and chromium-driver (./scripts/setup.sh installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--mute-audio",
+                     "--autoplay-policy=no-user-gesture-required", "--window-size=412,915"):  # fmt: skip
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    driver.set_script_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver: Any, script: str, timeout: float = 90) -> Any:
+    """The first truthy value of ``script`` (a JS expression) within ``timeout`` seconds."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(
+        lambda d: d.execute_script(f"return {script}")
+    )
+
+
+def test_choose_a_hold_play_skip_chapters_with_lock_screen_controls(
+    real_server: RealServer, browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(real_server.url + "routine/kneeling-twist")
+    hold = browser.find_element(By.ID, "hold")
+    hold.send_keys("0s")
+    browser.find_element(By.ID, "play").click()
+    assert "hold: must be longer than zero" in wait_for(
+        browser, "document.getElementById('message').textContent"
+    )
+    hold.clear()
+    hold.send_keys("15s")
+    browser.find_element(By.ID, "sets").send_keys("1")
+    browser.find_element(By.ID, "play").click()
+
+    wait_for(browser, "document.getElementById('audio').currentTime > 1")
+    assert browser.current_url.endswith("?hold=15s&sets=1")
+    chapters = wait_for(browser, "voiceCoach.chapters.length >= 2 && voiceCoach.chapters")
+    browser.find_elements(By.CSS_SELECTOR, "#chapters button")[1].click()
+    second = chapters[1]["startTime"]
+    at = wait_for(browser, f"Math.abs(audio.currentTime - {second}) < 1.5 && audio.currentTime")
+    assert second - 0.1 <= at < second + 1.5
+    wait_for(browser, "document.querySelector('#chapters li.current button').dataset.index === '1'")
+
+    session = browser.execute_script(
+        "const m = navigator.mediaSession.metadata, actions = Object.keys(voiceCoach.handlers);"
+        "return {title: m.title, artist: m.artist, album: m.album, actions: actions};"
+    )
+    assert session["title"] == "Kneeling twist stretch" and session["artist"] == "voice-coach"
+    assert session["album"] == "hold 15s, sets 1"
+    assert {"play", "pause", "seekto", "previoustrack", "nexttrack"} <= set(session["actions"])
+    browser.execute_script("voiceCoach.handlers.previoustrack()")
+    wait_for(browser, f"audio.currentTime < {second}")
+    browser.execute_script("voiceCoach.handlers.nexttrack()")
+    wait_for(browser, f"Math.abs(audio.currentTime - {second}) < 1.5")
+    assert wait_for(browser, "document.getElementById('now').textContent")
+
+    screenshot = tmp_path / "player.png"
+    assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 5000

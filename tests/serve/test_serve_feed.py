@@ -1,0 +1,45 @@
+"""The podcast feed, read by feedparser: one episode per routine at its defaults plus the variants played
+lately, each with the exact size of its audio and Podcasting 2.0 chapters."""
+
+from __future__ import annotations
+
+import feedparser  # type: ignore[import-untyped]
+from chapters_shape import chapter_problems
+from conftest import TOKEN
+from starlette.testclient import TestClient
+
+from voice_coach import builtin_ids
+
+FEED = f"/{TOKEN}/feed.xml"
+
+
+def test_every_routine_is_an_episode_with_its_exact_length_and_chapters(client: TestClient) -> None:
+    response = client.get(FEED)
+    assert response.headers["content-type"].startswith("application/rss+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo and feed.feed.title == "voice-coach"
+    assert feed.feed.link == f"http://127.0.0.1:8765/{TOKEN}/"
+    titles = {entry.title for entry in feed.entries}
+    assert len(feed.entries) == len(builtin_ids()) + 1 and "My neck stretch" in titles
+    for entry in feed.entries:
+        (enclosure,) = entry.enclosures
+        audio = client.get(enclosure.href)
+        assert enclosure.type == "audio/mpeg" and int(enclosure.length) == len(audio.content) > 0
+        assert entry.itunes_duration == "61"
+        chapters = entry.podcast_chapters
+        assert chapters["type"] == "application/json+chapters"
+        assert chapter_problems(client.get(chapters["url"]).json()) == []
+
+
+def test_variants_played_lately_join_the_feed(client: TestClient) -> None:
+    client.get(f"/{TOKEN}/audio/kneeling-twist.mp3?hold=20&sets=4")
+    feed = feedparser.parse(client.get(FEED).content)
+    (played,) = [e for e in feed.entries if "hold 20s" in e.title]
+    assert played.title == "Kneeling twist stretch (hold 20s, sets 4)"
+    assert played.enclosures[0].href.endswith("/audio/kneeling-twist.mp3?hold=20s&sets=4")
+    assert len({e.id for e in feed.entries}) == len(feed.entries) == len(builtin_ids()) + 2
+
+
+def test_the_feed_is_private_and_locked(client: TestClient) -> None:
+    text = client.get(FEED).text
+    assert "<itunes:block>Yes</itunes:block>" in text and "<podcast:locked>yes</podcast:locked>" in text

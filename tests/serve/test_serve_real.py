@@ -1,0 +1,116 @@
+"""A real ``voice-coach serve`` process on 127.0.0.1, fetched with httpx: real exports (synthesized, mixed,
+encoded) with their chapters and cue sheet, refusals on the wire, bounded slow clients, and Ctrl-C."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from chapters_shape import chapter_problems
+from conftest import TOKEN, RealServer, start_server
+
+from voice_coach.serve import server as serving
+from voice_coach.serve.app import Served, create_app
+from voice_coach.serve.catalog import Catalog
+from voice_coach.serve.export_cache import ExportCache
+from voice_coach.serve.render import render_variant
+
+pytestmark = pytest.mark.slow
+
+
+def raw_request(port: int, head: bytes) -> bytes:
+    """What the server answers to ``head`` sent as is (no client library tidying the path)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(head)
+        return conn.recv(4096)
+
+
+def test_a_real_export_with_chapters_cues_and_ranges(real_server: RealServer, http: httpx.Client) -> None:
+    url = real_server.url + "audio/locate-spi"
+    audio = http.get(url + ".mp3?hold=20s")  # a hold setting on a routine without holds changes nothing
+    assert audio.status_code == 200 and audio.content[:3] in (b"ID3", b"\xff\xfb")
+    assert int(audio.headers["content-length"]) == len(audio.content) > 100_000
+    chapters = http.get(url + ".chapters.json?hold=20s").json()
+    assert chapter_problems(chapters) == [] and chapters["chapters"][0]["title"] == "Find the muscle"
+    assert http.get(url + ".vtt?hold=20s").text.startswith("WEBVTT")
+    part = http.get(url + ".mp3?hold=20s", headers={"Range": "bytes=1000-1999"})
+    assert part.status_code == 206 and part.content == audio.content[1000:2000]
+    assert http.get(url + ".mp3?hold=20s", headers={"Range": "bytes=x"}).status_code == 416
+
+
+@pytest.mark.parametrize(
+    "path",
+    [b"/TOKEN/../../etc/passwd", b"/TOKEN/static/../app.py", b"/TOKEN/static/..%2fapp.py", b"/etc/passwd",
+     b"/TOKEN//etc/passwd", b"/TOKEN/routine/%2e%2e%2f%2e%2e%2fetc"],
+)  # fmt: skip
+def test_paths_climbing_out_are_refused_on_the_wire(real_server: RealServer, path: bytes) -> None:
+    head = b"GET " + path.replace(b"TOKEN", token_of(real_server)) + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    status = raw_request(real_server.port, head).split(b"\r\n", 1)[0]
+    assert status in (b"HTTP/1.1 404 Not Found", b"HTTP/1.1 403 Forbidden")
+
+
+def token_of(real_server: RealServer) -> bytes:
+    return real_server.url.rstrip("/").rsplit("/", 1)[1].encode()
+
+
+def test_huge_requests_are_refused(real_server: RealServer) -> None:
+    huge_head = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n"
+    assert raw_request(real_server.port, huge_head).startswith(b"HTTP/1.1 4")
+    assert httpx.get(real_server.url + "?x=" + "a" * 10_000).status_code == 414
+    assert httpx.post(real_server.url, content=b"a" * 1_000_000).status_code == 405
+
+
+def test_a_client_too_slow_to_send_its_request_is_cut_off(tmp_path: Path) -> None:
+    app = create_app(TOKEN, Served(Catalog(tmp_path), ExportCache(tmp_path, render_variant)))
+    (sock,) = serving.bind(["127.0.0.1"], 0)
+    port = sock.getsockname()[1]
+    server = serving.make_server(app, serving.Limits(header_timeout_s=0.5))
+    thread = threading.Thread(target=serving.run, args=(server, [sock]))
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+            slow.sendall(b"GET / HTTP/1.1\r\nHost:")
+            started = time.monotonic()
+            assert slow.recv(100) == b""  # closed by the server
+            assert time.monotonic() - started < 5
+        assert httpx.get(f"http://127.0.0.1:{port}/{TOKEN}/static/style.css").status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert not thread.is_alive() and sock.fileno() == -1
+
+
+def test_a_port_in_use_is_a_clear_error(real_server: RealServer) -> None:
+    with pytest.raises(Exception, match=f"port {real_server.port}: Address already in use; choose another"):
+        serving.bind(["127.0.0.1"], real_server.port)
+
+
+def test_ctrl_c_stops_cleanly_and_frees_the_port(tmp_path: Path) -> None:
+    running = start_server(tmp_path)
+    assert httpx.get(running.url).status_code == 200
+    status, out, err = running.stop()
+    assert (status, err) == (0, "") and out.endswith("Stopped.\n")
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", running.port), timeout=2).close()
+    assert (
+        not list((tmp_path / "phrases-exports").glob(".tmp-*"))
+        if (tmp_path / "phrases-exports").exists()
+        else True
+    )
+
+
+def test_the_token_is_kept_and_replaced_on_request(tmp_path: Path) -> None:
+    first = start_server(tmp_path)
+    first.stop()
+    again = start_server(tmp_path)
+    again.stop()
+    renewed = start_server(tmp_path, "--new-token")
+    renewed.stop()
+    assert first.url == again.url.replace(str(again.port), str(first.port)) and token_of(renewed) != token_of(
+        first
+    )
+    assert ((tmp_path / "data" / "serve-token").stat().st_mode & 0o777) == 0o600

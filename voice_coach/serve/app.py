@@ -1,0 +1,224 @@
+"""The web application: routes from HTTP requests to the catalog, the variant rules and the export cache.
+
+Routes (below ``/TOKEN``): ``/`` the index, ``/routine/ID`` a routine's page, ``/variant/ID.json`` the checked
+settings and the URLs of their export, ``/audio/ID.mp3|.vtt|.chapters.json`` the export itself (made on first
+request), ``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qsl, quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+import voice_coach as vc
+from voice_coach.serve import pages
+from voice_coach.serve.catalog import Catalog, Entry
+from voice_coach.serve.export_cache import ExportCache
+from voice_coach.serve.feed import Episode, feed_xml
+from voice_coach.serve.gate import TokenGate
+from voice_coach.serve.ranges import file_response
+from voice_coach.serve.render import AUDIO, CHAPTERS, CUES, About, RenderCancelled
+from voice_coach.serve.variant import FIELDS, Defaults, SettingError, Variant, parse_variant
+
+log = logging.getLogger(__name__)
+ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+FILES = {
+    "mp3": (AUDIO, "audio/mpeg"),
+    "vtt": (CUES, "text/vtt"),
+    "chapters.json": (CHAPTERS, "application/json+chapters"),
+}
+AUDIO_NAME = re.compile(r"([a-z0-9][a-z0-9-]{0,63})\.(mp3|vtt|chapters\.json)")
+STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the application serves: the routines, the exports and the settings a request leaves unset."""
+
+    catalog: Catalog
+    cache: ExportCache
+    defaults: Defaults = field(default_factory=Defaults)
+    feed_wait_s: float = 20.0
+    """How long the feed waits for the default episodes being made; later ones join at the next refresh."""
+    recent: int = 10
+
+
+def create_app(token: str, served: Served) -> ASGIApp:
+    """The ASGI application, behind its token."""
+    routes = [
+        Route("/", _index),
+        Route("/routine/{routine_id}", _routine),
+        Route("/variant/{routine_id}.json", _variant_info),
+        Route("/audio/{name}", _audio),
+        Route("/feed.xml", _feed),
+        Route("/static/{name}", _static),
+    ]
+    app = Starlette(routes=routes)
+    app.state.served = served
+    return TokenGate(app, token)
+
+
+def _served(request: Request) -> Served:
+    served: Served = request.app.state.served
+    return served
+
+
+def _entry(request: Request, routine_id: str) -> Entry:
+    """The routine a path names; 404 for an id that is malformed or not on offer."""
+    entry = _served(request).catalog.find(routine_id) if ID.fullmatch(routine_id) else None
+    if entry is None:
+        raise HTTPException(404)
+    return entry
+
+
+def _index(request: Request) -> Response:
+    return HTMLResponse(pages.index_page(_served(request).catalog))
+
+
+def _routine(request: Request) -> Response:
+    served = _served(request)
+    entry = _entry(request, request.path_params["routine_id"])
+    chosen = {name: value.strip() for name in FIELDS if (value := request.query_params.get(name, "")).strip()}
+    try:
+        parse_variant(entry, request.query_params, served.defaults)
+        error, status = "", 200
+    except SettingError as problem:
+        error, status = str(problem), 400
+    return HTMLResponse(pages.routine_page(entry, served.catalog.length(entry), chosen, error), status)
+
+
+def _variant_info(request: Request) -> Response:
+    entry = _entry(request, request.path_params["routine_id"])
+    try:
+        variant = parse_variant(entry, request.query_params, _served(request).defaults)
+    except SettingError as problem:
+        return JSONResponse({"error": str(problem)}, 400)
+    urls = {kind: "../" + _audio_path(variant, kind) for kind in ("mp3", "vtt", "chapters.json")}
+    download = urls["mp3"] + ("&" if variant.query else "?") + "download=1"
+    return JSONResponse(
+        {
+            "title": entry.title,
+            "label": variant.label,
+            "query": variant.query,
+            "audio": urls["mp3"],
+            "vtt": urls["vtt"],
+            "chapters": urls["chapters.json"],
+            "download": download,
+        }
+    )
+
+
+def _audio_path(variant: Variant, kind: str) -> str:
+    """``audio/ID.KIND?settings``, relative to the token's root."""
+    return f"audio/{quote(variant.entry.id)}.{kind}" + (f"?{variant.query}" if variant.query else "")
+
+
+async def _audio(request: Request) -> Response:
+    match = AUDIO_NAME.fullmatch(request.path_params["name"])
+    if match is None:
+        raise HTTPException(404)
+    entry = await run_in_threadpool(_entry, request, match.group(1))
+    try:
+        variant = parse_variant(entry, request.query_params, _served(request).defaults)
+    except SettingError as problem:
+        return PlainTextResponse(str(problem), 400)
+    folder = await _made(_served(request).cache, variant)
+    if isinstance(folder, Response):
+        return folder
+    name, media_type = FILES[match.group(2)]
+    headers = {}
+    if request.query_params.get("download"):
+        slug = re.sub(r"[^a-z0-9]+", "-", f"{entry.id} {variant.query}".lower()).strip("-")
+        headers["Content-Disposition"] = f'attachment; filename="{slug}.{match.group(2)}"'
+    return file_response(request, folder / name, media_type, headers)
+
+
+async def _made(cache: ExportCache, variant: Variant) -> Path | Response:
+    """The variant's cache entry once made, or the response that says why it is not."""
+    try:
+        return await cache.wait(variant)
+    except vc.VoiceCoachError as error:
+        log.warning("%s: %s", variant.entry.id, error)
+        return PlainTextResponse(f"Could not make this export: {error}", 500)
+    except (RenderCancelled, RuntimeError):
+        return PlainTextResponse("The server is stopping.", 503)
+
+
+async def _feed(request: Request) -> Response:
+    served = _served(request)
+    base = str(request.base_url)
+    defaults = await run_in_threadpool(
+        lambda: [parse_variant(e, {}, served.defaults) for e in served.catalog.entries()]
+    )
+    waiting = [asyncio.wrap_future(served.cache.get(v)) for v in defaults]
+    if waiting:
+        await asyncio.wait(waiting, timeout=served.feed_wait_s)
+    ready = [v for v, w in zip(defaults, waiting, strict=True) if w.done() and not w.exception()]
+    episodes = await run_in_threadpool(_episodes, served, ready, base)
+    for pending in waiting:
+        pending.cancel()  # stops waiting, not the render: it goes on and joins the feed next time
+    description = "Your voice-coach routines, with chapters, from this computer."
+    xml = feed_xml("voice-coach", base, description, episodes, datetime.now(UTC))
+    return Response(xml, media_type="application/rss+xml")
+
+
+def _episodes(served: Served, defaults: list[Variant], base: str) -> list[Episode]:
+    """The default variants, then the recent ones whose settings still name the same export."""
+    kept = {v.key: v for v in defaults}
+    for folder in served.cache.recent(served.recent):
+        about = About.read(folder)
+        entry = served.catalog.find(about.routine_id) if about else None
+        if about is None or entry is None or folder.name in kept:
+            continue
+        try:
+            variant = parse_variant(entry, dict(parse_qsl(about.query)), served.defaults)
+        except SettingError:
+            continue
+        if variant.key == folder.name:
+            kept[variant.key] = variant
+    return [e for v in kept.values() if (e := _episode(served.cache, v, base)) is not None]
+
+
+def _episode(cache: ExportCache, variant: Variant, base: str) -> Episode | None:
+    folder = cache.entry(variant.key, touch=False)
+    about = About.read(folder) if folder else None
+    if folder is None or about is None:
+        return None
+    title = about.title if not variant.query else f"{about.title} ({variant.label})"
+    return Episode(
+        variant.key,
+        title,
+        f"{about.title}: {variant.label}.",
+        base + _audio_path(variant, "mp3"),
+        (folder / AUDIO).stat().st_size,
+        about.length_ms,
+        base + _audio_path(variant, "chapters.json"),
+        datetime.fromisoformat(about.made),
+    )
+
+
+def _static(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in STATIC:
+        raise HTTPException(404)
+    return Response(_static_file(name), media_type=STATIC[name], headers={"Cache-Control": "max-age=3600"})
+
+
+@functools.cache
+def _static_file(name: str) -> bytes:
+    return (resources.files("voice_coach.serve") / "static" / name).read_bytes()

@@ -1,0 +1,61 @@
+"""Where a phone can reach this computer: its IPv4 addresses on the local network (read from the network
+interfaces, without sending anything anywhere), and the phone's URL as a QR code for the terminal."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import struct
+import sys
+
+SIOCGIFADDR = 0x8915
+"""Linux's ioctl for an interface's IPv4 address."""
+
+
+def lan_addresses() -> list[str]:
+    """The machine's private IPv4 addresses (no loopback, no link-local), sorted; empty when offline."""
+    found = set(_interface_addresses()) | set(_host_addresses())
+    return sorted((a for a in found if _usable(a)), key=lambda a: ipaddress.IPv4Address(a))
+
+
+def _usable(address: str) -> bool:
+    ip = ipaddress.IPv4Address(address)
+    return ip.is_private and not ip.is_loopback and not ip.is_link_local and not ip.is_unspecified
+
+
+def _interface_addresses() -> list[str]:
+    """Each interface's address, asked of the kernel (Linux); none elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return []
+    import fcntl
+
+    addresses = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _, name in socket.if_nameindex():
+            request = struct.pack("256s", name.encode()[:15])
+            try:
+                reply = fcntl.ioctl(probe.fileno(), SIOCGIFADDR, request)
+            except OSError:  # no IPv4 address on this interface
+                continue
+            addresses.append(socket.inet_ntoa(reply[20:24]))
+    return addresses
+
+
+def _host_addresses() -> list[str]:
+    """The addresses the host name resolves to (the way on systems without the ioctl)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return [str(info[4][0]) for info in infos]
+
+
+def qr_text(url: str) -> str:
+    """``url`` as a QR code drawn with block characters, for a terminal."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True)
+    return out.getvalue()

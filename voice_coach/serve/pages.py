@@ -1,0 +1,128 @@
+"""The phone's pages as HTML text: the index of routines and a routine's page with its settings and player.
+Plain HTML with one stylesheet and one script of our own (``static/``); every value is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+import voice_coach as vc
+from voice_coach.compiler.build import COUNTDOWNS
+from voice_coach.durations import format_duration
+from voice_coach.routine.model import SIDE_CHOICES
+from voice_coach.serve.catalog import Catalog, Entry
+
+APPS_THAT_CAN = "AntennaPod (Android) and Apple Podcasts (iPhone: Library, Follow a Show by URL)"
+APPS_THAT_CANNOT = "apps that fetch feeds on their own servers, such as Pocket Casts, Overcast or Spotify"
+
+
+def page(title: str, body: str, *, up: str = "") -> str:
+    """A whole page; ``up`` is the way from this page back to the index (``../`` below it)."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{escape(title)} · voice-coach</title>
+<link rel="stylesheet" href="{up}static/style.css">
+<link rel="icon" href="{up}static/icon.svg" type="image/svg+xml">
+</head><body><main>
+{body}
+</main></body></html>
+"""
+
+
+def index_page(catalog: Catalog) -> str:
+    """Every routine and session, built-in and yours, with length and equipment, and the feed to subscribe."""
+    entries = catalog.entries()
+    sections = []
+    for heading, yours in (("Built in", False), ("Yours", True)):
+        rows = [_index_row(entry, catalog.length(entry)) for entry in entries if entry.yours == yours]
+        if rows:
+            sections.append(f'<h2>{heading}</h2>\n<ul class="routines">\n' + "\n".join(rows) + "\n</ul>")
+    if not any(entry.yours for entry in entries):
+        sections.append(
+            f'<p class="hint">Your own routines appear here: put .toml files in '
+            f"<code>{escape(str(catalog.library))}</code>.</p>"
+        )
+    feed = f"""<h2>Podcast feed</h2>
+<p>Subscribe to <a href="feed.xml" id="feed">this feed</a> in a podcast app to get every routine, and the
+variants you played lately, as episodes with chapters. On your local network only apps that fetch the feed
+from the phone itself can subscribe: {APPS_THAT_CAN}.
+Not {APPS_THAT_CANNOT}: they cannot reach this computer.</p>"""
+    return page("Routines", "<h1>voice-coach</h1>\n" + "\n".join(sections) + "\n" + feed)
+
+
+def _index_row(entry: Entry, length: str) -> str:
+    equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
+    return (
+        f'<li><a href="routine/{quote(entry.id)}">{escape(entry.title)}</a>'
+        f'<span class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</span></li>'
+    )
+
+
+def routine_page(entry: Entry, length: str, chosen: dict[str, str], error: str = "") -> str:
+    """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown), Play, Download and
+    the player (an audio element, the chapters and the words being said)."""
+    equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
+    body = f"""<p><a href="../">← All routines</a></p>
+<h1>{escape(entry.title)}</h1>
+<p class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</p>
+<form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
+{_fields(entry, chosen)}
+<p id="message" class="error" role="alert">{escape(error)}</p>
+<div class="buttons"><button type="submit" id="play">Play</button>
+<button type="button" id="download">Download MP3</button></div>
+</form>
+<section id="player" hidden>
+<audio id="audio" controls preload="auto"></audio>
+<p id="now" aria-live="polite"></p>
+<h2>Chapters</h2>
+<ol id="chapters"></ol>
+</section>
+<script src="../static/player.js"></script>"""
+    return page(entry.title, body, up="../")
+
+
+def _fields(entry: Entry, chosen: dict[str, str]) -> str:
+    hold, sets, rest = _defaults(entry.target)
+    fields = [
+        _text("hold", "Hold", chosen, hold, "e.g. 20s or 1m"),
+        _text("sets", "Sets per side", chosen, sets, "1 to 50", numeric=True),
+        _text("rest", "Rest between sets", chosen, rest, "e.g. 15s, 0 for none"),
+        _select("sides", "Sides", chosen, ("", *SIDE_CHOICES), "as written"),
+        _select("countdown", "Countdown", chosen, ("", *COUNTDOWNS), "standard"),
+        _text("rate", "Speaking rate", chosen, "1x", "words per minute (170) or a factor (1.2x)"),
+    ]
+    return "\n".join(fields)
+
+
+def _defaults(target: vc.Routine | vc.Session) -> tuple[str, str, str]:
+    """The placeholders of hold, sets and rest: the routine's own values."""
+    if isinstance(target, vc.Session):
+        return "each routine's own", "each routine's own", "each routine's own"
+    hold = format_duration(target.hold.default) if target.hold else "no hold"
+    return hold, str(target.sets.default), format_duration(target.rest_ms)
+
+
+def _text(
+    name: str, label: str, chosen: dict[str, str], default: str, hint: str, numeric: bool = False
+) -> str:
+    mode = ' inputmode="numeric"' if numeric else ""
+    return (
+        f'<label>{label} <input name="{name}" id="{name}" value="{escape(chosen.get(name, ""))}" '
+        f'placeholder="{escape(default)}" autocomplete="off"{mode}><small>{escape(hint)}</small></label>'
+    )
+
+
+def _select(name: str, label: str, chosen: dict[str, str], values: tuple[str, ...], default: str) -> str:
+    current = chosen.get(name, "")
+    options = "".join(
+        f'<option value="{escape(v)}"{" selected" if v == current else ""}>{escape(v or default)}</option>'
+        for v in values
+    )
+    return f'<label>{label} <select name="{name}" id="{name}">{options}</select></label>'
+
+
+def message_page(status: int, text: str) -> str:
+    """A short page for a refusal: a status and one line, nothing about the server."""
+    return page(str(status), f"<h1>{status}</h1>\n<p>{escape(text)}</p>")

@@ -1,0 +1,116 @@
+"""A variant: one routine with the settings a request chose, checked by the library's own rules (so a form
+field gets the message a flag gets), and the key that names its export in the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import voice_coach as vc
+from voice_coach.durations import format_duration
+from voice_coach.errors import UsageError
+from voice_coach.serve.catalog import Entry
+
+FIELDS = ("hold", "sets", "rest", "sides", "countdown", "rate")
+"""The settings a page offers, with the CLI's names (``--hold`` ... ``--rate``)."""
+KEY_FORMAT = 1
+"""Bumped when an export's files change shape, so old cache entries are not served."""
+MAX_VALUE = 32
+"""Longer than any valid value: a longer one is refused before any parsing."""
+
+
+class SettingError(Exception):
+    """A setting a request chose is invalid; the message names the form field as the CLI names the flag."""
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What a setting is when a request does not choose it: the server's own choices (its config file)."""
+
+    speech: vc.Speech = field(default_factory=vc.Speech)
+    countdown: str = "standard"
+    lead_in: str = "1s"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A routine (``entry``) and the settings chosen for it, normalized (``20`` and ``20s`` are one)."""
+
+    entry: Entry
+    chosen: tuple[tuple[str, str], ...]
+    options: vc.CompileOptions
+    speech: vc.Speech
+
+    @property
+    def query(self) -> str:
+        """The settings as a URL query (empty for the routine's defaults)."""
+        return urlencode(self.chosen)
+
+    @property
+    def label(self) -> str:
+        """The settings in words: ``hold 20s, sets 4`` or ``default settings``."""
+        return ", ".join(f"{name} {value}" for name, value in self.chosen) or "default settings"
+
+    @property
+    def key(self) -> str:
+        """The export's content address: the routine's file, every setting and the voice (64 hex digits)."""
+        speech = self.speech
+        fields = [
+            KEY_FORMAT,
+            vc.__version__,
+            self.entry.id,
+            self.entry.digest,
+            list(self.chosen),
+            self.options.countdown,
+            self.options.lead_in_ms,
+            speech.engine,
+            speech.voice,
+            speech.rate,
+        ]
+        return hashlib.sha256(json.dumps(fields).encode("utf-8")).hexdigest()
+
+
+def parse_variant(entry: Entry, query: Mapping[str, str], defaults: Defaults) -> Variant:
+    """The variant of ``entry`` that ``query`` chooses (fields left empty keep the defaults); ``SettingError``
+    with the library's message, the option named by its form field."""
+    raw = {name: query.get(name, "").strip() for name in FIELDS}
+    if too_long := [name for name, value in raw.items() if len(value) > MAX_VALUE]:
+        raise SettingError(f"{too_long[0]}: too long")
+    chosen = {name: value for name, value in raw.items() if value}
+    try:
+        options = vc.compile_options(
+            hold=chosen.get("hold"),
+            sets=chosen.get("sets"),  # type: ignore[arg-type]  # checked as --sets is: a whole number 1-50
+            rest=chosen.get("rest"),
+            sides=chosen.get("sides"),
+            countdown=chosen.get("countdown", defaults.countdown),
+            lead_in=defaults.lead_in,
+        )
+        rate = chosen.get("rate")
+        speech = defaults.speech
+        if rate is not None:
+            speech = vc.Speech(
+                speech.engine, speech.voice, str(vc.Speech(rate=rate).settings().rate), speech.cache_dir
+            )
+    except UsageError as error:
+        raise SettingError(error.worded(lambda name: name)) from None
+    return Variant(entry, _normalized(options, chosen, speech), options, speech)
+
+
+def _normalized(
+    options: vc.CompileOptions, chosen: Mapping[str, str], speech: vc.Speech
+) -> tuple[tuple[str, str], ...]:
+    """The chosen settings in a canonical spelling, in ``FIELDS`` order."""
+    overrides = options.overrides
+    values = {
+        "hold": None if overrides.hold_ms is None else format_duration(overrides.hold_ms),
+        "sets": None if overrides.sets is None else str(overrides.sets),
+        "rest": None if overrides.rest_ms is None else format_duration(overrides.rest_ms),
+        "sides": overrides.sides,
+        "countdown": options.countdown if "countdown" in chosen else None,
+        "rate": speech.rate if "rate" in chosen else None,
+    }
+    return tuple((name, value) for name, value in values.items() if value is not None)
