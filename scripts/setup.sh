@@ -11,6 +11,8 @@ PYTHON=${PYTHON:-python3}
 SYSTEM_PACKAGES=(espeak-ng ffmpeg libasound2-dev alsa-utils gcc)
 # The browser test of 'voice-coach serve' drives Debian's own Chromium (nothing is downloaded at run time).
 SYSTEM_PACKAGES+=(chromium chromium-driver)
+# PortAudio: the microphone for play --listen (sounddevice).
+SYSTEM_PACKAGES+=(libportaudio2)
 
 say() { printf '==> %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -42,8 +44,8 @@ if [ ! -x .venv/bin/python ]; then
   say "Creating .venv"
   "$PYTHON" -m venv .venv
 fi
-extras="test"
-[ "${VOICE_COACH_PIPER:-}" = "1" ] && extras="test,piper"
+extras="test,listen"
+[ "${VOICE_COACH_PIPER:-}" = "1" ] && extras="test,listen,piper"
 say "Installing voice-coach[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[$extras]"

@@ -7,7 +7,9 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from audio_cli_helpers import probe
 from fakes import FakeClock, RecordingSink
@@ -104,9 +106,34 @@ def test_play_speaks_the_session_into_the_sink_it_is_given() -> None:
     spoken = vc.synthesize(timeline, vc.Speech(engine="pyttsx3"))
     played = vc.play(spoken, sink=sink, clock=clock)
     assert played.outcome.ended == "finished"
-    assert played.session is spoken
+    assert played.schedule == spoken.schedule
     assert sum(len(r.samples) for r in sink.records) == spoken.schedule.total
     assert clock.now() >= spoken.schedule.total / spoken.schedule.rate
+
+
+def test_play_starts_before_synthesis_ends_and_plays_what_a_finished_synthesis_gives(tmp_path: Path) -> None:
+    """Cold cache: the first buffer reaches the device while phrases are still missing from the cache
+    (the rest are spoken as it plays), and everything played equals the mix of the finished synthesis."""
+    clock = FakeClock()
+    cache = tmp_path / "cache"
+    speech = vc.Speech(engine="pyttsx3", cache_dir=cache)
+    timeline = vc.compile("kneeling-twist", hold="7s", sets=2, lead_in=0)
+    cached_at_first_buffer: list[int] = []
+
+    class Watching(RecordingSink):
+        def start(self, samples: Any, rate: int) -> Any:
+            if not cached_at_first_buffer:
+                cached_at_first_buffer.append(len(list(cache.rglob("*.wav"))))
+            return super().start(samples, rate)
+
+    sink = Watching(clock)
+    played = vc.play(timeline, speech, sink=sink, clock=clock)
+    assert played.outcome.ended == "finished"
+    assert cached_at_first_buffer[0] < len(timeline.phrases())
+    finished = vc.synthesize(timeline, speech)
+    assert finished.speech.synthesized == 0 and played.schedule == finished.schedule
+    heard = np.concatenate([record.samples for record in sink.records])
+    np.testing.assert_array_equal(heard, vc.api.mixed(finished, None, -16.0).clip().samples)
 
 
 def test_an_unwritable_cache_is_a_python_warning(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ Options have the CLI's names and rules (``hold``, ``sets``, ``engine``, ``rate``
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -46,8 +47,9 @@ from voice_coach.durations import clock, format_duration
 from voice_coach.errors import UsageError, literal
 from voice_coach.live.device import Clock, SimpleaudioSink, Sink
 from voice_coach.live.keys import Keys
-from voice_coach.live.player import play_session
+from voice_coach.live.player import Listener, StartAt, play_session
 from voice_coach.live.steps import Status
+from voice_coach.output.cover import read_cover
 from voice_coach.output.export import check_output
 from voice_coach.output.export import export as write_export
 from voice_coach.progress import Progress
@@ -164,29 +166,37 @@ def export(
     force: bool = False,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    chapters_json: bool = False,
+    cover: str | os.PathLike[str] | None = None,
 ) -> Exported:
-    """Write ``session`` to ``output`` (``.mp3`` or ``.wav``) with tags, chapters and ``cues``
-    (``lrc``, ``srt``, ``vtt``); synthesizes what is not synthesized yet, encoding as it goes.
+    """Write ``session`` to ``output`` (``.mp3``, ``.m4b`` or ``.wav``) with tags, chapters, cover art and
+    ``cues`` (``lrc``, ``srt``, ``vtt``); synthesizes what is not synthesized yet, encoding as it goes.
 
-    The output and the music file are checked before any synthesis, so a bad path fails at once.
-    ``split``: a folder with one file per chapter and a playlist. ``loudness``: LUFS for every phrase, or
-    None to keep the voice's level. Nothing is left at the target if anything fails.
+    The output, the music file and the ``cover`` (a JPEG or PNG; default: one drawn with the title) are
+    checked before any synthesis, so a bad path fails at once. ``chapters_json``: a Podcasting 2.0
+    chapters file beside the audio. ``split``: a folder with one file per chapter and a playlist.
+    ``loudness``: LUFS for every phrase, or None to keep the voice's level. Nothing is left at the target
+    if anything fails.
     """
     warn = warn or _warn
+    art = read_cover(cover) if cover is not None else None
     if isinstance(session, Synthesized) and sample_rate in (None, session.schedule.rate):
         plan = session.schedule
-        check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=plan.rate)
+        check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=plan.rate,
+                     chapters_json=chapters_json)  # fmt: skip
         bed = _music(music)
         audio = mixed(session, bed, loudness, _ceiling(output, bed))
         paths = write_export(audio, plan, output, bitrate=bitrate, split=split, cue_formats=cues,
-                             force=force, progress=progress, check_peaks=music is not None)  # fmt: skip
+                             force=force, progress=progress, check_peaks=music is not None,
+                             chapters_json=chapters_json, cover=art)  # fmt: skip
         _warn_dropped(plan, warn)
         return Exported(tuple(paths), session)
     timeline = session.timeline if isinstance(session, Synthesized) else session
     speech = speech or Speech()
     settings = settings_for(timeline.language, speech.settings(), warn)
     rate = sample_rate or get_engine(settings.engine).sample_rate
-    check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate)
+    check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate,
+                 chapters_json=chapters_json)  # fmt: skip
     bed, cache = _music(music), speech.cache(warn)
     with PhraseSupply(timeline.phrases(), settings, cache) as supply:
         ceiling = _ceiling(output, bed)
@@ -195,6 +205,7 @@ def export(
         paths = write_export(
             audio, known, output, bitrate=bitrate, split=split, cue_formats=cues, force=force,
             progress=_with_synthesis(progress, supply), check_peaks=bed is not None,
+            chapters_json=chapters_json, cover=art,
         )  # fmt: skip
         spoken = Synthesized(timeline, audio.schedule(), supply.result(), cache)
     _warn_dropped(spoken.schedule, warn)
@@ -211,21 +222,36 @@ def play(
     keys: Keys | None = None,
     on_status: Callable[[Status], None] | None = None,
     clock: Clock | None = None,
-    progress: Progress | None = None,
     warn: Warn | None = None,
+    start: StartAt | None = None,
+    listener: Listener | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Played:
-    """Speak ``session`` live on ``sink`` (default: the sound device), with optional ``keys`` and a
-    status callback; how it ended. The device and music are checked before any synthesis."""
+    """Speak ``session`` live on ``sink`` (default: the sound device), with optional ``keys``, voice
+    commands (``listener``) and status and notice callbacks, from ``start`` (default: the top); how it
+    ended. The device and music are checked before any synthesis; playing starts once the first phrases
+    are spoken, while the rest are synthesized (see ``live.player``)."""
     if sink is None:
         device = SimpleaudioSink()
         device.check()  # before the slow synthesis: a machine without sound fails at once
         sink = device
-    bed = _music(music)
-    spoken = _spoken(session, speech, None, progress, warn)
-    _warn_dropped(spoken.schedule, warn or _warn)
-    audio = mixed(spoken, bed, loudness).clip(progress)
-    outcome = play_session(spoken.schedule, audio, sink=sink, keys=keys, on_status=on_status, clock=clock)
-    return Played(outcome, spoken)
+    warn, bed = warn or _warn, _music(music)
+    live = functools.partial(
+        play_session, sink=sink, keys=keys, on_status=on_status, clock=clock, start=start, listener=listener,
+        on_notice=on_notice,
+    )  # fmt: skip
+    if isinstance(session, Synthesized):
+        return Played(live(mixed(session, bed, loudness)), session.schedule)
+    speech = speech or Speech()
+    settings = settings_for(session.language, speech.settings(), warn)
+    rate = get_engine(settings.engine).sample_rate
+    expected = estimate(session, speech, warn=lambda message: None).schedule
+    with PhraseSupply(session.phrases(), settings, speech.cache(warn)) as supply:
+        audio = Mix(session, supply.clip, rate, loudness_lufs=loudness, music=bed)
+        outcome = live(audio, ready=supply.ready, expected_total=expected.ms(expected.total) * rate // 1000)
+    plan = audio.placed_schedule()  # the whole schedule unless the session was stopped early
+    _warn_dropped(plan, warn)
+    return Played(outcome, plan)
 
 
 def mixed(
@@ -237,8 +263,9 @@ def mixed(
 
 
 def _ceiling(output: str | os.PathLike[str], music: Clip | None) -> float:
-    """The true-peak ceiling for ``output``: lower for an MP3, whose encoder adds overshoot of its own."""
-    if Path(output).suffix.lower() != ".mp3":
+    """The true-peak ceiling for ``output``: lower for an MP3 or M4B, whose encoder adds overshoot of its
+    own."""
+    if Path(output).suffix.lower() not in (".mp3", ".m4b"):
         return CEILING_DBTP
     return MP3_CEILING_DBTP if music is None else MP3_MUSIC_CEILING_DBTP
 
@@ -265,20 +292,6 @@ def _with_synthesis(progress: Progress | None, supply: PhraseSupply) -> Progress
             progress("synthesize", *supply.progress())
 
     return report
-
-
-def _spoken(
-    session: Timeline | Synthesized,
-    speech: Speech | None,
-    sample_rate: int | None,
-    progress: Progress | None,
-    warn: Warn | None,
-) -> Synthesized:
-    """``session`` synthesized at ``sample_rate``, unless it already is."""
-    if isinstance(session, Synthesized) and sample_rate in (None, session.schedule.rate):
-        return session
-    timeline = session.timeline if isinstance(session, Synthesized) else session
-    return synthesize(timeline, speech, sample_rate=sample_rate, progress=progress, warn=warn)
 
 
 def _warn(message: str) -> None:

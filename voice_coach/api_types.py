@@ -97,7 +97,8 @@ class Exported:
 
 @dataclass(frozen=True)
 class Played:
-    """How a live session ended (``outcome``) and the session that was played."""
+    """How a live session ended (``outcome``) and its schedule: the whole one, or as far as it was placed
+    when a session stopped before all its phrases were synthesized."""
 
     outcome: Outcome
-    session: Synthesized
+    schedule: Schedule

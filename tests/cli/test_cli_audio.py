@@ -591,7 +591,9 @@ def test_play_through_the_null_device_then_history_lists_it(
     assert played.stderr == "", "no status line without a terminal, no ALSA noise"
     listed = ok(runner, "history").stdout
     assert re.fullmatch(
-        rf"\d{{4}}-\d\d-\d\d \d\d:\d\d  {clock(total)}  Tiny  \(tiny\)  engine=pyttsx3 rate=200\n", listed
+        rf"\d{{4}}-\d\d-\d\d \d\d:\d\d  {clock(total)} of {clock(total)}  Tiny  \(tiny\)  completed  "
+        r"engine=pyttsx3 rate=200\n",
+        listed,
     ), listed
 
 

@@ -14,6 +14,7 @@ from voice_coach.live.history import (
     append_history,
     format_entry,
     history_path,
+    last_unfinished,
     read_history,
 )
 
@@ -50,6 +51,12 @@ def test_entries_are_appended_one_json_line_each(tmp_path: Path, monkeypatch: py
         "title": "Serratus posterior inferior program",
         "played_ms": 1_440_000,
         "settings": {"hold": "30s"},
+        "ended": "finished",
+        "total_ms": 0,
+        "skipped_ms": 0,
+        "stopped_ms": 0,
+        "stopped_step": 0,
+        "stopped_routine": "",
     }
     assert read_history() == [entry(), entry(60_000)]
 
@@ -85,6 +92,43 @@ def test_an_entry_dated_now_has_an_iso_date_with_offset() -> None:
 
 
 def test_format_entry() -> None:
+    """An entry written before sessions recorded how they ended reads as completed."""
     assert format_entry(entry()) == (
-        "2026-03-01 07:30  24:00  Serratus posterior inferior program  (spi)  hold=30s"
+        "2026-03-01 07:30  24:00  Serratus posterior inferior program  (spi)  completed  hold=30s"
     )
+
+
+def ended(how: str, skipped_ms: int = 0, stopped_ms: int = 252_000) -> HistoryEntry:
+    return HistoryEntry(
+        "2026-03-01T07:30:00+01:00", "kneeling-twist", "Twist", 67_000, {}, how, 252_000, skipped_ms,
+        stopped_ms, 7, "kneeling-twist",
+    )  # fmt: skip
+
+
+def test_a_session_ended_by_skipping_to_the_end_is_partial_not_completed() -> None:
+    """The issue's case: ``]`` on the last side ended a 4:12 routine after 01:07 played."""
+    line = format_entry(ended("finished", skipped_ms=185_000))
+    assert line == "2026-03-01 07:30  01:07 of 04:12  Twist  (kneeling-twist)  partial: 03:05 skipped"
+    assert not ended("finished", skipped_ms=185_000).completed
+    assert ended("finished").completed and format_entry(ended("finished")).endswith("  completed")
+
+
+def test_a_session_stopped_early_is_partial_with_where_it_stopped() -> None:
+    line = format_entry(ended("quit", skipped_ms=4_000, stopped_ms=71_000))
+    assert line.endswith("(kneeling-twist)  partial: stopped at 01:11, 00:04 skipped")
+    assert format_entry(ended("interrupted", stopped_ms=71_000)).endswith("partial: stopped at 01:11")
+
+
+def test_the_last_unfinished_session_is_the_latest_of_that_id_unless_finished_since() -> None:
+    quit_, done = ended("quit"), ended("finished")
+    other = HistoryEntry("d", "spi", "Program", 5, {}, "quit")
+    assert last_unfinished("kneeling-twist", [quit_, other]) == quit_
+    assert last_unfinished("kneeling-twist", [quit_, done]) is None
+    assert last_unfinished("kneeling-twist", [done, quit_]) == quit_
+    assert last_unfinished("spi", [quit_]) is None
+
+
+def test_how_a_session_ended_survives_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    append_history(ended("quit", 4_000, 71_000), path)
+    assert read_history(path) == [ended("quit", 4_000, 71_000)]

@@ -17,11 +17,15 @@ from voice_coach.audio import mixer
 from voice_coach.audio.clip import Clip
 from voice_coach.compiler.schedule import Schedule, Speech, schedule
 from voice_coach.compiler.timeline import Block, Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
-from voice_coach.errors import PlaybackError
+from voice_coach.durations import clock as clock_text
+from voice_coach.errors import PlaybackError, UsageError
 from voice_coach.live.device import SimpleaudioSink, SystemClock, device_error
-from voice_coach.live.keys import NoKeys, TerminalKeys, open_keys, strip_escapes
-from voice_coach.live.player import Outcome, Player, play_session, summarize
-from voice_coach.live.steps import Status, build_step_map, format_status, status_at
+from voice_coach.live.history import format_entry
+from voice_coach.live.keys import KEY_HELP, NoKeys, TerminalKeys, open_keys, strip_escapes
+from voice_coach.live.player import Outcome, Player, Rendered, play_session, summarize
+from voice_coach.live.resume import StartAt, check_from, resume_point, session_entry
+from voice_coach.live.status import format_status
+from voice_coach.live.steps import Status, build_step_map, status_at
 
 RATE = 8000
 Samples = npt.NDArray[np.int16]
@@ -90,8 +94,7 @@ def run(
     sink = RecordingSink(clock)
     statuses: list[tuple[float, Status]] = []
     player = Player(
-        sched,
-        render(sched),
+        Rendered(sched, render(sched)),
         sink,
         clock=clock,
         keys=ScriptedKeys(clock, script or []),
@@ -206,7 +209,7 @@ def test_play_through_equals_the_mixers_render(clock: FakeClock) -> None:
     sched = schedule(timeline, mixer.phrase_lengths(clips, RATE), RATE)
     mixed = mixer.mix(sched, clips).clip()
     sink = RecordingSink(clock)
-    outcome = Player(sched, mixed, sink, clock=clock).play()
+    outcome = Player(Rendered(sched, mixed), sink, clock=clock).play()
     assert outcome.ended == "finished"
     assert np.array_equal(np.concatenate([r.samples for r in sink.records]), mixed.samples)
 
@@ -233,8 +236,7 @@ def test_thirty_minutes_on_a_slow_device_do_not_drift(clock: FakeClock) -> None:
     sink = RecordingSink(clock, slowness=1.005, latency=0.03)
     shown: list[tuple[float, Status]] = []
     outcome = Player(
-        sched,
-        render_at(sched),
+        Rendered(sched, render_at(sched)),
         sink,
         clock=clock,
         on_status=lambda s: shown.append((clock.now(), s)),
@@ -359,7 +361,7 @@ def test_ctrl_c_stops_cleanly(session: Schedule, clock: FakeClock) -> None:
             return None
 
     sink = RecordingSink(clock)
-    outcome = Player(session, render(session), sink, clock=clock, keys=Interrupting()).play()
+    outcome = Player(Rendered(session, render(session)), sink, clock=clock, keys=Interrupting()).play()
     assert outcome.ended == "interrupted"
     assert sink.records[-1].stopped is not None
     assert 0 < outcome.position < session.total
@@ -379,7 +381,7 @@ def test_a_ctrl_c_that_python_dropped_still_stops_the_session(
     dropped: list[BaseException] = []
     monkeypatch.setattr(interrupts, "_pending", dropped)
     sink = RecordingSink(clock)
-    outcome = Player(session, render(session), sink, clock=clock, keys=DroppedAtFour()).play()
+    outcome = Player(Rendered(session, render(session)), sink, clock=clock, keys=DroppedAtFour()).play()
     assert outcome.ended == "interrupted"
     assert 4.0 * RATE < outcome.position < 4.2 * RATE and sink.records[-1].stopped is not None
     assert dropped == []  # raised again, once
@@ -393,7 +395,7 @@ def test_unknown_keys_are_ignored(session: Schedule, clock: FakeClock) -> None:
 
 def test_audio_at_another_rate_is_refused(session: Schedule, clock: FakeClock) -> None:
     with pytest.raises(ValueError, match="22050"):
-        Player(session, Clip(np.zeros(10, np.int16), 22050), RecordingSink(clock))
+        Player(Rendered(session, Clip(np.zeros(10, np.int16), 22050)), RecordingSink(clock))
 
 
 # --- status ------------------------------------------------------------------------------------------
@@ -450,19 +452,10 @@ def test_format_status() -> None:
 def test_an_empty_session_has_one_empty_step(clock: FakeClock) -> None:
     empty = schedule(Timeline("empty", "Empty", ()), phrase_length, RATE)
     assert status_at(build_step_map(empty), 0).routine == "Empty"
-    outcome = Player(empty, Clip(np.zeros(0, np.int16), RATE), RecordingSink(clock), clock=clock).play()
+    outcome = Player(
+        Rendered(empty, Clip(np.zeros(0, np.int16), RATE)), RecordingSink(clock), clock=clock
+    ).play()
     assert (outcome.ended, outcome.heard) == ("finished", ())
-
-
-def test_format_status_shortens_the_step_first_and_never_exceeds_the_width() -> None:
-    long = "Place the massager's point on the muscle of your right side, just below the ribs."
-    status = Status("Self-massage", long, None, None, "right", None, 10, 20)
-    line = format_status(status, 70)
-    assert line.startswith("Self-massage (right) | Place the") and line.endswith(
-        "... | [###-------] 00:20 left"
-    )
-    assert len(line) == 70
-    assert all(len(format_status(status, width)) <= width for width in range(0, 120))
 
 
 # --- summary -----------------------------------------------------------------------------------------
@@ -564,7 +557,7 @@ def test_a_whole_session_through_simpleaudio(
         "short", "Short", (Chapter("Short", "s"), Say("Go.", "step"), Pause(200), Say("Done.", "outro"))
     )
     sched = schedule(short, phrase_length, RATE)
-    outcome = play_session(sched, render(sched), keys=NoKeys())
+    outcome = play_session(Rendered(sched, render(sched)), keys=NoKeys())
     assert (outcome.ended, outcome.position) == ("finished", sched.total)
     assert capfd.readouterr().err == ""
 
@@ -588,7 +581,7 @@ def test_the_player_raises_the_device_error_before_any_sound(
 ) -> None:
     alsa_config(tmp_path, monkeypatch, 'pcm.!default { type hw card "voicecoachnone" }')
     with pytest.raises(PlaybackError, match="No audio output"):
-        play_session(session, render(session), keys=NoKeys())
+        play_session(Rendered(session, render(session)), keys=NoKeys())
 
 
 def test_a_busy_device_says_so() -> None:
@@ -602,3 +595,81 @@ def test_a_busy_device_says_so() -> None:
 def test_the_device_check_passes_on_the_null_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     alsa_config(tmp_path, monkeypatch, "pcm.!default { type null }")
     SimpleaudioSink().check()
+
+
+# --- key help, skipped parts, resume, --from ---------------------------------------------------------
+
+
+def test_question_mark_shows_the_keys_without_disturbing_the_session(
+    session: Schedule, clock: FakeClock
+) -> None:
+    notices: list[str] = []
+    sink = RecordingSink(clock)
+    keys = ScriptedKeys(clock, [(3.0, "?")])
+    outcome = Player(
+        Rendered(session, render(session)), sink, clock=clock, keys=keys, on_notice=notices.append
+    ).play()
+    assert notices == [KEY_HELP]
+    assert "space pause/resume" in KEY_HELP and "? keys" in KEY_HELP and "q quit" in KEY_HELP
+    assert outcome.ended == "finished" and outcome.skipped_ms == 0
+
+
+def test_next_chapter_on_the_last_side_records_the_rest_as_skipped(
+    session: Schedule, clock: FakeClock
+) -> None:
+    left = say_start(session, "Now the other side.")
+    outcome, _, _ = run(session, clock, [(seconds(session, left) + 2, "]")])
+    assert outcome.ended == "finished"
+    assert outcome.skipped_ms == (session.total - left - 2 * RATE) * 1000 // RATE
+    entry = session_entry(session, outcome, {})
+    assert not entry.completed and entry.total_ms == session.total * 1000 // RATE
+    assert format_entry(entry).endswith(f"partial: {clock_text(entry.skipped_ms)} skipped")
+
+
+def test_a_played_through_session_is_completed(session: Schedule, clock: FakeClock) -> None:
+    outcome, _, _ = run(session, clock, [(3.0, " "), (5.0, " ")])
+    entry = session_entry(session, outcome, {"hold": "10s"})
+    assert entry.completed and entry.skipped_ms == 0 and entry.ended == "finished"
+
+
+def test_a_quit_session_resumes_at_the_step_where_it_stopped(session: Schedule, clock: FakeClock) -> None:
+    hold = slot_of(session, Tone, 2)  # the second set's chime: a step of stretch A
+    outcome, _, _ = run(session, clock, [(seconds(session, hold) + 3, "q")])
+    entry = session_entry(session, outcome, {})
+    assert (entry.ended, entry.stopped_routine) == ("quit", "a")
+    assert format_entry(entry).endswith(f"partial: stopped at {clock_text(entry.stopped_ms)}")
+    start = resume_point(session.timeline, [entry])
+    assert start is not None
+    other = FakeClock()
+    resumed = play_session(
+        Rendered(session, render(session)), sink=RecordingSink(other), clock=other, start=start
+    )
+    assert resumed.start == hold == resumed.heard[0][0]
+    assert resumed.ended == "finished" and resumed.skipped_ms == 0
+    done = session_entry(session, resumed, {})
+    assert resume_point(session.timeline, [entry, done]) is None, "finished since: nothing to resume"
+
+
+def test_a_resumed_step_that_moved_to_another_routine_starts_that_routine(session: Schedule) -> None:
+    """Other settings (fewer sets) renumber the steps: the routine it stopped in is still right."""
+    plan = build_step_map(session)
+    last_step_of_a = max(i for i, s in enumerate(plan.steps) if s.routine == "Stretch A")
+    wrong = StartAt("b", last_step_of_a)
+    assert wrong.position(session, plan) == say_start(session, "Massage B.")
+    assert StartAt("b", 10_000).position(session, plan) == say_start(session, "Massage B.")
+
+
+def test_from_a_routine_starts_at_it_and_an_unknown_one_lists_them(session: Schedule) -> None:
+    timeline = Timeline("test", "Test session", session.timeline.blocks, routine_ids=("a", "b"))
+    start = check_from(timeline, "b")
+    other = FakeClock()
+    outcome = play_session(
+        Rendered(session, render(session)), sink=RecordingSink(other), clock=other, start=start
+    )
+    assert outcome.heard[0][0] == say_start(session, "Massage B.")
+    with pytest.raises(UsageError) as raised:
+        check_from(timeline, "c")
+    assert (
+        raised.value.worded(lambda name: "--" + name)
+        == "--from c: test has no such routine; its routines: a, b"
+    )

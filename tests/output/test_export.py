@@ -372,7 +372,7 @@ def test_an_existing_target_needs_force(session: Session, tmp_path: Path) -> Non
     ("name", "options", "message"),
     [
         ("missing/out.mp3", {}, "does not exist"),
-        ("out.ogg", {}, "name it .mp3 or .wav"),
+        ("out.ogg", {}, "name it .mp3, .m4b or .wav"),
         ("folder.mp3", {}, "is a folder"),
         ("a-file/out.mp3", {}, "is not a folder"),
         ("out.mp3", {"bitrate": "fast"}, "bitrate"),

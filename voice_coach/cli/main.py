@@ -11,9 +11,9 @@ import click
 from voice_coach import __version__, interrupts
 from voice_coach.cli.help import DEBUG, debug_option, one_line
 from voice_coach.cli.script_commands import list_command, new, show, validate
+from voice_coach.cli.serve_command import serve
 from voice_coach.cli.setup_commands import completion, config_command
 from voice_coach.cli.sound_commands import export, history, play
-from voice_coach.cli.serve_command import serve
 from voice_coach.cli.speech_commands import cache, say, voices
 from voice_coach.errors import VoiceCoachError
 

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from voice_coach import api
+from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     RoutineChoices,
     SpeechChoices,
+    compile_timeline,
     history_settings,
     progress_bar,
     routine_options,
     speech_options,
     warn,
 )
+from voice_coach.cli.play_screen import StatusScreen, voice_commands
+from voice_coach.compiler.timeline import Timeline
 from voice_coach.config import load_config
 from voice_coach.durations import clock
+from voice_coach.errors import UsageError, literal
 from voice_coach.live.history import (
     HistoryEntry,
     HistoryError,
@@ -30,9 +33,9 @@ from voice_coach.live.history import (
     history_path,
     read_history,
 )
-from voice_coach.live.keys import open_keys
-from voice_coach.live.player import summarize
-from voice_coach.live.steps import Status, format_status
+from voice_coach.live.keys import KEY_HELP, TerminalKeys, open_keys
+from voice_coach.live.outcome import summarize
+from voice_coach.live.resume import StartAt, check_from, resume_point, session_entry
 from voice_coach.output.cuesheets import unknown_format
 from voice_coach.output.mp3 import MP3_RATES
 from voice_coach.wording import plural
@@ -62,11 +65,12 @@ def parse_loudness(ctx: click.Context, param: click.Parameter, value: str) -> fl
 
 
 def parse_sample_rate(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
-    """``--sample-rate``: refused for an MP3 when MP3 cannot have it (libmp3lame would change it)."""
+    """``--sample-rate``: refused for an MP3 or M4B when it cannot have it (the encoder would change it)."""
     output = ctx.params.get("output")
-    if value and output is not None and output.suffix.lower() == ".mp3" and value not in MP3_RATES:
+    kind = output.suffix.lower().lstrip(".") if output is not None else ""
+    if value and kind in ("mp3", "m4b") and value not in MP3_RATES:
         rates = ", ".join(str(r) for r in MP3_RATES)
-        raise click.BadParameter(f"an MP3 cannot have {value} Hz; use one of {rates}")
+        raise click.BadParameter(f"an {kind.upper()} cannot have {value} Hz; use one of {rates}")
     return value
 
 
@@ -87,30 +91,48 @@ def mix_options(func: Any) -> Any:
     )(func)
 
 
-@click.command()
-@click.argument("target", metavar="ID|FILE")
+@click.command(cls=SectionedCommand)
+@click.argument("target", metavar="ID|FILE", shell_complete=complete_target)
 @click.option(
     "-o",
     "--output",
     required=True,
     is_eager=True,
     type=click.Path(path_type=Path),
-    help="The file to write: .mp3 (for phones) or .wav.",
+    help="The file to write: .mp3 (for phones), .m4b (an audiobook with chapters) or .wav.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-@click.option("--split", is_flag=True, help="One file per chapter in a folder, plus an .m3u playlist.")
+@click.option("--split", is_flag=True, help="One file per chapter in a folder, plus an .m3u8 playlist.")
 @click.option(
     "--cues",
     callback=parse_cues,
     metavar="lrc,srt,vtt",
     help="Also write cue sheets of everything said, beside the audio.",
 )
-@click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate (mono).")
+@click.option(
+    "--chapters-json",
+    is_flag=True,
+    help="Also write the chapters as Podcasting 2.0 JSON beside the audio (NAME.chapters.json).",
+)
+@click.option(
+    "--bitrate",
+    default="64k",
+    show_default=True,
+    metavar="KBITS",
+    help="MP3 or M4B (AAC) bitrate (mono), 8k to 320k; 64k is plenty for speech.",
+)
 @click.option(
     "--sample-rate",
     type=click.IntRange(8000, 48000),
     callback=parse_sample_rate,
-    help="Output sample rate in Hz.",
+    metavar="HZ",
+    help="Output sample rate [default: the voice's own, 22050 Hz].",
+)
+@click.option(
+    "--cover",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Cover art to embed (JPEG or PNG) [default: one drawn with the title].",
 )
 @mix_options
 @routine_options
@@ -121,24 +143,29 @@ def export(
     force: bool,
     split: bool,
     cues: tuple[str, ...],
+    chapters_json: bool,
     bitrate: str,
     sample_rate: int | None,
+    cover: Path | None,
     music: Path | None,
     loudness: float | None,
     routine: RoutineChoices,
     speech: SpeechChoices,
 ) -> None:
-    """Write a routine or session as an MP3 or WAV file, with chapters and tags.
+    """Write a routine or session to an MP3, M4B or WAV file.
+
+    The file has chapters (one per routine or side), tags and cover art; --split writes a file per chapter.
 
     \b
     Examples:
         voice-coach export spi -o spi.mp3
         voice-coach export kneeling-twist --hold 20s --sets 4 -o twist.mp3 --cues lrc
         voice-coach export spi -o spi.mp3 --split --force
+        voice-coach export spi -o spi.m4b --chapters-json --cover me.jpg
         voice-coach export spi -o spi.wav --music calm.mp3
     """
     config = load_config()
-    timeline = api.compile(target, routine.compile_options(config))
+    timeline = compile_timeline(target, routine, config)
     with progress_bar() as progress:
         written = api.export(
             timeline,
@@ -153,6 +180,8 @@ def export(
             force=force,
             progress=progress,
             warn=warn,
+            chapters_json=chapters_json,
+            cover=cover,
         )
     spoken = written.session.speech
     chapters = len(written.session.schedule.chapters())
@@ -163,15 +192,26 @@ def export(
     )
 
 
-@click.command()
-@click.argument("target", metavar="ID|FILE")
+@click.command(cls=SectionedCommand)
+@click.argument("target", metavar="ID|FILE", shell_complete=complete_target)
 @click.option("--quiet", is_flag=True, help="No status line.")
+@click.option(
+    "--listen/--no-listen",
+    default=None,
+    help='Voice commands from the microphone: "pause", "continue", "next", "back", "stop" '
+    "[default: 'listen' in the config file, else off].",
+)
+@click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
+@click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
 @mix_options
 @routine_options
 @speech_options
 def play(
     target: str,
     quiet: bool,
+    listen: bool | None,
+    resume: bool,
+    from_routine: str | None,
     music: Path | None,
     loudness: float | None,
     routine: RoutineChoices,
@@ -180,62 +220,86 @@ def play(
     """Speak a routine or session live, hands-free.
 
     \b
-    Keys (on a terminal, no Enter needed):
+    Keys (on a terminal, no Enter needed; '?' shows them again):
         space  pause / resume      n  next step       b  back (twice: previous step)
         ]      next routine/side   [  start of it (twice: previous)     q  quit
-    Without a terminal (a pipe, cron) it plays straight through.
+    Voice commands (--listen): pause, continue (or resume), next, back (or repeat),
+    stop; heard while the coach is silent. Without a terminal (a pipe, cron) it
+    plays straight through.
 
     \b
     Examples:
-        voice-coach play spi
+        voice-coach play spi --listen
+        voice-coach play spi --resume
+        voice-coach play spi --from kneeling-twist
         voice-coach play kneeling-twist --hold 20s --sides left
     """
     config = load_config()
-    timeline = api.compile(target, routine.compile_options(config))
-    draw = None if quiet or not sys.stderr.isatty() else status_drawer()
-    with progress_bar() as progress, open_keys() as keys:
+    timeline = compile_timeline(routine_target(target), routine, config)  # before any device is opened
+    start = start_point(timeline, resume, from_routine)
+    listening = listen if listen is not None else config.listen
+    with open_keys() as keys, voice_commands(listening, warn) as listener:
+        screen = None
+        if not quiet and sys.stderr.isatty():
+            screen = StatusScreen(sys.stderr, intro=KEY_HELP if isinstance(keys, TerminalKeys) else None)
         played = api.play(
             timeline,
             speech.speech(config),
             music=music,
             loudness=loudness,
             keys=keys,
-            on_status=draw,
-            progress=progress,
+            on_status=screen.status if screen is not None else None,
+            on_notice=screen.notice if screen is not None else None,
             warn=warn,
+            start=start,
+            listener=listener,
         )
-    if draw is not None:
-        click.echo("", err=True)
+    if screen is not None:
+        screen.clear()
     outcome = played.outcome
     kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
-    click.echo(summarize(played.session.schedule, outcome, kinds))
-    if outcome.ended == "finished":
-        entry = HistoryEntry.now(
-            timeline.id, timeline.title, outcome.heard_ms, history_settings(routine, speech)
-        )
-        try:
-            append_history(entry)
-        except HistoryError as error:  # the session was done; losing its record is not a failure
-            click.echo(f"Warning: {error}", err=True)
+    click.echo(summarize(played.schedule, outcome, kinds))
+    record(session_entry(played.schedule, outcome, history_settings(routine, speech)))
     if outcome.ended == "interrupted":
         sys.exit(130)
 
 
-def status_drawer() -> Callable[[Status], None]:
-    """A status callback redrawing one line on stderr with ``\\r``."""
+def routine_target(target: str) -> str:
+    """``target``, refused as "no such file" when it names a file that is not there: an id has no dot,
+    so ``neck.tml`` can only be a mistyped path, never an unknown built-in."""
+    if "." in Path(target).name and not Path(target).exists():
+        raise UsageError(f"{literal(target)}: no such file")
+    return target
 
-    def draw(status: Status) -> None:
-        width = shutil.get_terminal_size().columns - 1
-        sys.stderr.write("\r" + format_status(status, width).ljust(width))
-        sys.stderr.flush()
 
-    return draw
+def start_point(timeline: Timeline, resume: bool, from_routine: str | None) -> StartAt | None:
+    """Where ``--resume`` or ``--from`` start (checked before any synthesis), or None for the top."""
+    if resume and from_routine:
+        raise UsageError("give {resume} or {from}, not both", options=("resume", "from"))
+    if from_routine:
+        return check_from(timeline, from_routine)
+    if not resume:
+        return None
+    start = resume_point(timeline, read_history())
+    if start is None:
+        warn(f"no unfinished session of {timeline.id} in the history; starting at the beginning")
+    return start
+
+
+def record(entry: HistoryEntry) -> None:
+    """Append a played session to the history; a failure is a warning (the session itself went well)."""
+    if entry.played_ms == 0 and entry.skipped_ms == 0:
+        return  # stopped before a sound: nothing to record or resume
+    try:
+        append_history(entry)
+    except HistoryError as error:
+        warn(str(error))
 
 
 @click.command()
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many to show.")
 def history(limit: int) -> None:
-    """List the sessions you completed with 'play', newest last.
+    """List the sessions you played, newest last: completed, or partial (stopped early, or parts skipped).
 
     \b
     Example:

@@ -1,4 +1,4 @@
-"""A log of completed sessions: one JSON object per line, appended, in the user's data folder.
+"""A log of played sessions, completed or partial: one JSON line each, appended, in the user's data folder.
 
 Appending whole lines keeps earlier entries safe if a write is cut off; a line that does not parse is
 skipped when reading, never fatal.
@@ -26,19 +26,45 @@ class HistoryError(VoiceCoachError):
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One session: when it started (ISO 8601, local time with offset), what it was, how long it played."""
+    """One session: when it started (ISO 8601, local time with offset), what it was, how long it played,
+    and how it ended.
+
+    ``ended`` is ``finished`` (the end was reached), ``quit`` or ``interrupted``; ``skipped_ms`` is what
+    was jumped over between where it started and where it stopped, so a session ended with ``]`` at its
+    first routine is not mistaken for one done. ``stopped_ms`` and ``stopped_step`` (an index into the
+    session's steps) say where ``--resume`` goes on. Entries written before these fields existed read as
+    finished sessions with nothing skipped.
+    """
 
     date: str
     id: str
     title: str
     played_ms: int
     settings: dict[str, Any] = field(default_factory=dict)
+    ended: str = "finished"
+    total_ms: int = 0
+    skipped_ms: int = 0
+    stopped_ms: int = 0
+    stopped_step: int = 0
+    stopped_routine: str = ""
 
     @classmethod
-    def now(cls, id: str, title: str, played_ms: int, settings: dict[str, Any] | None = None) -> HistoryEntry:
-        """An entry dated now."""
+    def now(
+        cls, id: str, title: str, played_ms: int, settings: dict[str, Any] | None = None, **how: Any
+    ) -> HistoryEntry:
+        """An entry dated now; ``how`` fills the fields on how it ended."""
         date = datetime.now().astimezone().isoformat(timespec="seconds")
-        return cls(date, id, title, played_ms, dict(settings or {}))
+        return cls(date, id, title, played_ms, dict(settings or {}), **how)
+
+    @property
+    def completed(self) -> bool:
+        """Whether the session ran to its end with nothing skipped."""
+        return self.ended == "finished" and self.skipped_ms == 0
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether it stopped before the end (``q``, Ctrl-C, ``stop``): what ``--resume`` picks up."""
+        return self.ended != "finished"
 
 
 def history_path() -> Path:
@@ -87,16 +113,41 @@ def _parse(line: str) -> HistoryEntry | None:
             str(data["title"]),
             int(data["played_ms"]),
             data.get("settings", {}),
+            str(data.get("ended", "finished")),
+            int(data.get("total_ms", 0)),
+            int(data.get("skipped_ms", 0)),
+            int(data.get("stopped_ms", 0)),
+            int(data.get("stopped_step", 0)),
+            str(data.get("stopped_routine", "")),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return entry if isinstance(entry.settings, dict) else None
 
 
+def last_unfinished(id: str, entries: list[HistoryEntry]) -> HistoryEntry | None:
+    """The latest entry of session ``id`` if it stopped early; None if the latest one was finished (or
+    there is none): a session done since is not resumed."""
+    mine = [entry for entry in entries if entry.id == id]
+    return mine[-1] if mine and mine[-1].unfinished else None
+
+
 def format_entry(entry: HistoryEntry) -> str:
-    """One line for ``voice-coach history``: date, played time, title, id and settings."""
+    """One line for ``voice-coach history``: date, played time (of the total), title, id, how it ended
+    and settings, e.g. ``2026-03-01 07:30  01:07 of 04:12  Twist  (kneeling-twist)  partial: stopped at
+    01:10, 00:40 skipped``."""
     date = entry.date[:16].replace("T", " ")
+    played = clock(entry.played_ms) + (f" of {clock(entry.total_ms)}" if entry.total_ms else "")
     settings = " ".join(f"{key}={value}" for key, value in sorted(entry.settings.items()))
-    return "  ".join(
-        part for part in (date, clock(entry.played_ms), entry.title, f"({entry.id})", settings) if part
-    )
+    parts = (date, played, entry.title, f"({entry.id})", _how(entry), settings)
+    return "  ".join(part for part in parts if part)
+
+
+def _how(entry: HistoryEntry) -> str:
+    """How a session ended, in words: ``completed``, or ``partial`` and why."""
+    if entry.completed:
+        return "completed"
+    why = [] if entry.ended == "finished" else [f"stopped at {clock(entry.stopped_ms)}"]
+    if entry.skipped_ms:
+        why.append(f"{clock(entry.skipped_ms)} skipped")
+    return "partial: " + ", ".join(why)

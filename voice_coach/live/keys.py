@@ -10,6 +10,12 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Protocol, TextIO
 
+KEY_HELP = (
+    "Keys: space pause/resume | n next step | b back (twice: step before) | "
+    "] next routine | [ its start (twice: one before) | ? keys | q quit"
+)
+"""Shown when a session starts and on ``?``: nothing else on screen says that space pauses."""
+
 
 class Keys(Protocol):
     """A source of key presses: ``poll()`` returns one pressed key, or ``None`` at once if there is none."""

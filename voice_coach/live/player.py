@@ -1,4 +1,10 @@
-"""Live, hands-free playback of a rendered session, with keyboard controls and a status callback.
+"""Live, hands-free playback of a session as it is mixed, with keyboard controls and a status callback.
+
+Playing starts as soon as the first step can be rendered, while later phrases are still being synthesized
+(``ready`` says which are there): each tick the player places in the ``Mix`` whatever has arrived, without
+waiting, and extends its map of steps. A step is only started once all of it can be rendered; until
+then playback holds silence and the status says it is waiting for the voice. Nothing is skipped and every
+time stays exact, because the mix places each phrase where the schedule puts it, however late it came.
 
 The player hands the sink one buffer per step (see ``steps.py`` for what a step is), so gaps between
 buffers fall in silence and never split a phrase. The position in the session is the end of the last
@@ -8,36 +14,41 @@ position back on an exact sample, so a long session does not drift however the d
 Keys (also in ``voice-coach play --help``): space pauses and resumes (resuming repeats a phrase or chime
 that was cut short, otherwise continues where it stopped), ``n`` next step, ``b`` back to the start of the
 step (twice within two seconds: the step before), ``]`` next chapter (routine, or side of a two-sided
-routine), ``[`` back to the start of the chapter (twice: the one before), ``q`` quits.
-Moving while paused stays paused.
+routine), ``[`` back to the start of the chapter (twice: the one before), ``?`` shows the keys, ``q``
+quits. Moving while paused stays paused. Voice commands (see ``listen.py``) do the same: "pause" and
+"continue" (or "resume") only pause and only resume, "next", "back" (or "repeat") and "stop".
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from voice_coach import interrupts
-from voice_coach.audio.clip import Clip
-from voice_coach.compiler.schedule import Schedule
-from voice_coach.compiler.timeline import Hold
 from voice_coach.live.device import Clock, Playing, SimpleaudioSink, Sink, SystemClock
-from voice_coach.live.keys import Keys, NoKeys, TerminalKeys, open_keys
-from voice_coach.live.steps import PlayStep, Status, StepMap, build_step_map, format_status, status_at
-from voice_coach.wording import plural
+from voice_coach.live.keys import KEY_HELP, Keys, NoKeys, TerminalKeys, open_keys
+from voice_coach.live.listen import CoachVoice, Listener
+from voice_coach.live.outcome import Ended, Outcome, summarize
+from voice_coach.live.resume import StartAt
+from voice_coach.live.source import Rendered, Source
+from voice_coach.live.status import format_status
+from voice_coach.live.steps import PlayStep, Status, StepMap, build_step_map, status_at
 
 __all__ = [
     "Clock",
     "Keys",
+    "Listener",
     "NoKeys",
     "Outcome",
     "PlayStep",
     "Player",
     "Playing",
+    "Rendered",
     "SimpleaudioSink",
     "Sink",
+    "Source",
+    "StartAt",
     "Status",
     "SystemClock",
     "TerminalKeys",
@@ -53,22 +64,8 @@ AGAIN_SECONDS = 2.0
 TICK_SECONDS = 0.05
 """How often keys are read and the status refreshed."""
 
-Ended = Literal["finished", "quit", "interrupted"]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How a live session ended: why, where (in samples), and which spans of the schedule were heard."""
-
-    ended: Ended
-    position: int
-    heard: tuple[tuple[int, int], ...]
-    rate: int
-
-    @property
-    def heard_ms(self) -> int:
-        """Milliseconds of audio played (a span heard twice counts twice)."""
-        return sum(end - start for start, end in self.heard) * 1000 // self.rate
+KEY_ACTIONS = {" ": "toggle", "n": "next", "b": "back", "]": "next-chapter", "[": "back-chapter", "?": "help"}
+"""Key → what the player does; ``q`` (quit) is handled in the loop."""
 
 
 @dataclass(frozen=True)
@@ -80,26 +77,36 @@ class _Buffer:
 
 
 class Player:
-    """Plays one rendered session through a sink, reading keys and reporting status as it goes."""
+    """Plays one session's mix through a sink, reading keys and reporting status as it goes.
+
+    ``ready(text)``: whether a phrase has been synthesized (default: all have). ``expected_total``: the
+    session's length in samples as estimated before synthesis, for the time left until the end is known.
+    """
 
     def __init__(
         self,
-        schedule: Schedule,
-        audio: Clip,
+        audio: Source,
         sink: Sink,
         *,
+        ready: Callable[[str], bool] | None = None,
+        expected_total: int | None = None,
         clock: Clock | None = None,
         keys: Keys | None = None,
         on_status: Callable[[Status], None] | None = None,
+        on_notice: Callable[[str], None] | None = None,
+        listener: Listener | None = None,
         tick: float = TICK_SECONDS,
     ) -> None:
-        if audio.rate != schedule.rate:
-            raise ValueError(f"audio at {audio.rate} Hz does not match a schedule at {schedule.rate} Hz")
-        self.plan: StepMap = build_step_map(schedule, len(audio.samples))
         self.audio, self.sink, self.tick = audio, sink, tick
+        self.ready: Callable[[str], bool] = ready or (lambda text: True)
+        self.expected = expected_total or 0
+        self.plan: StepMap = self._grown(None)
+        self.waiting = False
         self.clock: Clock = clock or SystemClock()
         self.keys: Keys = keys or NoKeys()
-        self.on_status = on_status
+        self.on_status, self.on_notice = on_status, on_notice
+        self.listener = listener
+        self.voice = CoachVoice(self.plan.sounds, self.plan.rate)
         self.cursor = 0
         self.paused = False
         self.buffer: _Buffer | None = None
@@ -109,7 +116,7 @@ class Player:
 
     def play(self, start: int = 0) -> Outcome:
         """Play from ``start`` (samples) until the end, ``q`` or Ctrl-C; the sound is stopped on return."""
-        self.cursor = start
+        self.cursor = start = max(0, min(start, self.plan.end))
         ended: Ended = "interrupted"
         try:
             ended = self._run()
@@ -117,7 +124,7 @@ class Player:
             ended = "interrupted"
         finally:
             self._cut()
-        return Outcome(ended, self.cursor, tuple(self.heard), self.plan.rate)
+        return Outcome(ended, self.cursor, tuple(self.heard), self.plan.rate, start)
 
     def position(self) -> int:
         """Samples from the session's start: the current buffer's start plus the time it has played.
@@ -133,17 +140,28 @@ class Player:
     def _run(self) -> Ended:
         while True:
             interrupts.check()  # a Ctrl-C that Python had to drop still stops the session
-            key = self.keys.poll()
-            if key is not None and key.lower() == "q":
+            action = self._action()
+            if action == "quit":
                 return "quit"
-            if key is not None:
-                self._press(key)
+            if action is not None:
+                self._do(action)
+            self._grow()
             if not self.paused and not self._sounding():
-                if self.cursor >= self.plan.end:
+                if self.audio.finished and self.cursor >= self.plan.end:
                     return "finished"
                 self._start()
             self._report()
             self.clock.sleep(self._nap())
+
+    def _action(self) -> str | None:
+        """What was asked for since the last tick: a key, else a voice command (shown as heard)."""
+        key = self.keys.poll()
+        if key is not None:
+            return "quit" if key.lower() == "q" else KEY_ACTIONS.get(key.lower())
+        command = self.listener.poll(self.voice) if self.listener is not None else None
+        if command is not None:
+            self._notice(f'Heard "{command}".')
+        return {"stop": "quit"}.get(command or "", command)
 
     def _sounding(self) -> bool:
         """Whether the current buffer still plays; a finished one moves the cursor to its exact end."""
@@ -156,10 +174,28 @@ class Player:
         self.cursor, self.buffer = buffer.end, None
         return False
 
+    def _grown(self, plan: StepMap | None) -> StepMap:
+        """The map of steps once whatever has been synthesized is placed (``plan`` if nothing was)."""
+        placed = self.audio.placed
+        self.audio.place_ready(self.ready)
+        if plan is not None and self.audio.placed == placed:
+            return plan
+        schedule = self.audio.placed_schedule()
+        return build_step_map(schedule, schedule.total)
+
+    def _grow(self) -> None:
+        if not self.audio.finished:
+            self.plan = self._grown(self.plan)
+            self.voice.sounds = self.plan.sounds
+
     def _start(self) -> None:
         end = self.plan.steps[self.plan.step_index(self.cursor)].end
-        playing = self.sink.start(self.audio.samples[self.cursor : end], self.plan.rate)
+        self.waiting = not self.audio.finished and (end >= self.plan.end or not self.audio.renderable(end))
+        if self.waiting:
+            return  # silence until the step's phrases are here
+        playing = self.sink.start(self.audio.samples(self.cursor, end), self.plan.rate)
         self.buffer = _Buffer(self.cursor, end, self.clock.now(), playing)
+        self.voice.playing(self.cursor, end, self.buffer.started_at)
 
     def _cut(self) -> None:
         """Stop the current buffer, keeping the position it reached."""
@@ -168,6 +204,7 @@ class Player:
             return
         reached = self.position() if buffer.playing.is_playing() else buffer.end
         buffer.playing.stop()
+        self.voice.cut(self.clock.now())
         self.heard.append((buffer.start, reached))
         self.cursor, self.buffer = reached, None
 
@@ -184,21 +221,31 @@ class Player:
         if self.on_status is None:
             return
         status = status_at(self.plan, self.position(), self.paused)
+        if not self.audio.finished:
+            left = max(self.plan.end, self.expected) - self.position()
+            remaining = -(-left // self.plan.rate)
+            status = replace(status, waiting=self.waiting and not self.paused, remaining=remaining)
         if status != self.shown:
             self.shown = status
             self.on_status(status)
 
-    def _press(self, key: str) -> None:
+    def _do(self, action: str) -> None:
         actions: dict[str, Callable[[], None]] = {
-            " ": self._toggle_pause,
-            "n": self._next_step,
-            "b": self._back_step,
-            "]": self._next_chapter,
-            "[": self._back_chapter,
+            "toggle": self._toggle_pause,
+            "pause": lambda: None if self.paused else self._toggle_pause(),
+            "continue": lambda: self._toggle_pause() if self.paused else None,
+            "next": self._next_step,
+            "back": self._back_step,
+            "next-chapter": self._next_chapter,
+            "back-chapter": self._back_chapter,
+            "help": lambda: self._notice(KEY_HELP),
         }
-        action = actions.get(key.lower())
-        if action is not None:
-            action()
+        actions[action]()
+
+    def _notice(self, message: str) -> None:
+        if self.on_notice is not None:
+            self.on_notice(message)
+        self.shown = None  # a notice moves the status line: draw it again
 
     def _toggle_pause(self) -> None:
         if self.paused:
@@ -243,40 +290,24 @@ class Player:
 
 
 def play_session(
-    schedule: Schedule,
-    audio: Clip,
+    audio: Source,
     *,
+    ready: Callable[[str], bool] | None = None,
+    expected_total: int | None = None,
     sink: Sink | None = None,
     keys: Keys | None = None,
     on_status: Callable[[Status], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
+    listener: Listener | None = None,
     clock: Clock | None = None,
+    start: StartAt | None = None,
 ) -> Outcome:
-    """Play ``audio`` (the render of ``schedule``) live; how it ended. ``PlaybackError`` if no device."""
-    player = Player(schedule, audio, sink or SimpleaudioSink(), clock=clock, keys=keys, on_status=on_status)
-    return player.play()
-
-
-def summarize(schedule: Schedule, played: Outcome | int, kinds: Mapping[str, str] | None = None) -> str:
-    """One line on what was done, e.g. ``Serratus posterior inferior program: 24 min, 5 stretches, 2 massage
-    sides``.
-
-    ``played`` is an ``Outcome``, or a position meaning everything before it was heard. A hold counts as
-    done when it was heard to its end. ``kinds`` maps routine ids to their kind ("stretch", "massage");
-    unknown ids count as "routine". A routine held once per side counts its sides; others count once.
-    """
-    heard = ((0, played),) if isinstance(played, int) else played.heard
-    heard_ms = sum(end - start for start, end in heard) * 1000 // schedule.rate
-    done: dict[str, set[tuple[str, str | None]]] = {}
-    for slot in schedule.slots:
-        block = slot.block
-        if isinstance(block, Hold) and any(start < slot.end <= end for start, end in heard):
-            kind = (kinds or {}).get(block.routine_id, "routine")
-            per_side = block.side is not None and block.sets == 1
-            noun = f"{kind} side" if per_side else kind
-            done.setdefault(noun, set()).add((block.routine_id, block.side if per_side else None))
-    parts = [_minutes(heard_ms), *(plural(len(keys), noun) for noun, keys in done.items())]
-    return f"{schedule.timeline.title}: {', '.join(parts)}"
-
-
-def _minutes(ms: int) -> str:
-    return f"{round(ms / 60_000)} min" if ms >= 60_000 else f"{ms // 1000} s"
+    """Play ``audio`` live from ``start`` (default: the top) while its phrases arrive (``ready``, see
+    ``Player``); how it ended. ``PlaybackError`` if no device. A ``start`` other than the top waits for
+    the whole schedule: where a routine or a step begins is only known once everything before it is."""
+    schedule = audio.schedule() if start is not None else None
+    player = Player(
+        audio, sink or SimpleaudioSink(), ready=ready, expected_total=expected_total, clock=clock, keys=keys,
+        on_status=on_status, on_notice=on_notice, listener=listener,
+    )  # fmt: skip
+    return player.play(start.position(schedule, player.plan) if start and schedule else 0)

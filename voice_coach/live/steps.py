@@ -15,14 +15,10 @@ Steps are contiguous and cover the session: a step ends where the next one start
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voice_coach.compiler.schedule import Schedule, Slot
 from voice_coach.compiler.timeline import Chapter, Hold, Rest, Say, Tone
-from voice_coach.durations import clock
-
-BAR_WIDTH = 10
 
 
 @dataclass(frozen=True)
@@ -167,6 +163,8 @@ class Status:
     elapsed: int
     remaining: int
     paused: bool = False
+    waiting: bool = False
+    """Playback holds silence: the next phrase is still being synthesized."""
 
     @property
     def fraction(self) -> float:
@@ -190,43 +188,3 @@ def status_at(plan: StepMap, position: int, paused: bool = False) -> Status:
 
 def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
-
-
-def format_status(status: Status, width: int = 80) -> str:
-    """One line, at most ``width`` characters, e.g.
-    ``Kneeling twist stretch (right) | set 2 of 3 | Hold 23s | [####------] 12:05 left``.
-
-    The step's text is shortened first when space is short. Pass the terminal's width minus one, and
-    pad with spaces when redrawing over a longer line with ``\\r``.
-    """
-    where = status.routine + (f" ({status.side})" if status.side else "")
-    of = f"set {status.set} of {status.sets}" if status.set and status.sets and status.sets > 1 else ""
-    fixed = ["Paused" if status.paused else "", where, of]
-    tail = f"{_bar(status.fraction)} {clock(status.remaining * 1000)} left"
-    step = status.step
-    if status.countdown is not None:
-        step = f"{step} {_seconds(status.countdown)}"
-    line = _join([*fixed, step, tail])
-    if len(line) > width:
-        room = width - len(_join([*fixed, "x", tail])) + 1
-        line = _join([*fixed, _shorten(step, room), tail])
-    return _shorten(line, width)
-
-
-def _join(parts: Iterable[str]) -> str:
-    return " | ".join(p for p in parts if p)
-
-
-def _bar(fraction: float) -> str:
-    filled = round(max(0.0, min(1.0, fraction)) * BAR_WIDTH)
-    return "[" + "#" * filled + "-" * (BAR_WIDTH - filled) + "]"
-
-
-def _seconds(seconds: int) -> str:
-    return f"{seconds}s" if seconds < 60 else f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def _shorten(text: str, width: int) -> str:
-    if len(text) <= width:
-        return text
-    return text[: width - 3].rstrip() + "..." if width > 3 else text[: max(width, 0)]

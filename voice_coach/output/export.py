@@ -1,5 +1,6 @@
-"""Write a mixed session to disk: one MP3 or WAV with tags and chapters, or (``split``) a folder with one
-file per chapter and an ``.m3u8`` playlist; cue sheets of everything said beside the audio.
+"""Write a mixed session to disk: one MP3, M4B or WAV with tags, cover and chapters, or (``split``) a folder
+with one file per chapter and an ``.m3u8`` playlist; cue sheets of everything said and a chapters JSON
+beside the audio.
 
 Files are safe: everything is written to temporary names in the target folder and renamed into place
 only when all of it is complete, so an interrupted export (an error, Ctrl-C) leaves neither a partial
@@ -10,13 +11,10 @@ Call ``check_output`` before synthesis so a bad path fails before the slow work.
 from __future__ import annotations
 
 import os
-import secrets
-import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from voice_coach import interrupts
@@ -26,8 +24,11 @@ from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.errors import ExportError, OutputError, literal
 from voice_coach.ffmpeg import find_ffmpeg
-from voice_coach.output import cuesheets, mp3
+from voice_coach.output import cuesheets, m4b, mp3
+from voice_coach.output.chapters_json import chapters_file, chapters_text
+from voice_coach.output.cover import Cover, title_cover
 from voice_coach.output.names import playlist_name, track_file_name
+from voice_coach.output.staging import Staging
 from voice_coach.output.tags import ChapterMark, Tags, write_tags
 from voice_coach.progress import Progress
 
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
     from voice_coach.audio.mixer import Mix
 
 
-FORMATS = ("mp3", "wav")
+FORMATS = ("mp3", "m4b", "wav")
+ENCODED = ("mp3", "m4b")
+"""The formats ffmpeg encodes."""
 _CHUNK = 1 << 15
 
 
@@ -59,18 +62,24 @@ def check_output(
     cue_formats: Sequence[str] = (),
     bitrate: str = "64k",
     rate: int | None = None,
+    chapters_json: bool = False,
 ) -> Path:
     """The target path, once it is known to be writable: call before synthesis. ExportError otherwise.
 
-    Checks the format (from the suffix: .mp3 or .wav), the cue sheet formats, the bitrate (for an MP3 of
+    Checks the format (from the suffix: .mp3, .m4b or .wav), the cue sheet formats, the bitrate (for an MP3 of
     audio at ``rate``, if given; MP3s below 32000 Hz have other bitrates than those above), that the
     folder exists and can be written, that nothing would be overwritten without ``force``, and that
-    ffmpeg is installed for MP3.
+    ffmpeg is installed for MP3 and M4B. ``chapters_json``: one is written too (not with ``split``).
     """
     target = Path(path)
     kind = target.suffix.lower().lstrip(".")
     if kind not in FORMATS:
-        raise OutputError(f"cannot tell the format of {target}: name it .mp3 or .wav")
+        raise OutputError(f"cannot tell the format of {target}: name it .mp3, .m4b or .wav")
+    if chapters_json and split:
+        raise OutputError(
+            "{chapters_json} lists the chapters of one file: leave out {split}",
+            options=("chapters_json", "split"),
+        )
     if problem := cuesheets.unknown_format(cue_formats):
         raise OutputError(problem)
     mp3.check_bitrate(bitrate, rate if kind == "mp3" else None)
@@ -82,7 +91,7 @@ def check_output(
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as error:
         raise OutputError(f"cannot write to the folder {folder}: {error.strerror}") from error
-    for existing in _targets(target, split, cue_formats):
+    for existing in _targets(target, split, cue_formats, chapters_json):
         if existing.is_dir() and not split:
             raise OutputError(
                 f"{existing} is a folder: give a file name inside it, such as {existing / 'session'}.{kind}"
@@ -91,8 +100,8 @@ def check_output(
             raise OutputError(
                 f"{literal(str(existing))} already exists: add {{force}} to overwrite it", options=("force",)
             )
-    if kind == "mp3":
-        find_ffmpeg()
+    if kind in ENCODED:
+        find_ffmpeg(f"{kind.upper()} export")
     return target
 
 
@@ -107,6 +116,8 @@ def export(
     force: bool = False,
     progress: Progress | None = None,
     check_peaks: bool = False,
+    chapters_json: bool = False,
+    cover: Cover | None = None,
 ) -> list[Path]:
     """Write ``audio`` (the rendered ``schedule``) to ``path``; the paths written (a folder when ``split``).
 
@@ -119,19 +130,23 @@ def export(
     start-up overlaps the mixing.
 
     MP3 is mono at ``bitrate``, at the session's sample rate (raised to the next rate MP3 allows). Tags
-    are the timeline's title and artist, album = title. ``cue_formats``: any of "lrc", "srt", "vtt".
+    are the timeline's title and artist, album = title, a genre and ``cover`` (default: one drawn with
+    the title). ``cue_formats``: any of "lrc", "srt", "vtt". ``chapters_json``: a Podcasting 2.0
+    chapters file beside the audio. M4B is AAC at ``bitrate``, otherwise like MP3.
     """
     target = check_output(
-        path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=audio.rate
-    )
+        path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=audio.rate,
+        chapters_json=chapters_json,
+    )  # fmt: skip
     if schedule is not None:
         _check_audio(audio, schedule)
     timeline = schedule.timeline if schedule is not None else _timeline(audio)
-    tags = Tags(timeline.title, timeline.artist, timeline.title)
+    cover = cover or title_cover(timeline.title, timeline.artist)
+    tags = Tags(timeline.title, timeline.artist, timeline.title, cover=cover)
     writer = _Writer(audio, schedule, target.suffix.lower().lstrip("."), bitrate, tags, cue_formats, progress)
-    writer.check_peaks = check_peaks
+    writer.check_peaks, writer.chapters_json = check_peaks, chapters_json
     try:
-        with _Staging(force) as staging:
+        with Staging(force) as staging:
             if split:
                 written = [writer.write_split(staging, target.with_suffix(""))]
             else:
@@ -169,9 +184,9 @@ class _Writer:
     ) -> None:
         self.audio, self.known, self.kind, self.bitrate = audio, schedule, kind, bitrate
         self.tags, self.cue_formats, self.progress = tags, cue_formats, progress
-        self.ffmpeg = find_ffmpeg() if kind == "mp3" else ""
+        self.ffmpeg = find_ffmpeg() if kind in ENCODED else ""
         self.done = 0
-        self.check_peaks = False
+        self.check_peaks = self.chapters_json = False
 
     @property
     def schedule(self) -> Schedule:
@@ -181,24 +196,27 @@ class _Writer:
             self.known = self.audio.schedule()
         return self.known
 
-    def write_single(self, staging: _Staging, target: Path) -> list[Path]:
+    def write_single(self, staging: Staging, target: Path) -> list[Path]:
         """The session as one file with chapter marks, and its cue sheets beside it."""
         path = staging.file(target)
         cue_files = [staging.file(target.with_suffix(f".{kind}")) for kind in self.cue_formats]
+        chapters = staging.file(chapters_file(target)) if self.chapters_json else None
         self._audio(path, Track(self.tags.title, 0, -1), self.tags, None)
         whole = Track(self.tags.title, 0, self.schedule.total)
         for kind, cue_file in zip(self.cue_formats, cue_files, strict=True):
             self._cues(cue_file, kind, whole)
-        return [target, *(target.with_suffix(f".{kind}") for kind in self.cue_formats)]
+        if chapters is not None:
+            chapters.write_text(chapters_text(self.schedule, self.tags.title, self.tags.artist), "utf-8")
+        return _targets(target, False, self.cue_formats, self.chapters_json)
 
-    def write_split(self, staging: _Staging, folder: Path) -> Path:
+    def write_split(self, staging: Staging, folder: Path) -> Path:
         """A folder of one numbered file per chapter, their cue sheets and an .m3u8 playlist."""
         inside = staging.folder(folder)
         tracks = split_tracks(self.schedule)
         playlist = ["#EXTM3U", f"#PLAYLIST:{self.tags.album}"]
         for number, track in enumerate(tracks, 1):
             name = track_file_name(number, len(tracks), track.title, f".{self.kind}")
-            tags = Tags(track.title, self.tags.artist, self.tags.album, (number, len(tracks)))
+            tags = replace(self.tags, title=track.title, track=(number, len(tracks)))  # the cover too
             self._audio(inside / name, track, tags, ())
             for kind in self.cue_formats:
                 self._cues((inside / name).with_suffix(f".{kind}"), kind, track)
@@ -218,6 +236,9 @@ class _Writer:
             if excess > 0:  # the encoder overshot (a noisy music bed can): once more, that much quieter
                 self.done = before
                 self._encode(path, track, gain * 10 ** (-(excess + 0.3) / 20))
+        elif self.kind == "m4b":
+            with m4b.aac_encoder(path, rate, self.bitrate, self.ffmpeg) as encoder:
+                encoder.write(self._chunks(track))
         else:
             write_wav(path, self._chunks(track), rate)
         if marks is None:
@@ -261,71 +282,12 @@ class _Writer:
         return max(self.done + 1, self.audio.placed)
 
 
-class _Staging:
-    """Temporary files and folders beside their targets: renamed into place by ``commit``, else removed."""
-
-    def __init__(self, force: bool) -> None:
-        self.force = force
-        self.moves: list[tuple[Path, Path]] = []
-
-    def file(self, target: Path) -> Path:
-        """A new empty temporary file in ``target``'s folder, to become ``target`` on commit."""
-        staged = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
-        staged.touch(exist_ok=False)
-        self.moves.append((staged, target))
-        return staged
-
-    def folder(self, target: Path) -> Path:
-        """A new empty temporary folder beside ``target``, to become ``target`` on commit."""
-        staged = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
-        staged.mkdir()
-        self.moves.append((staged, target))
-        return staged
-
-    def commit(self) -> None:
-        """Put every staged file and folder in place (replacing existing targets: ``force`` was checked),
-        unless the program was interrupted meanwhile."""
-        interrupts.check()
-        while self.moves:
-            staged, target = self.moves[0]
-            if target.is_dir() and not target.is_symlink():
-                _swap_folder(staged, target)
-            else:
-                if staged.is_dir() and (target.exists() or target.is_symlink()):
-                    target.unlink()
-                os.replace(staged, target)
-            self.moves.pop(0)
-
-    def __enter__(self) -> _Staging:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        for staged, _ in self.moves:
-            if staged.is_dir():
-                shutil.rmtree(staged, ignore_errors=True)
-            else:
-                staged.unlink(missing_ok=True)
-
-
-def _swap_folder(staged: Path, target: Path) -> None:
-    """Replace the folder ``target`` with ``staged``; the old one is restored if the rename fails."""
-    aside = target.parent / f".{target.name}.{secrets.token_hex(4)}.old"
-    target.rename(aside)
-    try:
-        staged.rename(target)
-    except BaseException:
-        aside.rename(target)
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
-
-
-def _targets(target: Path, split: bool, cue_formats: Sequence[str]) -> list[Path]:
+def _targets(target: Path, split: bool, cue_formats: Sequence[str], chapters_json: bool) -> list[Path]:
     """What an export to ``target`` creates at the top level."""
     if split:
         return [target.with_suffix("")]
-    return [target, *(target.with_suffix(f".{kind}") for kind in cue_formats)]
+    cues = [target.with_suffix(f".{kind}") for kind in cue_formats]
+    return [target, *cues, *([chapters_file(target)] if chapters_json else [])]
 
 
 def _check_audio(audio: Clip | Mix, schedule: Schedule) -> None:

@@ -88,8 +88,11 @@ class Mp3Encoder:
     audio has exactly as many samples as were sent.
     """
 
-    def __init__(self, path: Path, rate: int, bitrate: str, ffmpeg: str) -> None:
-        command = mp3_command(ffmpeg, rate, bitrate, path)
+    def __init__(
+        self, path: Path, rate: int, bitrate: str, ffmpeg: str, command: list[str] | None = None
+    ) -> None:
+        """``command``: another ffmpeg command reading the same PCM from its stdin (``m4b``'s AAC)."""
+        command = command or mp3_command(ffmpeg, rate, bitrate, path)
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the encoder is finished or stopped)
         self._started: list[subprocess.Popen[bytes]] = []
         try:

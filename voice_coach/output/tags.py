@@ -1,8 +1,9 @@
-"""ID3 tags and chapter frames, written with mutagen.
+"""Tags, cover art and chapters, written with mutagen (and, for an M4B's chapters, ffmpeg).
 
 ffmpeg can write title and artist, but not ID3 chapters (CHAP) or their table of contents (CTOC), which
 podcast and audiobook players use to skip between stretches: mutagen writes both. Tags are ID3v2.3,
-which every phone player reads; ffprobe lists the chapters (``ffprobe -show_chapters``).
+which every phone player reads; ffprobe lists the chapters (``ffprobe -show_chapters``). An M4B gets
+MP4 tags (``©nam``, ``covr``...) and the chapters Apple Books and BookPlayer read (see ``m4b``).
 """
 
 # mutagen's frame constructors are not annotated.
@@ -14,6 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from voice_coach.output import m4b
+from voice_coach.output.cover import Cover
+
+GENRE = "Health & Fitness"
+"""The genre tag of every file: the category podcast and audiobook apps file fitness under."""
+
 
 @dataclass(frozen=True)
 class Tags:
@@ -23,6 +30,8 @@ class Tags:
     artist: str
     album: str
     track: tuple[int, int] | None = None
+    genre: str = GENRE
+    cover: Cover | None = None
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,11 @@ class ChapterMark:
 
 
 def write_tags(path: Path, kind: str, tags: Tags, chapters: Sequence[ChapterMark] = ()) -> None:
-    """Add ID3 tags (and chapter frames, in time order) to the ``kind`` ("mp3" or "wav") file at ``path``."""
+    """Add tags (and chapters, in time order) to the ``kind`` ("mp3", "m4b" or "wav") file at ``path``."""
+    if kind == "m4b":
+        m4b.add_chapters(path, [(c.title, c.start_ms, c.end_ms) for c in _ordered(chapters)])
+        _write_mp4_tags(path, tags)
+        return
     frames = _text_frames(tags) + _chapter_frames(chapters)
     if kind == "wav":
         from mutagen.wave import WAVE
@@ -55,17 +68,44 @@ def write_tags(path: Path, kind: str, tags: Tags, chapters: Sequence[ChapterMark
     fresh.save(str(path), v2_version=3)
 
 
+def _write_mp4_tags(path: Path, tags: Tags) -> None:
+    """Title, artist, album, genre (track number, cover) as MP4 tags of the file at ``path``."""
+    from mutagen.mp4 import MP4, MP4Cover
+
+    items: dict[str, list[Any]] = {
+        "©nam": [tags.title], "©ART": [tags.artist], "©alb": [tags.album], "©gen": [tags.genre],
+    }  # fmt: skip
+    if tags.track:
+        items["trkn"] = [tags.track]
+    if tags.cover:
+        kind = MP4Cover.FORMAT_PNG if tags.cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
+        items["covr"] = [MP4Cover(tags.cover.data, imageformat=kind)]
+    audio = MP4(str(path))
+    if audio.tags is None:
+        audio.add_tags()
+    mp4_tags: Any = audio.tags  # mutagen declares it None on the base class
+    mp4_tags.clear()  # ffmpeg's own "encoder" tag
+    mp4_tags.update(items)
+    audio.save()
+
+
 def _text_frames(tags: Tags) -> list[object]:
-    """Title, artist, album (and track number) frames."""
-    from mutagen.id3 import TALB, TIT2, TPE1, TRCK
+    """Title, artist, album, genre (track number, cover) frames."""
+    from mutagen.id3 import APIC, TALB, TCON, TIT2, TPE1, TRCK, PictureType
 
     frames: list[object] = [
         TIT2(encoding=3, text=[tags.title]),
         TPE1(encoding=3, text=[tags.artist]),
         TALB(encoding=3, text=[tags.album]),
+        TCON(encoding=3, text=[tags.genre]),
     ]
     if tags.track:
         frames.append(TRCK(encoding=3, text=[f"{tags.track[0]}/{tags.track[1]}"]))
+    if tags.cover:
+        cover = tags.cover
+        frames.append(
+            APIC(encoding=3, mime=cover.mime, type=PictureType.COVER_FRONT, desc="", data=cover.data)
+        )
     return frames
 
 
@@ -78,10 +118,7 @@ def _chapter_frames(chapters: Sequence[ChapterMark]) -> list[object]:
         return []
     from mutagen.id3 import CHAP, CTOC, TIT2, CTOCFlags
 
-    ordered = [
-        ChapterMark(c.title.strip() or f"Chapter {n}", c.start_ms, c.end_ms)
-        for n, c in enumerate(sorted(chapters, key=lambda c: c.start_ms), 1)
-    ]
+    ordered = _ordered(chapters)
     frames: list[object] = [
         CHAP(
             element_id=element_id,
@@ -100,6 +137,14 @@ def _chapter_frames(chapters: Sequence[ChapterMark]) -> list[object]:
         )
     )
     return frames
+
+
+def _ordered(chapters: Sequence[ChapterMark]) -> list[ChapterMark]:
+    """``chapters`` in time order, one with no title called "Chapter n"."""
+    return [
+        ChapterMark(c.title.strip() or f"Chapter {n}", c.start_ms, c.end_ms)
+        for n, c in enumerate(sorted(chapters, key=lambda c: c.start_ms), 1)
+    ]
 
 
 def chapter_ids(ordered: Sequence[ChapterMark]) -> list[str]:

@@ -1,0 +1,129 @@
+"""Voice commands through the real recognizer (pocketsphinx) on audio fed like a microphone's, a running
+player and a fake clock: a spoken "next" moves on; the coach's own "next" does not; no microphone is one
+warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import FakeClock, RecordingSink
+
+from voice_coach.audio import mixer
+from voice_coach.audio.clip import Clip
+from voice_coach.audio.dsp import resample
+from voice_coach.cli.play_screen import voice_commands
+from voice_coach.compiler.schedule import Schedule, schedule
+from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeline, Tone
+from voice_coach.live.listen import CommandListener, CommandRecognizer
+from voice_coach.live.microphone import LISTEN_RATE, Microphone, MicrophoneError, RecordedSource
+from voice_coach.live.player import Outcome, Player, Rendered
+from voice_coach.live.steps import build_step_map
+from voice_coach.speech.engines import EngineSettings
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.synth import synthesize_phrases
+
+pytest.importorskip("pocketsphinx")
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> CommandRecognizer:
+    return CommandRecognizer()
+
+
+def spoken(texts: list[str], tmp: Path) -> dict[str, Clip]:
+    """The default voice (hibari) saying ``texts``."""
+    return synthesize_phrases(texts, EngineSettings(), PhraseCache(tmp / "cache")).clips
+
+
+def at_16k(clip: Clip) -> np.ndarray:
+    return np.clip(resample(clip.samples, clip.rate, LISTEN_RATE), -32768, 32767).astype(np.int16)
+
+
+def session(clips: dict[str, Clip]) -> tuple[Timeline, Clip]:
+    blocks = (
+        Pause(500, "lead-in"), Chapter("Stretch", "s"), Say("Kneel.", "step"), Tone("start"),
+        Hold(12_000, (Cue("Next.", "start", 1000, 1, "prompt"),), "s", 1, 1), Tone("end"),
+        Say("Well done.", "outro"),
+    )  # fmt: skip
+    timeline = Timeline("t", "T", blocks)
+    rate = next(iter(clips.values())).rate
+    plan = schedule(timeline, mixer.phrase_lengths(clips, rate), rate)
+    return timeline, mixer.mix(plan, clips).clip()
+
+
+def play(
+    timeline: Timeline, audio: Clip, microphone: np.ndarray, recognizer: CommandRecognizer
+) -> tuple[Schedule, Outcome, CommandListener, list[str]]:
+    """Play the session with ``microphone`` as what the room hears, from the coach's first sample on."""
+    clock = FakeClock()
+    plan = schedule(timeline, mixer.phrase_lengths(CLIPS, audio.rate), audio.rate)
+    listener = CommandListener(RecordedSource(microphone, clock), recognizer)
+    heard: list[str] = []
+    outcome = Player(
+        Rendered(plan, audio), RecordingSink(clock), clock=clock, listener=listener, on_notice=heard.append
+    ).play()
+    return plan, outcome, listener, heard
+
+
+CLIPS: dict[str, Clip] = {}
+
+
+@pytest.fixture(scope="module")
+def coach(tmp_path_factory: pytest.TempPathFactory) -> tuple[Timeline, Clip, Clip]:
+    CLIPS.update(spoken(["Kneel.", "Next.", "Well done."], tmp_path_factory.mktemp("voice")))
+    timeline, audio = session(CLIPS)
+    return timeline, audio, CLIPS["Next."]
+
+
+def test_the_recognizer_hears_the_coachs_next(
+    coach: tuple[Timeline, Clip, Clip], recognizer: CommandRecognizer
+) -> None:
+    """So the next test proves the gate, not a deaf recognizer."""
+    assert recognizer.command(at_16k(coach[2])) == "next"
+
+
+def test_the_coachs_own_next_triggers_nothing(
+    coach: tuple[Timeline, Clip, Clip], recognizer: CommandRecognizer
+) -> None:
+    timeline, audio, _ = coach
+    microphone = at_16k(audio)  # the room hears exactly what the coach plays
+    _, outcome, listener, heard = play(timeline, audio, microphone, recognizer)
+    assert outcome.ended == "finished" and outcome.skipped_ms == 0 and heard == []
+    assert listener.ignored >= 1, "the coach's words were heard, and dropped"
+
+
+def test_a_spoken_next_in_the_silent_hold_goes_to_the_next_step(
+    coach: tuple[Timeline, Clip, Clip], recognizer: CommandRecognizer
+) -> None:
+    timeline, audio, next_clip = coach
+    command = at_16k(next_clip)
+    microphone = at_16k(audio)
+    plan = schedule(timeline, mixer.phrase_lengths(CLIPS, audio.rate), audio.rate)
+    hold = next(s for s in plan.slots if isinstance(s.block, Hold))
+    said_at = hold.start / audio.rate + 6.0  # seconds: well after the hold's cue, in silence
+    first = int(said_at * LISTEN_RATE)
+    microphone[first : first + len(command)] += command
+    plan, outcome, _, heard = play(timeline, audio, microphone, recognizer)
+    steps = build_step_map(plan).steps
+    after_hold = next(s for s in steps if s.start >= hold.end)
+    jumped = [b for (_, a), (b, _) in zip(outcome.heard, outcome.heard[1:], strict=False) if a != b]
+    assert heard == ['Heard "next".']
+    assert jumped == [after_hold.start]
+    cut = next(end for start, end in outcome.heard if start <= hold.start < end)
+    said_end = said_at + len(command) / LISTEN_RATE
+    assert said_end < cut / audio.rate < said_end + 0.5, "acted on within half a second of the word's end"
+
+
+def test_no_input_device_is_one_warning_and_play_goes_on() -> None:
+    warnings: list[str] = []
+    with voice_commands(True, warnings.append) as listener:
+        assert listener is None
+    assert len(warnings) == 1 and "\n" not in warnings[0]
+    assert warnings[0].startswith("No microphone was found (") and warnings[0].endswith("lists it.")
+
+
+def test_a_named_input_device_that_does_not_exist_is_a_microphone_error() -> None:
+    with pytest.raises(MicrophoneError, match="No microphone was found"):
+        Microphone(device="voice-coach-no-such-device")

@@ -1,0 +1,80 @@
+"""The session as an M4B audiobook: AAC (ffmpeg's own ``aac`` encoder, mono) in an MP4 file with chapters,
+which Apple Books and BookPlayer show (they ignore an MP3's ID3 chapters).
+
+The audio is streamed like an MP3's (``mp3.Mp3Encoder`` running another ffmpeg command); the chapters are
+known only once the whole session is placed, so ``add_chapters`` then copies the audio (no re-encoding)
+into a new MP4 with an ffmetadata file's chapters: a QuickTime chapter track (Apple) and Nero ``chpl``
+chapters (others), ``moov`` first so a player can start before the whole file is read. ``tags`` writes
+the MP4 tags and cover after that.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from voice_coach.errors import ExportError
+from voice_coach.ffmpeg import find_ffmpeg
+from voice_coach.output.mp3 import Mp3Encoder, mp3_rate
+
+Chapter = tuple[str, int, int]
+"""A chapter's title, start and end in milliseconds."""
+
+
+def aac_command(ffmpeg: str, rate: int, bitrate: str, path: Path) -> list[str]:
+    """The ffmpeg command that encodes mono 16-bit PCM at ``rate`` from its stdin to AAC in an MP4 file at
+    ``path`` (no tags, no chapters: ``add_chapters`` and ``tags`` add them). AAC has the sample rates an
+    MP3 has: others are raised to the next one."""
+    command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(rate)]
+    command += ["-ac", "1", "-i", "pipe:0", "-codec:a", "aac", "-b:a", bitrate, "-ac", "1"]
+    command += ["-ar", str(mp3_rate(rate)), "-map_metadata", "-1"]
+    return [*command, "-f", "ipod", "-y", str(path)]
+
+
+def aac_encoder(path: Path, rate: int, bitrate: str, ffmpeg: str) -> Mp3Encoder:
+    """An encoder (used like ``Mp3Encoder``) writing AAC in an MP4 file at ``path``."""
+    return Mp3Encoder(path, rate, bitrate, ffmpeg, command=aac_command(ffmpeg, rate, bitrate, path))
+
+
+def add_chapters(path: Path, chapters: Sequence[Chapter]) -> None:
+    """Give the MP4 file at ``path`` ``chapters`` (in time order) and the M4B brand; ExportError if
+    ffmpeg fails. Works on temporary files beside ``path``, removed whatever happens.
+
+    The first chapter starts at 0:00, taking any lead-in (as the first file of a split does): a chapter
+    track has no gap before its first chapter, so players would show it there anyway, and the Nero
+    chapters say the same.
+    """
+    ffmpeg = find_ffmpeg("M4B export", instead="; or export an .mp3")
+    chapters = [(title, 0 if n == 0 else start, end) for n, (title, start, end) in enumerate(chapters)]
+    metadata = path.with_name(f"{path.name}.chapters.part")
+    remuxed = path.with_name(f"{path.name}.m4b.part")
+    try:
+        metadata.write_text(ffmetadata(chapters), encoding="utf-8")
+        command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-i", str(path), "-f", "ffmetadata"]
+        command += ["-i", str(metadata), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
+        command += ["-codec", "copy", "-movflags", "+faststart", "-brand", "M4B ", "-f", "ipod", "-y"]
+        result = subprocess.run([*command, str(remuxed)], capture_output=True, check=False)
+        if result.returncode:
+            message = result.stderr.decode(errors="replace").strip().splitlines()
+            raise ExportError(f"ffmpeg could not add the chapters: {message[-1] if message else 'failed'}")
+        os.replace(remuxed, path)
+    finally:
+        metadata.unlink(missing_ok=True)
+        remuxed.unlink(missing_ok=True)
+
+
+def ffmetadata(chapters: Sequence[Chapter]) -> str:
+    """An ffmetadata file of ``chapters`` (times in milliseconds), titles escaped as it needs."""
+    lines = [";FFMETADATA1"]
+    for title, start, end in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={_escaped(title)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _escaped(value: str) -> str:
+    """``value`` with ffmetadata's special characters (``= ; # \\`` and line breaks) escaped."""
+    for special in ("\\", "=", ";", "#", "\n"):
+        value = value.replace(special, "\\" + special)
+    return value
