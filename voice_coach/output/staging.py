@@ -23,15 +23,15 @@ class Staging:
     def file(self, target: Path) -> Path:
         """A new empty temporary file in ``target``'s folder, to become ``target`` on commit."""
         staged = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
+        self.moves.append((staged, target))  # first: a Ctrl-C just after creating it must not leave it behind
         staged.touch(exist_ok=False)
-        self.moves.append((staged, target))
         return staged
 
     def folder(self, target: Path) -> Path:
         """A new empty temporary folder beside ``target``, to become ``target`` on commit."""
         staged = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
-        staged.mkdir()
         self.moves.append((staged, target))
+        staged.mkdir()
         return staged
 
     def commit(self) -> None:
