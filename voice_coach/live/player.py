@@ -100,7 +100,7 @@ class Player:
         self.audio, self.sink, self.tick = audio, sink, tick
         self.ready: Callable[[str], bool] = ready or (lambda text: True)
         self.expected = expected_total or 0
-        self.plan: StepMap = self._grown(None)
+        self.plan: StepMap = self._grown()
         self.waiting = False
         self.clock: Clock = clock or SystemClock()
         self.keys: Keys = keys or NoKeys()
@@ -174,19 +174,21 @@ class Player:
         self.cursor, self.buffer = buffer.end, None
         return False
 
-    def _grown(self, plan: StepMap | None) -> StepMap:
-        """The map of steps once whatever has been synthesized is placed (``plan`` if nothing was)."""
-        placed = self.audio.placed
-        self.audio.place_ready(self.ready)
-        if plan is not None and self.audio.placed == placed:
-            return plan
+    def _grown(self) -> StepMap:
+        """The map of steps once whatever has been synthesized is placed."""
+        if not self.audio.finished:
+            self.audio.place_ready(self.ready)
         schedule = self.audio.placed_schedule()
         return build_step_map(schedule, schedule.total)
 
     def _grow(self) -> None:
-        if not self.audio.finished:
-            self.plan = self._grown(self.plan)
-            self.voice.sounds = self.plan.sounds
+        # Rendering a step may place more too (the mix looks a little ahead), even the end.
+        if not self.audio.finished or self.plan.end != self.audio.placed:
+            placed = self.plan.end
+            self.audio.place_ready(self.ready)
+            if self.audio.placed != placed:
+                self.plan = self._grown()
+                self.voice.sounds = self.plan.sounds
 
     def _start(self) -> None:
         end = self.plan.steps[self.plan.step_index(self.cursor)].end
