@@ -72,7 +72,7 @@ def test_export_help_groups_its_options(runner: CliRunner) -> None:
     sections = [line for line in text.splitlines() if line.endswith(":") and not line.startswith(" ")]
     assert sections == ["Output:", "Routine overrides:", "Speech:", "Options:"]
     assert "--bitrate KBITS" in text and "--bitrate TEXT" not in text
-    assert "Output sample rate [default: the voice's own, 22050 Hz]." in text
+    assert "Output sample rate [default: the voice's own: 24000 Hz for hibari, 22050 Hz for" in text
     assert "so Bluetooth headphones wake up in time [default: 1s]" in text
 
 

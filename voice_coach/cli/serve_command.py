@@ -68,7 +68,7 @@ def parse_size(ctx: click.Context, param: click.Parameter, value: str) -> int:
 def serve(
     port: int, lan: bool, new_token: bool, library: Path | None, exports_size: int, speech: SpeechChoices
 ) -> None:
-    """Serve the routines to a phone: pages with a player, downloads and a podcast feed.
+    """Serve the routines to a phone: player, downloads, podcast feed.
 
     Every URL holds a secret token (kept in your data folder; --new-token replaces it). Without --lan only
     this computer can connect. Exports are made on first use and kept. Ctrl-C stops.

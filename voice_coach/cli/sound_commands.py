@@ -126,7 +126,7 @@ def mix_options(func: Any) -> Any:
     type=click.IntRange(8000, 48000),
     callback=parse_sample_rate,
     metavar="HZ",
-    help="Output sample rate [default: the voice's own, 22050 Hz].",
+    help="Output sample rate [default: the voice's own: 24000 Hz for hibari, 22050 Hz for Piper, espeak-ng].",
 )
 @click.option(
     "--cover",
@@ -299,7 +299,9 @@ def record(entry: HistoryEntry) -> None:
 @click.command()
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many to show.")
 def history(limit: int) -> None:
-    """List the sessions you played, newest last: completed, or partial (stopped early, or parts skipped).
+    """List the sessions you played: completed or partial, newest last.
+
+    Partial: stopped early, or parts skipped.
 
     \b
     Example:
