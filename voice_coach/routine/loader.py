@@ -182,10 +182,11 @@ def unknown_id(ref: str, library: Path | None, context: str) -> RoutineError | U
 
 
 def load_target(ref: str, library: Path | None = None) -> Routine | Session:
-    """What ``voice-coach show ID|FILE`` means: a path (``*.toml``, with a ``/``, or an existing file),
-    else an id of the user's ``library`` (default: the user's data folder) or a built-in; a folder named
-    like an id (``spi/`` from ``export --split``) does not hide it."""
+    """What ``voice-coach show ID|FILE`` means: a path (``*.toml``, with a ``/`` or a dot, or an existing
+    file), else an id of the user's ``library`` (default: the user's data folder) or a built-in; a folder
+    named like an id (``spi/`` from ``export --split``) does not hide it. Ids have no dots, so
+    ``neck.tml`` is a mistyped file name, reported as "no such file"."""
     path = Path(ref)
-    if ref.endswith(".toml") or "/" in ref or path.is_file():
+    if ref.endswith(".toml") or "/" in ref or "." in ref or path.is_file():
         return load_path(path, library)
     return load_id(ref, library)
