@@ -46,6 +46,7 @@ def settings_in_effect(config: UserConfig) -> list[Setting]:
         *(chosen(name, getattr(config, name), default) for name, default in DEFAULTS.items()),
         _cache_dir(config, from_file),
         _routines_dir(config, from_file),
+        Setting("listen", "true", from_file) if config.listen else Setting("listen", "false", "default"),
     ]
 
 

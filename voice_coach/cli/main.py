@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
@@ -11,7 +12,6 @@ import click
 from voice_coach import __version__, interrupts
 from voice_coach.cli.help import DEBUG, debug_option, one_line
 from voice_coach.cli.script_commands import list_command, new, show, validate
-from voice_coach.cli.serve_command import serve
 from voice_coach.cli.setup_commands import completion, config_command
 from voice_coach.cli.sound_commands import export, history, play
 from voice_coach.cli.speech_commands import cache, say, voices
@@ -34,9 +34,37 @@ def command_error(error: VoiceCoachError) -> CommandError:
     return InputError(message) if error.exit_code == 2 else CommandError(message)
 
 
+LAZY_COMMANDS = {
+    "serve": (
+        "voice_coach.cli.serve_command",
+        "Serve the routines to a phone: player, downloads, podcast feed.",
+    ),
+}
+"""Commands loaded only when run: ``serve`` brings starlette and uvicorn (about 80 ms), which no other
+command should pay at start-up. Its summary is here so ``--help`` lists it without loading it."""
+
+
 class FriendlyGroup(click.Group):
     """Maps every VoiceCoachError to one clear message; ``--debug`` shows the traceback instead. click's
-    own usage errors are one line too."""
+    own usage errors are one line too. Loads ``LAZY_COMMANDS`` when they are run or asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:  # listed by --help: a stand-in
+            return click.Command(name, short_help=LAZY_COMMANDS[name][1])
+        return super().get_command(ctx, name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else None
+        if name in LAZY_COMMANDS and name not in self.commands:
+            command = getattr(importlib.import_module(LAZY_COMMANDS[name][0]), name)
+            debug_option(command)
+            self.add_command(command)
+        return super().resolve_command(ctx, args)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -90,7 +118,6 @@ COMMANDS = (
     history,
     config_command,
     completion,
-    serve,
 )
 for _command in COMMANDS:
     debug_option(_command)

@@ -19,7 +19,7 @@ def config_command() -> None:
     A setting comes from the config file when it names it, else from the environment (cache and data
     folders) or the default. Command-line options win over all of these for one run.
 
-    \\b
+    \b
     Example:
         voice-coach config
     """
@@ -42,7 +42,7 @@ def completion(ctx: click.Context, shell: str) -> None:
 
     It completes the command names, options, built-in and library ids, and file paths.
 
-    \\b
+    \b
     Examples (add the line to ~/.bashrc, ~/.zshrc or ~/.config/fish/config.fish):
         eval "$(voice-coach completion bash)"
         eval "$(voice-coach completion zsh)"
