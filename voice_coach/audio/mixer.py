@@ -106,9 +106,14 @@ class Mix:
         """The schedule as far as it is placed (the whole one once ``finished``); waits for nothing."""
         return Schedule(self.timeline, self.rate, tuple(self._slots), tuple(self._dropped))
 
-    def place_ready(self, ready: Callable[[str], bool]) -> None:
-        """Place every further slot whose phrases ``ready(text)`` says are there, without waiting."""
-        while self._unfolding is not None and all(map(ready, self._next_texts())):
+    def place_ready(self, ready: Callable[[str], bool], until: int | None = None) -> None:
+        """Place further slots whose phrases ``ready(text)`` says are there, without waiting: as far as
+        ``output`` up to ``until`` needs (None: as far as they go)."""
+        while (
+            self._unfolding is not None
+            and (until is None or not self.renderable(until))
+            and all(map(ready, self._next_texts()))
+        ):
             self._place_one()
 
     def renderable(self, end: int) -> bool:

@@ -61,6 +61,8 @@ __all__ = [
 
 AGAIN_SECONDS = 2.0
 """A second ``b`` or ``[`` within this time goes one step or chapter further back."""
+HORIZON_SECONDS = 60.0
+"""How far ahead of the playhead arrived phrases are placed (and levelled) each tick."""
 TICK_SECONDS = 0.05
 """How often keys are read and the status refreshed."""
 
@@ -100,7 +102,8 @@ class Player:
         self.audio, self.sink, self.tick = audio, sink, tick
         self.ready: Callable[[str], bool] = ready or (lambda text: True)
         self.expected = expected_total or 0
-        self.plan: StepMap = self._grown()
+        self.audio.place_ready(self.ready, 0)
+        self.plan: StepMap = self._map()
         self.waiting = False
         self.clock: Clock = clock or SystemClock()
         self.keys: Keys = keys or NoKeys()
@@ -174,24 +177,29 @@ class Player:
         self.cursor, self.buffer = buffer.end, None
         return False
 
-    def _grown(self) -> StepMap:
-        """The map of steps once whatever has been synthesized is placed."""
-        if not self.audio.finished:
-            self.audio.place_ready(self.ready)
+    def _map(self) -> StepMap:
+        """The map of steps as far as the mix is placed."""
         schedule = self.audio.placed_schedule()
         return build_step_map(schedule, schedule.total)
 
-    def _grow(self) -> None:
-        # Rendering a step may place more too (the mix looks a little ahead), even the end.
-        if not self.audio.finished or self.plan.end != self.audio.placed:
-            placed = self.plan.end
-            self.audio.place_ready(self.ready)
-            if self.audio.placed != placed:
-                self.plan = self._grown()
-                self.voice.sounds = self.plan.sounds
+    def _grow(self, until: int | None = None) -> None:
+        """Place what has arrived up to ``HORIZON_SECONDS`` ahead (or ``until``), a little at a time, so
+        the first sound does not wait for every phrase to be levelled; extend the map of steps."""
+        if not self.audio.finished:
+            ahead = self.position() + int(HORIZON_SECONDS * self.plan.rate)
+            self.audio.place_ready(self.ready, ahead if until is None else until)
+        if self.audio.placed != self.plan.end:  # placed here, or while a step was rendered
+            self.plan = self._map()
+            self.voice.sounds = self.plan.sounds
 
     def _start(self) -> None:
         end = self.plan.steps[self.plan.step_index(self.cursor)].end
+        while not self.audio.finished and (end >= self.plan.end or not self.audio.renderable(end)):
+            placed = self.audio.placed
+            self._grow(end)  # a long step (a 2-minute hold) reaches past the horizon
+            end = self.plan.steps[self.plan.step_index(self.cursor)].end
+            if self.audio.placed == placed:
+                break
         self.waiting = not self.audio.finished and (end >= self.plan.end or not self.audio.renderable(end))
         if self.waiting:
             return  # silence until the step's phrases are here

@@ -33,7 +33,7 @@ class Source(Protocol):
 
     def schedule(self) -> Schedule: ...
 
-    def place_ready(self, ready: Callable[[str], bool]) -> None: ...
+    def place_ready(self, ready: Callable[[str], bool], until: int | None = None) -> None: ...
 
     def renderable(self, end: int) -> bool: ...
 
@@ -69,7 +69,7 @@ class Rendered:
     def schedule(self) -> Schedule:
         return self.plan
 
-    def place_ready(self, ready: Callable[[str], bool]) -> None:
+    def place_ready(self, ready: Callable[[str], bool], until: int | None = None) -> None:
         """Nothing to place: everything is."""
 
     def renderable(self, end: int) -> bool:
