@@ -7,7 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from voice_coach.cli.main import cli
 from voice_coach.live.history import (
     HistoryEntry,
     HistoryError,
@@ -132,3 +134,24 @@ def test_how_a_session_ended_survives_the_file(tmp_path: Path) -> None:
     path = tmp_path / "history.jsonl"
     append_history(ended("quit", 4_000, 71_000), path)
     assert read_history(path) == [ended("quit", 4_000, 71_000)]
+
+
+def test_history_lists_with_headers_and_as_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path))
+    done = HistoryEntry(
+        "2026-03-01T07:30:00+01:00", "spi", "SPI program", 60_000, {"hold": "20s"}, total_ms=60_000
+    )
+    stopped = HistoryEntry(
+        "2026-03-02T07:30:00+01:00", "kneeling-twist", "Twist", 67_000, ended="quit", total_ms=252_000,
+        stopped_ms=70_000,
+    )  # fmt: skip
+    append_history(done)
+    append_history(stopped)
+    runner = CliRunner()
+    text = runner.invoke(cli, ["history"]).stdout.splitlines()
+    assert text[0].startswith("DATE") and "HOW IT ENDED" in text[0]
+    assert text[1:] == [format_entry(done), format_entry(stopped)]
+    rows = json.loads(runner.invoke(cli, ["history", "--json", "--limit", "1"]).stdout)
+    assert [(r["id"], r["completed"], r["ended"], r["stopped_ms"]) for r in rows] == [
+        ("kneeling-twist", False, "quit", 70_000)
+    ]

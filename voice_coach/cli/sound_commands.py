@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -296,19 +298,30 @@ def record(entry: HistoryEntry) -> None:
         warn(str(error))
 
 
+HISTORY_HEADER = "DATE              PLAYED (OF TOTAL)  SESSION (ID)  HOW IT ENDED  SETTINGS"
+
+
 @click.command()
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many to show.")
-def history(limit: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the sessions as a JSON list.")
+def history(limit: int, as_json: bool) -> None:
     """List the sessions you played: completed or partial, newest last.
 
     Partial: stopped early, or parts skipped.
 
     \b
-    Example:
+    Examples:
         voice-coach history
+        voice-coach history --json --limit 5
     """
-    entries = read_history()
+    entries = read_history()[-limit:]
+    if as_json:
+        rows = [{**dataclasses.asdict(entry), "completed": entry.completed} for entry in entries]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
     if not entries:
         click.echo(f"No sessions yet (they are recorded in {history_path()}).")
-    for entry in entries[-limit:]:
+        return
+    click.echo(HISTORY_HEADER)
+    for entry in entries:
         click.echo(format_entry(entry))
