@@ -25,7 +25,7 @@ with warnings.catch_warnings():  # starlette now prefers httpx2 for its test cli
 from voice_coach.serve.app import Served, create_app
 from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache
-from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, CUES, About, chapters_json
+from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, CUES, About
 from voice_coach.serve.variant import Variant
 
 TOKEN = "t" * 43
@@ -74,8 +74,11 @@ def write_fake_export(variant: Variant, folder: Path) -> None:
     audio = (variant.key.encode() * 400)[: 10_000 + len(variant.query) * 7]
     (folder / AUDIO).write_bytes(audio)
     (folder / CUES).write_text("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello.\n", encoding="utf-8")
-    marks = [("First", 0, 30_000), ("Second", 30_000, 61_000)]
-    (folder / CHAPTERS).write_text(json.dumps(chapters_json(marks)), encoding="utf-8")
+    chapters = [
+        {"startTime": 0, "endTime": 30, "title": "First"},
+        {"startTime": 30, "endTime": 61, "title": "Second"},
+    ]
+    (folder / CHAPTERS).write_text(json.dumps({"version": "1.2.0", "chapters": chapters}), encoding="utf-8")
     about = About(
         variant.entry.id,
         variant.entry.title,
