@@ -25,7 +25,7 @@ from voice_coach.live.listen import COMMANDS, CoachVoice, CommandListener, Comma
 from voice_coach.live.microphone import LISTEN_RATE, RecordedSource
 from voice_coach.speech.engines import EngineSettings, parse_rate
 from voice_coach.speech.phrase_cache import PhraseCache
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 
 VOICES = [("hibari", None), ("piper", None), ("pyttsx3", "en-us"), ("pyttsx3", "gmw/en")]
 RATES = ("0.8x", "1x", "1.25x")

@@ -39,7 +39,7 @@ from voice_coach.compiler.schedule import schedule
 from voice_coach.speech.engines import ENGINES, EngineSettings, Rate
 from voice_coach.speech.engines.base import MAX_WPM, MIN_WPM
 from voice_coach.speech.phrase_cache import PhraseCache
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT.parent / "shared" / "content" / "serratus-posterior-inferior-article.txt"

@@ -56,7 +56,7 @@ from voice_coach.errors import SynthesisError
 from voice_coach.speech import worker_protocol as protocol
 from voice_coach.speech.engines import ENGINES, Engine, EngineSettings, Rate, VoiceInfo
 from voice_coach.speech.phrase_cache import PhraseCache
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 
 PYTTSX3 = ["--engine", "pyttsx3"]
 DEADLINE = 30.0
@@ -646,7 +646,7 @@ KILLED_PARENT = """
 import sys
 from pathlib import Path
 from test_reliability import ENGINES, EngineSettings, HangingSettings, PhraseCache, StuckEngine
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 
 cache, engine, texts = PhraseCache(Path(sys.argv[1])), sys.argv[2], sys.argv[3:]
 ENGINES[StuckEngine.NAME] = StuckEngine

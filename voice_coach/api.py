@@ -57,7 +57,7 @@ from voice_coach.routine.loader import load_target
 from voice_coach.routine.model import Routine, Session
 from voice_coach.speech.engines import get_engine, settings_for
 from voice_coach.speech.lengths import cached_lengths
-from voice_coach.speech.supply import PhraseSupply
+from voice_coach.speech.supply import PhraseSupply, synthesize_phrases
 
 __all__ = [
     "Estimated", "Exported", "Played", "Speech", "Synthesized", "VoiceCoachWarning", "Warn",
@@ -140,8 +140,7 @@ def synthesize(
     speech = speech or Speech()
     cache = speech.cache(warn or _warn)
     settings = settings_for(timeline.language, speech.settings(), warn or _warn)
-    with PhraseSupply(timeline.phrases(), settings, cache) as supply:
-        result = supply.result(progress)
+    result = synthesize_phrases(timeline.phrases(), settings, cache, progress)
     rate = sample_rate or result.sample_rate
     lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
     return Synthesized(timeline, schedule(timeline, lengths, rate), result, cache)

@@ -43,7 +43,7 @@ from voice_coach.durations import clock
 from voice_coach.live.history import history_path
 from voice_coach.speech.engines import EngineSettings
 from voice_coach.speech.phrase_cache import PhraseCache
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 from voice_coach.wording import plural
 
 PYTTSX3 = ["--engine", "pyttsx3"]

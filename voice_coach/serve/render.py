@@ -65,4 +65,3 @@ def render_variant(variant: Variant, folder: Path, cancelled: Cancelled) -> None
     made = datetime.now(UTC).isoformat(timespec="seconds")
     about = About(variant.entry.id, timeline.title, variant.label, variant.query, exported.length_ms, made)
     (folder / ABOUT).write_text(json.dumps(about.__dict__), encoding="utf-8")
-

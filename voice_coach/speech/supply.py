@@ -98,16 +98,32 @@ class PhraseSupply:
             return self._clips[text]
 
     def result(self, progress: Progress | None = None) -> SynthesisResult:
-        """Every phrase, once all are ready (``progress("synthesize", done, total)`` while waiting)."""
-        for text in self._lookup.keys:
-            self.clip(text)
+        """Every phrase, once all are ready; ``progress("synthesize", done, total)`` once for what the
+        cache held, then once per phrase as each arrives."""
+        done, total = self.progress()
+        if progress is not None:
+            progress("synthesize", done, total)
+        while done < total:
+            arrived = self._more_than(done)
             if progress is not None:
-                progress("synthesize", *self.progress())
-        found = len(self._lookup.found)
+                for count in range(done + 1, arrived + 1):
+                    progress("synthesize", count, total)
+            done = arrived
         lookup = self._lookup
+        found = len(lookup.found)
         return SynthesisResult(
             dict(self._clips), len(lookup.keys) - found, found, lookup.engine.sample_rate, lookup.settings
         )
+
+    def _more_than(self, count: int) -> int:
+        """How many phrases are ready, once more than ``count`` are; the synthesis error if none will be."""
+        with self._ready:
+            while len(self._clips) <= count:
+                if self._error is not None:
+                    raise self._error
+                self._ready.wait(_WAIT)
+                interrupts.check()
+            return len(self._clips)
 
     def close(self) -> None:
         """Stop the synthesis if it is still running, and wait for its workers to end."""
@@ -139,3 +155,19 @@ class PhraseSupply:
         with self._ready:
             self._clips[text] = clip
             self._ready.notify_all()
+
+
+def synthesize_phrases(
+    texts: Iterable[str],
+    settings: EngineSettings,
+    cache: PhraseCache,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    timeout: float = PHRASE_TIMEOUT,
+) -> SynthesisResult:
+    """Audio for each distinct text, from the cache or synthesized (then cached), all of it before
+    returning. ``progress("synthesize", done, total)`` counts distinct phrases: once after the cache
+    lookup, then after each phrase synthesized. ``SynthesisError`` for a missing engine, an unknown voice
+    or a phrase that fails or exceeds ``timeout`` seconds."""
+    with PhraseSupply(texts, settings, cache, workers=workers, timeout=timeout) as supply:
+        return supply.result(progress)

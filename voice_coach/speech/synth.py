@@ -23,11 +23,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import IO
 
-from voice_coach import interrupts
 from voice_coach.audio.clip import Clip
 from voice_coach.cpu import usable_cores
 from voice_coach.errors import SynthesisError
-from voice_coach.progress import Progress
 from voice_coach.speech.engines import Engine, EngineSettings, get_engine
 from voice_coach.speech.engines.base import require_text
 from voice_coach.speech.phrase_cache import PhraseCache, phrase_key
@@ -35,7 +33,7 @@ from voice_coach.speech.worker_protocol import STOP_GRACE, Phrase, Reply, Start,
 
 __all__ = [
     "PHRASE_TIMEOUT", "STOP_GRACE", "Lookup", "Stopped", "SynthesisResult", "cache_key", "look_up",
-    "synthesize_in_workers", "synthesize_phrases",
+    "synthesize_in_workers",
 ]  # fmt: skip
 
 PHRASE_TIMEOUT = 60.0
@@ -102,38 +100,6 @@ def look_up(texts: Iterable[str], engine_spec: EngineSettings, cache: PhraseCach
     return Lookup(engine, settings, keys, found)
 
 
-def synthesize_phrases(
-    texts: Iterable[str],
-    engine_spec: EngineSettings,
-    cache: PhraseCache,
-    progress: Progress | None = None,
-    workers: int | None = None,
-    timeout: float = PHRASE_TIMEOUT,
-) -> SynthesisResult:
-    """Audio for each distinct text, from the cache or synthesized (then cached).
-
-    ``progress("synthesize", done, total)`` counts distinct phrases: it is called once after the cache
-    lookup and again after each phrase synthesized. Raises ``SynthesisError`` for a missing engine, an unknown
-    voice or a phrase that fails or exceeds ``timeout`` seconds.
-    """
-    lookup = look_up(texts, engine_spec, cache)
-    clips = dict(lookup.found)
-    cached, total = len(clips), len(lookup.keys)
-    if progress is not None:
-        progress("synthesize", cached, total)
-
-    def store(text: str, clip: Clip) -> None:
-        clips[text] = clip
-        cache.put(lookup.keys[text], clip)
-        if progress is not None:
-            progress("synthesize", len(clips), total)
-
-    missing = lookup.missing
-    if missing:
-        synthesize_in_workers(lookup.settings, missing, store, workers, timeout)
-    return SynthesisResult(clips, len(missing), cached, lookup.engine.sample_rate, lookup.settings)
-
-
 def cache_key(engine: Engine, settings: EngineSettings, text: str) -> str:
     """The cache key of ``text`` spoken by ``engine`` with ``settings`` (the voice resolved)."""
     return phrase_key(
@@ -152,13 +118,13 @@ def synthesize_in_workers(
     store: Callable[[str, Clip], None],
     workers: int | None,
     timeout: float,
-    stop: threading.Event | None = None,
+    stop: threading.Event,
 ) -> None:
     """Synthesize ``texts`` in worker processes, passing each clip to ``store`` as it arrives, in the
     order given as far as the workers allow (each takes the next phrase when it is free).
 
-    ``stop``: for a run in a background thread (which signals never reach): once set, the workers are
-    stopped and ``Stopped`` raised. Without it, a Ctrl-C that Python had to drop still stops the run."""
+    Runs in a background thread (``supply``), which signals never reach: once ``stop`` is set, the workers
+    are stopped and ``Stopped`` raised."""
     count = max(1, min(workers or usable_cores(), len(texts)))
     pool = _Pool(f"the {settings.engine} engine", timeout, stop)
     try:
@@ -169,8 +135,6 @@ def synthesize_in_workers(
         while pool.busy():
             worker, text, clip = pool.next_clip()
             store(text, clip)
-            if stop is None:
-                interrupts.check()
             if waiting:
                 worker.ask(Phrase(*waiting.popleft()))
             else:
@@ -217,7 +181,7 @@ class _Worker:
 class _Pool:
     """The worker processes, and the replies their reader threads pass on (None: a worker's output ended)."""
 
-    def __init__(self, engine: str, timeout: float, stop: threading.Event | None = None) -> None:
+    def __init__(self, engine: str, timeout: float, stop: threading.Event) -> None:
         self.engine, self.timeout, self.stop_asked = engine, timeout, stop
         self.workers: list[_Worker] = []
         self.replies: queue.Queue[tuple[_Worker, bytes | None]] = queue.Queue()
@@ -258,12 +222,12 @@ class _Pool:
         while True:
             oldest = min((w for w in self.workers if w.asked is not None), key=lambda w: w.since)
             left = max(0.0, oldest.since + self.timeout - time.monotonic())
-            if self.stop_asked is not None and self.stop_asked.is_set():
+            if self.stop_asked.is_set():
                 raise Stopped
             try:
-                worker, data = self.replies.get(timeout=min(left, 0.05) if self.stop_asked else left)
+                worker, data = self.replies.get(timeout=min(left, 0.05))
             except queue.Empty:
-                if left > 0.05 and self.stop_asked is not None:
+                if left > 0.05:
                     continue
                 assert oldest.asked is not None
                 text = oldest.asked.text
