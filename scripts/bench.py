@@ -431,7 +431,7 @@ def first_sound(b: Bench, cache: Path) -> dict[str, float | None]:
         raise SystemExit(f"bench: play never played a sound:\n{done.out[-1000:]}{done.err[-2000:]}")
     return {
         name: report[name] - launched if report.get(name) is not None else None
-        for name in ("first_buffer", "sound", "synthesized")
+        for name in ("first_buffer", "sound")
     }
 
 
@@ -444,14 +444,11 @@ def bench_play(b: Bench) -> list[Row]:
     for kind, limit in (("cold", 2.5), ("warm", 1.5)):
         sounds: list[float] = []
         buffers: list[float] = []
-        ends: list[float] = []
         floors: list[float] = []
         for _ in range(b.runs):
             figures = first_sound(b, b.fresh("play-cache") if kind == "cold" else b.warm_cache)
             sounds.append(figures["sound"] or 0.0)
             buffers.append(figures["first_buffer"] or 0.0)
-            if figures["synthesized"] is not None:
-                ends.append(figures["synthesized"])
             if kind == "cold":
                 floors.append(floor_synthesis(b, request).wall)
         value = median(sounds)
@@ -466,12 +463,7 @@ def bench_play(b: Bench) -> list[Row]:
             row.runs = {"first sound": sounds, "first buffer": buffers}
             row.baseline_name, row.baseline = "first buffer", median(buffers)
         row.warnings = spread_warnings(row.runs)
-        finished = "was not reported"
-        if ends:
-            end = median(ends)
-            finished = f"finished after {end:.2f} s, {'after' if end > value else 'before'} the first sound"
-        lead_in = f"the lead-in reached the device after {median(buffers):.2f} s"
-        row.notes.append(f"{lead_in}; synthesis {finished}")
+        row.notes.append(f"the lead-in reached the device after {median(buffers):.2f} s")
         rows.append(row)
     return rows
 

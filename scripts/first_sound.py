@@ -104,7 +104,6 @@ def main() -> int:
         "sound": device.sound,
         "sound_buffer": device.sound_buffer,
         "sound_offset": device.sound_offset,
-        "synthesized": None,  # play starts while synthesizing and reports no progress
         "ended": played.outcome.ended,
     }
     print(json.dumps(report), flush=True)
