@@ -43,10 +43,16 @@ ESPEAK_VOICES = {
 """espeak-ng's voice for a language (its id, and the language's English name): the voice picked when the
 chosen one does not speak a routine's language (``languages.voice_for``)."""
 
+WRONG_RATE = 75
+"""The exit status of a child whose espeak-ng did not speak at the rate asked for."""
+ATTEMPTS = 3
+"""Children run for one phrase before a wrong rate is an error (each fails about 1 time in 300)."""
+
 # Runs in the child: one utterance, one runAndWait, then exit. Imports only pyttsx3. On Linux it dies with
 # the worker that started it (the worker itself dies with voice-coach), so a killed export leaves nothing.
-CHILD_SCRIPT = """
+CHILD_SCRIPT = f"""
 import json, os, sys
+RETRY = {WRONG_RATE}
 if sys.platform == "linux":
     import ctypes, signal
     try:
@@ -64,13 +70,17 @@ engine.setProperty("volume", request["volume"])
 engine.save_to_file(request["text"], request["path"])
 engine.runAndWait()
 try:
-    # The espeak driver synthesizes on espeak-ng's own thread and runAndWait can return before the
-    # file is written (long phrases came out empty): wait for espeak-ng to finish.
     from pyttsx3.drivers import _espeak
 except (ImportError, OSError):
-    pass
-else:
-    _espeak.Synchronize()
+    sys.exit(0)
+# The espeak driver synthesizes on espeak-ng's own thread and runAndWait can return before the file is
+# written (long phrases came out empty): wait for espeak-ng to finish.
+_espeak.Synchronize()
+# espeak-ng applies rate and volume on that thread too, and about 1 utterance in 300 is spoken at the
+# driver's default rate (200 wpm) instead of the one asked for; the rate espeak-ng ended with tells.
+used = [_espeak.dll.espeak_GetParameter(p, 1) for p in (_espeak.RATE, _espeak.VOLUME)]
+if used != [request["wpm"], int(round(request["volume"] * 100, 2))]:  # as pyttsx3 sets it
+    sys.exit(RETRY)
 """
 
 
@@ -145,9 +155,25 @@ class Pyttsx3Engine(Engine):
                 shutil.rmtree(folder, ignore_errors=True)
 
     def _run_child(self, request: dict[str, Any]) -> None:
-        """Nothing once the child has written ``request["path"]``; SynthesisError if it failed or hung."""
+        """Nothing once a child has written ``request["path"]`` at the rate asked for; SynthesisError if
+        it failed or hung. A child whose espeak-ng spoke at another rate is run again (``WRONG_RATE``)."""
+        for _ in range(ATTEMPTS):
+            done = self._child(request)
+            if done.returncode != WRONG_RATE:
+                break
+        if done.returncode == WRONG_RATE:
+            raise SynthesisError(
+                f"pyttsx3 spoke {request['text']!r} at the wrong rate {ATTEMPTS} times; "
+                "espeak-ng may be broken: try another engine with --engine hibari"
+            )
+        if done.returncode != 0:
+            reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise SynthesisError(f"pyttsx3 failed on {request['text']!r}: {reason}")
+
+    def _child(self, request: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+        """One child process speaking ``request``; SynthesisError if it hung."""
         try:
-            done = subprocess.run(
+            return subprocess.run(
                 [sys.executable, "-c", CHILD_SCRIPT, str(os.getpid())],
                 input=json.dumps(request),
                 capture_output=True,
@@ -159,9 +185,6 @@ class Pyttsx3Engine(Engine):
             raise SynthesisError(
                 f"pyttsx3 did not finish {request['text']!r} within {self._timeout:g} s"
             ) from exc
-        if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise SynthesisError(f"pyttsx3 failed on {request['text']!r}: {reason}")
 
 
 def _backend() -> str:
