@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -185,14 +186,21 @@ class _Pool:
         self.engine, self.timeout, self.stop_asked = engine, timeout, stop
         self.workers: list[_Worker] = []
         self.replies: queue.Queue[tuple[_Worker, bytes | None]] = queue.Queue()
+        self.scratch: str | None = None
+        """The workers' temporary folder (their ``TMPDIR``): an engine's files in it go with it in
+        ``stop``, even those of a worker killed while it cleaned up after itself."""
 
     def start(self, count: int, start: Start) -> None:
         """Start ``count`` workers and send each ``start``."""
+        self.scratch = tempfile.mkdtemp(prefix="voice-coach-workers-")
+        env = {**os.environ, "TMPDIR": self.scratch}
         for _ in range(count):
             stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
             args = [sys.executable, "-c", _BOOT, str(os.getpid()), *map(str, sys.path)]
             try:
-                process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+                process = subprocess.Popen(
+                    args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env
+                )
             except OSError as exc:
                 stderr.close()
                 raise SynthesisError(f"cannot start a speech worker process: {exc}") from exc
@@ -258,6 +266,8 @@ class _Pool:
                 worker.process.kill()
                 worker.process.wait()
             worker.stderr.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _clip(worker: _Worker, phrase: Phrase, data: bytes | None) -> Clip:
