@@ -374,6 +374,9 @@ def test_an_existing_target_needs_force(session: Session, tmp_path: Path) -> Non
         ("out.mp3", {"bitrate": "8k", "rate": 44100}, "at 44100 Hz cannot have the bitrate 8k"),
         ("out.mp3", {"bitrate": "192k", "rate": 23000}, "at 24000 Hz cannot have the bitrate 192k"),
         ("out.mp3", {"cue_formats": ("txt",)}, "cue sheet format 'txt'"),
+        ("out.m4b", {"bitrate": "8k"}, r"^bitrate '8k' is not valid for an M4B: use 16k to 320k, such as 64k$"),
+        ("out.m4b", {"bitrate": "192k", "rate": 24000}, r"M4B at 24000 Hz: use 16k to 144k, such as 64k$"),
+        ("out.m4b", {"bitrate": "64"}, "bitrate '64' is not valid for an M4B"),
     ],
 )
 def test_check_output_refuses_bad_targets_before_any_work(
@@ -390,6 +393,12 @@ def test_every_mp3_bitrate_is_accepted_at_the_rates_that_have_it(tmp_path: Path)
         for k in kbits:
             export.check_output(tmp_path / "out.mp3", bitrate=f"{k}k", rate=rate)
     export.check_output(tmp_path / "out.wav", bitrate="320k", rate=22050)  # a WAV has no bitrate
+
+
+def test_an_m4b_takes_aac_bitrates_that_no_mp3_has(tmp_path: Path) -> None:
+    """AAC has no fixed list: 44k or 144k (the most one mono channel at 24000 Hz holds) are fine."""
+    for kbits in (16, 44, 144):
+        export.check_output(tmp_path / "out.m4b", bitrate=f"{kbits}k", rate=24000)
 
 
 def test_check_output_reports_an_unwritable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,8 +66,8 @@ def check_output(
 ) -> Path:
     """The target path, once it is known to be writable: call before synthesis. ExportError otherwise.
 
-    Checks the format (from the suffix: .mp3, .m4b or .wav), the cue sheet formats, the bitrate (for an MP3 of
-    audio at ``rate``, if given; MP3s below 32000 Hz have other bitrates than those above), that the
+    Checks the format (from the suffix: .mp3, .m4b or .wav), the cue sheet formats, the bitrate (for an MP3 or
+    M4B of audio at ``rate``, if given; MP3s below 32000 Hz have other bitrates than those above), that the
     folder exists and can be written, that nothing would be overwritten without ``force``, and that
     ffmpeg is installed for MP3 and M4B. ``chapters_json``: one is written too (not with ``split``).
     """
@@ -82,7 +82,10 @@ def check_output(
         )
     if problem := cuesheets.unknown_format(cue_formats):
         raise OutputError(problem)
-    mp3.check_bitrate(bitrate, rate if kind == "mp3" else None)
+    if kind == "m4b":
+        m4b.check_bitrate(bitrate, rate)
+    else:
+        mp3.check_bitrate(bitrate, rate if kind == "mp3" else None)
     folder = target.parent
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist"

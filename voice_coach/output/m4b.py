@@ -15,12 +15,31 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from voice_coach.errors import ExportError
+from voice_coach.errors import ExportError, OutputError
 from voice_coach.ffmpeg import find_ffmpeg
 from voice_coach.output.mp3 import Mp3Encoder, mp3_rate
 
 Chapter = tuple[str, int, int]
 """A chapter's title, start and end in milliseconds."""
+
+
+AAC_KBITS = (16, 320)
+"""The bitrates (kbit/s) voice-coach accepts for AAC; at low sample rates the format allows less (see
+``check_bitrate``)."""
+
+
+def check_bitrate(bitrate: str, rate: int | None = None) -> str:
+    """``bitrate`` if AAC of audio at ``rate`` can have it (any ``NNk`` from 16k, up to what one mono
+    channel holds: 6144 bits a frame of 1024 samples, 144k at 24000 Hz); OutputError otherwise, as
+    ffmpeg would silently encode at another bitrate."""
+    kbits = int(bitrate[:-1]) if bitrate[:-1].isdigit() and bitrate.endswith("k") else 0
+    highest = AAC_KBITS[1] if rate is None else min(AAC_KBITS[1], 6144 * mp3_rate(rate) // 1024 // 1000)
+    if AAC_KBITS[0] <= kbits <= highest:
+        return bitrate
+    raise OutputError(
+        f"bitrate {bitrate!r} is not valid for an M4B{f' at {mp3_rate(rate)} Hz' if rate else ''}: "
+        f"use {AAC_KBITS[0]}k to {highest}k, such as 64k"
+    )
 
 
 def aac_command(ffmpeg: str, rate: int, bitrate: str, path: Path) -> list[str]:
