@@ -95,3 +95,33 @@ def test_closing_stops_renders_and_leaves_no_temporary_folder(tmp_path: Path) ->
 def test_the_export_cache_sits_beside_the_phrase_cache() -> None:
     assert exports_folder(Path("/c/voice-coach/phrases")) == Path("/c/voice-coach/exports")
     assert exports_folder(Path("/repo/audio_cache")) == Path("/repo/audio_cache-exports")
+
+
+def test_a_render_a_person_asks_for_goes_before_the_feeds_background_renders(tmp_path: Path) -> None:
+    """One worker, busy; the feed queues three renders, then a tap asks for a fourth, and for one of the
+    feed's: the tapped ones are made next, in the order asked, then the rest of the feed's."""
+    render = FakeRender(hold_back=True)
+    cache = ExportCache(tmp_path, render, workers=1)
+    busy, *feed, tapped = variants(Catalog(tmp_path / "none"), "15s", "16s", "17s", "18s", "19s")
+    first = cache.get(busy)
+    background = [cache.get(v, background=True) for v in feed]
+    asked = [cache.get(tapped), cache.get(feed[2])]
+    assert cache.get(feed[2], background=True) is asked[1]
+    render.release.set()
+    for future in [first, *background, *asked]:
+        future.result(10)
+    assert render.calls == [v.key for v in (busy, tapped, feed[2], feed[0], feed[1])]
+    cache.close()
+
+
+def test_a_queued_render_everyone_gave_up_on_is_made_when_asked_again(tmp_path: Path) -> None:
+    render = FakeRender(hold_back=True)
+    cache = ExportCache(tmp_path, render, workers=1)
+    busy, queued = variants(Catalog(tmp_path / "none"), "15s", "16s")
+    first = cache.get(busy)
+    assert cache.get(queued, background=True).cancel()  # the feed stopped waiting before it started
+    again = cache.get(queued)
+    render.release.set()
+    assert first.result(10) and again.result(10) == tmp_path / queued.key
+    assert render.calls == [busy.key, queued.key]
+    cache.close()

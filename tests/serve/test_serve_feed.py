@@ -3,12 +3,18 @@ lately, each with the exact size of its audio and Podcasting 2.0 chapters."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import feedparser  # type: ignore[import-untyped]
 from chapters_shape import chapter_problems
-from conftest import TOKEN
+from conftest import TOKEN, FakeRender
 from starlette.testclient import TestClient
 
 from voice_coach import builtin_ids
+from voice_coach.serve.app import Served, create_app
+from voice_coach.serve.catalog import Catalog
+from voice_coach.serve.export_cache import ExportCache
 
 FEED = f"/{TOKEN}/feed.xml"
 
@@ -43,3 +49,21 @@ def test_variants_played_lately_join_the_feed(client: TestClient) -> None:
 def test_the_feed_is_private_and_locked(client: TestClient) -> None:
     text = client.get(FEED).text
     assert "<itunes:block>Yes</itunes:block>" in text and "<podcast:locked>yes</podcast:locked>" in text
+
+
+def test_a_feed_that_stops_waiting_leaves_its_renders_going(tmp_path: Path, library: Path) -> None:
+    """The feed answers after ``feed_wait_s`` with what is ready (nothing here: the one worker is held);
+    the renders it queued are not dropped: once the worker is free they are all made, nobody asking."""
+    render = FakeRender(hold_back=True)
+    cache = ExportCache(tmp_path / "exports", render, workers=1)
+    app = create_app(TOKEN, Served(Catalog(library), cache, feed_wait_s=0))
+    episodes = len(builtin_ids()) + 1
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        assert feedparser.parse(client.get(FEED).content).entries == []
+        render.release.set()
+        deadline = time.monotonic() + 30
+        while len(cache.recent(episodes)) < episodes and time.monotonic() < deadline:
+            time.sleep(0.005)  # polls the renders' progress; no time passes for the code under test
+        assert len(feedparser.parse(client.get(FEED).content).entries) == episodes
+    assert len(render.calls) == episodes
+    cache.close()

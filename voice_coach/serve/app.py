@@ -165,13 +165,14 @@ async def _feed(request: Request) -> Response:
     defaults = await run_in_threadpool(
         lambda: [parse_variant(e, {}, served.defaults) for e in served.catalog.entries()]
     )
-    waiting = [asyncio.wrap_future(served.cache.get(v)) for v in defaults]
+    # shielded: the feed stops waiting after ``feed_wait_s``, but the renders go on (and join the next feed)
+    waiting = [asyncio.shield(asyncio.wrap_future(served.cache.get(v, background=True))) for v in defaults]
     if waiting:
         await asyncio.wait(waiting, timeout=served.feed_wait_s)
     ready = [v for v, w in zip(defaults, waiting, strict=True) if w.done() and not w.exception()]
     episodes = await run_in_threadpool(_episodes, served, ready, base)
     for pending in waiting:
-        pending.cancel()  # stops waiting, not the render: it goes on and joins the feed next time
+        pending.cancel()
     description = "Your voice-coach routines, with chapters, from this computer."
     xml = feed_xml("voice-coach", base, description, episodes, datetime.now(UTC))
     return Response(xml, media_type="application/rss+xml")

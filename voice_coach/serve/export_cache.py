@@ -4,18 +4,25 @@ An entry is a folder named by the variant's key, holding the audio, its cue shee
 what it is. It is made in a temporary folder and renamed into place whole, so no reader ever sees half of one
 (a stopped server leaves no temporary folder behind either). Requests for a variant being made wait for that
 one render; at most ``workers`` renders run at once; the oldest entries go when the cache is over its size.
+
+Renders wait in a queue by priority: what a person asked for (a tap on Play) goes before the renders the
+feed starts in the background (every routine's default export), and a background render someone then asks
+for moves up; without that, a tap could wait behind a dozen feed renders.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice_coach.cpu import usable_cores
@@ -36,16 +43,32 @@ def exports_folder(phrase_cache: Path) -> Path:
     return phrase_cache.with_name(f"{phrase_cache.name}-exports")
 
 
+URGENT, BACKGROUND = 0, 1
+"""Queue priorities: a person waits for it; nobody does yet."""
+
+
+@dataclass
+class _Job:
+    variant: Variant
+    future: Future[Path] = field(default_factory=Future)
+    started: bool = False
+
+
 class ExportCache:
-    """Finished exports by variant key, and the renders under way."""
+    """Finished exports by variant key, and the renders queued or under way."""
 
     def __init__(
         self, folder: Path, render: Render, *, max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None
     ) -> None:
         self.folder, self.render, self.max_bytes = folder, render, max_bytes
-        self._pool = ThreadPoolExecutor(max_workers=workers or usable_cores(), thread_name_prefix="render")
-        self._running: dict[str, Future[Path]] = {}
+        self._workers = workers or usable_cores()
+        self._threads: list[threading.Thread] = []
+        self._jobs: dict[str, _Job] = {}
+        self._queue: list[tuple[int, int, str]] = []
+        """(priority, arrival, key): a key may be in it twice once moved up; the later copy is skipped."""
+        self._arrival = itertools.count()
         self._lock = threading.Lock()
+        self._work_ready = threading.Condition(self._lock)
         self._closing = threading.Event()
 
     def entry(self, key: str, *, touch: bool = True) -> Path | None:
@@ -60,21 +83,29 @@ class ExportCache:
             return None
         return path
 
-    def get(self, variant: Variant) -> Future[Path]:
-        """The entry of ``variant``: at once when it is kept, else when its one render is done."""
+    def get(self, variant: Variant, *, background: bool = False) -> Future[Path]:
+        """The entry of ``variant``: at once when it is kept, else when its one render is done. A
+        ``background`` render waits behind every one a person asked for."""
         key = variant.key
+        priority = BACKGROUND if background else URGENT
         with self._lock:
             if (found := self.entry(key)) is not None:
                 done: Future[Path] = Future()
                 done.set_result(found)
                 return done
-            if (running := self._running.get(key)) is not None:
-                return running
             if self._closing.is_set():
                 raise RuntimeError("the export cache is closed")
-            running = self._running[key] = self._pool.submit(self._make, variant)
-        running.add_done_callback(lambda finished: self._forget(key, finished))  # may run at once: unlocked
-        return running
+            if (job := self._jobs.get(key)) is None or job.future.cancelled():
+                job = self._jobs[key] = _Job(variant)
+            elif job.started or background:
+                return job.future
+            heapq.heappush(self._queue, (priority, next(self._arrival), key))
+            if len(self._threads) < self._workers:
+                thread = threading.Thread(target=self._work, name="render", daemon=True)
+                self._threads.append(thread)
+                thread.start()
+            self._work_ready.notify()
+        return job.future
 
     async def wait(self, variant: Variant) -> Path:
         """``get`` for a coroutine."""
@@ -86,10 +117,50 @@ class ExportCache:
 
     def close(self) -> None:
         """Stop: renders under way end early, queued ones never start; no temporary folder is left."""
-        self._closing.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            self._closing.set()
+            queued = [job for job in self._jobs.values() if not job.started]
+            self._work_ready.notify_all()
+        for job in queued:
+            job.future.cancel()
+        for thread in self._threads:
+            thread.join()
         for stray in self.folder.glob(f"{TEMP_PREFIX}*"):
             shutil.rmtree(stray, ignore_errors=True)
+
+    def _work(self) -> None:
+        """A render thread: the most urgent queued job, until the cache closes."""
+        while (job := self._next_job()) is not None:
+            try:
+                made = self._make(job.variant)
+            except BaseException as error:  # the waiting request reports it; the server goes on
+                self._done(job)
+                job.future.set_exception(error)
+            else:
+                self._done(job)
+                job.future.set_result(made)
+
+    def _next_job(self) -> _Job | None:
+        with self._lock:
+            while not self._closing.is_set():
+                if not self._queue:
+                    self._work_ready.wait()
+                    continue
+                _, _, key = heapq.heappop(self._queue)
+                job = self._jobs.get(key)
+                if job is None or job.started:
+                    continue  # the older copy of a job that moved up
+                if not job.future.set_running_or_notify_cancel():
+                    del self._jobs[key]  # everyone who waited for it gave up before it started
+                    continue
+                job.started = True
+                return job
+            return None
+
+    def _done(self, job: _Job) -> None:
+        """Forget a finished job first, so a failed one is tried again by the next request."""
+        with self._lock:
+            self._jobs.pop(job.variant.key, None)
 
     def _make(self, variant: Variant) -> Path:
         target = self.folder / variant.key
@@ -105,11 +176,6 @@ class ExportCache:
             shutil.rmtree(staging, ignore_errors=True)
         self._evict(keep=target)
         return target
-
-    def _forget(self, key: str, finished: Future[Path]) -> None:
-        with self._lock:
-            if self._running.get(key) is finished:
-                del self._running[key]
 
     def _entries(self) -> list[Path]:
         try:
