@@ -5,6 +5,8 @@ functions stay small enough to read."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,3 +146,12 @@ def test_modules_and_functions_stay_small() -> None:
     short = sum(1 for length, _ in lengths if length <= FUNCTION_LINES)
     longest = sorted(lengths, reverse=True)[:5]
     assert short / len(lengths) >= SHORT_FUNCTION_SHARE, longest
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """``voice-coach --help`` and ``list`` answer in a fraction of a second because loading the CLI loads
+    no numpy, engine, ffmpeg binding or web stack: they are imported where the work needs them."""
+    heavy = ("numpy", "scipy", "onnxruntime", "hibari", "piper", "pyttsx3", "starlette", "uvicorn", "mutagen")
+    probe = f"import sys, voice_coach.cli.main; print(sorted(set({heavy!r}) & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from voice_coach import __version__, interrupts
+from voice_coach.cli.device_commands import devices
 from voice_coach.cli.help import DEBUG, debug_option, one_line
 from voice_coach.cli.script_commands import list_command, new, show, validate
 from voice_coach.cli.setup_commands import completion, config_command
@@ -112,6 +113,7 @@ COMMANDS = (
     new,
     export,
     play,
+    devices,
     say,
     voices,
     cache,

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from voice_coach import api
+from voice_coach.cli.device_commands import device_option, output_sink
 from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     RoutineChoices,
@@ -121,7 +122,7 @@ def mix_options(func: Any) -> Any:
     default="64k",
     show_default=True,
     metavar="KBITS",
-    help="MP3 or M4B (AAC) bitrate (mono), 8k to 320k; 64k is plenty for speech.",
+    help="Bitrate (mono): an MP3 bitrate, 8k to 320k, or for M4B (AAC) any from 16k; 64k suits speech.",
 )
 @click.option(
     "--sample-rate",
@@ -205,6 +206,7 @@ def export(
 )
 @click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
 @click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
+@device_option
 @mix_options
 @routine_options
 @speech_options
@@ -214,6 +216,7 @@ def play(
     listen: bool | None,
     resume: bool,
     from_routine: str | None,
+    device: str | None,
     music: Path | None,
     loudness: float | None,
     routine: RoutineChoices,
@@ -235,10 +238,12 @@ def play(
         voice-coach play spi --resume
         voice-coach play spi --from kneeling-twist
         voice-coach play kneeling-twist --hold 20s --sides left
+        voice-coach play spi --device "USB Audio"
     """
     config = load_config()
     timeline = compile_timeline(routine_target(target), routine, config)  # before any device is opened
     start = start_point(timeline, resume, from_routine)
+    sink = output_sink(device)
     listening = listen if listen is not None else config.listen
     with open_keys() as keys, voice_commands(listening, warn) as listener:
         screen = None
@@ -249,6 +254,7 @@ def play(
             speech.speech(config),
             music=music,
             loudness=loudness,
+            sink=sink,
             keys=keys,
             on_status=screen.status if screen is not None else None,
             on_notice=screen.notice if screen is not None else None,

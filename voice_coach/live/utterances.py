@@ -13,11 +13,13 @@ a word that the threshold missed) and half as much after.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from voice_coach.live.microphone import LISTEN_RATE
+
+if TYPE_CHECKING:  # numpy is imported where it is used: ``voice-coach --help`` must not wait for it
+    import numpy as np
+    import numpy.typing as npt
 
 HOP = LISTEN_RATE // 100
 """Samples in one 10 ms analysis frame."""
@@ -41,6 +43,8 @@ class Utterances:
     """Feed 16 kHz mono audio in pieces of any size; get each utterance as it ends."""
 
     def __init__(self) -> None:
+        import numpy as np
+
         freqs = np.fft.rfftfreq(2 * HOP, 1 / LISTEN_RATE)
         self.band = (freqs >= BAND_HZ[0]) & (freqs <= BAND_HZ[1])
         self.window = np.hanning(2 * HOP)
@@ -60,6 +64,8 @@ class Utterances:
     def feed(self, samples: npt.NDArray[np.int16]) -> Iterator[tuple[npt.NDArray[np.int16], float, float]]:
         """Each utterance completed by ``samples``: its audio (with pre-roll) and the start and end of its
         speech in stream seconds."""
+        import numpy as np
+
         self.audio = np.concatenate([self.audio, samples])
         while self.analysed + HOP <= self.kept_from + len(self.audio):
             offset = self.analysed - self.kept_from
@@ -71,6 +77,8 @@ class Utterances:
 
     def _level(self, frame: npt.NDArray[np.float64]) -> float:
         """The frame's level in the speech band, in dB (20 ms window: this frame and the one before)."""
+        import numpy as np
+
         spectrum = np.fft.rfft(np.concatenate([self.previous, frame]) * self.window)
         self.previous = frame
         return float(10 * np.log10(np.sum(np.abs(spectrum[self.band]) ** 2) + 1e-3))
