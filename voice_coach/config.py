@@ -1,5 +1,5 @@
-"""The user's defaults file (``config.toml``): engine, voice, rate, countdown, lead-in and folders, when no
-option says."""
+"""The user's defaults file (``config.toml``): engine, voice, rate, countdown, lead-in, folders, the output
+device and voice commands, when no option says."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from voice_coach.routine.table import Table
 from voice_coach.speech.engines.base import parse_rate
 
 CONFIG_ENV = "VOICE_COACH_CONFIG"
-KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir", "routines_dir")
+KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir", "routines_dir", "device")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class UserConfig:
     lead_in: str | None = None
     cache_dir: str | None = None
     routines_dir: str | None = None
+    device: str | None = None
+    """The output ``play`` sounds on (an index or part of a name, as ``--device`` takes)."""
     source: str | None = None
     listen: bool = False
     """``listen = true``: ``play`` takes voice commands without ``--listen``."""

@@ -47,6 +47,7 @@ def settings_in_effect(config: UserConfig) -> list[Setting]:
         _cache_dir(config, from_file),
         _routines_dir(config, from_file),
         Setting("listen", "true", from_file) if config.listen else Setting("listen", "false", "default"),
+        chosen("device", config.device, "the system's default output"),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import wave
 from pathlib import Path
 
@@ -228,7 +229,7 @@ def test_config_shows_each_setting_and_where_it_came_from(
     monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path / "data"))
     lines = runner.invoke(cli, ["config"]).stdout.splitlines()
     assert lines[0] == f"Config file: {config} (environment (VOICE_COACH_CONFIG))"
-    rows = [line.split(None, 2) for line in lines[2:]]
+    rows = [re.split(r"\s{2,}", line.strip()) for line in lines[2:]]  # columns: two spaces or more apart
     from_file = f"config file ({config})"
     assert rows == [
         ["engine", "hibari", "default"],
@@ -239,6 +240,7 @@ def test_config_shows_each_setting_and_where_it_came_from(
         ["cache_dir", str(tmp_path / "cache"), "environment (VOICE_COACH_CACHE_DIR)"],
         ["routines_dir", str(tmp_path / "data" / "routines"), "environment (VOICE_COACH_DATA_DIR)"],
         ["listen", "false", "default"],
+        ["device", "the system's default output", "default"],
     ]
 
 

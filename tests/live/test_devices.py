@@ -179,3 +179,22 @@ def test_a_session_plays_on_the_device_chosen_by_name_or_index(tmp_path: Path, d
     total = entry.total_ms / 1000
     assert total <= seconds <= total + 0.1 * streams, "the whole session, each stream's last block padded"
     assert rms > 100, "speech, not silence"
+
+
+def test_the_config_files_device_is_used_and_its_errors_name_the_file(tmp_path: Path) -> None:
+    env, folder = recording_device(tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text('device = "coachfile"\n', "utf-8")
+    session = str(write_session(tmp_path / "routines", BEND))
+    played = run_cli(["play", session, *PYTTSX3], {**env, "VOICE_COACH_CONFIG": str(config)})
+    assert (played.returncode, played.stderr) == (0, ""), played.stderr
+    assert played_seconds(folder)[1] > 100, "the config file's device got the speech"
+    config.write_text('device = "USB Audio"\n', "utf-8")
+    refused = run_cli(["play", session, *PYTTSX3], {**env, "VOICE_COACH_CONFIG": str(config)})
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        f'Error: {config}: device "USB Audio": no such output device; {LIST_HELP}\n',
+    )
+    with_config = {**env, "VOICE_COACH_CONFIG": str(config)}
+    chosen = run_cli(["play", session, *PYTTSX3, "--device", "default"], with_config)
+    assert chosen.returncode == 0, "--device wins over the config file"

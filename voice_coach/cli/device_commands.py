@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from voice_coach.config import UserConfig
+from voice_coach.errors import UsageError, literal
 from voice_coach.live.device import Sink
 from voice_coach.live.sounddevice_sink import SounddeviceSink, no_outputs_message, output_devices
 
@@ -28,11 +30,22 @@ def device_option(func: Any) -> Any:
     )(func)
 
 
-def output_sink(device: str | None) -> Sink | None:
-    """The sink for ``--device`` (a number is an index, anything else part of a name), opened once with
-    silence so a device that cannot be used fails before the synthesis; None: the default output."""
-    if device is None:
+def output_sink(device: str | None, config: UserConfig) -> Sink | None:
+    """The sink for ``--device``, else for ``device`` in the config file (a number is an index, anything
+    else part of a name), opened once with silence so a device that cannot be used fails before the
+    synthesis; None: the default output. An error about the config file's device names the file."""
+    if device is not None:
+        return _opened(device)
+    if config.device is None:
         return None
+    try:
+        return _opened(config.device)
+    except UsageError as error:
+        where = literal(config.source or "the config file")
+        raise UsageError(f"{where}: {literal(error.worded(lambda name: name))}") from error
+
+
+def _opened(device: str) -> Sink:
     sink = SounddeviceSink(int(device) if device.strip().isdigit() else device)
     sink.check()
     return sink

@@ -243,7 +243,7 @@ def play(
     config = load_config()
     timeline = compile_timeline(routine_target(target), routine, config)  # before any device is opened
     start = start_point(timeline, resume, from_routine)
-    sink = output_sink(device)
+    sink = output_sink(device, config)
     listening = listen if listen is not None else config.listen
     with open_keys() as keys, voice_commands(listening, warn) as listener:
         screen = None
