@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 from conftest import FakeRender
@@ -24,17 +25,16 @@ def test_concurrent_requests_for_one_variant_share_its_render(tmp_path: Path) ->
     render = FakeRender(hold_back=True)
     cache = ExportCache(tmp_path, render, workers=2)
     (variant,) = variants(Catalog(tmp_path / "none"), "20s")
-    results: list[Path] = []
-    askers = [
-        threading.Thread(target=lambda: results.append(cache.get(variant).result(10))) for _ in range(5)
-    ]
+    asked: list[Future[Path]] = []
+    askers = [threading.Thread(target=lambda: asked.append(cache.get(variant))) for _ in range(5)]
     for asker in askers:
         asker.start()
-    time.sleep(0.2)
-    render.release.set()
     for asker in askers:
-        asker.join(10)
-    assert len(render.calls) == 1 and len(set(results)) == 1 and results[0] == tmp_path / variant.key
+        asker.join(10)  # get() never blocks: every asker has its future while the render is held
+    render.release.set()
+    results = [future.result(10) for future in asked]
+    assert len(asked) == 5 and len(set(results)) == 1 and results[0] == tmp_path / variant.key
+    assert len(render.calls) == 1
     assert cache.get(variant).result(0) == results[0] and len(render.calls) == 1
     cache.close()
 
@@ -43,8 +43,10 @@ def test_at_most_workers_renders_run_at_once(tmp_path: Path) -> None:
     render = FakeRender(hold_back=True)
     cache = ExportCache(tmp_path, render, workers=2)
     futures = [cache.get(v) for v in variants(Catalog(tmp_path / "none"), "15s", "16s", "17s", "18s", "19s")]
-    time.sleep(0.3)
-    assert render.running == 2
+    deadline = time.monotonic() + 10
+    while render.running < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)  # polls the render threads; no time passes for the code under test
+    assert render.running == 2 and len(render.calls) == 2, "two started, three wait"
     render.release.set()
     assert len({f.result(10) for f in futures}) == 5 and render.most_at_once == 2
     cache.close()
