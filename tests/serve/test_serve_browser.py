@@ -49,8 +49,12 @@ def test_choose_a_hold_play_skip_chapters_with_lock_screen_controls(
 
     browser.get(real_server.url + "routine/kneeling-twist")
     hold = browser.find_element(By.ID, "hold")
-    hold.send_keys("0s")
-    browser.find_element(By.ID, "play").click()
+    hold.send_keys("0s")  # checked as it is typed (and the settings on screen are made meanwhile)...
+    assert "hold: must be longer than zero" in wait_for(
+        browser, "document.getElementById('message').textContent"
+    )
+    browser.execute_script("document.getElementById('message').textContent = ''")
+    browser.find_element(By.ID, "play").click()  # ...and again on Play
     assert "hold: must be longer than zero" in wait_for(
         browser, "document.getElementById('message').textContent"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -75,6 +76,23 @@ def test_settings_are_normalized_so_one_variant_is_made_once(
     first = client.get(ROOT + "audio/kneeling-twist.mp3?hold=20&sets=2")
     second = client.get(ROOT + "audio/kneeling-twist.mp3?hold=20s&sets=2")
     assert first.content == second.content and len(fake_render.calls) == 1
+
+
+def test_prepare_starts_the_export_of_the_settings_on_screen_without_waiting_for_it(
+    client: TestClient, fake_render: FakeRender
+) -> None:
+    """The page asks with ``prepare=1`` while the person reads; Play then finds that one render."""
+    checked = client.get(ROOT + "variant/kneeling-twist.json?hold=25")
+    assert checked.status_code == 200 and fake_render.calls == []
+    prepared = client.get(ROOT + "variant/kneeling-twist.json?hold=25&prepare=1")
+    assert prepared.json() == checked.json()
+    deadline = time.monotonic() + 10
+    while not fake_render.calls and time.monotonic() < deadline:
+        time.sleep(0.005)  # polls the render thread; no time passes for the code under test
+    assert client.get(ROOT + "audio/kneeling-twist.mp3?hold=25s").status_code == 200
+    assert len(fake_render.calls) == 1
+    refused = client.get(ROOT + "variant/kneeling-twist.json?hold=abc&prepare=1")
+    assert refused.status_code == 400 and len(fake_render.calls) == 1
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,15 @@
 """The web application: routes from HTTP requests to the catalog, the variant rules and the export cache.
 
 Routes (below ``/TOKEN``): ``/`` the index, ``/routine/ID`` a routine's page, ``/variant/ID.json`` the checked
-settings and the URLs of their export, ``/audio/ID.mp3|.vtt|.chapters.json`` the export itself (made on first
-request), ``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files.
+settings and the URLs of their export (``prepare=1``: start making it), ``/audio/ID.mp3|.vtt|.chapters.json``
+the export itself (made on first request), ``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own
+files.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -103,11 +105,16 @@ def _routine(request: Request) -> Response:
 
 
 def _variant_info(request: Request) -> Response:
+    """The checked settings and their export's URLs; with ``prepare=1`` (the page sends it for the
+    settings on screen) the export is started at once, so Play usually finds it made."""
     entry = _entry(request, request.path_params["routine_id"])
     try:
         variant = parse_variant(entry, request.query_params, _served(request).defaults)
     except SettingError as problem:
         return JSONResponse({"error": str(problem)}, 400)
+    if request.query_params.get("prepare"):
+        with contextlib.suppress(RuntimeError):  # the server is stopping: nothing to prepare
+            _served(request).cache.get(variant)
     urls = {kind: "../" + _audio_path(variant, kind) for kind in ("mp3", "vtt", "chapters.json")}
     download = urls["mp3"] + ("&" if variant.query else "?") + "download=1"
     return JSONResponse(

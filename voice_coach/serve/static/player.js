@@ -127,6 +127,17 @@
     return playing;
   }
 
+  // The settings on screen are likely the ones played: have the server make their export while the
+  // person reads, so Play starts at once. Typing waits for a pause; a mistake shows as it is made.
+  let typing = null;
+  async function prepare() {
+    const q = query();
+    const response = await fetch(form.dataset.variant + "?" + (q ? q + "&" : "") + "prepare=1", { cache: "no-store" });
+    message.textContent = response.ok ? "" : (await response.json()).error;
+  }
+  form.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => prepare().catch(() => {}), 700); });
+  prepare().catch(() => {});
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const info = await check();
