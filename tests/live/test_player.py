@@ -673,3 +673,37 @@ def test_from_a_routine_starts_at_it_and_an_unknown_one_lists_them(session: Sche
         raised.value.worded(lambda name: "--" + name)
         == "--from c: test has no such routine; its routines: a, b"
     )
+
+
+# --- a streamed start ----------------------------------------------------------------------------------
+
+
+def test_the_lead_in_plays_while_the_first_phrase_is_still_being_spoken(clock: FakeClock) -> None:
+    """The first phrase is ready only 1.5 s after the start: the 1 s lead-in (silence whatever follows)
+    is on the device at once, the phrase follows when ready, and the sound is what a finished mix gives."""
+    blocks = (Pause(1000, "lead-in"), Chapter("A", "a"), Say("Reach up.", "step"), Say("Done.", "outro"))
+    timeline = Timeline("t", "T", blocks)
+    tone = (8000 * np.sin(np.arange(RATE) * 2 * np.pi * 300 / RATE)).astype(np.int16)
+    clips = {"Reach up.": Clip(tone, RATE), "Done.": Clip(tone[: RATE // 2], RATE)}
+    sink = RecordingSink(clock)
+    streamed = mixer.Mix(timeline, clips.__getitem__, RATE)
+    outcome = Player(streamed, sink, clock=clock, ready=lambda text: clock.now() >= 1.5).play()
+    first, second = sink.records[:2]
+    assert first.started == 0.0 and len(first.samples) == RATE and not first.samples.any()
+    assert 1.5 <= second.started < 1.6, "the phrase as soon as it is there"
+    played = np.concatenate([record.samples for record in sink.records])
+    assert np.array_equal(played, mixer.Mix(timeline, clips.__getitem__, RATE).samples(0, outcome.position))
+    assert outcome.ended == "finished" and outcome.skipped_ms == 0
+
+
+def test_a_lead_in_under_music_waits_for_the_mix(clock: FakeClock, tmp_path: Path) -> None:
+    """With a music bed the lead-in is not silent: nothing is played before the first phrase is there."""
+    blocks = (Pause(1000, "lead-in"), Chapter("A", "a"), Say("Reach up.", "step"))
+    tone = (8000 * np.sin(np.arange(RATE) * 2 * np.pi * 300 / RATE)).astype(np.int16)
+    music = Clip((3000 * np.sin(np.arange(4 * RATE) * 2 * np.pi * 220 / RATE)).astype(np.int16), RATE)
+    streamed = mixer.Mix(
+        Timeline("t", "T", blocks), {"Reach up.": Clip(tone, RATE)}.__getitem__, RATE, music=music
+    )
+    sink = RecordingSink(clock)
+    Player(streamed, sink, clock=clock, ready=lambda text: clock.now() >= 1.5).play()
+    assert sink.records[0].started >= 1.5 and sink.records[0].samples.any()

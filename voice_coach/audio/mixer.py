@@ -121,6 +121,16 @@ class Mix:
         margin = 2 * (limiter.LIMITER_MS * self.rate // 1000)
         return self.finished or self._placed >= end + margin + self._look_ahead
 
+    def known_silent(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` is silence however the rest is placed: no music, placed that far, and no
+        sound of the placed part in it (the limiter only lowers what is there, and zero stays zero). The
+        player plays such a stretch, the lead-in above all, before the phrase after it is spoken."""
+        if self._bed is not None or self._placed < end:
+            return False
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        return all(layer_start + len(samples) <= start for layer_start, samples in self._layers[first:last])
+
     def samples(self, start: int, end: int) -> npt.NDArray[np.int16]:
         """The int16 output of ``[start, end)`` (waits for the phrases it needs)."""
         import numpy as np

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from voice_coach import interrupts
 from voice_coach.live.device import Clock, Playing, SimpleaudioSink, Sink, SystemClock
@@ -34,6 +35,10 @@ from voice_coach.live.resume import StartAt
 from voice_coach.live.source import Rendered, Source
 from voice_coach.live.status import format_status
 from voice_coach.live.steps import PlayStep, Status, StepMap, build_step_map, status_at
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = [
     "Clock",
@@ -201,11 +206,20 @@ class Player:
             if self.audio.placed == placed:
                 break
         self.waiting = not self.audio.finished and (end >= self.plan.end or not self.audio.renderable(end))
-        if self.waiting:
+        silent = self.waiting and self.cursor < end and self.audio.known_silent(self.cursor, end)
+        if self.waiting and not silent:
             return  # silence until the step's phrases are here
-        playing = self.sink.start(self.audio.samples(self.cursor, end), self.plan.rate)
+        self.waiting = False
+        playing = self.sink.start(self._samples(end, silent), self.plan.rate)
         self.buffer = _Buffer(self.cursor, end, self.clock.now(), playing)
         self.voice.playing(self.cursor, end, self.buffer.started_at)
+
+    def _samples(self, end: int, silent: bool) -> npt.NDArray[np.int16]:
+        """The samples from the cursor to ``end``: a stretch known to be silent (the lead-in while the first
+        phrase is spoken) is played as zeros without waiting for what follows it."""
+        import numpy as np
+
+        return np.zeros(end - self.cursor, np.int16) if silent else self.audio.samples(self.cursor, end)
 
     def _cut(self) -> None:
         """Stop the current buffer, keeping the position it reached."""

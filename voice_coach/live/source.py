@@ -37,6 +37,8 @@ class Source(Protocol):
 
     def renderable(self, end: int) -> bool: ...
 
+    def known_silent(self, start: int, end: int) -> bool: ...
+
     def samples(self, start: int, end: int) -> npt.NDArray[np.int16]: ...
 
 
@@ -74,6 +76,10 @@ class Rendered:
 
     def renderable(self, end: int) -> bool:
         return True
+
+    def known_silent(self, start: int, end: int) -> bool:
+        """Never asked: everything is renderable."""
+        return False
 
     def samples(self, start: int, end: int) -> npt.NDArray[np.int16]:
         return self.clip.samples[start:end]
