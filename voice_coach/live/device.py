@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import os
 import sys
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
-from voice_coach.errors import PlaybackError
+from voice_coach.errors import PlaybackError, VoiceCoachError
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+SOUNDDEVICE_HELP = "install it with: pip install 'voice-coach[listen]' (or run ./scripts/setup.sh)"
+PORTAUDIO_HELP = "install it with: sudo apt-get install libportaudio2 (or run ./scripts/setup.sh)"
 NO_DEVICE_HELP = (
     "Check that a sound device is connected and listed by 'aplay -l', "
     "or make a file to play elsewhere with 'voice-coach export' instead."
@@ -149,3 +152,16 @@ def quiet_alsa() -> None:
 
 def _ignore_alsa_error(file: bytes, line: int, function: bytes, err: int, fmt: bytes) -> None:
     """ALSA's messages repeat what the raised error says; the user gets our message instead."""
+
+
+def import_sounddevice(who_needs: str, error: type[VoiceCoachError]) -> Any:
+    """sounddevice, PortAudio initialized (which lists the devices, once per process); ``error`` saying who
+    needs it (``"Voice commands need"``) and how to install it when the package, or its PortAudio library,
+    is missing."""
+    try:
+        with quiet_stderr():
+            return importlib.import_module("sounddevice")
+    except ImportError as problem:
+        raise error(f"{who_needs} the sounddevice package ({problem}); {SOUNDDEVICE_HELP}") from problem
+    except OSError as problem:  # the package is there, its PortAudio library is not
+        raise error(f"{who_needs} the PortAudio library ({problem}); {PORTAUDIO_HELP}") from problem

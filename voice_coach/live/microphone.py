@@ -8,12 +8,11 @@ heard command is matched against the times the coach was speaking.
 
 from __future__ import annotations
 
-import importlib
 import threading
 from typing import TYPE_CHECKING, Any, Protocol
 
 from voice_coach.errors import VoiceCoachError
-from voice_coach.live.device import Clock, SystemClock, quiet_stderr
+from voice_coach.live.device import Clock, SystemClock, import_sounddevice, quiet_stderr
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,16 +103,4 @@ def no_microphone(error: Exception) -> MicrophoneError:
 
 
 def _import_sounddevice() -> Any:
-    try:
-        sounddevice = importlib.import_module("sounddevice")
-    except ImportError as error:
-        raise MicrophoneError(
-            f"Voice commands need the sounddevice package ({error}); "
-            "install it with: pip install 'voice-coach[listen]'"
-        ) from error
-    except OSError as error:  # the package is there, its PortAudio library is not
-        raise MicrophoneError(
-            f"Voice commands need the PortAudio library ({error}); "
-            "install it with: sudo apt-get install libportaudio2"
-        ) from error
-    return sounddevice
+    return import_sounddevice("Voice commands need", MicrophoneError)

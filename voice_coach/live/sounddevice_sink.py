@@ -12,20 +12,18 @@ mono, gets the buffer resampled to its own rate, or copied to both channels: a U
 
 from __future__ import annotations
 
-import importlib
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from voice_coach.audio.dsp import resample
 from voice_coach.errors import PlaybackError, UsageError, literal
-from voice_coach.live.device import NO_DEVICE_HELP, Playing, quiet_alsa, quiet_stderr
+from voice_coach.live.device import NO_DEVICE_HELP, Playing, import_sounddevice, quiet_alsa, quiet_stderr
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-INSTALL_HELP = "install it with: pip install 'voice-coach[listen]' (or run ./scripts/setup.sh)"
 LIST_HELP = "list them with 'voice-coach devices'"
 
 
@@ -254,16 +252,4 @@ def _to_int16(samples: Any) -> npt.NDArray[np.int16]:
 
 
 def _import_sounddevice() -> Any:
-    """sounddevice, PortAudio initialized (which lists the devices, once per process)."""
-    try:
-        with quiet_stderr():
-            return importlib.import_module("sounddevice")
-    except ImportError as error:
-        raise PlaybackError(
-            f"Choosing an output device needs the sounddevice package ({error}); {INSTALL_HELP}"
-        ) from error
-    except OSError as error:  # the package is there, its PortAudio library is not
-        raise PlaybackError(
-            f"Choosing an output device needs the PortAudio library ({error}); "
-            "install it with: sudo apt-get install libportaudio2 (or run ./scripts/setup.sh)"
-        ) from error
+    return import_sounddevice("Choosing an output device needs", PlaybackError)
