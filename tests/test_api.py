@@ -153,3 +153,11 @@ def test_the_public_names_are_documented() -> None:
     missing = [name for name in calls if f"vc.{name}(" not in section]
     assert missing == []
     assert all(hasattr(vc, name) for name in vc.__all__)
+
+
+def test_cover_art_is_the_titles_png_the_same_every_time() -> None:
+    timeline = vc.compile("kneeling-twist")
+    art = vc.cover_art(timeline)
+    assert art.startswith(b"\x89PNG\r\n\x1a\n") and art[16:24] == (600).to_bytes(4, "big") * 2
+    assert art == vc.cover_art(vc.compile("kneeling-twist", hold="20s"))
+    assert art != vc.cover_art(vc.compile("kneeling-overhead"))

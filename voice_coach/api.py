@@ -49,7 +49,7 @@ from voice_coach.live.device import Clock, SimpleaudioSink, Sink
 from voice_coach.live.keys import Keys
 from voice_coach.live.player import Listener, StartAt, play_session
 from voice_coach.live.steps import Status
-from voice_coach.output.cover import read_cover
+from voice_coach.output.cover import read_cover, title_cover
 from voice_coach.output.export import check_output
 from voice_coach.output.export import export as write_export
 from voice_coach.progress import Progress
@@ -251,6 +251,12 @@ def play(
     plan = audio.placed_schedule()  # the whole schedule unless the session was stopped early
     _warn_dropped(plan, warn)
     return Played(outcome, plan)
+
+
+def cover_art(timeline: Timeline) -> bytes:
+    """The PNG an export of ``timeline`` gets when no ``cover`` is given (600x600, its title drawn), for a
+    player that shows artwork beside the audio, such as a phone's lock screen."""
+    return title_cover(timeline.title, timeline.artist).data
 
 
 def mixed(

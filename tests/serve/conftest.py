@@ -25,7 +25,7 @@ with warnings.catch_warnings():  # starlette now prefers httpx2 for its test cli
 from voice_coach.serve.app import Served, create_app
 from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache
-from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, CUES, About
+from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, COVER, CUES, About
 from voice_coach.serve.variant import Variant
 
 TOKEN = "t" * 43
@@ -88,6 +88,7 @@ def write_fake_export(variant: Variant, folder: Path) -> None:
         "2026-01-02T03:04:05+00:00",
     )
     (folder / ABOUT).write_text(json.dumps(about.__dict__), encoding="utf-8")
+    (folder / COVER).write_bytes(b"\x89PNG\r\n\x1a\n" + variant.key.encode())
 
 
 @pytest.fixture

@@ -74,8 +74,15 @@ def test_choose_a_hold_play_skip_chapters_with_lock_screen_controls(
 
     session = browser.execute_script(
         "const m = navigator.mediaSession.metadata, actions = Object.keys(voiceCoach.handlers);"
-        "return {title: m.title, artist: m.artist, album: m.album, actions: actions};"
+        "return {title: m.title, artist: m.artist, album: m.album, actions: actions, art: m.artwork[0]};"
     )
+    assert session["art"]["type"] == "image/png" and session["art"]["sizes"] == "600x600"
+    art = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.blob()).then(b => done([b.type, b.size]));",
+        session["art"]["src"],
+    )
+    assert art[0] == "image/png" and art[1] > 1000, "the lock screen's artwork loads"
     assert session["title"] == "Kneeling twist stretch" and session["artist"] == "voice-coach"
     assert session["album"] == "hold 15s, sets 1"
     assert {"play", "pause", "seekto", "previoustrack", "nexttrack"} <= set(session["actions"])

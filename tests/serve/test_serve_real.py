@@ -3,12 +3,14 @@ encoded) with their chapters and cue sheet, refusals on the wire, bounded slow c
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import time
 from pathlib import Path
 
 import httpx
+import mutagen.id3
 import pytest
 from chapters_shape import chapter_problems
 from conftest import TOKEN, RealServer, start_server
@@ -40,6 +42,9 @@ def test_a_real_export_with_chapters_cues_and_ranges(real_server: RealServer, ht
     part = http.get(url + ".mp3?hold=20s", headers={"Range": "bytes=1000-1999"})
     assert part.status_code == 206 and part.content == audio.content[1000:2000]
     assert http.get(url + ".mp3?hold=20s", headers={"Range": "bytes=x"}).status_code == 416
+    cover = http.get(url + ".png?hold=20s").content
+    assert cover.startswith(b"\x89PNG") and cover[16:24] == (600).to_bytes(4, "big") * 2  # 600x600
+    assert cover == mutagen.id3.ID3(io.BytesIO(audio.content)).getall("APIC")[0].data, "the MP3's own artwork"
 
 
 @pytest.mark.parametrize(

@@ -145,7 +145,11 @@ def test_byte_ranges_etag_and_length(client: TestClient) -> None:
     assert head.headers["content-length"] == str(size) and head.content == b""
 
 
-def test_the_cue_sheet_and_chapters_of_a_variant(client: TestClient) -> None:
+def test_the_cue_sheet_chapters_and_artwork_of_a_variant(client: TestClient) -> None:
+    info = client.get(ROOT + "variant/spi.json?hold=20s").json()
+    assert info["cover"] == "../audio/spi.png?hold=20s"
+    cover = client.get(ROOT + "audio/spi.png?hold=20s")
+    assert cover.headers["content-type"] == "image/png" and cover.content.startswith(b"\x89PNG")
     assert client.get(ROOT + "audio/spi.vtt?hold=20s").text.startswith("WEBVTT")
     response = client.get(ROOT + "audio/spi.chapters.json?hold=20s")
     assert response.headers["content-type"].startswith("application/json+chapters")

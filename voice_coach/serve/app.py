@@ -1,9 +1,9 @@
 """The web application: routes from HTTP requests to the catalog, the variant rules and the export cache.
 
 Routes (below ``/TOKEN``): ``/`` the index, ``/routine/ID`` a routine's page, ``/variant/ID.json`` the checked
-settings and the URLs of their export (``prepare=1``: start making it), ``/audio/ID.mp3|.vtt|.chapters.json``
-the export itself (made on first request), ``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own
-files.
+settings and the URLs of their export (``prepare=1``: start making it),
+``/audio/ID.mp3|.vtt|.chapters.json|.png`` the export itself and its artwork (made on first request),
+``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from voice_coach.serve.export_cache import ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
 from voice_coach.serve.ranges import file_response
-from voice_coach.serve.render import AUDIO, CHAPTERS, CUES, About, RenderCancelled
+from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, About, RenderCancelled
 from voice_coach.serve.variant import FIELDS, Defaults, SettingError, Variant, parse_variant
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,9 @@ FILES = {
     "mp3": (AUDIO, "audio/mpeg"),
     "vtt": (CUES, "text/vtt"),
     "chapters.json": (CHAPTERS, "application/json+chapters"),
+    "png": (COVER, "image/png"),
 }
-AUDIO_NAME = re.compile(r"([a-z0-9][a-z0-9-]{0,63})\.(mp3|vtt|chapters\.json)")
+AUDIO_NAME = re.compile(r"([a-z0-9][a-z0-9-]{0,63})\.(mp3|vtt|chapters\.json|png)")
 STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": "image/svg+xml"}
 
 
@@ -115,7 +116,7 @@ def _variant_info(request: Request) -> Response:
     if request.query_params.get("prepare"):
         with contextlib.suppress(RuntimeError):  # the server is stopping: nothing to prepare
             _served(request).cache.get(variant)
-    urls = {kind: "../" + _audio_path(variant, kind) for kind in ("mp3", "vtt", "chapters.json")}
+    urls = {kind: "../" + _audio_path(variant, kind) for kind in FILES}
     download = urls["mp3"] + ("&" if variant.query else "?") + "download=1"
     return JSONResponse(
         {
@@ -125,6 +126,7 @@ def _variant_info(request: Request) -> Response:
             "audio": urls["mp3"],
             "vtt": urls["vtt"],
             "chapters": urls["chapters.json"],
+            "cover": urls["png"],
             "download": download,
         }
     )

@@ -1,6 +1,7 @@
 """Making one variant's export through the library: the one place the server renders, so a streamed start
 can replace it later. An entry holds ``audio.mp3`` (ID3 chapters and tags), ``audio.vtt`` (everything said,
-timed), ``audio.chapters.json`` (Podcasting 2.0 chapters) and ``about.json`` (what it is)."""
+timed), ``audio.chapters.json`` (Podcasting 2.0 chapters), ``cover.png`` (its artwork) and ``about.json``
+(what it is)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from voice_coach.serve.variant import Variant
 
 log = logging.getLogger(__name__)
 AUDIO, CUES, CHAPTERS, ABOUT = "audio.mp3", "audio.vtt", "audio.chapters.json", "about.json"
+COVER = "cover.png"
+"""The artwork embedded in ``AUDIO``, beside it for the page's lock-screen controls (Android's media
+notification shows PNG, not the page's SVG icon)."""
 """``CUES`` and ``CHAPTERS`` are what ``vc.export`` writes beside ``AUDIO`` with ``cues=["vtt"]`` and
 ``chapters_json=True``."""
 
@@ -62,6 +66,7 @@ def render_variant(variant: Variant, folder: Path, cancelled: Cancelled) -> None
         progress=progress,
         warn=lambda message: log.warning("%s: %s", variant.entry.id, message),
     )
+    (folder / COVER).write_bytes(vc.cover_art(timeline))
     made = datetime.now(UTC).isoformat(timespec="seconds")
     about = About(variant.entry.id, timeline.title, variant.label, variant.query, exported.length_ms, made)
     (folder / ABOUT).write_text(json.dumps(about.__dict__), encoding="utf-8")

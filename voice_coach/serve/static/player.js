@@ -84,7 +84,10 @@
     const icon = new URL("../static/icon.svg", location.href).href;
     navigator.mediaSession.metadata = new MediaMetadata({
       title: info.title, artist: "voice-coach", album: info.label,
-      artwork: [{ src: icon, sizes: "512x512", type: "image/svg+xml" }],
+      artwork: [
+        { src: new URL(info.cover, location.href).href, sizes: "600x600", type: "image/png" },
+        { src: icon, sizes: "512x512", type: "image/svg+xml" },
+      ],
     });
     const handlers = {
       play: () => audio.play(),
