@@ -659,10 +659,11 @@ def test_speech_workers_die_with_a_parent_killed_by_sigkill(tmp_path: Path, engi
         texts = [str(tmp_path / f"stuck-{n}") for n in range(count)]
     else:  # enough phrases to be killed well before the end
         texts = [f"Step {n}." for n in range(200)]
+    scratch = tmp_path / "tmp"  # the runs' own temporary folder: what they leave there is seen
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "TMPDIR": str(scratch)}
     parent = subprocess.Popen(
-        [sys.executable, "-c", KILLED_PARENT, str(cache), engine, *texts],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        stdin=subprocess.DEVNULL,
+        [sys.executable, "-c", KILLED_PARENT, str(cache), engine, *texts], env=env, stdin=subprocess.DEVNULL
     )
     workers: dict[int, bytes] = {}
     try:
@@ -675,6 +676,15 @@ def test_speech_workers_die_with_a_parent_killed_by_sigkill(tmp_path: Path, engi
         parent.kill()
         parent.wait()
         wait_for(lambda: not any(alive(pid, cmd) for pid, cmd in workers.items()), "the workers to die", 10)
+        # Nothing could clean up after a SIGKILL: the next run removes the killed run's workers' folder.
+
+        def ours() -> list[str]:  # (libpulse keeps a folder of its own there)
+            return sorted(p.name for p in scratch.glob("voice-coach*"))
+
+        assert [name.split("-")[3] for name in ours()] == [str(parent.pid)]
+        after = [sys.executable, "-c", KILLED_PARENT, str(tmp_path / "cache-2"), "pyttsx3", "Done."]
+        subprocess.run(after, env=env, stdin=subprocess.DEVNULL, check=True, timeout=60)
+        assert ours() == []
     finally:
         parent.kill()
         parent.wait()

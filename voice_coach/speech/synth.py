@@ -22,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import IO
 
 from voice_coach.audio.clip import Clip
@@ -41,6 +42,8 @@ PHRASE_TIMEOUT = 60.0
 """Seconds a phrase may take, including a worker's start-up (loading a Piper model takes ~1 s).
 Longer than the pyttsx3 engine's own child timeout, so that one fires first and cleans up its child."""
 
+SCRATCH_PREFIX = "voice-coach-workers-"
+"""The workers' temporary folder: ``voice-coach-workers-PID-...``, PID the run's process."""
 _BOOT = (
     "import sys; sys.path[:] = sys.argv[2:]; "
     "from voice_coach.speech.worker import main; main(int(sys.argv[1]))"
@@ -192,7 +195,8 @@ class _Pool:
 
     def start(self, count: int, start: Start) -> None:
         """Start ``count`` workers and send each ``start``."""
-        self.scratch = tempfile.mkdtemp(prefix="voice-coach-workers-")
+        _reap_scratch()
+        self.scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
         env = {**os.environ, "TMPDIR": self.scratch}
         for _ in range(count):
             stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
@@ -268,6 +272,26 @@ class _Pool:
             worker.stderr.close()
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _reap_scratch() -> None:
+    """Remove the workers' folders of runs that were killed outright: SIGKILL leaves the process (and its
+    workers, which the kernel kills with it) no clean-up to run. A folder is named by its run's process,
+    and only those of processes that are gone are removed."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        owner = folder.name.removeprefix(SCRATCH_PREFIX).split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _clip(worker: _Worker, phrase: Phrase, data: bytes | None) -> Clip:
