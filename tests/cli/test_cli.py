@@ -114,7 +114,7 @@ def test_show_text(runner: CliRunner) -> None:
 def test_show_whole_program(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["show", "spi", "--estimate"])
     assert result.exit_code == 0
-    chapters = [b["title"] for b in show_json(runner, "spi")["blocks"] if b["type"] == "chapter"]
+    chapters = [c["title"] for c in show_json(runner, "spi")["chapters"]]  # a sided routine: its sides
     assert [line[10:-3] for line in result.stdout.splitlines() if line[7:].startswith("== ")] == chapters
     for routine_id in ("locate-spi", "kneeling-overhead", "standing-overhead"):
         assert f"== {load_target(routine_id).title}" in result.stdout

@@ -13,12 +13,27 @@ def script_lines(plan: Schedule, timing: str) -> list[str]:
     """Every block with its start time in mm:ss, then the total length (not the dropped cues: see
     ``plan.dropped``)."""
     lines = [f"{plan.timeline.title} ({plan.timeline.id})", ""]
-    for slot in plan.slots:
+    for index, slot in enumerate(plan.slots):
+        if _said_by_next(plan.slots, index):
+            continue
         lines.append(f"{clock(plan.ms(slot.start))}  {_slot_line(plan, slot)}")
         if isinstance(slot.block, Hold | Rest):
             lines += [f'         {clock(plan.ms(s.start))}  "{s.text}"' for s in slot.speech]
     lines += ["", f"Total {clock(plan.ms(plan.total))} ({timing})"]
     return lines  # dropped cues are warnings, which the caller reports (``show``: on stderr)
+
+
+def _said_by_next(slots: tuple[Slot, ...], index: int) -> bool:
+    """Whether the slot is a routine's mark followed at once by its first side's mark ("== Self-massage,
+    right side =="), which says it all: only that one is printed (the exported chapters are the sides')."""
+    block, following = slots[index].block, slots[index + 1].block if index + 1 < len(slots) else None
+    return (
+        isinstance(block, Chapter)
+        and isinstance(following, Chapter)
+        and slots[index + 1].start == slots[index].start
+        and following.routine_id == block.routine_id
+        and following.side is not None
+    )
 
 
 def _slot_line(plan: Schedule, slot: Slot) -> str:
