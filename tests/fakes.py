@@ -3,10 +3,13 @@ that moves only when the player sleeps), and a keyboard that presses keys at giv
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
 Samples = npt.NDArray[np.int16]
 
@@ -72,3 +75,13 @@ class ScriptedKeys:
         if self.script and self.clock.now() >= self.script[0][0]:
             return self.script.pop(0)[1]
         return None
+
+
+def wait_for(condition: Callable[[], bool], what: str, deadline: float = 30.0) -> None:
+    """Poll ``condition`` every 5 ms until it holds (another thread or process gets there); fail after
+    ``deadline`` seconds. No time passes for the code under test: it only waits for work to happen."""
+    end = time.monotonic() + deadline
+    while not condition():
+        if time.monotonic() > end:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.005)

@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 import wave
 from collections.abc import Callable, Iterator
@@ -49,6 +48,7 @@ from audio_cli_helpers import (
     write_session,
 )
 from click.testing import CliRunner
+from fakes import wait_for
 
 from voice_coach.audio.clip import Clip
 from voice_coach.cpu import usable_cores
@@ -59,21 +59,10 @@ from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.supply import synthesize_phrases
 
 PYTTSX3 = ["--engine", "pyttsx3"]
-DEADLINE = 30.0
-"""Seconds a poll loop waits for something that takes well under one."""
 
 
 def cache_dir() -> Path:
     return Path(os.environ["VOICE_COACH_CACHE_DIR"])
-
-
-def wait_for(condition: Callable[[], bool], what: str, deadline: float = DEADLINE) -> None:
-    """Poll ``condition`` every 5 ms until it holds; fail after ``deadline`` seconds."""
-    end = time.monotonic() + deadline
-    while not condition():
-        if time.monotonic() > end:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.005)
 
 
 def valid_entry(path: Path) -> bool:

@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from conftest import FakeRender
+from fakes import wait_for
 
 from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache, exports_folder
@@ -43,9 +44,7 @@ def test_at_most_workers_renders_run_at_once(tmp_path: Path) -> None:
     render = FakeRender(hold_back=True)
     cache = ExportCache(tmp_path, render, workers=2)
     futures = [cache.get(v) for v in variants(Catalog(tmp_path / "none"), "15s", "16s", "17s", "18s", "19s")]
-    deadline = time.monotonic() + 10
-    while render.running < 2 and time.monotonic() < deadline:
-        time.sleep(0.005)  # polls the render threads; no time passes for the code under test
+    wait_for(lambda: render.running == 2, "two renders")
     assert render.running == 2 and len(render.calls) == 2, "two started, three wait"
     render.release.set()
     assert len({f.result(10) for f in futures}) == 5 and render.most_at_once == 2

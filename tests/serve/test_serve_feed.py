@@ -3,12 +3,12 @@ lately, each with the exact size of its audio and Podcasting 2.0 chapters."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
 from chapters_shape import chapter_problems
 from conftest import TOKEN, FakeRender
+from fakes import wait_for
 from starlette.testclient import TestClient
 
 from voice_coach import builtin_ids
@@ -61,9 +61,7 @@ def test_a_feed_that_stops_waiting_leaves_its_renders_going(tmp_path: Path, libr
     with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         assert feedparser.parse(client.get(FEED).content).entries == []
         render.release.set()
-        deadline = time.monotonic() + 30
-        while len(cache.recent(episodes)) < episodes and time.monotonic() < deadline:
-            time.sleep(0.005)  # polls the renders' progress; no time passes for the code under test
+        wait_for(lambda: len(cache.recent(episodes)) == episodes, "every episode made")
         assert len(feedparser.parse(client.get(FEED).content).entries) == episodes
     assert len(render.calls) == episodes
     cache.close()

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import html
 import re
-import time
 
 import pytest
 from click.testing import CliRunner
 from conftest import TOKEN, FakeRender
+from fakes import wait_for
 from starlette.testclient import TestClient
 
 from voice_coach.cli.main import cli
@@ -86,9 +86,7 @@ def test_prepare_starts_the_export_of_the_settings_on_screen_without_waiting_for
     assert checked.status_code == 200 and fake_render.calls == []
     prepared = client.get(ROOT + "variant/kneeling-twist.json?hold=25&prepare=1")
     assert prepared.json() == checked.json()
-    deadline = time.monotonic() + 10
-    while not fake_render.calls and time.monotonic() < deadline:
-        time.sleep(0.005)  # polls the render thread; no time passes for the code under test
+    wait_for(lambda: bool(fake_render.calls), "the render prepare starts")
     assert client.get(ROOT + "audio/kneeling-twist.mp3?hold=25s").status_code == 200
     assert len(fake_render.calls) == 1
     refused = client.get(ROOT + "variant/kneeling-twist.json?hold=abc&prepare=1")

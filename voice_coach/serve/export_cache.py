@@ -51,7 +51,7 @@ URGENT, BACKGROUND = 0, 1
 class _Job:
     variant: Variant
     future: Future[Path] = field(default_factory=Future)
-    started: bool = False
+    """Running once a render thread took it (``Future.running``)."""
 
 
 class ExportCache:
@@ -97,7 +97,7 @@ class ExportCache:
                 raise RuntimeError("the export cache is closed")
             if (job := self._jobs.get(key)) is None or job.future.cancelled():
                 job = self._jobs[key] = _Job(variant)
-            elif job.started or background:
+            elif job.future.running() or background:
                 return job.future
             heapq.heappush(self._queue, (priority, next(self._arrival), key))
             if len(self._threads) < self._workers:
@@ -119,7 +119,7 @@ class ExportCache:
         """Stop: renders under way end early, queued ones never start; no temporary folder is left."""
         with self._lock:
             self._closing.set()
-            queued = [job for job in self._jobs.values() if not job.started]
+            queued = [job for job in self._jobs.values() if not job.future.running()]
             self._work_ready.notify_all()
         for job in queued:
             job.future.cancel()
@@ -148,12 +148,11 @@ class ExportCache:
                     continue
                 _, _, key = heapq.heappop(self._queue)
                 job = self._jobs.get(key)
-                if job is None or job.started:
+                if job is None or job.future.running():
                     continue  # the older copy of a job that moved up
                 if not job.future.set_running_or_notify_cancel():
                     del self._jobs[key]  # everyone who waited for it gave up before it started
                     continue
-                job.started = True
                 return job
             return None
 
