@@ -60,19 +60,25 @@ def list_command(as_json: bool) -> None:
     """
     config = load_config()
     speech = SpeechChoices().speech(config)
-    rows = [
-        catalog_row(routine_id, origin, config, speech)
-        for routine_id, origin in known_ids(config.library()).items()
-    ]
+    rows, broken = [], []
+    for routine_id, origin in known_ids(config.library()).items():
+        try:
+            rows.append(catalog_row(routine_id, origin, config, speech))
+        except VoiceCoachError as error:  # one broken file of the library hides none of the others
+            broken.append(error)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    width = max(len(row["id"]) for row in rows)
-    click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>7}  TITLE")
-    for row in rows:
-        length = ("" if row["exact"] else "~") + clock(row["length_ms"])
-        title = row["title"] + (" (yours)" if row["source"] == "yours" else "")
-        click.echo(f"{row['id']:<{width}}  {row['kind']:<8}  {length:>7}  {title}")
+    elif rows:
+        width = max(len(row["id"]) for row in rows)
+        click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>7}  TITLE")
+        for row in rows:
+            length = ("" if row["exact"] else "~") + clock(row["length_ms"])
+            title = row["title"] + (" (yours)" if row["source"] == "yours" else "")
+            click.echo(f"{row['id']:<{width}}  {row['kind']:<8}  {length:>7}  {title}")
+    for error in broken:
+        click.echo(f"Error: {error}", err=True)
+    if broken:
+        raise SystemExit(2)
 
 
 def catalog_row(routine_id: str, origin: str, config: UserConfig, speech: api.Speech) -> dict[str, Any]:
@@ -142,11 +148,12 @@ def validate(files: tuple[Path, ...]) -> None:
     Example:
         voice-coach validate my-stretch.toml my-session.toml
     """
-    speech = SpeechChoices().speech(load_config())
+    config = load_config()
+    speech = SpeechChoices().speech(config)
     failures = 0
     for path in files:
         try:
-            target = load_path(path)
+            target = load_path(path, config.library())
             timeline = api.compile(target, CompileOptions())
         except VoiceCoachError as error:
             failures += 1
