@@ -75,8 +75,8 @@ def list_command(as_json: bool) -> None:
             length = ("" if row["exact"] else "~") + clock(row["length_ms"])
             title = row["title"] + (" (yours)" if row["source"] == "yours" else "")
             click.echo(f"{row['id']:<{width}}  {row['kind']:<8}  {length:>7}  {title}")
-    for error in broken:
-        click.echo(f"Error: {error}", err=True)
+    for problem in broken:
+        click.echo(f"Error: {problem}", err=True)
     if broken:
         raise SystemExit(2)
 
