@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from voice_coach.cli.main import cli
 from voice_coach.errors import RoutineError
-from voice_coach.routine.loader import load_id
+from voice_coach.routine.loader import load_id, load_path
 
 NECK = 'id = "neck"\ntitle = "Neck"\nkind = "stretch"\nsetup = ["Sit tall."]\nhold = "20s"\n'
 
@@ -69,8 +69,30 @@ def test_one_broken_library_file_does_not_hide_the_others(
 
 def test_a_long_list_of_the_same_routine_is_refused_before_it_is_built(tmp_path: Path) -> None:
     path = tmp_path / "many.toml"
-    names = ", ".join(['"kneeling-twist"'] * 12_000)
+    names = ",\n".join(['"kneeling-twist"'] * 12_000)
     path.write_text(f'id = "many"\ntitle = "Many"\nroutines = [{names}]\n', "utf-8")
     with pytest.raises(RoutineError) as caught:
         load_id("many", tmp_path)
     assert str(caught.value) == (f"{path}: routines: lists 12000 routines; a session may list 100 at most")
+
+
+@pytest.mark.parametrize(
+    ("name", "routine_id", "title"),
+    [
+        ("Nacken Übung", "nacken-ubung", "Nacken Übung"),
+        ("my-stretch", "my-stretch", "My stretch"),
+        ('Say "hi" {now}', "say-hi-now", 'Say "hi" now'),
+    ],
+)
+def test_new_keeps_the_titles_letters_and_makes_only_the_id_a_slug(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, routine_id: str, title: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["new", name]).exit_code == 0
+    routine = load_path(tmp_path / f"{name}.toml")
+    assert (routine.id, routine.title) == (routine_id, title)
+
+
+def test_new_in_the_library_takes_the_title_from_the_name_given(runner: CliRunner, library: Path) -> None:
+    assert runner.invoke(cli, ["new", "Nacken Übung", "--library"]).exit_code == 0
+    assert load_id("nacken-ubung", library).title == "Nacken Übung"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from importlib import resources
 from pathlib import Path
@@ -33,6 +32,7 @@ from voice_coach.routine.library import default_library, known_ids
 from voice_coach.routine.loader import load_path, load_target
 from voice_coach.routine.model import Session
 from voice_coach.routine.problems import each_problem
+from voice_coach.routine.routine_file import id_from_name, title_from_name
 from voice_coach.wording import agree, plural
 
 
@@ -188,11 +188,11 @@ def new(name: str, force: bool, in_library: bool) -> None:
     path = Path(name if name.endswith(".toml") else f"{name}.toml")
     if in_library:
         path = library_path(path, load_config())
-    routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
+    routine_id = id_from_name(path.stem)
     if path.exists() and not force:
         raise UsageError(f"{path}: already exists; use --force to overwrite it")
     template = (resources.files("voice_coach.routine") / "templates" / "routine.toml").read_text("utf-8")
-    title = routine_id.replace("-", " ").capitalize()
+    title = json.dumps(title_from_name(Path(name).name.removesuffix(".toml")), ensure_ascii=False)[1:-1]
     text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", str(path))
     try:
         write_text_atomically(path, text)
@@ -205,7 +205,7 @@ def new(name: str, force: bool, in_library: bool) -> None:
 def library_path(path: Path, config: UserConfig) -> Path:
     """Where ``new --library`` writes: ``ID.toml`` in the routine library (the folder is made)."""
     folder = config.library() or default_library()
-    routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
+    routine_id = id_from_name(path.stem)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
