@@ -3,15 +3,17 @@ device and voice commands, when no option says."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.compiler.build import COUNTDOWNS
 from voice_coach.compiler.options import lead_in_ms
-from voice_coach.errors import UsageError, VoiceCoachError, literal
+from voice_coach.errors import UnknownVoiceError, UsageError, VoiceCoachError, literal
 from voice_coach.routine.loader import read_toml
 from voice_coach.routine.table import Table
+from voice_coach.speech.engines import ENGINES, get_engine
 from voice_coach.speech.engines.base import parse_rate
 
 CONFIG_ENV = "VOICE_COACH_CONFIG"
@@ -34,6 +36,17 @@ class UserConfig:
     source: str | None = None
     listen: bool = False
     """``listen = true``: ``play`` takes voice commands without ``--listen``."""
+
+    def checked_voice(self, engine: str | None) -> str | None:
+        """``voice``, checked to be one of ``engine``'s voices (the config file's engine when None); an
+        unknown one is a UsageError naming this file, where the typo is."""
+        if self.voice is None:
+            return None
+        try:
+            get_engine(engine or self.engine).resolve_voice(self.voice)
+        except UnknownVoiceError as error:
+            raise UsageError(f"{self.source}: voice: {error}") from None
+        return self.voice
 
     def library(self) -> Path | None:
         """The user's routine library named by ``routines_dir`` (None: the default folder)."""
@@ -79,6 +92,13 @@ def _flag(table: Table, key: str) -> bool:
 def _check_values(table: Table, values: dict[str, str | None]) -> None:
     """Reject values the options they stand for would reject, naming the file and key."""
     countdown, lead_in, rate = values["countdown"], values["lead_in"], values["rate"]
+    engine = values["engine"]
+    if engine is not None and engine.strip().lower() not in ENGINES:
+        close = difflib.get_close_matches(engine.strip().lower(), list(ENGINES), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise table.fail(
+            "engine", f"unknown engine {engine!r}; {hint}choose one of: {', '.join(sorted(ENGINES))}"
+        )
     if countdown is not None and countdown not in COUNTDOWNS:
         raise table.fail("countdown", f"must be one of {', '.join(COUNTDOWNS)}")
     try:

@@ -185,10 +185,11 @@ MADE = [
 def test_dots_and_brackets_in_strings_and_numbers_are_not_counted(tmp_path: Path) -> None:
     """Only the shape of the document counts: text, comments and numbers may hold any dots or brackets."""
     text = ROUTINE.replace('hold = "20s"', 'hold = { default = "20s", min = 15.0, max = "30s" }')
-    text += 'notes = ["' + "a." * 20 + '", """' + "[" * 20 + '""", \'' + "{" * 20 + "'] # " + "." * 20 + "\n"
+    text += 'notes = ["' + "a." * 20 + '", """a' + "[" * 20 + '""", \'a' + "{{" * 10 + "'] # "
+    text += "." * 20 + "\n"
     path = tmp_path / "ok.toml"
     path.write_text(text, "utf-8")
-    assert load_path(path).notes[1] == "[" * 20
+    assert load_path(path).notes[1] == "a" + "[" * 20
 
 
 @pytest.mark.parametrize(("name", "make", "message"), MADE, ids=[m[0] for m in MADE])
@@ -515,3 +516,29 @@ def test_the_config_file_is_bounded_like_a_routine(
         2,
         f"Error: {config}: line 1: a key has more than 16 dotted parts; a routine needs two or three\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("say", "problem"),
+    [
+        ("1" + "0" * 494, "has a number of 495 digits; write numbers of 15 digits at most, or in words"),
+        ("Hold 1,000,000,000,000,000,000 breaths.",
+         "has a number of 19 digits; write numbers of 15 digits at most, or in words"),
+        ("$😀", "'$😀' has no letters or digits to say; write the words to say"),
+        ("😀", "'😀' has no letters or digits to say; write the words to say"),
+    ],
+)  # fmt: skip
+def test_validate_refuses_text_that_synthesis_would_fail_on(
+    runner: CliRunner, tmp_path: Path, say: str, problem: str
+) -> None:
+    path = tmp_path / "unsayable.toml"
+    path.write_text(ROUTINE + f"intro = {toml_string(say)}\n", "utf-8")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert (result.exit_code, result.stderr) == (2, f"Error: {path}: intro: {problem}\n")
+
+
+def test_numbers_people_count_and_emoji_among_words_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "fine.toml"
+    intro = 'intro = "Pay $😀 now: 3 sets of 999,999,999,999,999 breaths, 1.5 each."\n'
+    path.write_text(ROUTINE + intro, "utf-8")
+    assert load_path(path).intro

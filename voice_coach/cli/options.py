@@ -72,7 +72,10 @@ class SpeechChoices:
         ``cache_folder`` finds it: $VOICE_COACH_CACHE_DIR wins over the config file)."""
         folder = cache_folder(self.cache_dir, config)
         return Speech(
-            self.engine or config.engine, self.voice or config.voice, self.rate or config.rate, folder
+            self.engine or config.engine,
+            self.voice or config.checked_voice(self.engine),
+            self.rate or config.rate,
+            folder,
         )
 
 

@@ -22,7 +22,7 @@ from voice_coach.cli.options import (
 )
 from voice_coach.compiler.timeline import Pause, Say, Timeline
 from voice_coach.config import load_config
-from voice_coach.errors import SynthesisError, UsageError
+from voice_coach.errors import CacheError, SynthesisError, UsageError
 from voice_coach.speech.engines import ENGINES, default_engine_name, get_engine
 from voice_coach.wording import plural
 
@@ -152,8 +152,15 @@ def cache_warm(target: str, routine: RoutineChoices, speech: SpeechChoices) -> N
     """
     config = load_config()
     timeline = compile_timeline(target, routine, config)
+    warnings: list[str] = []
     with progress_bar() as progress:
-        spoken = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
+        spoken = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warnings.append)
+    for message in warnings:
+        if message != spoken.cache.warning:  # warming a cache that keeps nothing is an error, not a warning
+            warn(message)
+    if spoken.cache.warning:
+        problem = spoken.cache.warning.split("; phrases are kept")[0]
+        raise CacheError(f"{problem}; nothing was stored: make the folder writable, or choose another")
     result = spoken.speech
     click.echo(
         f"{plural(result.synthesized, 'phrase')} synthesized, {result.cached} already cached "
