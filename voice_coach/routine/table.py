@@ -7,6 +7,7 @@ import difflib
 import json
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -204,8 +205,9 @@ def check_text(value: Any, table: Table, key: str | int, variables: tuple[str, .
 
 def check_speakable(text: str, table: Table, key: str | int) -> None:
     """Refuse text no engine can say (what would pass validation and then fail synthesis): nothing but
-    symbols or emoji, or a number too long to spell out."""
-    if not any(char.isalnum() for char in text):
+    symbols and emoji (engines say nothing for them), or a number too long to spell out."""
+    symbols = any(unicodedata.category(char).startswith("S") for char in text)  # $, emoji; not "..."
+    if symbols and not any(char.isalnum() for char in text):
         raise table.fail(key, f"{text[:40]!r} has no letters or digits to say; write the words to say")
     for number in NUMBER.finditer(text):
         digits = sum(char.isdigit() for char in number.group())
