@@ -155,6 +155,8 @@ def export(
             else:
                 written = writer.write_single(staging, target)
             staging.commit()
+    except OutputError:  # a target that appeared meanwhile: the message says which
+        raise
     except ExportError as error:
         raise ExportError(f"cannot write {target}: {error}") from error
     except OSError as error:  # a full disk, a file size limit, the folder removed meanwhile

@@ -18,8 +18,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
+from voice_coach import interrupts
 from voice_coach.audio import limiter
 from voice_coach.errors import ExportError, OutputError
+from voice_coach.ffmpeg import OWN_PROCESS_GROUP
 
 if TYPE_CHECKING:
     import numpy as np
@@ -137,6 +139,7 @@ class Mp3Encoder:
         message = self._errors.read().decode(errors="replace").strip().splitlines()
         self._errors.close()
         if status:
+            interrupts.check()  # ffmpeg stopped because the program is being interrupted: say that
             raise ExportError(f"ffmpeg failed: {message[-1] if message else _exit_reason(status)}")
 
     def _stop(self) -> None:
@@ -156,7 +159,9 @@ def decoded_true_peak(path: Path, ffmpeg: str) -> float:
     threshold = 10 ** ((PEAK_LIMIT_DBTP - 3) / 20)
     peak, tail = 0.0, np.zeros(0, np.float32)
     samples: Samples
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as decoder:
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, process_group=OWN_PROCESS_GROUP
+    ) as decoder:
         assert decoder.stdout is not None
         while block := decoder.stdout.read(2 * _DECODE_BLOCK):
             samples = np.frombuffer(block[: len(block) // 2 * 2], "<i2").astype(np.float32)
@@ -187,7 +192,13 @@ def _start_in_thread(command: list[str], errors: IO[bytes], started: list[subpro
                 return
             try:
                 started.append(
-                    subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+                    subprocess.Popen(
+                        command,
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.DEVNULL,
+                        stderr=errors,
+                        process_group=OWN_PROCESS_GROUP,
+                    )
                 )
             except BaseException as error:
                 failed.append(error)
