@@ -55,8 +55,8 @@ def test_one_broken_library_file_does_not_hide_the_others(
 ) -> None:
     (library / "broken.toml").write_text('id = "broken"\ntitle = "Broken\n', "utf-8")
     result = runner.invoke(cli, ["list", "--json"] if as_json else ["list"])
-    assert result.exit_code == 2
-    assert result.stderr.startswith(f"Error: {library / 'broken.toml'}: line 2")
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"Warning: skipped broken: {library / 'broken.toml'}: line 2")
     assert len(result.stderr.splitlines()) == 1
     if as_json:
         rows = json.loads(result.stdout)
