@@ -29,6 +29,7 @@ from voice_coach.routine.language import check_language
 from voice_coach.routine.loader import MAX_SETS, load_target
 from voice_coach.routine.model import SIDE_CHOICES, Overrides, Selection
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
+from voice_coach.wording import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -253,6 +254,11 @@ def cache_folder(cache_dir: Path | None, config: UserConfig) -> Path:
 def open_cache(cache_dir: Path | None, config: UserConfig) -> PhraseCache:
     """The phrase cache ``cache_folder`` names."""
     return PhraseCache(cache_folder(cache_dir, config), warn=warn)
+
+
+def made_again(damaged: int) -> str:
+    """``; 1 damaged phrase made again`` for a summary line, when the phrase cache found damaged entries."""
+    return f"; {plural(damaged, 'damaged phrase')} made again" if damaged else ""
 
 
 def warn(message: str) -> None:

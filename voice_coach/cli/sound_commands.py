@@ -18,6 +18,7 @@ from voice_coach.cli.options import (
     SpeechChoices,
     compile_timeline,
     history_settings,
+    made_again,
     progress_bar,
     routine_options,
     speech_options,
@@ -191,7 +192,7 @@ def export(
     click.echo(
         f"Wrote {', '.join(str(p) for p in written.paths)} ({clock(written.length_ms)}, "
         f"{plural(chapters, 'chapter')}; {plural(spoken.synthesized, 'phrase')} synthesized, "
-        f"{spoken.cached} cached)"
+        f"{spoken.cached} cached{made_again(written.session.cache.damaged)})"
     )
 
 

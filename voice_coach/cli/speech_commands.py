@@ -14,6 +14,7 @@ from voice_coach.cli.options import (
     cache_dir_option,
     compile_timeline,
     language_option,
+    made_again,
     open_cache,
     progress_bar,
     routine_options,
@@ -164,5 +165,5 @@ def cache_warm(target: str, routine: RoutineChoices, speech: SpeechChoices) -> N
     result = spoken.speech
     click.echo(
         f"{plural(result.synthesized, 'phrase')} synthesized, {result.cached} already cached "
-        f"({result.settings.engine}, voice {result.settings.voice})"
+        f"({result.settings.engine}, voice {result.settings.voice}){made_again(spoken.cache.damaged)}"
     )
