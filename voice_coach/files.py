@@ -1,7 +1,8 @@
 """Writing a file so that no reader ever sees half of it: a temporary file in the same folder, then a rename.
 
 One helper for every file the library writes whole (cached phrases, the kept loudness analyses, a new
-routine template); exports stage several files at once and rename them together (``output.export``).
+routine template); exports stage several files at once and rename them together (``output.staging``),
+through ``sync_file`` and ``rename_exclusively`` here. These helpers are where a test injects faults.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def replace_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None
     try:
         with os.fdopen(handle, "wb") as raw:
             write(raw)
+            raw.flush()
+            os.fsync(raw.fileno())  # on disk before the rename: a power cut never leaves an empty file
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)
@@ -92,6 +95,15 @@ def replace_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def sync_file(path: Path) -> None:
+    """Make sure what was written to ``path`` is on disk (before it is renamed into place)."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def write_text_atomically(path: Path, text: str) -> None:

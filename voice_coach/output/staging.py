@@ -18,9 +18,8 @@ import shutil
 from pathlib import Path
 from types import TracebackType
 
-from voice_coach import interrupts
+from voice_coach import files, interrupts
 from voice_coach.errors import OutputError, literal
-from voice_coach.files import process_alive, rename_exclusively
 
 STAGED = re.compile(r"\..+\.(\d+)-[0-9a-f]{8}\.(?:part|old)")
 """A staged file or folder, or a folder set aside while swapped (``.old``), by the process in group 1."""
@@ -57,9 +56,11 @@ class Staging:
         try:
             while self.moves:
                 staged, target = self.moves[0]
+                if not staged.is_dir():
+                    files.sync_file(staged)
                 if self.force:
                     _replace(staged, target)
-                elif not rename_exclusively(staged, target):
+                elif not files.rename_exclusively(staged, target):
                     raise OutputError(
                         f"{literal(str(target))} already exists: add {{force}} to overwrite it",
                         options=("force",),
@@ -98,7 +99,7 @@ def reap_staged(folder: Path) -> None:
         return
     for entry in entries:
         match = STAGED.fullmatch(entry.name)
-        if match and not process_alive(int(match.group(1))):
+        if match and not files.process_alive(int(match.group(1))):
             _remove(entry)
 
 
