@@ -259,7 +259,8 @@ class _Writer:
         chunks = self._chunks(track)
         if gain != 1.0:
             chunks = (np.rint(chunk * gain).astype(np.int16) for chunk in chunks)
-        with mp3.Mp3Encoder(path, self.audio.rate, self.bitrate, self.ffmpeg) as encoder:
+        cutoff = mp3.MUSIC_CUTOFF_HZ if self.check_peaks else None  # peaks are checked under music
+        with mp3.Mp3Encoder(path, self.audio.rate, self.bitrate, self.ffmpeg, cutoff_hz=cutoff) as encoder:
             encoder.write(chunks)
 
     def _cues(self, path: Path, kind: str, track: Track) -> None:
