@@ -38,17 +38,23 @@ from voice_coach.errors import (
     UsageError,
     VoiceCoachError,
 )
+from voice_coach.handover import handout
 from voice_coach.live.player import Outcome
+from voice_coach.pack import PACK_AUDIO, Packed, pack
 from voice_coach.routine.loader import builtin_ids
 from voice_coach.routine.model import Routine, Session
+from voice_coach.unpack import Imported, import_pack
 
 __version__ = "0.1.0"
 __all__ = [
+    "PACK_AUDIO",
     "CompileOptions",
     "Estimated",
     "ExportError",
     "Exported",
+    "Imported",
     "Outcome",
+    "Packed",
     "PlaybackError",
     "Played",
     "Routine",
@@ -68,7 +74,10 @@ __all__ = [
     "cover_art",
     "estimate",
     "export",
+    "handout",
+    "import_pack",
     "load",
+    "pack",
     "play",
     "synthesize",
 ]

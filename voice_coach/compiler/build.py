@@ -62,9 +62,11 @@ def compile_target(target: Routine | Session, options: CompileOptions) -> Timeli
         blocks.append(Say(fill(session.outro, session_values(routines, words)), "outro"))
     ids = tuple(r.id for r in routines)
     kinds = tuple(r.kind for r in routines)
+    equipment = tuple(r.equipment for r in routines)
     return Timeline(
-        session.id, session.title, tuple(blocks), routine_ids=ids, routine_kinds=kinds, language=language
-    )
+        session.id, session.title, tuple(blocks), routine_ids=ids, routine_kinds=kinds,
+        routine_equipment=equipment, language=language,
+    )  # fmt: skip
 
 
 def session_blocks(
