@@ -67,6 +67,7 @@ def handout_pdf(handout: Handout, paper: str = "a4") -> bytes:
         title=handout.title,
         author="voice-coach",
         lang=handout.language,
+        initialFontName=FONT,  # else the page starts in Helvetica, a font not embedded
     )
     footer = _footer(handout)
     document.build(story(handout, document.width), onFirstPage=footer, onLaterPages=footer)
@@ -127,7 +128,15 @@ def header(handout: Handout, width: float, look: dict[str, Any]) -> Flowable:
     code = [qr_code(handout.url, QR_PT), Paragraph(_text(handout.words.scan), look["small"])]
     code.append(Paragraph(_text(handout.url), look["small"]))
     table = Table([[title, code]], colWidths=[width - QR_PT - 8, QR_PT + 8])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (1, 0), (1, 0), 4)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (1, 0), (1, 0), 4),
+            ]
+        )
+    )
     return table
 
 
@@ -176,6 +185,7 @@ def log_flow(handout: Handout, width: float, look: dict[str, Any]) -> list[Flowa
     columns = [width * share for share in (0.16, 0.1, 0.15, 0.15, 0.44)]
     table = Table(rows, colWidths=columns, rowHeights=[24] + [21] * handout.tracking_rows, repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # the empty cells' too: no other font on the page
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -204,23 +214,35 @@ def qr_code(url: str, size: float) -> Flowable:
     """A QR code of ``url`` drawn as vector squares (sharp at any printer's resolution), with its quiet
     zone of four modules."""
     import segno
-    from reportlab.graphics.shapes import Drawing, Rect
 
     rows = [list(row) for row in segno.make_qr(url, error="m").matrix_iter(border=4)]
     module = size / len(rows)
-    drawing = Drawing(size, size)
-    for y, row in enumerate(rows):
-        for x, dark in enumerate(row):
-            if dark:
-                top = size - (y + 1) * module
-                drawing.add(Rect(x * module, top, module, module, fillColor="black", strokeColor=None))
-    return drawing
+    squares = [
+        (x * module, size - (y + 1) * module)
+        for y, row in enumerate(rows)
+        for x, dark in enumerate(row)
+        if dark
+    ]
+    return _shape(
+        size, size, lambda canvas: [canvas.rect(x, y, module, module, stroke=0, fill=1) for x, y in squares]
+    )
 
 
 def tick_box() -> Flowable:
     """An empty square to tick by hand."""
-    from reportlab.graphics.shapes import Drawing, Rect
+    return _shape(11, 11, lambda canvas: canvas.rect(0, 0, 11, 11, stroke=1, fill=0))
 
-    drawing = Drawing(11, 11)
-    drawing.add(Rect(0, 0, 11, 11, fillColor=None, strokeColor="black", strokeWidth=0.8))
-    return drawing
+
+def _shape(width: float, height: float, paint: Any) -> Flowable:
+    """A flowable of ``width`` x ``height`` points that ``paint(canvas)`` draws: lines and fills only,
+    so no font is added to the page (reportlab's drawings would add Helvetica, not embedded)."""
+    from reportlab.platypus import Flowable as Base
+
+    class Shape(Base):  # type: ignore[misc]
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return width, height
+
+        def draw(self) -> None:
+            paint(self.canv)
+
+    return Shape()
