@@ -119,7 +119,7 @@ def test_the_cli_writes_it_and_refuses_to_overwrite(tmp_path: Path, runner: CliR
     target = tmp_path / "twist.pdf"
     done = runner.invoke(cli, ["handout", "kneeling-twist", "-o", str(target), "--url", URL, "--sets", "5"])
     assert done.exit_code == 0, done.output
-    assert done.stdout == f"Wrote {target} (1 routines, A4)\n"
+    assert done.stdout == f"Wrote {target} (1 routine, A4)\n"
     assert "Sets: 5 per side" in pdf_text(target)
     again = runner.invoke(cli, ["handout", "kneeling-twist", "-o", str(target)])
     assert again.exit_code == 2

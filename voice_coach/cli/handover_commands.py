@@ -21,6 +21,7 @@ from voice_coach.cli.options import (
 from voice_coach.config import load_config
 from voice_coach.durations import clock
 from voice_coach.output.handout_pdf import PAPERS
+from voice_coach.wording import plural
 
 PAPER_HELP = "Paper size: a4 or letter."
 URL_HELP = "The link the QR code holds: the phone's page or podcast feed from 'voice-coach serve'."
@@ -36,7 +37,7 @@ URL_HELP = "The link the QR code holds: the phone's page or podcast feed from 'v
 def handout(
     target: str, output: Path, url: str | None, paper: str, force: bool, routine: RoutineChoices
 ) -> None:
-    """Write a printable handout (PDF) of a routine or session, with the run's settings.
+    """Write a printable handout (PDF) of a routine or session.
 
     Each step is printed as the voice says it, with the hold, sets, sides and rest
     chosen, the file's cautions, a QR code of --url and a table to log sessions and
@@ -49,7 +50,7 @@ def handout(
     """
     timeline = compile_timeline(target, routine, load_config())
     written = vc.handout(timeline, output, url=url, paper=paper, force=force)
-    click.echo(f"Wrote {written} ({len(timeline.routine_ids)} routines, {paper.upper()})")
+    click.echo(f"Wrote {written} ({plural(len(timeline.routine_ids), 'routine')}, {paper.upper()})")
 
 
 @click.command(cls=SectionedCommand)
@@ -77,7 +78,7 @@ def pack(
     routine: RoutineChoices,
     speech: SpeechChoices,
 ) -> None:
-    """Write one file to send: the routine files, the recording and the handout.
+    """Write one file to send: routine files, recording and handout.
 
     The patient puts its routines in their library with 'voice-coach import FILE.zip'.
 
@@ -110,7 +111,7 @@ def pack(
 @click.argument("archive", metavar="FILE.zip", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace routines of yours that have the same names.")
 def import_command(archive: Path, force: bool) -> None:
-    """Put the routines of a pack (from 'voice-coach pack') in your routine library.
+    """Put the routines of a pack in your routine library.
 
     A pack that would write outside the library, holds links, is too large, or would
     replace a routine of yours (without --force) is refused, and nothing is written.
