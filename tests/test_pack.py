@@ -144,6 +144,10 @@ HOSTILE = {
         lambda s, t: rewritten(s, t, {"routines/bad.toml": b'id = "bad"\ntitle = 3\n'}),
         "bad.toml: title:",
     ),
+    "shadows a built-in": (
+        lambda s, t: rewritten(s, t, {"routines/spi.toml": BACK_CARE.replace("back-care", "spi").encode()}),
+        "its 'spi' would be used instead of the built-in routine of that id: use --force to accept that",
+    ),
     "not routines/ID.toml": (
         lambda s, t: rewritten(s, t, {"routines/x/y.toml": b""}),
         "is not routines/ID.toml",

@@ -5,7 +5,8 @@ Refused, with one line and nothing written: a file that is not a zip; a member w
 climbs out (``../``), or is a link; too many members; a member too large, or compressed suspiciously well
 (a zip bomb); a routine file that does not load, or names a routine the pack lacks; choices that
 ``vc.compile`` would refuse; a routine that would replace a different one of the patient's without
-``force``. Only ``routines/*.toml`` are ever written, and only into the library; the recording and the
+``force``, or a built-in of the same id (the library's file would be used instead of it). Only
+``routines/*.toml`` are ever written, and only into the library; the recording and the
 handout stay in the zip, for the patient to open.
 """
 
@@ -19,6 +20,7 @@ import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -199,13 +201,24 @@ def planned_writes(path: Path, texts: dict[str, bytes], folder: Path, force: boo
             present = target.read_bytes() if target.exists() else None
         except OSError as error:
             raise refused(path, f"{target}: cannot read ({error.strerror})") from None
-        if present == data:
+        built_in = builtin_file(target.stem) if present is None else None
+        if data in (present, built_in):
             continue
         if present is not None and not force:
             mine = literal(f"your routine {target.stem!r} ({target}) differs from the pack's")
             raise refused(path, mine + ": use {force} to replace it", ("force",))
+        if built_in is not None and not force:
+            theirs = literal(f"its {target.stem!r} would be used instead of the built-in routine of that id")
+            raise refused(path, theirs + ": use {force} to accept that", ("force",))
         new[target.name] = data
     return new
+
+
+def builtin_file(routine_id: str) -> bytes | None:
+    """The bytes of the built-in file ``routine_id``, or None if there is no such built-in."""
+    if routine_id not in builtin_ids():
+        return None
+    return (resources.files("voice_coach.routine") / "builtin" / f"{routine_id}.toml").read_bytes()
 
 
 def write_routines(files: dict[str, bytes], folder: Path) -> tuple[Path, ...]:

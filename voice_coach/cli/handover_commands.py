@@ -88,7 +88,6 @@ def pack(
         voice-coach pack my-session -o for-anna.zip --audio m4b --url http://192.168.1.20:8765/Xy3q/
     """
     config = load_config()
-    timeline = compile_timeline(target, routine, config)
     with progress_bar() as progress:
         packed = vc.pack(
             target,
@@ -104,7 +103,7 @@ def pack(
             warn=warn,
         )
     length = f", {clock(packed.length_ms)} of audio" if packed.length_ms else ""
-    click.echo(f"Wrote {packed.path}: {', '.join(packed.members)}{length} ({timeline.title})")
+    click.echo(f"Wrote {packed.path}: {', '.join(packed.members)}{length}")
 
 
 @click.command("import")
