@@ -134,3 +134,11 @@ def test_an_unknown_paper_is_refused(tmp_path: Path, paper: str) -> None:
     with pytest.raises(vc.VoiceCoachError, match="paper: must be one of a4, letter"):
         vc.handout(vc.compile("foam-roller"), tmp_path / "x.pdf", paper=paper)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_progression_plan_is_printed_with_its_routines_settings(tmp_path: Path) -> None:
+    plan = "Add 5 seconds a week, up to 30 seconds."
+    vc.handout(vc.compile("spi"), tmp_path / "spi.pdf", progression={"foam-roller": plan})
+    text = pdf_text(tmp_path / "spi.pdf")
+    assert f"Progression: {plan}" in text and text.count("Progression:") == 1
+    assert text.index("Foam roller stretch") < text.index(plan) < text.index("Kneeling twist stretch")
