@@ -27,6 +27,7 @@ from voice_coach.api import (
     play,
     synthesize,
 )
+from voice_coach.catalog import Catalog, CatalogEntry, catalog
 from voice_coach.compiler.build import CompileOptions
 from voice_coach.compiler.options import compile_options
 from voice_coach.compiler.timeline import Timeline
@@ -48,6 +49,8 @@ from voice_coach.unpack import Imported, import_pack
 __version__ = "0.1.0"
 __all__ = [
     "PACK_AUDIO",
+    "Catalog",
+    "CatalogEntry",
     "CompileOptions",
     "Estimated",
     "ExportError",
@@ -69,6 +72,7 @@ __all__ = [
     "VoiceCoachWarning",
     "__version__",
     "builtin_ids",
+    "catalog",
     "compile",
     "compile_options",
     "cover_art",
