@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from voice_coach.compiler.timeline import Timeline
+from voice_coach.errors import UsageError, literal
 from voice_coach.output.handout_content import handout_content
 from voice_coach.output.handout_pdf import write_handout
 
@@ -35,7 +36,26 @@ def handout(
 
     ``progression``: a routine id's progression plan in one sentence, printed with its settings.
     """
-    if url is not None and not url.strip():
-        url = None
-    content = handout_content(timeline, url=url, progression=progression)
+    content = handout_content(timeline, url=checked_url(url), progression=progression)
     return write_handout(content, Path(output), paper=paper, force=force)
+
+
+MAX_URL_CHARS = 500
+"""A QR code of this many characters still prints at 110 points with modules a phone reads."""
+
+
+def checked_url(url: str | None) -> str | None:
+    """``url`` stripped, once it is a web link short enough for a QR code; None for none."""
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise UsageError(
+            f"{{url}}: {literal(repr(url))} is not a web link; give the one 'voice-coach serve' prints "
+            "(http://...)",
+            options=("url",),
+        )
+    if len(url) > MAX_URL_CHARS:
+        raise UsageError(f"{{url}}: longer than {MAX_URL_CHARS} characters, too long for a QR code",
+                         options=("url",))  # fmt: skip
+    return url

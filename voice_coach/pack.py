@@ -25,7 +25,8 @@ from voice_coach.compiler.build import CompileOptions
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.errors import ExportError, OutputError, UsageError, literal
 from voice_coach.files import replace_atomically
-from voice_coach.handover import handout
+from voice_coach.handover import checked_url, handout
+from voice_coach.output.handout_pdf import PAPERS
 from voice_coach.pack_choices import choices_record
 from voice_coach.progress import Progress
 from voice_coach.routine.loader import load_target, read_toml
@@ -66,6 +67,9 @@ def pack(
     zip_path = check_pack_output(Path(output), force=force)
     if audio not in PACK_AUDIO:
         raise UsageError(f"{{audio}}: must be one of {', '.join(PACK_AUDIO)}", options=("audio",))
+    if paper not in PAPERS:
+        raise UsageError(f"{{paper}}: must be one of {', '.join(PAPERS)}", options=("paper",))
+    url = checked_url(url)  # before the slow recording
     loaded = target if isinstance(target, Routine | Session) else load_target(str(target), library)
     options = options or CompileOptions()
     timeline = api.compile(loaded, options)

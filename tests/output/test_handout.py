@@ -142,3 +142,19 @@ def test_a_progression_plan_is_printed_with_its_routines_settings(tmp_path: Path
     text = pdf_text(tmp_path / "spi.pdf")
     assert f"Progression: {plan}" in text and text.count("Progression:") == 1
     assert text.index("Foam roller stretch") < text.index(plan) < text.index("Kneeling twist stretch")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("192.168.1.20:8765/x/", "--url: '192.168.1.20:8765/x/' is not a web link; give the one"),
+        ("http://x/" + "a" * 600, "--url: longer than 500 characters, too long for a QR code"),
+    ],
+)
+def test_a_link_that_is_no_web_link_or_too_long_is_refused(
+    tmp_path: Path, runner: CliRunner, url: str, problem: str
+) -> None:
+    done = runner.invoke(cli, ["handout", "foam-roller", "-o", str(tmp_path / "x.pdf"), "--url", url])
+    assert done.exit_code == 2
+    assert done.stderr.startswith(f"Error: {problem}") and done.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
