@@ -96,7 +96,7 @@ def test_pack_then_import_then_show_gives_the_same_timeline(
 
 def make_pack(tmp_path: Path, therapist: Path, *args: str) -> Path:
     """A pack of ``back-care`` without audio (quick), through the library call."""
-    options = vc.compile_options(**dict(zip(args[::2], args[1::2], strict=True)))  # type: ignore[arg-type]
+    options = vc.run_choices(**dict(zip(args[::2], args[1::2], strict=True)))  # type: ignore[arg-type]
     return vc.pack("back-care", tmp_path / "sent.zip", options, audio="none", library=therapist).path
 
 
@@ -226,7 +226,7 @@ def test_a_session_listing_a_routine_by_path_cannot_be_packed(tmp_path: Path, th
 def test_a_built_in_pack_holds_no_routine_files_and_imports_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, therapist: Path
 ) -> None:
-    packed = vc.pack("kneeling-twist", tmp_path / "twist.zip", vc.compile_options(sets=4), audio="none")
+    packed = vc.pack("kneeling-twist", tmp_path / "twist.zip", vc.run_choices(sets=4), audio="none")
     assert packed.members == ("voice-coach-pack.json", "kneeling-twist.pdf")
     library = patient(tmp_path, monkeypatch)
     imported = vc.import_pack(packed.path)

@@ -16,9 +16,9 @@ from pathlib import Path
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.errors import UsageError, literal
 from voice_coach.output.handout_content import handout_content
-from voice_coach.output.handout_pdf import write_handout
+from voice_coach.output.handout_pdf import PAPERS, write_handout
 
-__all__ = ["handout"]
+__all__ = ["PAPERS", "checked_url", "handout"]
 
 
 def handout(

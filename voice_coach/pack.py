@@ -21,7 +21,7 @@ from typing import IO
 
 from voice_coach import api
 from voice_coach.api_types import Speech, Warn
-from voice_coach.compiler.build import CompileOptions
+from voice_coach.compiler.choices import RunChoices
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.errors import ExportError, OutputError, UsageError, literal
 from voice_coach.files import replace_atomically
@@ -51,7 +51,7 @@ class Packed:
 def pack(
     target: Routine | Session | str | os.PathLike[str],
     output: str | os.PathLike[str],
-    options: CompileOptions | None = None,
+    options: RunChoices | None = None,
     speech: Speech | None = None,
     *,
     library: Path | None = None,
@@ -71,7 +71,7 @@ def pack(
         raise UsageError(f"{{paper}}: must be one of {', '.join(PAPERS)}", options=("paper",))
     url = checked_url(url)  # before the slow recording
     loaded = target if isinstance(target, Routine | Session) else load_target(str(target), library)
-    options = options or CompileOptions()
+    options = options or RunChoices()
     timeline = api.compile(loaded, options)
     files = routine_files(loaded)
     members: dict[str, bytes | Path] = {f"{ROUTINES_FOLDER}/{name}": data for name, data in files.items()}
@@ -144,7 +144,7 @@ def reminder_members(timeline: Timeline) -> dict[str, bytes | Path]:
 
 
 def pack_manifest(
-    target: Routine | Session, timeline: Timeline, options: CompileOptions, members: dict[str, bytes | Path]
+    target: Routine | Session, timeline: Timeline, options: RunChoices, members: dict[str, bytes | Path]
 ) -> bytes:
     """The manifest: what the pack holds and the run's choices, as JSON."""
     used: list[Routine | Session] = [target]

@@ -1,7 +1,7 @@
 """A run's choices written into a pack and read back: the values ``vc.compile`` takes (``{"hold": "25s"}``),
 so the patient's copy compiles to the therapist's timeline, and the command line that plays it.
 
-Reading goes through ``compile_options``, the one set of rules every face uses: a pack with a hostile or
+Reading goes through ``run_choices``, the one set of rules every face uses: a pack with a hostile or
 mistyped choice is refused with the same message a flag would get.
 """
 
@@ -11,17 +11,15 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from voice_coach.compiler.build import CompileOptions
-from voice_coach.compiler.options import compile_options
+from voice_coach.compiler.choices import Overrides, RunChoices, run_choices
 from voice_coach.durations import format_duration
-from voice_coach.errors import UsageError
-from voice_coach.routine.model import Overrides
+from voice_coach.errors import UsageError, literal
 
-DEFAULTS = CompileOptions()
+DEFAULTS = RunChoices()
 OVERRIDES = (("hold", "hold_ms"), ("sets", "sets"), ("rest", "rest_ms"), ("sides", "sides"))
 
 
-def choices_record(options: CompileOptions) -> dict[str, Any]:
+def choices_record(options: RunChoices) -> dict[str, Any]:
     """The choices that differ from the defaults, as ``vc.compile`` keyword values (JSON-ready)."""
     record: dict[str, Any] = _overrides_record(options.overrides)
     if options.selection.only:
@@ -51,8 +49,8 @@ def _overrides_record(overrides: Overrides) -> dict[str, Any]:
     return record
 
 
-def options_from_record(record: object, where: str) -> CompileOptions:
-    """The ``CompileOptions`` a pack's choices stand for; ``UsageError`` naming ``where`` if invalid."""
+def options_from_record(record: object, where: str) -> RunChoices:
+    """The ``RunChoices`` a pack's choices stand for; ``UsageError`` naming ``where`` if invalid."""
     allowed = (
         "hold",
         "sets",
@@ -68,9 +66,9 @@ def options_from_record(record: object, where: str) -> CompileOptions:
     if not isinstance(record, Mapping) or any(key not in allowed for key in record):
         raise UsageError(f"{where}: its choices are not a table of {', '.join(allowed)}")
     try:
-        return compile_options(**dict(record))
+        return run_choices(**dict(record))
     except UsageError as error:
-        raise UsageError(f"{where}: {error}") from None
+        raise UsageError(f"{where}: {literal(str(error))}") from None
     except (TypeError, AttributeError):
         raise UsageError(f"{where}: its choices have values of the wrong kind") from None
 

@@ -10,19 +10,17 @@ import click
 import voice_coach as vc
 from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
-    RoutineChoices,
+    Chosen,
     SpeechChoices,
     compile_timeline,
     progress_bar,
     routine_options,
+    run_choices,
     speech_options,
     warn,
 )
-from voice_coach.config import load_config
-from voice_coach.durations import clock
-from voice_coach.output.handout_pdf import PAPERS
-from voice_coach.wording import plural
 
+PAPERS = vc.HANDOUT_PAPERS
 PAPER_HELP = "Paper size: a4 or letter."
 URL_HELP = "The link the QR code holds: the phone's page or podcast feed from 'voice-coach serve'."
 
@@ -31,12 +29,12 @@ URL_HELP = "The link the QR code holds: the phone's page or podcast feed from 'v
 @click.argument("target", metavar="ID|FILE", shell_complete=complete_target)
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The .pdf to write.")
 @click.option("--url", metavar="URL", help=URL_HELP)
-@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help=PAPER_HELP)
+@click.option(
+    "--paper", type=click.Choice(vc.HANDOUT_PAPERS), default="a4", show_default=True, help=PAPER_HELP
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @routine_options
-def handout(
-    target: str, output: Path, url: str | None, paper: str, force: bool, routine: RoutineChoices
-) -> None:
+def handout(target: str, output: Path, url: str | None, paper: str, force: bool, routine: Chosen) -> None:
     """Write a printable handout (PDF) of a routine or session.
 
     Each step is printed as the voice says it, with the hold, sets, sides and rest
@@ -48,9 +46,10 @@ def handout(
         voice-coach handout spi -o spi.pdf --url http://192.168.1.20:8765/Xy3q/
         voice-coach handout kneeling-twist --hold 20s --sets 4 -o twist.pdf --paper letter
     """
-    timeline = compile_timeline(target, routine, load_config())
+    config = vc.load_config()
+    timeline = compile_timeline(target, run_choices(routine, config), config)
     written = vc.handout(timeline, output, url=url, paper=paper, force=force)
-    click.echo(f"Wrote {written} ({plural(len(timeline.routine_ids), 'routine')}, {paper.upper()})")
+    click.echo(f"Wrote {written} ({vc.plural(len(timeline.routine_ids), 'routine')}, {paper.upper()})")
 
 
 @click.command(cls=SectionedCommand)
@@ -64,7 +63,9 @@ def handout(
     help="The recording it holds: an MP3, an M4B audiobook, or none.",
 )
 @click.option("--url", metavar="URL", help=URL_HELP)
-@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help=PAPER_HELP)
+@click.option(
+    "--paper", type=click.Choice(vc.HANDOUT_PAPERS), default="a4", show_default=True, help=PAPER_HELP
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @routine_options
 @speech_options
@@ -75,7 +76,7 @@ def pack(
     url: str | None,
     paper: str,
     force: bool,
-    routine: RoutineChoices,
+    routine: Chosen,
     speech: SpeechChoices,
 ) -> None:
     """Write one file to send: routine files, recording and handout.
@@ -87,12 +88,13 @@ def pack(
         voice-coach pack spi --hold 25s -o spi-pack.zip
         voice-coach pack my-session -o for-anna.zip --audio m4b --url http://192.168.1.20:8765/Xy3q/
     """
-    config = load_config()
+    config = vc.load_config()
+    choices = run_choices(routine, config)
     with progress_bar() as progress:
         packed = vc.pack(
             target,
             output,
-            routine.compile_options(config),
+            choices,
             speech.speech(config),
             library=config.library(),
             audio=audio,
@@ -102,7 +104,7 @@ def pack(
             progress=progress,
             warn=warn,
         )
-    length = f", {clock(packed.length_ms)} of audio" if packed.length_ms else ""
+    length = f", {vc.clock(packed.length_ms)} of audio" if packed.length_ms else ""
     click.echo(f"Wrote {packed.path}: {', '.join(packed.members)}{length}")
 
 
@@ -119,7 +121,7 @@ def import_command(archive: Path, force: bool) -> None:
     Example:
         voice-coach import spi-pack.zip && voice-coach play spi
     """
-    imported = vc.import_pack(archive, library=load_config().library(), force=force)
+    imported = vc.import_pack(archive, library=vc.load_config().library(), force=force)
     names = ", ".join(path.stem for path in imported.written)
     if names:
         click.echo(f"Imported {names} into {imported.library}")
