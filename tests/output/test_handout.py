@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import voice_coach as vc
 from voice_coach.cli.main import cli
 from voice_coach.compiler.timeline import Chapter, Hold, Say
+from voice_coach.serve.lan import lan_addresses
 
 URL = "http://192.168.1.20:8765/Xy3qAbCdEf/feed.xml"
 DASH = "\u2013"  # the en dash the pain scale is printed with
@@ -158,3 +159,19 @@ def test_a_link_that_is_no_web_link_or_too_long_is_refused(
     assert done.exit_code == 2
     assert done.stderr.startswith(f"Error: {problem}") and done.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("given", "tail"), [("serve", ""), ("feed", "feed.xml")])
+def test_url_serve_prints_the_link_serve_gives_phones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner, given: str, tail: str
+) -> None:
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path / "data"))
+    target = tmp_path / "roller.pdf"
+    done = runner.invoke(cli, ["handout", "foam-roller", "-o", str(target), "--url", given])
+    addresses = lan_addresses()
+    if not addresses:  # a computer on no network: serve --lan says the same
+        assert done.exit_code == 2 and "no local network address found" in done.stderr
+        return
+    assert done.exit_code == 0, done.output
+    token = (tmp_path / "data" / "serve-token").read_text("ascii").strip()  # kept, as serve keeps it
+    assert qr_codes(target) == [f"http://{addresses[0]}:8765/{token}/{tail}"]

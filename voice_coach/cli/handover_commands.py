@@ -22,7 +22,17 @@ from voice_coach.cli.options import (
 
 PAPERS = vc.HANDOUT_PAPERS
 PAPER_HELP = "Paper size: a4 or letter."
-URL_HELP = "The link the QR code holds: the phone's page or podcast feed from 'voice-coach serve'."
+URL_HELP = (
+    "The link the QR code holds; 'serve' or 'feed': the phone page or podcast feed 'voice-coach serve --lan' "
+    "offers from this computer (port 8765)."
+)
+
+
+def link(url: str | None) -> str | None:
+    """``--url``: a link as given, or this computer's serve's phone page (``serve``) or feed (``feed``)."""
+    if url in ("serve", "feed"):
+        return vc.phone_link(feed=url == "feed")
+    return url
 
 
 @click.command(cls=SectionedCommand)
@@ -48,7 +58,7 @@ def handout(target: str, output: Path, url: str | None, paper: str, force: bool,
     """
     config = vc.load_config()
     timeline = compile_timeline(target, run_choices(routine, config), config)
-    written = vc.handout(timeline, output, url=url, paper=paper, force=force)
+    written = vc.handout(timeline, output, url=link(url), paper=paper, force=force)
     click.echo(f"Wrote {written} ({vc.plural(len(timeline.routine_ids), 'routine')}, {paper.upper()})")
 
 
@@ -98,7 +108,7 @@ def pack(
             speech.speech(config),
             library=config.library(),
             audio=audio,
-            url=url,
+            url=link(url),
             paper=paper,
             force=force,
             progress=progress,
