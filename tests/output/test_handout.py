@@ -101,7 +101,7 @@ def test_german_letters_print_as_selectable_text_in_an_embedded_font(tmp_path: P
     timeline = vc.compile(vc.load(GERMAN))
     vc.handout(timeline, tmp_path / "nacken.pdf")
     text = pdf_text(tmp_path / "nacken.pdf")
-    assert "Ihre Einheiten" in text and f"Schmerz vorher (0{DASH}10)" in text
+    assert "Deine Einheiten" in text and f"Schmerz vorher (0{DASH}10)" in text
     for step in first_side_steps(timeline, timeline.routine_ids[0]):
         assert step in text
     assert re.search(r"[äöüß]", text)

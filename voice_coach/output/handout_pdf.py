@@ -183,7 +183,7 @@ def log_flow(handout: Handout, width: float, look: dict[str, Any]) -> list[Flowa
             for w in (words.date, words.done, words.pain_before, words.pain_after, words.notes)]  # fmt: skip
     rows = [head] + [["", tick_box(), "", "", ""] for _ in range(handout.tracking_rows)]
     columns = [width * share for share in (0.16, 0.1, 0.15, 0.15, 0.44)]
-    table = Table(rows, colWidths=columns, rowHeights=[24] + [21] * handout.tracking_rows, repeatRows=1)
+    table = Table(rows, colWidths=columns, rowHeights=[None] + [21] * handout.tracking_rows, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),  # the empty cells' too: no other font on the page
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),

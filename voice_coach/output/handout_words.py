@@ -1,7 +1,8 @@
 """The printed handout's own labels (headings, table columns) in each language a routine can be said in.
 
-These are words only the paper has; everything the voice says comes from the timeline. A language without
-labels here gets the English ones.
+These are words only the paper has; everything the voice says comes from the timeline. They address the
+reader as the language packs do (German "du", Spanish "tú"). A language without labels here gets the
+English ones.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ ENGLISH = HandoutWords(
 WORDS = {
     "en": ENGLISH,
     "de": HandoutWords(
-        equipment="Sie brauchen",
+        equipment="Du brauchst",
         hold="Halten",
         sets="Sätze",
         per_side=" pro Seite",
@@ -74,14 +75,14 @@ WORDS = {
         rest="Pause zwischen den Sätzen",
         no_rest="keine",
         steps="Die Schritte, wie die Stimme sie sagt",
-        while_holding="Während Sie halten",
+        while_holding="Während du hältst",
         switch="Dann die andere Seite",
         cautions="Achtung",
         progression="Steigerung",
         scan="Mit dem Handy scannen und anhören",
-        log_title="Ihre Einheiten",
-        log_hint="Haken Sie jede Einheit ab und bewerten Sie Ihren Rücken von 0 (kein Schmerz) bis 10 "
-        "(stärkster Schmerz).",
+        log_title="Deine Einheiten",
+        log_hint="Hak jede Einheit ab und bewerte deinen Rücken von 0 (kein Schmerz) bis 10 (stärkster "
+        "Schmerz).",
         date="Datum",
         done="Erledigt",
         pain_before="Schmerz vorher (0\u201310)",
@@ -90,7 +91,7 @@ WORDS = {
         page="Seite",
     ),
     "es": HandoutWords(
-        equipment="Necesita",
+        equipment="Necesitarás",
         hold="Mantener",
         sets="Series",
         per_side=" por lado",
@@ -99,13 +100,13 @@ WORDS = {
         rest="Descanso entre series",
         no_rest="ninguno",
         steps="Los pasos, como los dice la voz",
-        while_holding="Mientras mantiene",
+        while_holding="Mientras mantienes",
         switch="Después, el otro lado",
         cautions="Cuidado",
         progression="Progresión",
-        scan="Escanee con el móvil para escuchar",
-        log_title="Sus sesiones",
-        log_hint="Marque cada sesión que haga y valore su espalda de 0 (sin dolor) a 10 (el peor dolor).",
+        scan="Escanea con el móvil para escuchar",
+        log_title="Tus sesiones",
+        log_hint="Marca cada sesión que hagas y valora tu espalda de 0 (sin dolor) a 10 (el peor dolor).",
         date="Fecha",
         done="Hecha",
         pain_before="Dolor antes (0\u201310)",
