@@ -21,7 +21,8 @@ from click.testing import CliRunner, Result
 
 from voice_coach.cli.main import cli
 from voice_coach.durations import clock
-from voice_coach.routine.loader import builtin_ids, load_path, load_target
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import load_path, load_target
 from voice_coach.routine.model import Session
 
 ROOT = Path(__file__).parents[2]

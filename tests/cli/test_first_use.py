@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from voice_coach.cli.main import cli
 from voice_coach.errors import RoutineError
-from voice_coach.routine.loader import builtin_ids
+from voice_coach.routine.library import builtin_ids
 
 NECK = (
     'id = "neck"\ntitle = "Neck stretch"\nkind = "stretch"\nsetup = ["Tilt your head, and hold."]\n'
