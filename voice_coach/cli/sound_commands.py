@@ -288,7 +288,7 @@ def start_point(timeline: Timeline, resume: bool, from_routine: str | None) -> S
         return check_from(timeline, from_routine)
     if not resume:
         return None
-    start = resume_point(timeline, read_history())
+    start = resume_point(timeline, read_history(on_skip=warn))
     if start is None:
         warn(f"no unfinished session of {timeline.id} in the history; starting at the beginning")
     return start
@@ -320,7 +320,7 @@ def history(limit: int, as_json: bool) -> None:
         voice-coach history
         voice-coach history --json --limit 5
     """
-    entries = read_history()[-limit:]
+    entries = read_history(on_skip=warn)[-limit:]
     if as_json:
         rows = [{**dataclasses.asdict(entry), "completed": entry.completed} for entry in entries]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
