@@ -10,8 +10,8 @@ number; it is never fatal, and the lines around it are read as usual.
 from __future__ import annotations
 
 import json
-import os
 import math
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
