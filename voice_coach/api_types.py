@@ -98,7 +98,10 @@ class Exported:
 @dataclass(frozen=True)
 class Played:
     """How a live session ended (``outcome``) and its schedule: the whole one, or as far as it was placed
-    when a session stopped before all its phrases were synthesized."""
+    when a session stopped before all its phrases were synthesized. ``total_ms``: the whole session's
+    length, exact unless ``total_estimated`` (it stopped before every phrase of it was spoken)."""
 
     outcome: Outcome
     schedule: Schedule
+    total_ms: int = 0
+    total_estimated: bool = False

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from voice_coach import api
+from voice_coach import api, interrupts
 from voice_coach.cli.device_commands import device_option, output_sink
 from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
@@ -37,7 +37,7 @@ from voice_coach.live.history import (
     read_history,
 )
 from voice_coach.live.keys import KEY_HELP, TerminalKeys, open_keys
-from voice_coach.live.outcome import summarize
+from voice_coach.live.outcome import stopped_at, summarize
 from voice_coach.live.resume import StartAt, check_from, resume_point, session_entry
 from voice_coach.output.cuesheets import unknown_format
 from voice_coach.output.mp3 import MP3_RATES
@@ -264,12 +264,16 @@ def play(
         )
     if screen is not None:
         screen.clear()
-    outcome = played.outcome
-    kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
-    click.echo(summarize(played.schedule, outcome, kinds))
-    record(session_entry(played.schedule, outcome, history_settings(routine, speech)))
+    outcome, total, estimated = played.outcome, played.total_ms, played.total_estimated
+    if outcome.ended == "finished":
+        kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
+        click.echo(summarize(played.schedule, outcome, kinds))
+    else:  # q, Ctrl-C, SIGTERM, SIGHUP: where it stopped, not what a minute's rounding makes of it
+        click.echo(stopped_at(played.schedule, outcome, total, estimated))
+    settings = history_settings(routine, speech)
+    record(session_entry(played.schedule, outcome, settings, total, estimated))
     if outcome.ended == "interrupted":
-        sys.exit(130)
+        sys.exit(interrupts.exit_status())  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
 
 
 def routine_target(target: str) -> str:

@@ -80,9 +80,16 @@ def _chapters(schedule: Schedule) -> list[tuple[int, str]]:
     return [(slot.start, slot.block.routine_id) for slot in schedule.slots if isinstance(slot.block, Chapter)]
 
 
-def session_entry(schedule: Schedule, outcome: Outcome, settings: dict[str, Any]) -> HistoryEntry:
+def session_entry(
+    schedule: Schedule,
+    outcome: Outcome,
+    settings: dict[str, Any],
+    total_ms: int | None = None,
+    total_estimated: bool = False,
+) -> HistoryEntry:
     """The history entry of a played session: how long it played and ended, what was skipped and where it
-    stopped (the step and its routine, for ``--resume``)."""
+    stopped (the step and its routine, for ``--resume``). ``total_ms``: the whole session's length
+    (default: ``schedule``'s, which is the whole one when it was all placed)."""
     plan = build_step_map(schedule)
     timeline = schedule.timeline
     return HistoryEntry.now(
@@ -91,11 +98,12 @@ def session_entry(schedule: Schedule, outcome: Outcome, settings: dict[str, Any]
         outcome.heard_ms,
         settings,
         ended=outcome.ended,
-        total_ms=schedule.ms(schedule.total),
+        total_ms=schedule.ms(schedule.total) if total_ms is None else total_ms,
         skipped_ms=outcome.skipped_ms,
         stopped_ms=schedule.ms(outcome.position),
         stopped_step=plan.step_index(outcome.position),
         stopped_routine=routine_at(schedule, outcome.position),
+        total_estimated=total_estimated,
     )
 
 
