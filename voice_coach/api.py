@@ -240,8 +240,8 @@ def play(
         on_notice=on_notice,
     )  # fmt: skip
     if isinstance(session, Synthesized):
-        whole = session.schedule
-        return Played(live(mixed(session, bed, loudness)), whole, whole.ms(whole.total))
+        known = session.schedule
+        return Played(live(mixed(session, bed, loudness)), known, known.ms(known.total))
     speech = speech or Speech()
     settings = settings_for(session.language, speech.settings(), warn)
     rate = get_engine(settings.engine).sample_rate
