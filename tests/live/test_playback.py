@@ -8,9 +8,11 @@ from dataclasses import replace
 import pytest
 from test_player import RATE, phrase_length, sample_timeline
 
+import voice_coach as vc
 from voice_coach.compiler.schedule import Schedule, schedule
-from voice_coach.compiler.timeline import Chapter
+from voice_coach.compiler.timeline import Chapter, Hold
 from voice_coach.live.commands import CommandQueue
+from voice_coach.live.outcome import Outcome, stopped_at
 from voice_coach.live.playback import Jump, Playback, command, cut, finished_buffer, land, started, starting
 from voice_coach.live.resume import StartAt
 from voice_coach.live.steps import StepMap, build_step_map
@@ -121,3 +123,19 @@ def test_a_command_queue_hands_over_commands_in_order_and_refuses_others() -> No
     assert [remote.poll(), remote.poll(), remote.poll()] == ["next-chapter", "quit", None]
     with pytest.raises(ValueError, match="'skip' is not a player command"):
         remote.put("skip")  # type: ignore[arg-type]
+
+
+def test_a_stopped_session_says_where_it_stopped_not_what_a_minutes_rounding_makes_of_it() -> None:
+    """The issue's case: Ctrl-C at 01:13 of kneeling-twist printed "1 min, 1 stretch"."""
+    plan = vc.estimate(vc.compile("kneeling-twist")).schedule
+    hold = next(s for s in plan.slots if isinstance(s.block, Hold) and s.block.set == 2)
+    outcome = Outcome("interrupted", hold.start + plan.rate, ((0, hold.start + plan.rate),), plan.rate)
+    at, total = plan.ms(outcome.position) // 1000, plan.ms(plan.total) // 1000
+    expected = f"Stopped at {at // 60:02d}:{at % 60:02d} of {total // 60:02d}:{total % 60:02d}"
+    assert stopped_at(plan, outcome, plan.ms(plan.total)) == f"{expected} (right side, set 2 of 3)."
+    assert stopped_at(plan, outcome, 339_000, estimated=True).endswith(
+        " of about 05:39 (right side, set 2 of 3)."
+    )
+    spi = vc.estimate(vc.compile("spi")).schedule
+    early = Outcome("quit", spi.rate * 75, (), spi.rate)
+    assert stopped_at(spi, early, 1_738_000) == "Stopped at 01:15 of 28:58 (Self-massage, right side)."
