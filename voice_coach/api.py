@@ -213,7 +213,8 @@ def play(
         on_notice=on_notice,
     )  # fmt: skip
     if isinstance(session, Synthesized):
-        return Played(live(mixed(session, bed, loudness)), session.schedule)
+        known = session.schedule
+        return Played(live(mixed(session, bed, loudness)), known, known.ms(known.total))
     speech = speech or Speech()
     settings = settings_for(session.language, speech.settings(), warn)
     rate = get_engine(settings.engine).sample_rate
@@ -221,9 +222,13 @@ def play(
     with PhraseSupply(session.phrases(), settings, speech.cache(warn)) as supply:
         audio = Mix(session, supply.clip, rate, loudness_lufs=loudness, music=bed)
         outcome = live(audio, ready=supply.ready, expected_total=expected.ms(expected.total) * rate // 1000)
+        audio.place_ready(supply.ready)  # every phrase spoken by now: the whole length is known
     plan = audio.placed_schedule()  # the whole schedule unless the session was stopped early
     _warn_dropped(plan, warn)
-    return Played(outcome, plan)
+    if audio.finished:
+        return Played(outcome, plan, plan.ms(plan.total))
+    whole = estimate(session, speech, warn=lambda message: None)  # lengths cached since count exactly
+    return Played(outcome, plan, whole.schedule.ms(whole.schedule.total), not whole.exact)
 
 
 def cover_art(timeline: Timeline) -> bytes:
