@@ -35,6 +35,7 @@ from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
 from voice_coach.serve.ranges import file_response
 from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, About, RenderCancelled
+from voice_coach.serve.security import SecurityHeaders
 from voice_coach.serve.variant import FIELDS, Defaults, SettingError, Variant, parse_variant
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class Served:
 
 
 def create_app(token: str, served: Served) -> ASGIApp:
-    """The ASGI application, behind its token."""
+    """The ASGI application, behind its token, every answer with the security headers."""
     routes = [
         Route("/", _index),
         Route("/routine/{routine_id}", _routine),
@@ -73,7 +74,7 @@ def create_app(token: str, served: Served) -> ASGIApp:
     ]
     app = Starlette(routes=routes)
     app.state.served = served
-    return TokenGate(app, token)
+    return SecurityHeaders(TokenGate(app, token))
 
 
 def _served(request: Request) -> Served:
