@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from voice_coach.errors import UsageError
+from voice_coach.serve.slots import Slots
 
 HEADER_TIMEOUT_S = 10.0
 """How long a client may take to send a request's head: enough for any phone, short for a slow attack."""
@@ -24,7 +25,8 @@ HEADER_TIMEOUT_S = 10.0
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what clients can hold: connections at once, time to send a request, idle keep-alive."""
+    """Bounds on what clients can hold: connections at once (strangers' go first, see ``slots``), time to
+    send a request, idle keep-alive."""
 
     connections: int = 64
     header_timeout_s: float = HEADER_TIMEOUT_S
@@ -58,11 +60,10 @@ def make_server(app: ASGIApp, limits: Limits = Limits()) -> uvicorn.Server:
     """A uvicorn server for ``app`` within ``limits``; it stops on SIGINT, SIGTERM or ``should_exit``."""
     config = uvicorn.Config(
         app,
-        http=_guarded(limits.header_timeout_s),
+        http=_guarded(limits.header_timeout_s, Slots(limits.connections)),
         lifespan="off",
         log_level="warning",
         access_log=False,
-        limit_concurrency=limits.connections,
         timeout_keep_alive=limits.keep_alive_s,
         timeout_graceful_shutdown=limits.shutdown_s,
         server_header=False,
@@ -96,13 +97,20 @@ class _QuietServer(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def _guarded(timeout_s: float) -> type[H11Protocol]:
-    """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a whole request head in time."""
+def _guarded(timeout_s: float, slots: Slots) -> type[H11Protocol]:
+    """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a whole request head in time,
+    each connection in one of ``slots``."""
 
     class Guarded(H11Protocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            self.app = slots.app_for(self.app, self)
+            slots.opened(self)
             self._deadline(timeout_s)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            slots.closed(self)
+            super().connection_lost(exc)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
