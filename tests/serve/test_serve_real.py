@@ -4,6 +4,7 @@ encoded) with their chapters and cue sheet, refusals on the wire, bounded slow c
 from __future__ import annotations
 
 import io
+import signal
 import socket
 import threading
 import time
@@ -106,6 +107,29 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(tmp_path: Path) -> None:
         if (tmp_path / "phrases-exports").exists()
         else True
     )
+
+
+def test_sigterm_while_a_phone_streams_and_another_waits_for_a_render_stops_quietly(tmp_path: Path) -> None:
+    """The stop cuts the stream and the wait at once (not after uvicorn's grace period) and prints no
+    traceback of the requests it ended."""
+    running = start_server(tmp_path)
+    token = token_of(running)
+    assert httpx.get(running.url + "audio/locate-spi.mp3", timeout=300).status_code == 200
+    streaming = socket.socket()
+    streaming.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # a slow reader: the stream stays open
+    streaming.connect(("127.0.0.1", running.port))
+    streaming.sendall(b"GET /" + token + b"/audio/locate-spi.mp3 HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert streaming.recv(1000).startswith(b"HTTP/1.1 200")
+    waiting = socket.create_connection(("127.0.0.1", running.port))
+    waiting.sendall(b"GET /" + token + b"/audio/spi.mp3?hold=21s HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        running.process.send_signal(signal.SIGTERM)
+        out, err = running.process.communicate(timeout=30)
+    finally:
+        streaming.close()
+        waiting.close()
+    assert (running.process.returncode, err) == (0, "") and out.endswith("Stopped.\n")
+    assert not list((tmp_path / "phrases-exports").glob(".tmp-*"))
 
 
 def test_the_token_is_kept_and_replaced_on_request(tmp_path: Path) -> None:

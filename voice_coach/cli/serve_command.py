@@ -92,7 +92,7 @@ def serve(
     if new_token:
         click.echo("This is a new access token: old links and feed subscriptions no longer work.")
     try:
-        server.run(server.make_server(create_app(token, served)), sockets)
+        server.run(server.make_server(create_app(token, served), on_stop=cache.stop), sockets)
     finally:
         cache.close()
     click.echo("Stopped.")

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp
 import voice_coach as vc
 from voice_coach.serve import pages
 from voice_coach.serve.catalog import Catalog, Entry
-from voice_coach.serve.export_cache import ExportCache
+from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
 from voice_coach.serve.ranges import file_response
@@ -115,7 +115,7 @@ def _variant_info(request: Request) -> Response:
     except SettingError as problem:
         return JSONResponse({"error": str(problem)}, 400)
     if request.query_params.get("prepare"):
-        with contextlib.suppress(RuntimeError):  # the server is stopping: nothing to prepare
+        with contextlib.suppress(CacheClosed):  # the server is stopping: nothing to prepare
             _served(request).cache.get(variant)
     urls = {kind: "../" + _audio_path(variant, kind) for kind in FILES}
     download = urls["mp3"] + ("&" if variant.query else "?") + "download=1"
@@ -165,7 +165,7 @@ async def _made(cache: ExportCache, variant: Variant) -> Path | Response:
     except vc.VoiceCoachError as error:
         log.warning("%s: %s", variant.entry.id, error)
         return PlainTextResponse(f"Could not make this export: {error}", 500)
-    except (RenderCancelled, RuntimeError):
+    except (RenderCancelled, CacheClosed):
         return PlainTextResponse("The server is stopping.", 503)
 
 

@@ -43,6 +43,10 @@ def exports_folder(phrase_cache: Path) -> Path:
     return phrase_cache.with_name(f"{phrase_cache.name}-exports")
 
 
+class CacheClosed(RuntimeError):
+    """The cache is closing (the server stops): nothing more is made, and nobody waits for it."""
+
+
 URGENT, BACKGROUND = 0, 1
 """Queue priorities: a person waits for it; nobody does yet."""
 
@@ -70,6 +74,8 @@ class ExportCache:
         self._lock = threading.Lock()
         self._work_ready = threading.Condition(self._lock)
         self._closing = threading.Event()
+        self._on_close: set[Callable[[], None]] = set()
+        """What to call when the cache begins to close: wakes every ``wait``."""
 
     def entry(self, key: str, *, touch: bool = True) -> Path | None:
         """The finished entry with this key (marked as just used when ``touch``), or None."""
@@ -94,7 +100,7 @@ class ExportCache:
                 done.set_result(found)
                 return done
             if self._closing.is_set():
-                raise RuntimeError("the export cache is closed")
+                raise CacheClosed("the export cache is closed")
             if (job := self._jobs.get(key)) is None or job.future.cancelled():
                 job = self._jobs[key] = _Job(variant)
             elif job.future.running() or background:
@@ -108,21 +114,48 @@ class ExportCache:
         return job.future
 
     async def wait(self, variant: Variant) -> Path:
-        """``get`` for a coroutine."""
-        return await asyncio.wrap_future(self.get(variant))
+        """``get`` for a coroutine; ``CacheClosed`` as soon as the cache begins to close, without waiting
+        for a render under way to wind down (so a stopping server ends its requests at once)."""
+        loop = asyncio.get_running_loop()
+        closing: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(_settle, closing)
+
+        made: asyncio.Future[Path] = asyncio.wrap_future(self.get(variant))
+        with self._lock:
+            self._on_close.add(wake)
+        try:
+            await asyncio.wait([made, closing], return_when=asyncio.FIRST_COMPLETED)  # type: ignore[type-var]
+        finally:
+            with self._lock:
+                self._on_close.discard(wake)
+            closing.cancel()
+        if made.done() and not made.cancelled():
+            return made.result()
+        made.cancel()  # detached from the render, which may finish after the event loop is gone
+        raise CacheClosed("the export cache is closed")
 
     def recent(self, count: int) -> list[Path]:
         """The ``count`` entries used last, newest first."""
         return sorted(self._entries(), key=_used, reverse=True)[:count]
 
-    def close(self) -> None:
-        """Stop: renders under way end early, queued ones never start; no temporary folder is left."""
+    def stop(self) -> None:
+        """Begin closing, without waiting: renders under way are told to end, queued ones never start,
+        and every ``wait`` raises ``CacheClosed`` at once."""
         with self._lock:
             self._closing.set()
             queued = [job for job in self._jobs.values() if not job.future.running()]
+            waiting = list(self._on_close)
             self._work_ready.notify_all()
         for job in queued:
             job.future.cancel()
+        for wake in waiting:
+            wake()
+
+    def close(self) -> None:
+        """Stop, and wait for the renders under way to end; no temporary folder is left."""
+        self.stop()
         for thread in self._threads:
             thread.join()
         for stray in self.folder.glob(f"{TEMP_PREFIX}*"):
@@ -194,6 +227,11 @@ class ExportCache:
                 shutil.rmtree(entry, ignore_errors=True)
                 total -= sizes[entry]
                 log.info("export cache: removed %s", entry.name)
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _used(entry: Path) -> float:

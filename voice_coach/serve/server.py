@@ -56,8 +56,11 @@ def bind(hosts: list[str], port: int) -> list[socket.socket]:
     return sockets
 
 
-def make_server(app: ASGIApp, limits: Limits = Limits()) -> uvicorn.Server:
-    """A uvicorn server for ``app`` within ``limits``; it stops on SIGINT, SIGTERM or ``should_exit``."""
+def make_server(
+    app: ASGIApp, limits: Limits = Limits(), on_stop: Callable[[], None] = lambda: None
+) -> uvicorn.Server:
+    """A uvicorn server for ``app`` within ``limits``; it stops on SIGINT, SIGTERM or ``should_exit``,
+    calling ``on_stop`` first (so the application's waits end) and cutting the responses under way."""
     config = uvicorn.Config(
         app,
         http=_guarded(limits.header_timeout_s, Slots(limits.connections)),
@@ -68,7 +71,7 @@ def make_server(app: ASGIApp, limits: Limits = Limits()) -> uvicorn.Server:
         timeout_graceful_shutdown=limits.shutdown_s,
         server_header=False,
     )
-    return _QuietServer(config)
+    return _QuietServer(config, on_stop)
 
 
 def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
@@ -81,7 +84,18 @@ def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
 
 
 class _QuietServer(uvicorn.Server):
-    """uvicorn's server, stopping on SIGINT/SIGTERM without raising the signal again afterwards."""
+    """uvicorn's server, stopping on SIGINT/SIGTERM without raising the signal again afterwards, and at
+    once: the application is told first, and responses under way are cut rather than waited for (a
+    phone streaming an hour's MP3 would otherwise hold the stop for uvicorn's grace period, then get its
+    task cancelled with a traceback)."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_stop = on_stop
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_stop()
+        await super().shutdown(sockets)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -111,6 +125,12 @@ def _guarded(timeout_s: float, slots: Slots) -> type[H11Protocol]:
         def connection_lost(self, exc: Exception | None) -> None:
             slots.closed(self)
             super().connection_lost(exc)
+
+        def shutdown(self) -> None:
+            busy = self.cycle is not None and not self.cycle.response_complete
+            super().shutdown()
+            if busy:  # the server is stopping: the response under way ends now, its task with it
+                self.transport.abort()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
