@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -117,12 +118,17 @@ def _token(new: bool) -> str:
     return token
 
 
+def _colour() -> bool:
+    """Whether the QR code may set its own colours: on a terminal, unless ``NO_COLOR`` is set."""
+    return "NO_COLOR" not in os.environ and click.get_text_stream("stdout").isatty()
+
+
 def _announce(hosts: list[str], port: int, token: str, lan: bool) -> None:
     urls = [f"http://{host}:{port}/{token}/" for host in hosts]
     click.echo(f"Serving on {urls[0]}")
     if lan:
         for url in urls[1:]:
             click.echo(f"On your phone (same Wi-Fi): {url}")
-        click.echo(qr_text(urls[1]), nl=False)
+        click.echo(qr_text(urls[1], colour=_colour()), nl=False)
     click.echo(f"Podcast feed: {urls[-1]}feed.xml")
     click.echo("Anyone with these links can listen: share them only with your own devices. Ctrl-C stops.")
