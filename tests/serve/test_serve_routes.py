@@ -158,3 +158,12 @@ def test_static_files_are_package_data(client: TestClient) -> None:
     script = client.get(ROOT + "static/player.js")
     assert script.status_code == 200 and "mediaSession" in script.text and "http" not in script.text
     assert client.get(ROOT + "static/style.css").headers["content-type"].startswith("text/css")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("sets=0", "sets: must be a whole number from 1 to 50"),
+     ("countdown=loud", "countdown: must be one of none, minimal, standard, verbose")],
+)  # fmt: skip
+def test_a_refused_setting_names_its_field_once(client: TestClient, query: str, message: str) -> None:
+    assert client.get(ROOT + f"variant/kneeling-twist.json?{query}").json()["error"] == message
