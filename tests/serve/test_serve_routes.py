@@ -169,3 +169,16 @@ def test_static_files_are_package_data(client: TestClient) -> None:
 )  # fmt: skip
 def test_a_refused_setting_names_its_field_once(client: TestClient, query: str, message: str) -> None:
     assert client.get(ROOT + f"variant/kneeling-twist.json?{query}").json()["error"] == message
+
+
+def test_choosing_a_default_makes_the_same_export_as_leaving_it(
+    client: TestClient, fake_render: FakeRender
+) -> None:
+    """kneeling-twist's own sets (3), hold (30s) and rest, and the server's countdown (standard)."""
+    plain = client.get(ROOT + "variant/kneeling-twist.json").json()
+    for query in ("sets=3", "countdown=standard", "hold=30s&sets=3&countdown=standard", "hold=30"):
+        chosen = client.get(ROOT + f"variant/kneeling-twist.json?{query}").json()
+        assert (chosen["query"], chosen["audio"]) == ("", plain["audio"]), query
+    assert client.get(ROOT + "audio/kneeling-twist.mp3?sets=3&countdown=standard").status_code == 200
+    assert client.get(ROOT + "audio/kneeling-twist.mp3").status_code == 200
+    assert len(fake_render.calls) == 1

@@ -97,7 +97,8 @@ def parse_variant(entry: Entry, query: Mapping[str, str], defaults: Defaults) ->
             )
     except UsageError as error:
         raise SettingError(error.worded(lambda name: name)) from None
-    return Variant(entry, _normalized(options, chosen, speech), options, speech)
+    normalized = _normalized(options, chosen, speech)
+    return Variant(entry, _without_defaults(normalized, entry, defaults), options, speech)
 
 
 def _normalized(
@@ -114,3 +115,17 @@ def _normalized(
         "rate": speech.rate if "rate" in chosen else None,
     }
     return tuple((name, value) for name, value in values.items() if value is not None)
+
+
+def _without_defaults(
+    chosen: tuple[tuple[str, str], ...], entry: Entry, defaults: Defaults
+) -> tuple[tuple[str, str], ...]:
+    """``chosen`` without the settings that change nothing (the routine's own sets, hold and rest, the
+    server's countdown), so choosing a default makes the same export and feed episode as leaving it."""
+    same = {"countdown": defaults.countdown}
+    routine = entry.target
+    if isinstance(routine, vc.Routine):
+        same |= {"sets": str(routine.sets.default), "rest": format_duration(routine.rest_ms)}
+        if routine.hold is not None:
+            same["hold"] = format_duration(routine.hold.default)
+    return tuple((name, value) for name, value in chosen if same.get(name) != value)
