@@ -182,3 +182,10 @@ def test_choosing_a_default_makes_the_same_export_as_leaving_it(
     assert client.get(ROOT + "audio/kneeling-twist.mp3?sets=3&countdown=standard").status_code == 200
     assert client.get(ROOT + "audio/kneeling-twist.mp3").status_code == 200
     assert len(fake_render.calls) == 1
+
+
+def test_the_countdown_menu_lists_each_choice_once(client: TestClient) -> None:
+    page = client.get(ROOT + "routine/kneeling-twist").text
+    menu = page[page.index('<select name="countdown"') : page.index("</select>", page.index('name="countdown"'))]
+    labels = re.findall(r"<option[^>]*>([^<]*)</option>", menu)
+    assert sorted(labels) == ["minimal", "none", "standard", "verbose"]

@@ -103,7 +103,8 @@ def _routine(request: Request) -> Response:
         error, status = "", 200
     except SettingError as problem:
         error, status = str(problem), 400
-    return HTMLResponse(pages.routine_page(entry, served.catalog.length(entry), chosen, error), status)
+    page = pages.routine_page(entry, served.catalog.length(entry), chosen, error, served.defaults.countdown)
+    return HTMLResponse(page, status)
 
 
 def _variant_info(request: Request) -> Response:

@@ -60,15 +60,18 @@ def _index_row(entry: Entry, length: str) -> str:
     )
 
 
-def routine_page(entry: Entry, length: str, chosen: dict[str, str], error: str = "") -> str:
-    """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown), Play, Download and
-    the player (an audio element, the chapters and the words being said)."""
+def routine_page(
+    entry: Entry, length: str, chosen: dict[str, str], error: str = "", countdown: str = "standard"
+) -> str:
+    """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown, ``countdown`` the
+    server's own), Play, Download and the player (an audio element, the chapters and the words being
+    said)."""
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
     body = f"""<p><a href="../">← All routines</a></p>
 <h1>{escape(entry.title)}</h1>
 <p class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</p>
 <form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
-{_fields(entry, chosen)}
+{_fields(entry, chosen, countdown)}
 <p id="message" class="error" role="alert">{escape(error)}</p>
 <div class="buttons"><button type="submit" id="play">Play</button>
 <button type="button" id="download">Download MP3</button></div>
@@ -83,14 +86,15 @@ def routine_page(entry: Entry, length: str, chosen: dict[str, str], error: str =
     return page(entry.title, body, up="../")
 
 
-def _fields(entry: Entry, chosen: dict[str, str]) -> str:
+def _fields(entry: Entry, chosen: dict[str, str], countdown: str) -> str:
     hold, sets, rest = _defaults(entry.target)
+    countdowns = ("", *(c for c in COUNTDOWNS if c != countdown))  # the default once, as the empty choice
     fields = [
         _text("hold", "Hold", chosen, hold, "e.g. 20s or 1m"),
         _text("sets", "Sets per side", chosen, sets, "1 to 50", numeric=True),
         _text("rest", "Rest between sets", chosen, rest, "e.g. 15s, 0 for none"),
         _select("sides", "Sides", chosen, ("", *SIDE_CHOICES), "as written"),
-        _select("countdown", "Countdown", chosen, ("", *COUNTDOWNS), "standard"),
+        _select("countdown", "Countdown", chosen, countdowns, countdown),
         _text("rate", "Speaking rate", chosen, "1x", "words per minute (170) or a factor (1.2x)"),
     ]
     return "\n".join(fields)
