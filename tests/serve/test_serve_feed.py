@@ -3,6 +3,8 @@ lately, each with the exact size of its audio and Podcasting 2.0 chapters."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
@@ -44,6 +46,22 @@ def test_variants_played_lately_join_the_feed(client: TestClient) -> None:
     assert played.title == "Kneeling twist stretch (hold 20s, sets 4)"
     assert played.enclosures[0].href.endswith("/audio/kneeling-twist.mp3?hold=20s&sets=4")
     assert len({e.id for e in feed.entries}) == len(feed.entries) == len(builtin_ids()) + 2
+
+
+def test_an_episode_description_is_plain_text_even_for_apps_that_show_it_as_html(
+    tmp_path: Path, library: Path, fake_render: FakeRender
+) -> None:
+    (library / "hips.toml").write_text(
+        'id = "hips"\ntitle = "Hips & <b>knees</b>"\nkind = "stretch"\nsetup = [{ say = "Lie down." }]\n',
+        encoding="utf-8",
+    )
+    cache = ExportCache(tmp_path / "exports", fake_render, workers=2)
+    with TestClient(create_app(TOKEN, Served(Catalog(library), cache, feed_wait_s=5))) as client:
+        feed = feedparser.parse(client.get(FEED).content)
+    cache.close()
+    (episode,) = [e for e in feed.entries if e.id.startswith("hips") or "Hips" in e.title]
+    shown = html.unescape(re.sub(r"<[^>]*>", "", episode.description))  # what an app displays
+    assert shown == "Hips & <b>knees</b>: default settings."
 
 
 def test_the_feed_is_private_and_locked(client: TestClient) -> None:
