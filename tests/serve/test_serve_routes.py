@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TOKEN, FakeRender
+from conftest import TOKEN, USER_ROUTINE, FakeRender
 from fakes import wait_for
 from starlette.testclient import TestClient
 
@@ -186,6 +187,15 @@ def test_choosing_a_default_makes_the_same_export_as_leaving_it(
 
 def test_the_countdown_menu_lists_each_choice_once(client: TestClient) -> None:
     page = client.get(ROOT + "routine/kneeling-twist").text
-    menu = page[page.index('<select name="countdown"') : page.index("</select>", page.index('name="countdown"'))]
+    menu = page[
+        page.index('<select name="countdown"') : page.index("</select>", page.index('name="countdown"'))
+    ]
     labels = re.findall(r"<option[^>]*>([^<]*)</option>", menu)
     assert sorted(labels) == ["minimal", "none", "standard", "verbose"]
+
+
+def test_a_routine_page_is_in_the_routines_language(client: TestClient, library: Path) -> None:
+    german = USER_ROUTINE.replace('id = "my-neck"', 'id = "mein-nacken"\nlanguage = "de"')
+    (library / "mein-nacken.toml").write_text(german, encoding="utf-8")
+    assert '<html lang="de">' in client.get(ROOT + "routine/mein-nacken").text
+    assert '<html lang="en">' in client.get(ROOT + "routine/my-neck").text

@@ -103,7 +103,10 @@ def _routine(request: Request) -> Response:
         error, status = "", 200
     except SettingError as problem:
         error, status = str(problem), 400
-    page = pages.routine_page(entry, served.catalog.length(entry), chosen, error, served.defaults.countdown)
+    catalog = served.catalog
+    page = pages.routine_page(
+        entry, catalog.length(entry), chosen, error, served.defaults.countdown, catalog.language(entry)
+    )
     return HTMLResponse(page, status)
 
 

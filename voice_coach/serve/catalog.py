@@ -44,6 +44,7 @@ class Catalog:
         self.speech = speech or vc.Speech()
         self._parsed: dict[tuple[str, str], Entry | None] = {}
         self._lengths: dict[str, str] = {}
+        self._languages: dict[str, str] = {}
 
     def entries(self) -> list[Entry]:
         """Every valid routine and session: the built-ins, then the user's (a user's file wins over a
@@ -69,6 +70,16 @@ class Catalog:
                 text = "?"
             self._lengths[entry.digest] = text
         return self._lengths[entry.digest]
+
+    def language(self, entry: Entry) -> str:
+        """The language the entry is said in (``en``, ``de``...), for its page's ``lang``."""
+        if entry.digest not in self._languages:
+            try:
+                language = vc.compile(entry.target).language
+            except vc.VoiceCoachError:
+                language = "en"
+            self._languages[entry.digest] = language
+        return self._languages[entry.digest]
 
     def _builtin(self, routine_id: str) -> Entry | None:
         data = (resources.files("voice_coach.routine") / "builtin" / f"{routine_id}.toml").read_bytes()

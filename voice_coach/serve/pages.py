@@ -16,10 +16,11 @@ APPS_THAT_CAN = "AntennaPod (Android) and Apple Podcasts (iPhone: Library, Follo
 APPS_THAT_CANNOT = "apps that fetch feeds on their own servers, such as Pocket Casts, Overcast or Spotify"
 
 
-def page(title: str, body: str, *, up: str = "") -> str:
-    """A whole page; ``up`` is the way from this page back to the index (``../`` below it)."""
+def page(title: str, body: str, *, up: str = "", lang: str = "en") -> str:
+    """A whole page in language ``lang``; ``up`` is the way from this page back to the index (``../``
+    below it)."""
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{escape(title)} · voice-coach</title>
@@ -61,7 +62,12 @@ def _index_row(entry: Entry, length: str) -> str:
 
 
 def routine_page(
-    entry: Entry, length: str, chosen: dict[str, str], error: str = "", countdown: str = "standard"
+    entry: Entry,
+    length: str,
+    chosen: dict[str, str],
+    error: str = "",
+    countdown: str = "standard",
+    lang: str = "en",
 ) -> str:
     """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown, ``countdown`` the
     server's own), Play, Download and the player (an audio element, the chapters and the words being
@@ -83,7 +89,7 @@ def routine_page(
 <ol id="chapters"></ol>
 </section>
 <script src="../static/player.js"></script>"""
-    return page(entry.title, body, up="../")
+    return page(entry.title, body, up="../", lang=lang)
 
 
 def _fields(entry: Entry, chosen: dict[str, str], countdown: str) -> str:

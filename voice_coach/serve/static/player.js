@@ -115,7 +115,7 @@
     const track = document.createElement("track");
     track.kind = "captions";
     track.label = "What is said";
-    track.srclang = "en";
+    track.srclang = document.documentElement.lang || "en";
     track.src = info.vtt;
     track.default = true;
     audio.append(track);
