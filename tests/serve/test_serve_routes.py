@@ -199,3 +199,14 @@ def test_a_routine_page_is_in_the_routines_language(client: TestClient, library:
     (library / "mein-nacken.toml").write_text(german, encoding="utf-8")
     assert '<html lang="de">' in client.get(ROOT + "routine/mein-nacken").text
     assert '<html lang="en">' in client.get(ROOT + "routine/my-neck").text
+
+
+def test_settings_that_make_the_session_too_long_are_refused_while_typing(
+    client: TestClient, fake_render: FakeRender
+) -> None:
+    """spi with an hour's hold and 50 sets would last over 500 hours: the check says so before Play."""
+    response = client.get(ROOT + "variant/spi.json?hold=1h&sets=50&prepare=1")
+    assert response.status_code == 400
+    assert "the limit is 12h: lower sets, hold or rest" in response.json()["error"]
+    assert client.get(ROOT + "audio/spi.mp3?hold=1h&sets=50").status_code == 400
+    assert fake_render.calls == []

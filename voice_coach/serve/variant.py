@@ -89,6 +89,7 @@ def parse_variant(entry: Entry, query: Mapping[str, str], defaults: Defaults) ->
             countdown=chosen.get("countdown", defaults.countdown),
             lead_in=defaults.lead_in,
         )
+        vc.compile(entry.target, options)  # the whole run's checks (its length limit) answer now, not Play
         rate = chosen.get("rate")
         speech = defaults.speech
         if rate is not None:
