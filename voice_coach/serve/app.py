@@ -195,7 +195,7 @@ async def _feed(request: Request) -> Response:
 def _episodes(served: Served, defaults: list[Variant], base: str) -> list[Episode]:
     """The default variants, then the recent ones whose settings still name the same export."""
     kept = {v.key: v for v in defaults}
-    for folder in served.cache.recent(served.recent):
+    for folder in served.cache.recent(served.recent, skip=kept):
         about = About.read(folder)
         entry = served.catalog.find(about.routine_id) if about else None
         if about is None or entry is None or folder.name in kept:

@@ -8,6 +8,11 @@ one render; at most ``workers`` renders run at once; the oldest entries go when 
 Renders wait in a queue by priority: what a person asked for (a tap on Play) goes before the renders the
 feed starts in the background (every routine's default export), and a background render someone then asks
 for moves up; without that, a tap could wait behind a dozen feed renders.
+
+A background render never makes room for itself: one that does not fit is dropped (and not tried again
+while the cache is as full), and the feed's asking does not count as use. So a cache smaller than every
+default export lists the same episodes on every fetch instead of evicting one default for another, and the
+variants a person played are never pushed out by the feed's own.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +48,10 @@ def exports_folder(phrase_cache: Path) -> Path:
     return phrase_cache.with_name(f"{phrase_cache.name}-exports")
 
 
+class NoRoom(Exception):
+    """A background render does not fit in the cache without evicting what is there."""
+
+
 class CacheClosed(RuntimeError):
     """The cache is closing (the server stops): nothing more is made, and nobody waits for it."""
 
@@ -54,6 +63,7 @@ URGENT, BACKGROUND = 0, 1
 @dataclass
 class _Job:
     variant: Variant
+    background: bool
     future: Future[Path] = field(default_factory=Future)
     """Running once a render thread took it (``Future.running``)."""
 
@@ -74,6 +84,8 @@ class ExportCache:
         self._lock = threading.Lock()
         self._work_ready = threading.Condition(self._lock)
         self._closing = threading.Event()
+        self._needs: dict[str, int] = {}
+        """The size of each background render that did not fit, by key."""
         self._on_close: set[Callable[[], None]] = set()
         """What to call when the cache begins to close: wakes every ``wait``."""
 
@@ -95,16 +107,17 @@ class ExportCache:
         key = variant.key
         priority = BACKGROUND if background else URGENT
         with self._lock:
-            if (found := self.entry(key)) is not None:
-                done: Future[Path] = Future()
-                done.set_result(found)
-                return done
+            if (found := self.entry(key, touch=not background)) is not None:
+                return _settled(found)
             if self._closing.is_set():
                 raise CacheClosed("the export cache is closed")
+            if background and self._needs.get(key, 0) + self._total() > self.max_bytes:
+                return _settled(NoRoom(key))
             if (job := self._jobs.get(key)) is None or job.future.cancelled():
-                job = self._jobs[key] = _Job(variant)
+                job = self._jobs[key] = _Job(variant, background)
             elif job.future.running() or background:
                 return job.future
+            job.background = background
             heapq.heappush(self._queue, (priority, next(self._arrival), key))
             if len(self._threads) < self._workers:
                 thread = threading.Thread(target=self._work, name="render", daemon=True)
@@ -136,9 +149,10 @@ class ExportCache:
         made.cancel()  # detached from the render, which may finish after the event loop is gone
         raise CacheClosed("the export cache is closed")
 
-    def recent(self, count: int) -> list[Path]:
-        """The ``count`` entries used last, newest first."""
-        return sorted(self._entries(), key=_used, reverse=True)[:count]
+    def recent(self, count: int, skip: Collection[str] = ()) -> list[Path]:
+        """The ``count`` entries used last, newest first, but those whose key is in ``skip``."""
+        entries = [entry for entry in self._entries() if entry.name not in skip]
+        return sorted(entries, key=_used, reverse=True)[:count]
 
     def stop(self) -> None:
         """Begin closing, without waiting: renders under way are told to end, queued ones never start,
@@ -165,7 +179,7 @@ class ExportCache:
         """A render thread: the most urgent queued job, until the cache closes."""
         while (job := self._next_job()) is not None:
             try:
-                made = self._make(job.variant)
+                made = self._make(job)
             except BaseException as error:  # the waiting request reports it; the server goes on
                 self._done(job)
                 job.future.set_exception(error)
@@ -194,7 +208,8 @@ class ExportCache:
         with self._lock:
             self._jobs.pop(job.variant.key, None)
 
-    def _make(self, variant: Variant) -> Path:
+    def _make(self, job: _Job) -> Path:
+        variant = job.variant
         target = self.folder / variant.key
         self.folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=TEMP_PREFIX))
@@ -206,6 +221,11 @@ class ExportCache:
                 raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        if job.background and self._total() > self.max_bytes:
+            with self._lock:
+                self._needs[variant.key] = _size(target)
+            shutil.rmtree(target, ignore_errors=True)
+            raise NoRoom(variant.key)
         self._evict(keep=target)
         return target
 
@@ -214,6 +234,9 @@ class ExportCache:
             return [p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith(TEMP_PREFIX)]
         except OSError:
             return []
+
+    def _total(self) -> int:
+        return sum(_size(entry) for entry in self._entries())
 
     def _evict(self, keep: Path) -> None:
         """Remove the entries used longest ago until the cache fits (never ``keep``, the newest)."""
@@ -227,6 +250,16 @@ class ExportCache:
                 shutil.rmtree(entry, ignore_errors=True)
                 total -= sizes[entry]
                 log.info("export cache: removed %s", entry.name)
+
+
+def _settled(outcome: Path | Exception) -> Future[Path]:
+    """A future already done: with the entry, or failed."""
+    done: Future[Path] = Future()
+    if isinstance(outcome, Exception):
+        done.set_exception(outcome)
+    else:
+        done.set_result(outcome)
+    return done
 
 
 def _settle(future: asyncio.Future[None]) -> None:
