@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import re
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def _token(new: bool) -> str:
 
 def _colour() -> bool:
     """Whether the QR code may set its own colours: on a terminal, unless ``NO_COLOR`` is set."""
-    return "NO_COLOR" not in os.environ and click.get_text_stream("stdout").isatty()
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
 def _announce(hosts: list[str], port: int, token: str, lan: bool) -> None:
