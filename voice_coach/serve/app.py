@@ -9,7 +9,6 @@ settings and the URLs of their export (``prepare=1``: start making it),
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import re
@@ -30,6 +29,7 @@ from starlette.types import ASGIApp
 import voice_coach as vc
 from voice_coach.serve import pages
 from voice_coach.serve.catalog import Catalog, Entry
+from voice_coach.serve.demand import Demand, TooMany
 from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
@@ -74,12 +74,22 @@ def create_app(token: str, served: Served) -> ASGIApp:
     ]
     app = Starlette(routes=routes)
     app.state.served = served
+    app.state.demand = Demand(served.cache)
     return SecurityHeaders(TokenGate(app, token))
 
 
 def _served(request: Request) -> Served:
     served: Served = request.app.state.served
     return served
+
+
+def _demand(request: Request) -> Demand:
+    demand: Demand = request.app.state.demand
+    return demand
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else ""
 
 
 def _entry(request: Request, routine_id: str) -> Entry:
@@ -119,8 +129,13 @@ def _variant_info(request: Request) -> Response:
     except SettingError as problem:
         return JSONResponse({"error": str(problem)}, 400)
     if request.query_params.get("prepare"):
-        with contextlib.suppress(CacheClosed):  # the server is stopping: nothing to prepare
-            _served(request).cache.get(variant)
+        page = request.query_params.get("page")
+        try:
+            _demand(request).prepare(variant, _client(request), page)
+        except TooMany as refused:
+            return JSONResponse({"error": str(refused)}, 429, headers={"Retry-After": "5"})
+        except CacheClosed:  # the server is stopping: nothing to prepare
+            pass
     urls = {kind: "../" + _audio_path(variant, kind) for kind in FILES}
     download = urls["mp3"] + ("&" if variant.query else "?") + "download=1"
     return JSONResponse(
@@ -151,7 +166,7 @@ async def _audio(request: Request) -> Response:
         variant = parse_variant(entry, request.query_params, _served(request).defaults)
     except SettingError as problem:
         return PlainTextResponse(str(problem), 400)
-    folder = await _made(_served(request).cache, variant)
+    folder = await _made(request, variant)
     if isinstance(folder, Response):
         return folder
     name, media_type = FILES[match.group(2)]
@@ -162,10 +177,12 @@ async def _audio(request: Request) -> Response:
     return file_response(request, folder / name, media_type, headers)
 
 
-async def _made(cache: ExportCache, variant: Variant) -> Path | Response:
+async def _made(request: Request, variant: Variant) -> Path | Response:
     """The variant's cache entry once made, or the response that says why it is not."""
     try:
-        return await cache.wait(variant)
+        return await _served(request).cache.wait(_demand(request).play(variant, _client(request)))
+    except TooMany as refused:
+        return PlainTextResponse(str(refused), 429, headers={"Retry-After": "5"})
     except vc.VoiceCoachError as error:
         log.warning("%s: %s", variant.entry.id, error)
         return PlainTextResponse(f"Could not make this export: {error}", 500)

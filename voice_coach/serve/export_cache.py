@@ -5,9 +5,11 @@ what it is. It is made in a temporary folder and renamed into place whole, so no
 (a stopped server leaves no temporary folder behind either). Requests for a variant being made wait for that
 one render; at most ``workers`` renders run at once; the oldest entries go when the cache is over its size.
 
-Renders wait in a queue by priority: what a person asked for (a tap on Play) goes before the renders the
-feed starts in the background (every routine's default export), and a background render someone then asks
-for moves up; without that, a tap could wait behind a dozen feed renders.
+Renders wait in a queue by priority: what a person asked for (a tap on Play) goes first, then the
+pre-renders a page asks for while the settings are typed, then the renders the feed starts in the background
+(every routine's default export); a render someone then asks for more urgently moves up. Without that, a tap
+could wait behind a dozen feed renders or half-typed values. A pre-render the page no longer wants is
+``withdraw``-n: dropped from the queue, or stopped when under way, unless a tap or the feed wants it too.
 
 A background render never makes room for itself: one that does not fit is dropped (and not tried again
 while the cache is as full), and the feed's asking does not count as use. So a cache smaller than every
@@ -56,16 +58,21 @@ class CacheClosed(RuntimeError):
     """The cache is closing (the server stops): nothing more is made, and nobody waits for it."""
 
 
-URGENT, BACKGROUND = 0, 1
-"""Queue priorities: a person waits for it; nobody does yet."""
+PLAY, PREPARE, FEED = 0, 1, 2
+"""Queue priorities: a person waits for it; a page expects a tap on it; the feed will list it."""
 
 
 @dataclass
 class _Job:
     variant: Variant
-    background: bool
+    priority: int
+    """The most urgent priority it was asked with."""
+    feed: bool = False
+    """The feed asked for it too (a withdrawn pre-render is then only moved back)."""
     future: Future[Path] = field(default_factory=Future)
     """Running once a render thread took it (``Future.running``)."""
+    stopped: threading.Event = field(default_factory=threading.Event)
+    """Withdrawn while under way: the render ends early."""
 
 
 class ExportCache:
@@ -101,11 +108,12 @@ class ExportCache:
             return None
         return path
 
-    def get(self, variant: Variant, *, background: bool = False) -> Future[Path]:
+    def get(self, variant: Variant, *, background: bool = False, prepare: bool = False) -> Future[Path]:
         """The entry of ``variant``: at once when it is kept, else when its one render is done. A
-        ``background`` render waits behind every one a person asked for."""
+        ``prepare`` render (a page expects a tap) waits behind those a person waits for, a ``background``
+        one (the feed's) behind both."""
         key = variant.key
-        priority = BACKGROUND if background else URGENT
+        priority = FEED if background else PREPARE if prepare else PLAY
         with self._lock:
             if (found := self.entry(key, touch=not background)) is not None:
                 return _settled(found)
@@ -113,29 +121,53 @@ class ExportCache:
                 raise CacheClosed("the export cache is closed")
             if background and self._needs.get(key, 0) + self._total() > self.max_bytes:
                 return _settled(NoRoom(key))
-            if (job := self._jobs.get(key)) is None or job.future.cancelled():
-                job = self._jobs[key] = _Job(variant, background)
-            elif job.future.running() or background:
+            job = self._jobs.get(key)
+            if job is None or job.future.cancelled() or job.stopped.is_set():
+                job = self._jobs[key] = _Job(variant, priority)
+            elif job.future.running() or priority >= job.priority:
+                job.feed |= background
                 return job.future
-            job.background = background
-            heapq.heappush(self._queue, (priority, next(self._arrival), key))
-            if len(self._threads) < self._workers:
-                thread = threading.Thread(target=self._work, name="render", daemon=True)
-                self._threads.append(thread)
-                thread.start()
-            self._work_ready.notify()
+            job.feed |= background
+            self._enqueue(job, priority)
         return job.future
 
-    async def wait(self, variant: Variant) -> Path:
-        """``get`` for a coroutine; ``CacheClosed`` as soon as the cache begins to close, without waiting
-        for a render under way to wind down (so a stopping server ends its requests at once)."""
+    def withdraw(self, key: str) -> None:
+        """The page that asked to prepare ``key`` moved on: drop its render (stop it when under way),
+        unless a person or the feed wants it too."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is None or job.priority != PREPARE:
+                return
+            if job.feed and not job.future.running():
+                self._enqueue(job, FEED)
+            elif job.feed:
+                job.priority = FEED
+            elif job.future.running():
+                job.stopped.set()
+            elif job.future.cancel():
+                del self._jobs[key]
+
+    def _enqueue(self, job: _Job, priority: int) -> None:
+        """Queue ``job`` at ``priority`` (a copy queued before at another priority is skipped)."""
+        job.priority = priority
+        heapq.heappush(self._queue, (priority, next(self._arrival), job.variant.key))
+        if len(self._threads) < self._workers:
+            thread = threading.Thread(target=self._work, name="render", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+        self._work_ready.notify()
+
+    async def wait(self, asked: Future[Path]) -> Path:
+        """The entry ``get`` promised, for a coroutine; ``CacheClosed`` as soon as the cache begins to close,
+        without waiting for a render under way to wind down (so a stopping server ends its requests at
+        once)."""
         loop = asyncio.get_running_loop()
         closing: asyncio.Future[None] = loop.create_future()
 
         def wake() -> None:
             loop.call_soon_threadsafe(_settle, closing)
 
-        made: asyncio.Future[Path] = asyncio.wrap_future(self.get(variant))
+        made: asyncio.Future[Path] = asyncio.wrap_future(asked)
         with self._lock:
             self._on_close.add(wake)
         try:
@@ -193,10 +225,10 @@ class ExportCache:
                 if not self._queue:
                     self._work_ready.wait()
                     continue
-                _, _, key = heapq.heappop(self._queue)
+                priority, _, key = heapq.heappop(self._queue)
                 job = self._jobs.get(key)
-                if job is None or job.future.running():
-                    continue  # the older copy of a job that moved up
+                if job is None or job.future.running() or priority != job.priority:
+                    continue  # the copy of a job that moved up or back
                 if not job.future.set_running_or_notify_cancel():
                     del self._jobs[key]  # everyone who waited for it gave up before it started
                     continue
@@ -206,7 +238,8 @@ class ExportCache:
     def _done(self, job: _Job) -> None:
         """Forget a finished job first, so a failed one is tried again by the next request."""
         with self._lock:
-            self._jobs.pop(job.variant.key, None)
+            if self._jobs.get(job.variant.key) is job:  # not a new one for a render that was stopped
+                del self._jobs[job.variant.key]
 
     def _make(self, job: _Job) -> Path:
         variant = job.variant
@@ -214,14 +247,14 @@ class ExportCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=TEMP_PREFIX))
         try:
-            self.render(variant, staging, self._closing.is_set)
+            self.render(variant, staging, lambda: self._closing.is_set() or job.stopped.is_set())
             staging.rename(target)
         except OSError:
             if not target.is_dir():  # another server made it meanwhile: theirs is as good
                 raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        if job.background and self._total() > self.max_bytes:
+        if job.priority == FEED and self._total() > self.max_bytes:
             with self._lock:
                 self._needs[variant.key] = _size(target)
             shutil.rmtree(target, ignore_errors=True)
