@@ -27,6 +27,7 @@ from voice_coach.api import (
     play,
     synthesize,
 )
+from voice_coach.catalog import Catalog, CatalogEntry, catalog
 from voice_coach.compiler.build import CompileOptions
 from voice_coach.compiler.options import compile_options
 from voice_coach.compiler.timeline import Timeline
@@ -44,6 +45,8 @@ from voice_coach.routine.model import Routine, Session
 
 __version__ = "0.1.0"
 __all__ = [
+    "Catalog",
+    "CatalogEntry",
     "CompileOptions",
     "Estimated",
     "ExportError",
@@ -63,6 +66,7 @@ __all__ = [
     "VoiceCoachWarning",
     "__version__",
     "builtin_ids",
+    "catalog",
     "compile",
     "compile_options",
     "cover_art",

@@ -12,8 +12,8 @@ from conftest import TOKEN, FakeRender, write_fake_export
 from fakes import wait_for
 from starlette.testclient import TestClient
 
+from voice_coach import Catalog
 from voice_coach.serve.app import Served, create_app
-from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.demand import PER_CLIENT
 from voice_coach.serve.export_cache import ExportCache
 from voice_coach.serve.variant import Defaults, Variant, parse_variant

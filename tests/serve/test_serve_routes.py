@@ -194,6 +194,7 @@ def test_the_countdown_menu_lists_each_choice_once(client: TestClient) -> None:
     assert sorted(labels) == ["minimal", "none", "standard", "verbose"]
 
 
+@pytest.mark.filterwarnings("ignore:hibari speaks English only")
 def test_a_routine_page_is_in_the_routines_language(client: TestClient, library: Path) -> None:
     german = USER_ROUTINE.replace('id = "my-neck"', 'id = "mein-nacken"\nlanguage = "de"')
     (library / "mein-nacken.toml").write_text(german, encoding="utf-8")
@@ -210,3 +211,27 @@ def test_settings_that_make_the_session_too_long_are_refused_while_typing(
     assert "the limit is 12h: lower sets, hold or rest" in response.json()["error"]
     assert client.get(ROOT + "audio/spi.mp3?hold=1h&sets=50").status_code == 400
     assert fake_render.calls == []
+
+
+EVENING = 'id = "evening"\ntitle = "Evening"\nroutines = ["my-neck", "foam-roller"]\n'
+"""A session of the library naming a routine of the same library by id."""
+
+
+def test_a_session_naming_routines_of_its_library_is_offered(client: TestClient, library: Path) -> None:
+    (library / "evening.toml").write_text(EVENING, encoding="utf-8")
+    assert "Evening</a>" in client.get(ROOT).text
+    page = client.get(ROOT + "routine/evening")
+    assert page.status_code == 200 and "<h1>Evening</h1>" in page.text
+
+
+def test_editing_a_routine_a_session_includes_makes_a_new_export(
+    client: TestClient, library: Path, fake_render: FakeRender
+) -> None:
+    """The export's key covers every file the session includes: a longer hold is never served stale."""
+    by_path = EVENING.replace('"my-neck"', '"my-neck.toml"')  # loads whatever library the server reads
+    (library / "evening.toml").write_text(by_path, encoding="utf-8")
+    assert client.get(ROOT + "audio/evening.mp3").status_code == 200
+    neck = library / "my-neck.toml"
+    neck.write_text(neck.read_text("utf-8").replace('hold = "20s"', 'hold = "45s"'), encoding="utf-8")
+    assert client.get(ROOT + "audio/evening.mp3").status_code == 200
+    assert len(set(fake_render.calls)) == 2

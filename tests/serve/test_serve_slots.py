@@ -12,9 +12,9 @@ import httpx
 import pytest
 from conftest import TOKEN
 
+from voice_coach import Catalog
 from voice_coach.serve import server as serving
 from voice_coach.serve.app import Served, create_app
-from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache
 from voice_coach.serve.render import render_variant
 

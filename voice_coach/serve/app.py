@@ -28,7 +28,6 @@ from starlette.types import ASGIApp
 
 import voice_coach as vc
 from voice_coach.serve import pages
-from voice_coach.serve.catalog import Catalog, Entry
 from voice_coach.serve.demand import Demand, TooMany
 from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
@@ -54,7 +53,7 @@ STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": "
 class Served:
     """What the application serves: the routines, the exports and the settings a request leaves unset."""
 
-    catalog: Catalog
+    catalog: vc.Catalog
     cache: ExportCache
     defaults: Defaults = field(default_factory=Defaults)
     feed_wait_s: float = 20.0
@@ -92,7 +91,7 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _entry(request: Request, routine_id: str) -> Entry:
+def _entry(request: Request, routine_id: str) -> vc.CatalogEntry:
     """The routine a path names; 404 for an id that is malformed or not on offer."""
     entry = _served(request).catalog.find(routine_id) if ID.fullmatch(routine_id) else None
     if entry is None:
@@ -113,11 +112,16 @@ def _routine(request: Request) -> Response:
         error, status = "", 200
     except SettingError as problem:
         error, status = str(problem), 400
-    catalog = served.catalog
-    page = pages.routine_page(
-        entry, catalog.length(entry), chosen, error, served.defaults.countdown, catalog.language(entry)
-    )
+    page = pages.routine_page(entry, chosen, error, served.defaults.countdown, _language(entry))
     return HTMLResponse(page, status)
+
+
+def _language(entry: vc.CatalogEntry) -> str:
+    """The language the entry is said in, for its page's ``lang``."""
+    try:
+        return vc.compile(entry.target).language
+    except vc.VoiceCoachError:
+        return "en"
 
 
 def _variant_info(request: Request) -> Response:
