@@ -86,7 +86,7 @@ def test_prepare_starts_the_export_of_the_settings_on_screen_without_waiting_for
     checked = client.get(ROOT + "variant/kneeling-twist.json?hold=25")
     assert checked.status_code == 200 and fake_render.calls == []
     prepared = client.get(ROOT + "variant/kneeling-twist.json?hold=25&prepare=1")
-    assert prepared.json() == checked.json()
+    assert prepared.json() | {"progress": None} == checked.json()
     wait_for(lambda: bool(fake_render.calls), "the render prepare starts")
     assert client.get(ROOT + "audio/kneeling-twist.mp3?hold=25s").status_code == 200
     assert len(fake_render.calls) == 1
@@ -235,3 +235,10 @@ def test_editing_a_routine_a_session_includes_makes_a_new_export(
     neck.write_text(neck.read_text("utf-8").replace('hold = "20s"', 'hold = "45s"'), encoding="utf-8")
     assert client.get(ROOT + "audio/evening.mp3").status_code == 200
     assert len(set(fake_render.calls)) == 2
+
+
+def test_the_settings_check_says_how_far_the_export_is_made(client: TestClient) -> None:
+    url = ROOT + "variant/kneeling-twist.json?hold=26s"
+    assert client.get(url).json()["progress"] is None, "nobody asked for it yet"
+    client.get(url + "&prepare=1")
+    wait_for(lambda: client.get(url).json()["progress"] == 100, "the export made")

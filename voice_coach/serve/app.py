@@ -1,7 +1,7 @@
 """The web application: routes from HTTP requests to the catalog, the variant rules and the export cache.
 
 Routes (below ``/TOKEN``): ``/`` the index, ``/routine/ID`` a routine's page, ``/variant/ID.json`` the checked
-settings and the URLs of their export (``prepare=1``: start making it),
+settings, the URLs of their export and how far it is made (``prepare=1``: start making it),
 ``/audio/ID.mp3|.vtt|.chapters.json|.png`` the export itself and its artwork (made on first request),
 ``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files.
 """
@@ -152,8 +152,14 @@ def _variant_info(request: Request) -> Response:
             "chapters": urls["chapters.json"],
             "cover": urls["png"],
             "download": download,
+            "progress": _percent(_served(request).cache.progress(variant.key)),
         }
     )
+
+
+def _percent(done: float | None) -> int | None:
+    """How far the export is made, in percent (100: made; None: nobody asked for it)."""
+    return None if done is None else int(done * 100)
 
 
 def _audio_path(variant: Variant, kind: str) -> str:

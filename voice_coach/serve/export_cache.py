@@ -34,12 +34,13 @@ from pathlib import Path
 
 from voice_coach.cpu import usable_cores
 from voice_coach.files import TEMP_PREFIX
+from voice_coach.serve.control import Control
 from voice_coach.serve.variant import Variant
 
 log = logging.getLogger(__name__)
-Cancelled = Callable[[], bool]
-Render = Callable[[Variant, Path, Cancelled], None]
-"""Writes a variant's files into an empty folder; stops early (any exception) once ``cancelled()``."""
+Render = Callable[[Variant, Path, Control], None]
+"""Writes a variant's files into an empty folder, reporting its progress; stops early (any exception) once
+``control()``."""
 DEFAULT_MAX_BYTES = 1 << 30
 
 
@@ -73,6 +74,8 @@ class _Job:
     """Running once a render thread took it (``Future.running``)."""
     stopped: threading.Event = field(default_factory=threading.Event)
     """Withdrawn while under way: the render ends early."""
+    control: Control | None = None
+    """The running render's control (its progress)."""
 
 
 class ExportCache:
@@ -130,6 +133,16 @@ class ExportCache:
             job.feed |= background
             self._enqueue(job, priority)
         return job.future
+
+    def progress(self, key: str) -> float | None:
+        """How far the export with this key is made: 1 when kept, 0 while queued, None when nobody asked."""
+        if self.entry(key, touch=False) is not None:
+            return 1.0
+        with self._lock:
+            job = self._jobs.get(key)
+        if job is None or job.future.done():
+            return None
+        return job.control.done if job.control is not None else 0.0
 
     def withdraw(self, key: str) -> None:
         """The page that asked to prepare ``key`` moved on: drop its render (stop it when under way),
@@ -247,7 +260,8 @@ class ExportCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=TEMP_PREFIX))
         try:
-            self.render(variant, staging, lambda: self._closing.is_set() or job.stopped.is_set())
+            job.control = Control(lambda: self._closing.is_set() or job.stopped.is_set())
+            self.render(variant, staging, job.control)
             staging.rename(target)
         except OSError:
             if not target.is_dir():  # another server made it meanwhile: theirs is as good
