@@ -160,6 +160,9 @@ def test_the_cue_sheet_chapters_and_artwork_of_a_variant(client: TestClient) -> 
 def test_static_files_are_package_data(client: TestClient) -> None:
     script = client.get(ROOT + "static/player.js")
     assert script.status_code == 200 and "mediaSession" in script.text and "http" not in script.text
+    assert "voiceCoach" not in script.text and "window." not in script.text.replace("window.scrollTo", ""), (
+        "nothing global: no hook for tests shipped"
+    )
     assert client.get(ROOT + "static/style.css").headers["content-type"].startswith("text/css")
 
 

@@ -67,25 +67,37 @@ def routine_page(
     countdown: str = "standard",
     lang: str = "en",
 ) -> str:
-    """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown, ``countdown`` the
-    server's own), Play, Download and the player (an audio element, the chapters and the words being
-    said)."""
+    """A routine's page, phone first: Play at the top with the length and equipment, the settings folded
+    under "Adjust" (open when ``chosen`` or ``error``; ``countdown`` is the server's own), the progress of
+    a variant being made, and the now-playing view (the instruction being said, where in the routine,
+    progress with chapter ticks, time left, pause and skip, the chapters)."""
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
-    body = f"""<p><a href="../">← All routines</a></p>
+    unfolded = " open" if chosen or error else ""
+    body = f"""<p class="back"><a href="../">← All routines</a></p>
 <h1>{escape(entry.title)}</h1>
-<p class="meta">{escape(entry.kind)} · {escape(entry.length)}{equipment}</p>
-<form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
-{_fields(entry, chosen, countdown)}
+<p class="meta" id="about">{escape(entry.kind)} · {escape(entry.length)}{equipment}</p>
+<button type="submit" form="settings" id="play" class="play">Play</button>
+<div id="making" role="status" hidden><p id="making-text">Making your audio…</p>
+<progress id="making-bar" max="100" value="0" aria-labelledby="making-text"></progress></div>
 <p id="message" class="error" role="alert">{escape(error)}</p>
-<div class="buttons"><button type="submit" id="play">Play</button>
-<button type="button" id="download">Download MP3</button></div>
-</form>
-<section id="player" hidden>
-<audio id="audio" controls preload="auto"></audio>
-<p id="now" aria-live="polite"></p>
+<section id="player" aria-label="Now playing" hidden>
+<p id="where" class="where"></p>
+<p id="now" class="now" aria-live="polite"></p>
+<div id="progress" class="progress" role="progressbar" aria-label="Progress" aria-valuemin="0"
+ aria-valuemax="100" aria-valuenow="0"><div id="bar" class="bar"></div><div id="ticks"></div></div>
+<p class="times"><span id="elapsed">0:00</span><span id="left"></span></p>
+<div class="controls"><button type="button" id="previous">Previous</button>
+<button type="button" id="pause">Pause</button><button type="button" id="next">Next</button></div>
+<audio id="audio" preload="auto"></audio>
 <h2>Chapters</h2>
 <ol id="chapters"></ol>
 </section>
+<details id="adjust"{unfolded}><summary>Adjust</summary>
+<form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
+{_fields(entry, chosen, countdown)}
+<button type="button" id="download" class="secondary">Download MP3</button>
+</form>
+</details>
 <script src="../static/player.js"></script>"""
     return page(entry.title, body, up="../", lang=lang)
 
