@@ -49,6 +49,37 @@ def test_a_real_export_with_chapters_cues_and_ranges(real_server: RealServer, ht
     assert cover == mutagen.id3.ID3(io.BytesIO(audio.content)).getall("APIC")[0].data, "the MP3's own artwork"
 
 
+def id3_size(mp3: bytes) -> int:
+    """The size of the ID3v2 tag in front of an MP3: its 10-byte header and the synchsafe size in it."""
+    return 10 + sum((byte & 0x7F) << (7 * (3 - i)) for i, byte in enumerate(mp3[6:10]))
+
+
+def test_a_new_variant_streams_as_it_is_encoded_then_from_the_finished_file(
+    real_server: RealServer, http: httpx.Client
+) -> None:
+    """The first bytes come while the export is still being made; the stream is the finished MP3's frames
+    exactly (the finished file adds its ID3 tag in front, and the encoder fills in the first frame's Xing
+    header, with the frame count, once done)."""
+    query = "hold=9s&sets=4"
+    streamed, made_at_first_bytes = b"", None
+    with http.stream("GET", real_server.url + f"audio/kneeling-twist.mp3?{query}&live=1") as response:
+        assert response.status_code == 200 and response.headers["content-type"] == "audio/mpeg"
+        for chunk in response.iter_bytes():
+            if made_at_first_bytes is None:
+                info = http.get(real_server.url + f"variant/kneeling-twist.json?{query}").json()
+                made_at_first_bytes = info["progress"] == 100
+            streamed += chunk
+    assert made_at_first_bytes is False, "sound before the export is made"
+    final = http.get(real_server.url + f"audio/kneeling-twist.mp3?{query}").content
+    tag = id3_size(final)
+    assert final[:3] == b"ID3" and len(final) - tag == len(streamed) > 100_000
+    assert final[tag + 2000 :] == streamed[2000:]  # the first frame differs: its Xing header is filled in
+    again = http.get(
+        real_server.url + f"audio/kneeling-twist.mp3?{query}&live=1", headers={"Range": "bytes=0-9"}
+    )
+    assert again.status_code == 206 and again.content == final[:10], "once made: the finished file, seekable"
+
+
 @pytest.mark.parametrize(
     "path",
     [b"/TOKEN/../../etc/passwd", b"/TOKEN/static/../app.py", b"/TOKEN/static/..%2fapp.py", b"/etc/passwd",

@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
@@ -32,6 +32,7 @@ from voice_coach.serve.demand import Demand, TooMany
 from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
+from voice_coach.serve.live import growing_mp3
 from voice_coach.serve.ranges import file_response
 from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, About, RenderCancelled
 from voice_coach.serve.security import SecurityHeaders
@@ -142,6 +143,7 @@ def _variant_info(request: Request) -> Response:
             pass
     urls = {kind: "../" + _audio_path(variant, kind) for kind in FILES}
     download = urls["mp3"] + ("&" if variant.query else "?") + "download=1"
+    live = urls["mp3"] + ("&" if variant.query else "?") + "live=1"
     return JSONResponse(
         {
             "title": entry.title,
@@ -152,6 +154,7 @@ def _variant_info(request: Request) -> Response:
             "chapters": urls["chapters.json"],
             "cover": urls["png"],
             "download": download,
+            "live": live,
             "progress": _percent(_served(request).cache.progress(variant.key)),
         }
     )
@@ -176,6 +179,8 @@ async def _audio(request: Request) -> Response:
         variant = parse_variant(entry, request.query_params, _served(request).defaults)
     except SettingError as problem:
         return PlainTextResponse(str(problem), 400)
+    if request.query_params.get("live") and match.group(2) == "mp3":
+        return _live(request, variant)
     folder = await _made(request, variant)
     if isinstance(folder, Response):
         return folder
@@ -185,6 +190,22 @@ async def _audio(request: Request) -> Response:
         slug = re.sub(r"[^a-z0-9]+", "-", f"{entry.id} {variant.query}".lower()).strip("-")
         headers["Content-Disposition"] = f'attachment; filename="{slug}.{match.group(2)}"'
     return file_response(request, folder / name, media_type, headers)
+
+
+def _live(request: Request, variant: Variant) -> Response:
+    """The MP3 as it is encoded (``live``): the finished file when made, else a stream that follows the
+    render (``429`` past the client's bound)."""
+    cache = _served(request).cache
+    try:
+        made = _demand(request).play(variant, _client(request))
+    except TooMany as refused:
+        return PlainTextResponse(str(refused), 429, headers={"Retry-After": "5"})
+    except CacheClosed:
+        return PlainTextResponse("The server is stopping.", 503)
+    if made.done() and not made.cancelled() and made.exception() is None:
+        return file_response(request, made.result() / AUDIO, "audio/mpeg", {})
+    stream = growing_mp3(made, lambda: cache.control(variant.key))
+    return StreamingResponse(stream, media_type="audio/mpeg", headers={"Cache-Control": "no-store"})
 
 
 async def _made(request: Request, variant: Variant) -> Path | Response:

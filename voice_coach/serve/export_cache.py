@@ -134,6 +134,12 @@ class ExportCache:
             self._enqueue(job, priority)
         return job.future
 
+    def control(self, key: str) -> Control | None:
+        """The control of the render of ``key`` under way, or None."""
+        with self._lock:
+            job = self._jobs.get(key)
+        return job.control if job is not None else None
+
     def progress(self, key: str) -> float | None:
         """How far the export with this key is made: 1 when kept, 0 while queued, None when nobody asked."""
         if self.entry(key, touch=False) is not None:
@@ -260,7 +266,7 @@ class ExportCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=TEMP_PREFIX))
         try:
-            job.control = Control(lambda: self._closing.is_set() or job.stopped.is_set())
+            job.control = Control(lambda: self._closing.is_set() or job.stopped.is_set(), staging)
             self.render(variant, staging, job.control)
             staging.rename(target)
         except OSError:
