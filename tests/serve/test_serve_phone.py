@@ -144,6 +144,7 @@ def test_play_shows_the_making_then_the_now_playing_view_without_scrolling(
     adjust(browser, hold="7s")
     play.click()
     wait_for(browser, "document.getElementById('audio').currentTime > 0")
+    assert "live=1" in browser.execute_script("return document.getElementById('audio').src"), "streamed"
     making = browser.execute_script("return testLog.making")
     assert making and all(re.fullmatch(r"Making your audio… \d{1,3} %", text) for text in making), making
     wait_for(browser, "document.getElementById('making').hidden")

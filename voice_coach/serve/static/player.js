@@ -11,7 +11,7 @@
   const makingText = $("making-text"), makingBar = $("making-bar"), progress = $("progress");
   const bar = $("bar"), ticks = $("ticks"), elapsed = $("elapsed"), left = $("left"), pause = $("pause");
   const page = randomId();
-  const state = { chapters: [], cues: [], info: null, polling: null };
+  const state = { chapters: [], cues: [], info: null, polling: null, live: false };
 
   function randomId() {
     const bytes = new Uint8Array(12);
@@ -65,8 +65,22 @@
     return index;
   }
 
-  function seek(seconds) {
-    audio.currentTime = Math.max(0, Math.min(seconds, duration() || seconds));
+  // A seek on the stream of a variant being made (it cannot seek) first moves to the finished file, once
+  // there is one; until then it stays within what has arrived.
+  async function seek(seconds) {
+    const time = Math.max(0, Math.min(seconds, duration() || seconds));
+    if (state.live) {
+      const { ok, body } = await ask(variantUrl("")).catch(() => ({ ok: false, body: {} }));
+      if (ok && body.progress === 100) {
+        state.live = false;
+        audio.src = state.info.audio;
+      } else {
+        const arrived = audio.seekable.length ? audio.seekable.end(audio.seekable.length - 1) : 0;
+        audio.currentTime = Math.min(time, arrived);
+        return;
+      }
+    }
+    audio.currentTime = time;
     if (audio.paused) audio.play();
   }
 
@@ -205,8 +219,9 @@
   function load(info) {
     state.info = info;
     state.cues = [];
+    state.live = info.progress !== 100; // not made yet: its stream, as it is encoded
     message.textContent = "";
-    audio.src = info.audio;
+    audio.src = state.live ? info.live : info.audio;
     loadCues(info);
     mediaSession(info);
     showMaking(info);
@@ -219,6 +234,7 @@
   async function explainFailure() {
     stopMaking();
     if (!state.info) return;
+    state.live = false;
     const { ok, body } = await ask(state.info.audio, { headers: { Range: "bytes=0-0" } })
       .catch(() => ({ ok: false, body: { error: "The server cannot be reached: is voice-coach serve running?" } }));
     message.textContent = ok ? "The audio could not be played; try again." : body.error;
@@ -263,4 +279,5 @@
   audio.addEventListener("seeked", showPosition);
   audio.addEventListener("durationchange", () => showChapters(state.chapters));
   audio.addEventListener("error", () => { if (audio.getAttribute("src")) explainFailure(); });
+  audio.addEventListener("ended", () => { if (state.live && audio.currentTime < duration() - 2) explainFailure(); });
 })();
