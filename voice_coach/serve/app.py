@@ -156,8 +156,16 @@ def _variant_info(request: Request) -> Response:
             "download": download,
             "live": live,
             "progress": _percent(_served(request).cache.progress(variant.key)),
+            "seconds": _seconds(variant),
         }
     )
+
+
+def _seconds(variant: Variant) -> float:
+    """How long the variant lasts, as estimated before it is made (for the time left while it streams)."""
+    timeline = vc.compile(variant.entry.target, variant.options)
+    plan = vc.estimate(timeline, variant.speech, warn=lambda message: None).schedule
+    return plan.ms(plan.total) / 1000
 
 
 def _percent(done: float | None) -> int | None:

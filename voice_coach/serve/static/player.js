@@ -56,7 +56,7 @@
   function duration() {
     if (audio.duration && isFinite(audio.duration)) return audio.duration;
     const last = state.chapters[state.chapters.length - 1];
-    return last ? last.endTime : 0;
+    return last ? last.endTime : (state.info && state.info.seconds) || 0;
   }
 
   function current(items, time) {
@@ -114,12 +114,26 @@
     }));
   }
 
-  // The cue sheet's text as plain words ("Hips &amp; knees" is "Hips & knees"), from the cue at the time
-  // played, found by time rather than by cuechange, so a seek shows the right words at once.
+  // The cue sheet read here, not by a <track> (whose loading would hold back the start of playback until
+  // the export is made): each cue's times and its words as plain text ("Hips &amp; knees" is
+  // "Hips & knees"), shown by the time played, so a seek shows the right words at once.
+  function seconds(stamp) {
+    return stamp.split(":").reduce((total, part) => total * 60 + parseFloat(part), 0);
+  }
+
+  function parseCues(sheet) {
+    const plain = (text) => new DOMParser().parseFromString(text, "text/html").documentElement.textContent;
+    return sheet.replace(/\r/g, "").split(/\n\n+/).flatMap((block) => {
+      const lines = block.split("\n");
+      const at = lines.findIndex((line) => line.includes("-->"));
+      if (at < 0) return [];
+      const [start, end] = lines[at].split("-->").map((stamp) => seconds(stamp.trim().split(/\s/)[0]));
+      return [{ startTime: start, endTime: end, text: plain(lines.slice(at + 1).join(" ")).trim() }];
+    });
+  }
+
   function cueText(cue) {
-    const words = document.createElement("span");
-    words.append(cue.getCueAsHTML());
-    return words.textContent;
+    return cue.text;
   }
 
   function showWords() {
@@ -200,20 +214,11 @@
     making.hidden = true;
   }
 
-  function loadCues(info) {
-    audio.querySelectorAll("track").forEach((track) => track.remove());
-    const track = document.createElement("track");
-    track.kind = "captions";
-    track.label = "What is said";
-    track.srclang = document.documentElement.lang || "en";
-    track.src = info.vtt;
-    track.default = true;
-    audio.append(track);
-    track.track.mode = "hidden";
-    track.addEventListener("load", () => {
-      state.cues = Array.from(track.track.cues || []);
-      showWords();
-    });
+  async function loadCues(info) {
+    const response = await fetch(info.vtt);
+    if (!response.ok || state.info !== info) return;
+    state.cues = parseCues(await response.text());
+    showWords();
   }
 
   function load(info) {
@@ -222,7 +227,7 @@
     state.live = info.progress !== 100; // not made yet: its stream, as it is encoded
     message.textContent = "";
     audio.src = state.live ? info.live : info.audio;
-    loadCues(info);
+    loadCues(info).catch(() => {});
     mediaSession(info);
     showMaking(info);
     const playing = audio.play();
