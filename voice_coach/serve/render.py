@@ -65,7 +65,7 @@ def render_variant(variant: Variant, folder: Path, control: Control) -> None:
             control.report(0.5 + fraction / 2 if synthesized else fraction)
             control.encoded = stage == "encode" and done >= total > 0
 
-    timeline = vc.compile(variant.entry.target, variant.options)
+    timeline = vc.compile(variant.entry.target, variant.choices)
     exported = vc.export(
         timeline,
         folder / AUDIO,
