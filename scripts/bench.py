@@ -19,7 +19,9 @@ in the same run:
    (vs the moment the first buffer reached the device), with the default 1 s lead-in and with
    ``--lead-in 0``. ``scripts/first_sound.py`` calls ``vc.play`` with a pretend device that plays every
    buffer in real time on the wall clock, so this runs without a sound card (targets: cold at most
-   1.8 s and warm at most 1.5 s with the lead-in, warm at most 0.5 s without);
+   1.8 s and warm at most 1.5 s with the lead-in, warm at most 0.5 s without); and ``serve`` in
+   headless Chromium (``scripts/phone_sound.py``): the tap on Play to sound for a new variant, warm and
+   cold, vs Play on that variant once made (targets: warm at most 1.5 s, cold at most 3 s);
 6. true peak (dBTP) and integrated loudness (LUFS) of exports measured by an independent meter,
    ``ffmpeg``'s ``ebur128`` filter (true peak: oversampled to 192 kHz): the session to MP3 and WAV,
    with a loud music bed (chords and pink noise made by ``ffmpeg``) to both, and a routine with 7 s
@@ -75,6 +77,8 @@ LOUDNESS_TOLERANCE = 1.0
 CEILING_DBTP = -1.0
 """...with true peaks at most this high."""
 FIRST_SOUND = Path(__file__).resolve().parent / "first_sound.py"
+PHONE_SOUND = Path(__file__).resolve().parent / "phone_sound.py"
+"""``voice-coach serve`` in headless Chromium: the tap on Play to sound."""
 """``vc.play`` on a pretend real-time device: when the first sound is played."""
 BUSY_WARNING = 0.05
 """Warn when other processes used more than this share of the CPUs during a measurement."""
@@ -479,6 +483,37 @@ def bench_play(b: Bench) -> list[Row]:
     return rows
 
 
+def bench_serve(b: Bench) -> list[Row]:
+    """``serve`` in headless Chromium: the tap on Play to sound for a new variant (its MP3 streamed as it
+    is encoded), with the phrases cached and with an empty cache (Play tapped as the page opens, while its
+    own render of the settings on screen synthesizes too), vs Play on that variant once made."""
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        print("bench: serve skipped: it needs chromium and chromium-driver", file=sys.stderr)
+        return []
+    rows = []
+    for kind, limit in (("warm", 1.5), ("cold", 3.0)):
+        news: list[float] = []
+        mades: list[float] = []
+        for run_number in range(b.runs):
+            cache = b.fresh(f"serve-{kind}-cache")
+            if kind == "warm":
+                shutil.copytree(b.warm_cache, cache, dirs_exist_ok=True)
+            hold = f"{23 + run_number}s"
+            command = [PYTHON, str(PHONE_SOUND), b.profile.target, "--hold", hold]
+            done = run(command + (["--at-once"] if kind == "cold" else []), env=b.env(cache))
+            figures = json.loads(done.out.strip().splitlines()[-1])
+            news.append(figures["new"])
+            mades.append(figures["made"])
+        runs = {"new variant": news, "made": mades}
+        row = Row(f"serve {b.profile.target} ({kind}): Play to sound, new variant", median(news), "s")
+        row.baseline_name, row.baseline = "made variant", median(mades)
+        row.ratio = row.value / row.baseline if row.baseline else None
+        row.target, row.passed = f"<= {limit:g} s", median(news) <= limit
+        row.runs, row.warnings = runs, spread_warnings(runs)
+        rows.append(row)
+    return rows
+
+
 def bench_memory(b: Bench) -> list[Row]:
     """Peak RSS of a cold (empty cache) export of a 10- and a 60-minute session."""
     target, sizes = b.profile.target, {"10 min": b.profile.short, "60 min": b.profile.long}
@@ -644,6 +679,7 @@ BENCHMARKS: dict[str, Callable[[Bench], list[Row]]] = {
     "variant": bench_variant,
     "startup": bench_startup,
     "play": bench_play,
+    "serve": bench_serve,
     "loudness": bench_loudness,
     "memory": bench_memory,
     "scale": bench_scale,

@@ -50,21 +50,21 @@ def sets_count(value: object) -> int:
     """Sets per side, a whole number from 1 to ``MAX_SETS``; ValueError otherwise."""
     text = str(value).strip()
     if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_SETS:
-        raise ValueError(f"sets must be a whole number from 1 to {MAX_SETS}")
+        raise ValueError(f"must be a whole number from 1 to {MAX_SETS}")
     return int(text)
 
 
 def sides_choice(value: object) -> str:
     """One of ``SIDE_CHOICES``; ValueError otherwise."""
     if value not in SIDE_CHOICES:
-        raise ValueError(f"sides must be one of {', '.join(SIDE_CHOICES)}")
+        raise ValueError(f"must be one of {', '.join(SIDE_CHOICES)}")
     return str(value)
 
 
 def countdown_choice(value: object) -> Countdown:
     """One of ``COUNTDOWNS``; ValueError otherwise."""
     if value not in COUNTDOWNS:
-        raise ValueError(f"countdown must be one of {', '.join(COUNTDOWNS)}")
+        raise ValueError(f"must be one of {', '.join(COUNTDOWNS)}")
     return value
 
 
