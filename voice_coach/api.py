@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Unpack
 
 from voice_coach.api_types import (
     Estimated,
@@ -32,7 +33,7 @@ from voice_coach.audio.clip import Clip
 from voice_coach.audio.mixer import CEILING_DBTP, Mix, mix, phrase_lengths
 from voice_coach.audio.music_file import check_music, read_music
 from voice_coach.compiler.build import compile_target
-from voice_coach.compiler.choices import Duration, RunChoices, run_choices
+from voice_coach.compiler.choices import Given, RunChoices, run_choices
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Timeline
@@ -67,28 +68,15 @@ def load(ref: str | os.PathLike[str], library: str | os.PathLike[str] | None = N
 def compile(
     target: Routine | Session | str | os.PathLike[str],
     choices: RunChoices | None = None,
-    *,
-    hold: Duration | None = None,
-    sets: int | str | None = None,
-    rest: Duration | None = None,
-    sides: str | None = None,
-    only: Iterable[str] = (),
-    skip: Iterable[str] = (),
-    per_routine: Mapping[str, Mapping[str, object]] | None = None,
-    countdown: str | None = None,
-    lead_in: Duration | None = None,
-    language: str | None = None,
+    **given: Unpack[Given],
 ) -> Timeline:
-    """The timeline of ``target`` with the run's choices: either ``choices`` or the keyword values
-    (``run_choices``' rules; None: the default).
+    """The timeline of ``target`` with the run's choices: either ``choices`` or the values ``given`` by
+    name (``hold="20s"``, ``sets=4``...: ``compiler.choices.Given``, checked by ``run_choices``).
 
     Refused (``UsageError``) if the choices make it absurdly long (over 12 hours).
     """
     if choices is None:
-        choices = run_choices(
-            hold=hold, sets=sets, rest=rest, sides=sides, only=only, skip=skip,
-            per_routine=per_routine, countdown=countdown, lead_in=lead_in, language=language,
-        )  # fmt: skip
+        choices = run_choices(**given)
     loaded = target if isinstance(target, Routine | Session) else load(target)
     timeline = compile_target(loaded, choices)
     total = schedule(timeline, estimate_ms, 1000).total
@@ -225,7 +213,8 @@ def play(
         on_notice=on_notice,
     )  # fmt: skip
     if isinstance(session, Synthesized):
-        return Played(live(mixed(session, bed, loudness)), session.schedule)
+        known = session.schedule
+        return Played(live(mixed(session, bed, loudness)), known, known.ms(known.total))
     speech = speech or Speech()
     settings = settings_for(session.language, speech.settings(), warn)
     rate = get_engine(settings.engine).sample_rate
@@ -233,9 +222,13 @@ def play(
     with PhraseSupply(session.phrases(), settings, speech.cache(warn)) as supply:
         audio = Mix(session, supply.clip, rate, loudness_lufs=loudness, music=bed)
         outcome = live(audio, ready=supply.ready, expected_total=expected.ms(expected.total) * rate // 1000)
+        audio.place_ready(supply.ready)  # every phrase spoken by now: the whole length is known
     plan = audio.placed_schedule()  # the whole schedule unless the session was stopped early
     _warn_dropped(plan, warn)
-    return Played(outcome, plan)
+    if audio.finished:
+        return Played(outcome, plan, plan.ms(plan.total))
+    whole = estimate(session, speech, warn=lambda message: None)  # lengths cached since count exactly
+    return Played(outcome, plan, whole.schedule.ms(whole.schedule.total), not whole.exact)
 
 
 def cover_art(timeline: Timeline) -> bytes:
