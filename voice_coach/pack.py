@@ -29,8 +29,9 @@ from voice_coach.handover import checked_url, handout
 from voice_coach.output.handout_pdf import PAPERS
 from voice_coach.pack_choices import choices_record
 from voice_coach.progress import Progress
-from voice_coach.routine.loader import load_target, read_toml
+from voice_coach.routine.loader import load_target
 from voice_coach.routine.model import Routine, Session
+from voice_coach.routine.toml_file import read_toml
 
 PACK_AUDIO = ("mp3", "m4b", "none")
 MANIFEST = "voice-coach-pack.json"
