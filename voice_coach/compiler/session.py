@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from dataclasses import replace
+from typing import TypeVar
 
 from voice_coach.compiler.phrases import Phrases
 from voice_coach.errors import UsageError, literal
-from voice_coach.routine.language import DEFAULT_LANGUAGE
-from voice_coach.routine.model import Routine, Selection, Session, SessionItem
+from voice_coach.routine.language import DEFAULT_LANGUAGE, available, language_pack
+from voice_coach.routine.model import Reading, Routine, Selection, Session, SessionItem
+
+
+RoutineOrSession = TypeVar("RoutineOrSession", Routine, Session)
 
 
 def run_language(target: Routine | Session, chosen: str | None) -> str:
@@ -23,10 +28,54 @@ def run_language(target: Routine | Session, chosen: str | None) -> str:
     return (next(iter(named)) or DEFAULT_LANGUAGE) if len(named) == 1 else DEFAULT_LANGUAGE
 
 
+def languages(file: Routine | Session) -> tuple[str, ...]:
+    """The languages a file is written in: its own (English when it names none), then its translations'.
+    A session without words of its own to say (no intro, no outro) speaks any its routines all speak."""
+    own = (file.language or DEFAULT_LANGUAGE, *(code for code, _ in file.translations))
+    if isinstance(file, Routine) or file.intro or file.outro:
+        return own
+    shared = set.intersection(*(set(languages(item.routine)) for item in file.items))
+    return tuple(code for code in available() if code in shared)
+
+
+def in_language(target: Routine | Session, language: str) -> Routine | Session:
+    """``target`` with every word in ``language`` (its translation), never a mix; ``UsageError`` naming
+    the languages it has when it, or any routine of it, has no text in ``language``."""
+    files = [target] + ([i.routine for i in target.items] if isinstance(target, Session) else [])
+    for file in files:
+        if language not in languages(file):
+            name = language_pack(language).name
+            has = ", ".join(f"{code} ({language_pack(code).name})" for code in languages(file))
+            raise UsageError(
+                f"{{language}}: {literal(f'{file.id!r} has no {name} text; it is written in: {has}')}",
+                options=("language",),
+            )
+    if isinstance(target, Routine):
+        return translated(target, language)
+    items = tuple(replace(item, routine=translated(item.routine, language)) for item in target.items)
+    return replace(translated(target, language), items=items)
+
+
+def translated(file: RoutineOrSession, language: str) -> RoutineOrSession:
+    """The file's own version in ``language`` (itself when written in it; a session without words of its
+    own keeps its own)."""
+    return next((version for code, version in file.translations if code == language), file)
+
+
+def lexicon(target: Routine | Session, words: Phrases) -> tuple[Reading, ...]:
+    """How the run's words are read: the language's built-in lexicon, then the session's and each
+    routine's own entries (a later entry for the same word wins)."""
+    files = [target] + ([i.routine for i in target.items] if isinstance(target, Session) else [])
+    entries = {word.lower(): (word, say, phonemes) for word, say, phonemes in words.pack.lexicon}
+    for file in files:
+        entries |= {word.lower(): (word, say, phonemes) for word, say, phonemes in file.lexicon}
+    return tuple(entries.values())
+
+
 def file_words(words: Phrases, file: Routine | Session) -> Phrases:
-    """``words`` with the file's own ``[phrases]`` on top, when they are written in the run's language
-    (the file names no language, or the run's): a German routine's phrases are not said in English."""
-    if file.phrases and file.language in (None, words.language):
+    """``words`` with the file's own ``[phrases]`` on top, when they are written in the run's language:
+    a German routine's phrases are not said in English."""
+    if file.phrases and (file.language or DEFAULT_LANGUAGE) == words.language:
         return words.overridden(file.phrases)
     return words
 
