@@ -20,22 +20,26 @@ RoutineOrSession = TypeVar("RoutineOrSession", Routine, Session)
 def run_language(target: Routine | Session, chosen: str | None) -> str:
     """The run's language: ``chosen`` (``--language``), else the file's own; a session that names none
     speaks the language all its routines name, else English."""
-    if chosen is not None:
-        return chosen
-    if target.language is not None or isinstance(target, Routine):
-        return target.language or DEFAULT_LANGUAGE
-    named = {item.routine.language for item in target.items}
-    return (next(iter(named)) or DEFAULT_LANGUAGE) if len(named) == 1 else DEFAULT_LANGUAGE
+    return chosen if chosen is not None else written_in(target)
 
 
 def languages(file: Routine | Session) -> tuple[str, ...]:
     """The languages a file is written in: its own (English when it names none), then its translations'.
     A session without words of its own to say (no intro, no outro) speaks any its routines all speak."""
-    own = (file.language or DEFAULT_LANGUAGE, *(code for code, _ in file.translations))
+    own = (written_in(file), *(code for code, _ in file.translations))
     if isinstance(file, Routine) or file.intro or file.outro:
         return own
     shared = set.intersection(*(set(languages(item.routine)) for item in file.items))
     return tuple(code for code in available() if code in shared)
+
+
+def written_in(file: Routine | Session) -> str:
+    """The language of a file's own words: the one it names; for a session that names none, the one all
+    its routines are written in; else English."""
+    if file.language is not None or isinstance(file, Routine):
+        return file.language or DEFAULT_LANGUAGE
+    named = {written_in(item.routine) for item in file.items}
+    return next(iter(named)) if len(named) == 1 else DEFAULT_LANGUAGE
 
 
 def in_language(target: Routine | Session, language: str) -> Routine | Session:
@@ -75,7 +79,7 @@ def lexicon(target: Routine | Session, words: Phrases) -> tuple[Reading, ...]:
 def file_words(words: Phrases, file: Routine | Session) -> Phrases:
     """``words`` with the file's own ``[phrases]`` on top, when they are written in the run's language:
     a German routine's phrases are not said in English."""
-    if file.phrases and (file.language or DEFAULT_LANGUAGE) == words.language:
+    if file.phrases and written_in(file) == words.language:
         return words.overridden(file.phrases)
     return words
 

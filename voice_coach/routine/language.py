@@ -192,7 +192,10 @@ def _lexicon_table(table: Table) -> Table | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise table.fail("lexicon", f'must be a table of words, such as {{ serratus = "ser-RAY-tus" }}, got {described(value)}')
+        raise table.fail(
+            "lexicon",
+            f'must be a table of words, such as {{ serratus = "ser-RAY-tus" }}, got {described(value)}',
+        )
     return Table(value, table.source, table.where("lexicon"))
 
 
@@ -202,16 +205,16 @@ def check_side_forms(fail: Any, where: str, text: str, pack: LanguagePack) -> No
     known = {name for name, _, _ in pack.side_forms}
     for name, form in side_placeholders(text):
         if form and form not in known:
-            forms = f"its forms: {pack.described_forms()}" if known else "it has one form: write {" + name + "}"
+            forms = (
+                f"its forms: {pack.described_forms()}" if known else "it has one form: write {" + name + "}"
+            )
             raise fail(where, f"{{{name}:{form}}}: {pack.name} has no side form {form!r}; {forms}")
 
 
 def side_placeholders(text: str) -> list[tuple[str, str]]:
     """(variable, form) of every ``{side}``/``{other}`` in ``text`` ("" when it names no form)."""
     return [
-        (name, spec or "")
-        for _, name, spec, _ in string.Formatter().parse(text)
-        if name in SIDE_VARIABLES
+        (name, spec or "") for _, name, spec, _ in string.Formatter().parse(text) if name in SIDE_VARIABLES
     ]
 
 

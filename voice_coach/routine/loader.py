@@ -91,7 +91,9 @@ def build_session(
         fields["rest_ms"] = SESSION_REST_MS
     session = Session(source=source, **fields)
     translations = read_translations(table, SESSION_WORDS, session_word_readers, session.language)
-    return replace(session, translations=tuple((c, replace(session, language=c, **t)) for c, _, t in translations))
+    return replace(
+        session, translations=tuple((c, replace(session, language=c, **t)) for c, _, t in translations)
+    )
 
 
 def session_word_readers(table: Table) -> dict[str, Callable[[], Any]]:

@@ -23,7 +23,18 @@ from voice_coach.routine.model import Routine, Session
 from voice_coach.routine.problems import Problems
 from voice_coach.routine.table import Table, described
 
-ROUTINE_WORDS = ("title", "kind", "equipment", "intro", "notes", "setup", "reentry", "release", "during", "switch")
+ROUTINE_WORDS = (
+    "title",
+    "kind",
+    "equipment",
+    "intro",
+    "notes",
+    "setup",
+    "reentry",
+    "release",
+    "during",
+    "switch",
+)
 """A routine's texts: a translation gives each one the file has."""
 SESSION_WORDS = ("title", "intro", "outro")
 OWN_KEYS = ("phrases", "lexicon")
@@ -40,7 +51,9 @@ def read_translations(
     if value is None:
         return
     if not isinstance(value, dict):
-        raise table.fail("translations", f"must be a table of languages, such as [translations.de], got {described(value)}")
+        raise table.fail(
+            "translations", f"must be a table of languages, such as [translations.de], got {described(value)}"
+        )
     for code, texts in value.items():
         where = table.where("translations") + f".{code}"
         try:
@@ -48,14 +61,18 @@ def read_translations(
         except ValueError as error:
             raise table.fail_at(f"translations.{code}", str(error)) from None
         if code == (own or DEFAULT_LANGUAGE):
-            raise table.fail_at(f"translations.{code}", "is the file's own language; its words are the file's")
+            raise table.fail_at(
+                f"translations.{code}", "is the file's own language; its words are the file's"
+            )
         if not isinstance(texts, dict):
             raise table.fail_at(f"translations.{code}", f"must be a table of texts, got {described(texts)}")
         sub = Table(texts, table.source, where)
         sub.check_keys((*words, *OWN_KEYS))
         missing = [key for key in words if table.has(key) and not sub.has(key)]
         if missing:
-            raise sub.fail(missing[0], f"is missing; a translation gives every text of the file ({', '.join(missing)})")
+            raise sub.fail(
+                missing[0], f"is missing; a translation gives every text of the file ({', '.join(missing)})"
+            )
         problems = Problems()
         fields = problems.read(readers(sub))
         problems.check()
@@ -93,5 +110,8 @@ def language_advice(target: Routine | Session) -> list[str]:
             code = version.language or DEFAULT_LANGUAGE
             prefix = "" if version is routine else f"translations.{code}."
             for where, text in routine_cue_texts(version):
-                advice += [f"{routine.source}: {prefix}{line}" for line in missing_form_advice(where, text, language_pack(code))]
+                advice += [
+                    f"{routine.source}: {prefix}{line}"
+                    for line in missing_form_advice(where, text, language_pack(code))
+                ]
     return list(dict.fromkeys(advice))
