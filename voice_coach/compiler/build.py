@@ -10,6 +10,7 @@ the run's language, from ``phrases``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from voice_coach.compiler.cues import COUNTDOWNS as COUNTDOWNS  # re-exported: options, config, CLI
@@ -285,6 +286,6 @@ def variables(routine: Routine, side: str | None, upcoming: str | None, words: P
     }
 
 
-def fill(text: str, values: dict[str, object], **more: object) -> str:
+def fill(text: str, values: Mapping[str, object], **more: object) -> str:
     """Cue text with its variables filled in (validated by the loader, so every name is known)."""
     return " ".join(text.format(**values, **more).split())

@@ -13,7 +13,6 @@ from voice_coach.errors import UsageError, literal
 from voice_coach.routine.language import DEFAULT_LANGUAGE, available, language_pack
 from voice_coach.routine.model import Reading, Routine, Selection, Session, SessionItem
 
-
 RoutineOrSession = TypeVar("RoutineOrSession", Routine, Session)
 
 

@@ -108,7 +108,8 @@ class Timeline:
     """The language it is said in (a language pack's code): the speech side picks a voice that speaks it
     (``speech.engines.voice_for``)."""
     lexicon: tuple[tuple[str, str, str], ...] = ()
-    """How some of its words are read, for synthesis only: (word, respelling, phonemes) (``speech.lexicon``)."""
+    """How some of its words are read, for synthesis only: (word, respelling, phonemes); see
+    ``speech.lexicon``."""
 
     def phrases(self) -> list[str]:
         """Every distinct text the timeline speaks, in order of first use."""

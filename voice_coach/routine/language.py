@@ -8,10 +8,10 @@ may replace any of its phrases in a ``[phrases]`` table with the pack's keys. Th
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-import string
 from typing import Any
 
 from voice_coach.routine.model import SIDE_VARIABLES, SIDES, VARIABLES, Reading

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
-
 from dataclasses import replace
+from typing import Any
 
 from voice_coach.routine.language import read_language, read_lexicon, read_phrases, side_names
 from voice_coach.routine.model import SIDE_VARIABLES, Routine, Step
-from voice_coach.routine.translations import ROUTINE_WORDS, check_forms, read_translations
 from voice_coach.routine.problems import Problems
 from voice_coach.routine.table import Table, check_text, described
+from voice_coach.routine.translations import ROUTINE_WORDS, check_forms, read_translations
 
 HOLD_LIMIT_MS = 60 * 60_000
 REST_LIMIT_MS = 30 * 60_000
