@@ -115,7 +115,7 @@ def estimate(timeline: Timeline, speech: Speech | None = None, *, warn: Warn | N
     the phrase cache where ``speech`` said it before (exact), else guessed by the engine's model at the
     rate (``compiler.estimate``). The engine, voice and rate are checked as ``synthesize`` checks them."""
     speech = speech or Speech()
-    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn, timeline.lexicon)
     known = cached_lengths(timeline.phrases(), settings, speech.cache(warn or _warn))
     rate = known.sample_rate or 1000
 
@@ -139,7 +139,7 @@ def synthesize(
     sample at ``sample_rate`` (default: the voice's own rate)."""
     speech = speech or Speech()
     cache = speech.cache(warn or _warn)
-    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn, timeline.lexicon)
     result = synthesize_phrases(timeline.phrases(), settings, cache, progress)
     rate = sample_rate or result.sample_rate
     lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
@@ -192,7 +192,7 @@ def export(
         return Exported(tuple(paths), session)
     timeline = session.timeline if isinstance(session, Synthesized) else session
     speech = speech or Speech()
-    settings = settings_for(timeline.language, speech.settings(), warn)
+    settings = settings_for(timeline.language, speech.settings(), warn, timeline.lexicon)
     rate = sample_rate or get_engine(settings.engine).sample_rate
     check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate,
                  chapters_json=chapters_json)  # fmt: skip
@@ -242,7 +242,7 @@ def play(
     if isinstance(session, Synthesized):
         return Played(live(mixed(session, bed, loudness)), session.schedule)
     speech = speech or Speech()
-    settings = settings_for(session.language, speech.settings(), warn)
+    settings = settings_for(session.language, speech.settings(), warn, session.lexicon)
     rate = get_engine(settings.engine).sample_rate
     expected = estimate(session, speech, warn=lambda message: None).schedule
     with PhraseSupply(session.phrases(), settings, speech.cache(warn)) as supply:
