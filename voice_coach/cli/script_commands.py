@@ -33,6 +33,7 @@ from voice_coach.routine.library import default_library, known_ids
 from voice_coach.routine.loader import load_path, load_target
 from voice_coach.routine.model import Session
 from voice_coach.routine.problems import each_problem
+from voice_coach.routine.translations import language_advice
 from voice_coach.wording import agree, plural
 
 
@@ -155,6 +156,8 @@ def validate(files: tuple[Path, ...]) -> None:
             continue
         kind = "session" if isinstance(target, Session) else "routine"
         length = estimated_length(timeline, speech).lstrip("~")  # an engine error ends the command
+        for advice in language_advice(target):
+            click.echo(f"Warning: {advice}", err=True)
         click.echo(f"ok: {path}: {kind} '{target.id}', about {length}")
     if failures and len(files) > 1:
         click.echo(
