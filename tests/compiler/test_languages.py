@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from voice_coach.compiler.build import CompileOptions, compile_target
-from voice_coach.compiler.options import compile_options
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import RunChoices, run_choices
 from voice_coach.compiler.phrases import Phrases, SideWord
 from voice_coach.compiler.timeline import Chapter, Hold, Rest, Say, Timeline
 from voice_coach.errors import RoutineError, UsageError
@@ -120,7 +120,7 @@ def test_a_pack_missing_a_phrase_or_with_a_wrong_placeholder_is_refused() -> Non
 
 
 def test_a_german_routine_is_framed_in_german() -> None:
-    timeline = compile_target(nacken(), CompileOptions())
+    timeline = compile_target(nacken(), RunChoices())
     assert timeline.language == "de"
     assert said(timeline, "equipment") == ["Was du brauchst: ein Stuhl."]
     assert said(timeline, "intro") == ["2 Sätze à 30 Sekunden pro Seite."]
@@ -150,9 +150,9 @@ def test_a_german_routine_is_framed_in_german() -> None:
 def test_everything_a_german_routine_says_is_german() -> None:
     routine = nacken()
     runs = [
-        compile_target(routine, CompileOptions()),
-        compile_target(routine, compile_options(countdown="verbose", hold="2m30s", sets=1)),
-        compile_target(routine, compile_options(sides="left", rest="0")),
+        compile_target(routine, RunChoices()),
+        compile_target(routine, run_choices(countdown="verbose", hold="2m30s", sets=1)),
+        compile_target(routine, run_choices(sides="left", rest="0")),
     ]
     assert cues(runs[1]) >= {"Noch eine Minute.", "Noch eine Minute und 30 Sekunden.", "Halbzeit."}
     assert said(runs[1], "intro") == ["ein Satz à 2 Minuten und 30 Sekunden pro Seite."]
@@ -184,7 +184,7 @@ def german_session(tmp_path: Path, language: str | None) -> Session:
 @pytest.mark.parametrize("language", ["de", None])
 def test_a_german_session_is_framed_in_german(tmp_path: Path, language: str | None) -> None:
     """Said in the session's language, or, when it names none, in the one all its routines name."""
-    timeline = compile_target(german_session(tmp_path, language), CompileOptions())
+    timeline = compile_target(german_session(tmp_path, language), RunChoices())
     assert said(timeline, "intro")[0] == "Heute: 3 Dehnungen."
     assert said(timeline, "equipment")[0] == (
         "Was du für diese Einheit brauchst: ein Stuhl und eine Matte oder ein Handtuch."
@@ -194,7 +194,7 @@ def test_a_german_session_is_framed_in_german(tmp_path: Path, language: str | No
     assert said(timeline, "note")[-2:] == ["Danach: Rückendehnung.", "Danach: das Ende der Einheit."]
     assert said(timeline, "outro") == ["Fertig: 3 Übungen."]
     two = compile_target(
-        german_session(tmp_path, language), compile_options(only=["nacken", "ruecken"], countdown="verbose")
+        german_session(tmp_path, language), run_choices(only=["nacken", "ruecken"], countdown="verbose")
     )
     assert said(two, "intro")[0] == "Heute: Nackendehnung und Rückendehnung."
     assert_no_english([timeline, two], "de")
@@ -222,7 +222,7 @@ def test_german_side_words_may_name_the_sides() -> None:
     text = NACKEN.read_text("utf-8").replace('["right", "left"]', '["rechts", "links"]')
     routine = build_routine(tomllib.loads(text), "nacken.toml")
     assert routine.sides == ("right", "left")
-    assert compile_target(routine, CompileOptions()) == compile_target(nacken(), CompileOptions())
+    assert compile_target(routine, RunChoices()) == compile_target(nacken(), RunChoices())
 
 
 # Spanish.
@@ -247,7 +247,7 @@ SPANISH = {
 def test_a_spanish_routine_is_framed_in_spanish() -> None:
     routine = build_routine(SPANISH, "cuello.toml")
     assert routine.sides == ("right", "left")
-    timeline = compile_target(routine, CompileOptions())
+    timeline = compile_target(routine, RunChoices())
     assert said(timeline, "equipment") == ["Necesitarás una silla y una toalla o un cojín."]
     assert said(timeline, "intro") == ["2 series de 30 segundos."]
     assert said(timeline, "side") == ["Empezamos por el lado derecho."]
@@ -264,8 +264,8 @@ def test_a_spanish_routine_is_framed_in_spanish() -> None:
     }
     runs = [
         timeline,
-        compile_target(routine, compile_options(countdown="verbose", hold="2m30s")),
-        compile_target(routine, compile_options(sides="left")),
+        compile_target(routine, run_choices(countdown="verbose", hold="2m30s")),
+        compile_target(routine, run_choices(sides="left")),
     ]
     assert cues(runs[1]) >= {
         "Queda un minuto.",
@@ -302,7 +302,7 @@ def test_a_routine_overrides_phrases() -> None:
             "start_side": "Wir beginnen {side}.",
         },
     }
-    timeline = compile_target(build_routine(document, "nacken.toml"), CompileOptions())
+    timeline = compile_target(build_routine(document, "nacken.toml"), RunChoices())
     assert said(timeline, "set")[0] == "Runde 1 von 2."
     assert "Erholung." in cues(timeline) and "Pause." not in cues(timeline)
     assert said(timeline, "side") == ["Wir beginnen nach rechts."]
@@ -315,7 +315,7 @@ def test_a_session_overrides_phrases_for_all_its_routines() -> None:
         "routines": ["foam-roller", "kneeling-twist"],
         "phrases": {"next_up": "And now: {title}.", "get_ready": "Ready?", "last_set": "Final set."},
     }
-    timeline = compile_target(build_session(document, "s.toml", None), CompileOptions())
+    timeline = compile_target(build_session(document, "s.toml", None), RunChoices())
     assert said(timeline, "next") == ["Stretch 2 of 2: kneeling twist stretch."]
     assert "Ready?" in cues(timeline) and "Get ready." not in cues(timeline)
     assert said(timeline, "set").count("Final set.") == 3  # foam roller, then both sides of the twist
@@ -348,7 +348,7 @@ def test_an_unknown_language_is_refused_naming_the_languages() -> None:
     with pytest.raises(RoutineError, match=r"s.toml: language: must be a language code"):
         build_session({"id": "s", "title": "S", "routines": [], "language": ["de"]}, "s.toml", None)
     with pytest.raises(UsageError) as usage:
-        compile_options(language="deu")
+        run_choices(language="deu")
     assert usage.value.worded(lambda name: f"--{name}") == (
         "--language: 'deu' is not a language voice-coach speaks; available: de (German), en (English), "
         "es (Spanish)"
@@ -357,8 +357,8 @@ def test_an_unknown_language_is_refused_naming_the_languages() -> None:
 
 def test_the_run_may_choose_a_language_the_file_is_written_in() -> None:
     twist = load_builtin("kneeling-twist")
-    assert compile_target(twist, CompileOptions()).language == "en"
-    german = compile_target(twist, compile_options(language="de"))
+    assert compile_target(twist, RunChoices()).language == "en"
+    german = compile_target(twist, run_choices(language="de"))
     assert german.language == "de"
     assert said(german, "side") == ["Wir beginnen mit der rechten Seite."]
     assert "Dreh den Oberkörper nach links, weg von deiner rechten Seite, und halte." in said(german, "step")
@@ -367,7 +367,7 @@ def test_the_run_may_choose_a_language_the_file_is_written_in() -> None:
 
 def test_a_language_the_file_is_not_written_in_is_refused_never_mixed() -> None:
     with pytest.raises(UsageError) as caught:
-        compile_target(nacken(), compile_options(language="en"))
+        compile_target(nacken(), run_choices(language="en"))
     assert caught.value.worded(lambda name: f"--{name}") == (
         "--language: 'nacken' has no English text; it is written in: de (German)"
     )
@@ -375,6 +375,6 @@ def test_a_language_the_file_is_not_written_in_is_refused_never_mixed() -> None:
     with_intro = build_session(
         {"id": "s", "title": "S", "intro": "Hi.", "routines": ["foam-roller"]}, "s.toml", None
     )
-    assert compile_target(session, compile_options(language="es")).language == "es", "no words of its own"
+    assert compile_target(session, run_choices(language="es")).language == "es", "no words of its own"
     with pytest.raises(UsageError, match=r"'s' has no Spanish text; it is written in: en \(English\)"):
-        compile_target(with_intro, compile_options(language="es"))
+        compile_target(with_intro, run_choices(language="es"))

@@ -8,10 +8,11 @@ import itertools
 from dataclasses import replace
 from typing import TypeVar
 
+from voice_coach.compiler.choices import Selection
 from voice_coach.compiler.phrases import Phrases
 from voice_coach.errors import UsageError, literal
 from voice_coach.routine.language import DEFAULT_LANGUAGE, available, language_pack
-from voice_coach.routine.model import Reading, Routine, Selection, Session, SessionItem
+from voice_coach.routine.model import Reading, Routine, Session, SessionItem
 
 RoutineOrSession = TypeVar("RoutineOrSession", Routine, Session)
 

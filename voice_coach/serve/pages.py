@@ -7,10 +7,6 @@ from html import escape
 from urllib.parse import quote
 
 import voice_coach as vc
-from voice_coach.compiler.build import COUNTDOWNS
-from voice_coach.durations import format_duration
-from voice_coach.routine.model import SIDE_CHOICES
-from voice_coach.serve.catalog import Catalog, Entry
 
 APPS_THAT_CAN = "AntennaPod (Android) and Apple Podcasts (iPhone: Library, Follow a Show by URL)"
 APPS_THAT_CANNOT = "apps that fetch feeds on their own servers, such as Pocket Casts, Overcast or Spotify"
@@ -31,12 +27,12 @@ def page(title: str, body: str, *, up: str = "") -> str:
 """
 
 
-def index_page(catalog: Catalog) -> str:
+def index_page(catalog: vc.Catalog) -> str:
     """Every routine and session, built-in and yours, with length and equipment, and the feed to subscribe."""
     entries = catalog.entries()
     sections = []
     for heading, yours in (("Built in", False), ("Yours", True)):
-        rows = [_index_row(entry, catalog.length(entry)) for entry in entries if entry.yours == yours]
+        rows = [_index_row(entry) for entry in entries if entry.yours == yours]
         if rows:
             sections.append(f'<h2>{heading}</h2>\n<ul class="routines">\n' + "\n".join(rows) + "\n</ul>")
     if not any(entry.yours for entry in entries):
@@ -52,21 +48,21 @@ Not {APPS_THAT_CANNOT}: they cannot reach this computer.</p>"""
     return page("Routines", "<h1>voice-coach</h1>\n" + "\n".join(sections) + "\n" + feed)
 
 
-def _index_row(entry: Entry, length: str) -> str:
+def _index_row(entry: vc.CatalogEntry) -> str:
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
     return (
         f'<li><a href="routine/{quote(entry.id)}">{escape(entry.title)}</a>'
-        f'<span class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</span></li>'
+        f'<span class="meta">{escape(entry.kind)} · {escape(entry.length)}{equipment}</span></li>'
     )
 
 
-def routine_page(entry: Entry, length: str, chosen: dict[str, str], error: str = "") -> str:
+def routine_page(entry: vc.CatalogEntry, chosen: dict[str, str], error: str = "") -> str:
     """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown), Play, Download and
     the player (an audio element, the chapters and the words being said)."""
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
     body = f"""<p><a href="../">← All routines</a></p>
 <h1>{escape(entry.title)}</h1>
-<p class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</p>
+<p class="meta">{escape(entry.kind)} · {escape(entry.length)}{equipment}</p>
 <form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
 {_fields(entry, chosen)}
 <p id="message" class="error" role="alert">{escape(error)}</p>
@@ -83,14 +79,14 @@ def routine_page(entry: Entry, length: str, chosen: dict[str, str], error: str =
     return page(entry.title, body, up="../")
 
 
-def _fields(entry: Entry, chosen: dict[str, str]) -> str:
+def _fields(entry: vc.CatalogEntry, chosen: dict[str, str]) -> str:
     hold, sets, rest = _defaults(entry.target)
     fields = [
         _text("hold", "Hold", chosen, hold, "e.g. 20s or 1m"),
         _text("sets", "Sets per side", chosen, sets, "1 to 50", numeric=True),
         _text("rest", "Rest between sets", chosen, rest, "e.g. 15s, 0 for none"),
-        _select("sides", "Sides", chosen, ("", *SIDE_CHOICES), "as written"),
-        _select("countdown", "Countdown", chosen, ("", *COUNTDOWNS), "standard"),
+        _select("sides", "Sides", chosen, ("", *vc.SIDE_CHOICES), "as written"),
+        _select("countdown", "Countdown", chosen, ("", *vc.COUNTDOWNS), "standard"),
         _text("rate", "Speaking rate", chosen, "1x", "words per minute (170) or a factor (1.2x)"),
     ]
     return "\n".join(fields)
@@ -100,8 +96,8 @@ def _defaults(target: vc.Routine | vc.Session) -> tuple[str, str, str]:
     """The placeholders of hold, sets and rest: the routine's own values."""
     if isinstance(target, vc.Session):
         return "each routine's own", "each routine's own", "each routine's own"
-    hold = format_duration(target.hold.default) if target.hold else "no hold"
-    return hold, str(target.sets.default), format_duration(target.rest_ms)
+    hold = vc.format_duration(target.hold.default) if target.hold else "no hold"
+    return hold, str(target.sets.default), vc.format_duration(target.rest_ms)
 
 
 def _text(
@@ -121,8 +117,3 @@ def _select(name: str, label: str, chosen: dict[str, str], values: tuple[str, ..
         for v in values
     )
     return f'<label>{label} <select name="{name}" id="{name}">{options}</select></label>'
-
-
-def message_page(status: int, text: str) -> str:
-    """A short page for a refusal: a status and one line, nothing about the server."""
-    return page(str(status), f"<h1>{status}</h1>\n<p>{escape(text)}</p>")

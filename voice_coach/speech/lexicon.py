@@ -24,12 +24,12 @@ def spoken(text: str, lexicon: Iterable[Reading], phonemes: bool) -> str:
         if phonemes and sounds:
             text = _word(word).sub(_marked(sounds), text)
         elif respelling:
-            text = _word(word).sub(lambda _: respelling, text)
+            text = _word(word).sub(respelling.replace("\\", "\\\\"), text)
     return text
 
 
 def _marked(sounds: str) -> Callable[[re.Match[str]], str]:
-    """A replacement that keeps the written word and gives its phonemes: ``[Serratus](/səɹˈAtəs/)``."""
+    """A replacement that keeps the written word and gives its phonemes: ``[Serratus](/.../)``."""
     return lambda match: f"[{match.group(0)}](/{sounds}/)"
 
 

@@ -44,7 +44,7 @@ class HibariEngine(Engine):
     SAMPLE_RATE: ClassVar[int] = 24000
     LANGUAGES: ClassVar[tuple[str, ...]] = ("en",)
     PHONEMES: ClassVar[bool] = True
-    """Its G2P reads misaki markup, ``[massager](/məsˈɑʒəɹ/)``."""
+    """Its G2P reads misaki markup: ``[word](/phonemes/)``."""
     """Its bundled voice (``heart``) speaks American English only."""
 
     def __init__(self) -> None:
