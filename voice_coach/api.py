@@ -84,19 +84,24 @@ def compile(
     countdown: str | None = None,
     lead_in: Duration | None = None,
     language: str | None = None,
+    massage: Duration | None = None,
+    warn: Warn | None = None,
 ) -> Timeline:
     """The timeline of ``target`` with the run's choices: either ``choices`` or the keyword values
-    (``run_choices``' rules; None: the default).
+    (``run_choices``' rules; None: the default). A value outside the range a routine's file recommends
+    is passed to ``warn`` (default: a ``VoiceCoachWarning``), once, naming the range.
 
     Refused (``UsageError``) if the choices make it absurdly long (over 12 hours).
     """
     if choices is None:
         choices = run_choices(
-            hold=hold, sets=sets, rest=rest, sides=sides, only=only, skip=skip,
-            per_routine=per_routine, countdown=countdown, lead_in=lead_in, language=language,
+            hold=hold, sets=sets, rest=rest, sides=sides, only=only, skip=skip, per_routine=per_routine,
+            countdown=countdown, lead_in=lead_in, language=language, massage=massage,
         )  # fmt: skip
     loaded = target if isinstance(target, Routine | Session) else load(target)
     timeline = compile_target(loaded, choices)
+    for message in timeline.warnings:
+        (warn or _warn)(message)
     total = schedule(timeline, estimate_ms, 1000).total
     if total > MAX_SESSION_MS:
         raise UsageError(

@@ -154,10 +154,18 @@ def test_builtin_holds_and_sets_lie_in_the_article_ranges(routine_id: str) -> No
 TWIST = "kneeling-twist"
 
 
-def test_hold_override_reaches_every_hold_of_a_session() -> None:
+def test_hold_override_reaches_every_stretch_and_massage_its_own_option() -> None:
+    """``hold`` is a stretch's hold; a massage (the article: 2-3 minutes a side) keeps its length unless
+    ``massage`` sets it."""
     timeline = compile_target(load_builtin("spi"), options(hold_ms=25_000))
-    assert {h[3] for h in holds(timeline)} == {25_000}
-    assert "locate-spi" not in {h[0] for h in holds(timeline)}
+    by_routine = {h[0]: h[3] for h in holds(timeline)}
+    assert by_routine.pop("spi-massage") == 150_000
+    assert set(by_routine.values()) == {25_000}
+    assert "locate-spi" not in by_routine
+    both = compile_target(load_builtin("spi"), options(hold_ms=25_000, massage_ms=180_000))
+    assert {h[3] for h in holds(both) if h[0] == "spi-massage"} == {180_000}
+    alone = compile_target(load_builtin("spi-massage"), options(hold_ms=25_000))
+    assert {h[3] for h in holds(alone)} == {150_000}
 
 
 def test_sets_override() -> None:
@@ -215,6 +223,7 @@ def test_per_routine_override_beats_the_global_one() -> None:
     for routine_id, _, _, ms in holds(timeline):
         by_routine.setdefault(routine_id, set()).add(ms)
     assert by_routine.pop(TWIST) == {20_000}
+    assert by_routine.pop("spi-massage") == {150_000}
     assert set(map(frozenset, by_routine.values())) == {frozenset({25_000})}
     assert [h[2] for h in holds(timeline) if h[0] == TWIST] == [1, 2, 3, 4] * 2
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from voice_coach.compiler.choices import RunChoices, apply_overrides, personal_overrides
 from voice_coach.compiler.cues import Countdown, hold_cues, rest_cues, settle_ms
 from voice_coach.compiler.phrases import Phrases
+from voice_coach.compiler.ranges import range_warnings
 from voice_coach.compiler.session import (
     file_words,
     in_language,
@@ -40,6 +41,7 @@ def compile_target(target: Routine | Session, choices: RunChoices) -> Timeline:
     routines = [
         apply_overrides(i.routine, personal_overrides(i.routine, choices, single=single)) for i in items
     ]
+    warnings = range_warnings([i.routine for i in items], routines)
     blocks: list[Block] = chapters(routines[0], file_words(words, routines[0]))
     if choices.lead_in_ms:
         blocks.append(Pause(choices.lead_in_ms, "lead-in"))
@@ -60,6 +62,7 @@ def compile_target(target: Routine | Session, choices: RunChoices) -> Timeline:
         routine_kinds=kinds,
         language=language,
         lexicon=lexicon(target, words),
+        warnings=warnings,
     )
 
 

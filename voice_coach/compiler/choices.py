@@ -27,6 +27,8 @@ LEAD_IN_LIMIT_MS = 10_000
 """Silence before the first word: enough for any Bluetooth headset to wake."""
 SET_FIELDS = ("hold", "sets", "rest", "sides")
 """What one routine of a session can change (``--set ID.FIELD=VALUE``)."""
+MASSAGE_KIND = "massage"
+"""The kind of routine whose hold is a massage's length: ``massage`` sets it, ``hold`` does not."""
 Duration = str | int
 """A duration as people give it: ``"20s"``, ``"1m30s"``, or seconds as a number."""
 
@@ -70,6 +72,7 @@ def countdown_choice(value: object) -> Countdown:
 
 RULES: dict[str, Callable[[object], Any]] = {
     "hold": hold_ms,
+    "massage": hold_ms,
     "sets": sets_count,
     "rest": rest_ms,
     "sides": sides_choice,
@@ -88,6 +91,9 @@ class Overrides:
     sets: int | None = None
     rest_ms: int | None = None
     sides: str | None = None
+    massage_ms: int | None = None
+    """A massage's length (``--massage 3m``): the hold of every routine of kind ``massage``, which
+    ``hold_ms`` leaves alone."""
 
     def merged(self, other: Overrides) -> Overrides:
         """These overrides with ``other``'s set values taking precedence."""
@@ -96,6 +102,7 @@ class Overrides:
             sets=other.sets if other.sets is not None else self.sets,
             rest_ms=other.rest_ms if other.rest_ms is not None else self.rest_ms,
             sides=other.sides if other.sides is not None else self.sides,
+            massage_ms=other.massage_ms if other.massage_ms is not None else self.massage_ms,
         )
 
 
@@ -127,6 +134,7 @@ def run_choices(
     sets: int | str | None = None,
     rest: Duration | None = None,
     sides: str | None = None,
+    massage: Duration | None = None,
     only: Iterable[str] = (),
     skip: Iterable[str] = (),
     per_routine: Mapping[str, Mapping[str, object]] | None = None,
@@ -137,14 +145,17 @@ def run_choices(
     """The run's choices from the values people give (None: the default); ``ChoiceError`` naming the
     value that is wrong.
 
-    ``per_routine`` changes single routines of a session: ``{"spi-massage": {"hold": "3m"}}``.
-    ``language`` (``"de"``) says the framing phrases in another language than the file's own.
+    ``hold`` is every stretch's hold, ``massage`` every massage's length (``"3m"``); ``per_routine``
+    changes single routines of a session: ``{"spi-massage": {"hold": "3m"}}``. ``language`` (``"de"``)
+    chooses among the languages the file is written in.
     """
     general: dict[str, object] = {"hold": hold, "sets": sets, "rest": rest, "sides": sides}
     overrides = Overrides()
     for name, value in general.items():
         if value is not None:
             overrides = overrides.merged(_checked(name, field_override, name, value))
+    if massage is not None:
+        overrides = replace(overrides, massage_ms=_checked("massage", RULES["massage"], massage))
     chosen: dict[str, Overrides] = {}
     for routine_id, fields in (per_routine or {}).items():
         for field_name, raw in fields.items():
@@ -189,7 +200,14 @@ def personal_overrides(routine: Routine, choices: RunChoices, *, single: bool = 
     general = choices.overrides
     if not routine.sides and not single:
         general = replace(general, sides=None)
+    hold = general.massage_ms if is_massage(routine) else general.hold_ms  # --hold is for stretches
+    general = replace(general, hold_ms=hold, massage_ms=None)
     return general.merged(choices.selection.per_routine.get(routine.id, Overrides()))
+
+
+def is_massage(routine: Routine) -> bool:
+    """Whether ``routine``'s hold is a massage (its kind, in its own file, is ``massage``)."""
+    return routine.kind.lower() == MASSAGE_KIND
 
 
 def apply_overrides(routine: Routine, overrides: Overrides) -> Routine:

@@ -110,10 +110,10 @@ def session_values(routines: list[Routine], words: Phrases) -> dict[str, str]:
     """``{routines}``: what the session holds ("find the muscle, self-massage, and 5 stretches");
     ``{count}``: how many routines ("1 routine", "7 routines")."""
     parts: list[str] = []
-    for kind, run in itertools.groupby(routines, key=lambda r: r.kind):
+    for _, run in itertools.groupby(routines, key=lambda r: r.kind):
         group = list(run)
         if len(group) >= 3:
-            parts.append(f"{len(group)} {words.plural(kind)}")
+            parts.append(f"{len(group)} {words.plural(group[0].kind_word)}")
         else:
             parts += [words.mid_sentence(r.title) for r in group]
     return {"routines": words.spoken_list(parts), "count": words.counted(len(routines), "routine")}

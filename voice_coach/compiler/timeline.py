@@ -111,6 +111,10 @@ class Timeline:
     """How some of its words are read, for synthesis only: (word, respelling, phonemes); see
     ``speech.lexicon``."""
 
+    warnings: tuple[str, ...] = ()
+    """What the run's choices do against the routine files' advice ("hold 45 s is longer than 15-30 s
+    for side-lying-overhead"), for the faces to show (``compiler.ranges``)."""
+
     def phrases(self) -> list[str]:
         """Every distinct text the timeline speaks, in order of first use."""
         seen: dict[str, None] = {}

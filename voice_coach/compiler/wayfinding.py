@@ -34,7 +34,7 @@ def introduction(routine: Routine, routines: list[Routine], first: bool, words: 
     if len(same) > 1:
         text = words.say(
             "numbered",
-            kind=sentence_start(words.mid_sentence(routine.kind)),
+            kind=sentence_start(words.mid_sentence(routine.kind_word)),
             number=same.index(routine) + 1,
             count=len(same),
             title=words.mid_sentence(routine.title),

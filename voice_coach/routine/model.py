@@ -72,6 +72,14 @@ class Routine:
     translations: tuple[tuple[str, Routine], ...] = ()
     """The same routine in other languages (``[translations.de]``): (code, routine), each with this one's
     numbers and sides and its own words."""
+    spoken_kind: str | None = None
+    """A translation's word for its kind ("Dehnung"); ``kind`` stays the file's own ("stretch"), which
+    the run's choices go by (``--massage``)."""
+
+    @property
+    def kind_word(self) -> str:
+        """The kind as said: "5 stretches", "Dehnung 2 von 5"."""
+        return self.spoken_kind or self.kind
 
     @property
     def hold_ms(self) -> int | None:

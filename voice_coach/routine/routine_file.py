@@ -56,7 +56,8 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
     check_routine(table, routine)
     translations = []
     for code, sub, texts in read_translations(table, ROUTINE_WORDS, word_readers, routine.language):
-        translated = replace(routine, language=code, **texts)
+        words = {**texts, "kind": routine.kind, "spoken_kind": texts["kind"]}  # the kind's id stays
+        translated = replace(routine, language=code, **words)
         check_routine(sub, translated)
         translations.append((code, translated))
     return replace(routine, translations=tuple(translations))
