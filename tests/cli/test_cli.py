@@ -148,6 +148,7 @@ SAY_ROLES = {
     "step",
     "release",
     "next",
+    "time",
     "outro",
 }
 
@@ -171,9 +172,9 @@ def test_show_json_has_the_documented_fields(runner: CliRunner, routine_id: str)
                 <= (block["start_ms"] + block["duration_ms"])
             )
     assert {b["role"] for b in data["blocks"] if b["type"] == "say"} <= SAY_ROLES
-    assert {b["role"] for b in data["blocks"] if b["type"] == "pause"} <= {"lead-in", "pause"}
-    assert {b["role"] for b in data["blocks"] if b["type"] == "rest"} <= {"rest", "between"}
-    assert {b["kind"] for b in data["blocks"] if b["type"] == "tone"} == {"start", "end"}
+    assert {b["role"] for b in data["blocks"] if b["type"] == "pause"} <= {"lead-in", "pause", "settle", "tail"}
+    assert {b["role"] for b in data["blocks"] if b["type"] == "rest"} <= {"rest", "between", "fetch"}
+    assert {b["kind"] for b in data["blocks"] if b["type"] == "tone"} == {"start", "end", "close"}
     assert data["total_ms"] == sum(b["duration_ms"] for b in data["blocks"])
     for before, after in zip(data["blocks"], data["blocks"][1:], strict=False):
         assert after["start_ms"] == before["start_ms"] + before["duration_ms"]
