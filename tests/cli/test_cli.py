@@ -172,7 +172,12 @@ def test_show_json_has_the_documented_fields(runner: CliRunner, routine_id: str)
                 <= (block["start_ms"] + block["duration_ms"])
             )
     assert {b["role"] for b in data["blocks"] if b["type"] == "say"} <= SAY_ROLES
-    assert {b["role"] for b in data["blocks"] if b["type"] == "pause"} <= {"lead-in", "pause", "settle", "tail"}
+    assert {b["role"] for b in data["blocks"] if b["type"] == "pause"} <= {
+        "lead-in",
+        "pause",
+        "settle",
+        "tail",
+    }
     assert {b["role"] for b in data["blocks"] if b["type"] == "rest"} <= {"rest", "between", "fetch"}
     assert {b["kind"] for b in data["blocks"] if b["type"] == "tone"} == {"start", "end", "close"}
     assert data["total_ms"] == sum(b["duration_ms"] for b in data["blocks"])

@@ -315,3 +315,20 @@ def test_the_equipment_frame_takes_any_noun_phrase() -> None:
     assert said(timeline, "equipment") == ["Was du brauchst: ein stabiler Stuhl."]
     for first, second in pairwise(said(timeline)):
         assert first != second
+
+
+def test_the_config_files_language_is_used_where_the_file_is_written_in_it() -> None:
+    """``language = "de"`` in the config file is a preference: a routine written only in English is said in
+    English, not refused (``--language de`` would refuse it)."""
+    preferred = run_choices(preferred_language="de")
+    assert compile_target(load_builtin("kneeling-twist"), preferred).language == "de"
+    document = {
+        "id": "mine",
+        "title": "Mine",
+        "kind": "stretch",
+        "setup": ["Reach up, and hold."],
+        "hold": "20s",
+    }
+    assert compile_target(build_routine(document, "mine.toml"), preferred).language == "en"
+    chosen = run_choices(language="en", preferred_language="de")
+    assert compile_target(load_builtin("kneeling-twist"), chosen).language == "en"

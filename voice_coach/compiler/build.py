@@ -33,7 +33,7 @@ from voice_coach.routine.model import Routine, Session, SessionItem, Step, other
 def compile_target(target: Routine | Session, choices: RunChoices) -> Timeline:
     """The timeline of a routine (as a session of one) or of a session, with overrides applied."""
     single = isinstance(target, Routine)
-    language = run_language(target, choices.language)
+    language = run_language(target, choices.language, choices.preferred_language)
     target = in_language(target, language)
     words = file_words(Phrases.of(language), target)
     session = target if isinstance(target, Session) else as_session(target, words)

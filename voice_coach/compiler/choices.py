@@ -125,7 +125,10 @@ class RunChoices:
     countdown: Countdown = "standard"
     lead_in_ms: int = 1000
     language: str | None = None
-    """The language of the framing phrases (a pack's code); None: the file's own, else English."""
+    """The language to say it in (a pack's code), which the file must be written in; None: the file's own
+    (or ``preferred_language``)."""
+    preferred_language: str | None = None
+    """The config file's ``language``: used when the file is written in it, else the file's own."""
 
 
 def run_choices(
@@ -141,6 +144,7 @@ def run_choices(
     countdown: str | None = None,
     lead_in: Duration | None = None,
     language: str | None = None,
+    preferred_language: str | None = None,
 ) -> RunChoices:
     """The run's choices from the values people give (None: the default); ``ChoiceError`` naming the
     value that is wrong.
@@ -168,6 +172,7 @@ def run_choices(
         _checked("countdown", RULES["countdown"], "standard" if countdown is None else countdown),
         _checked("lead_in", RULES["lead_in"], "1s" if lead_in is None else lead_in),
         None if language is None else _checked("language", RULES["language"], language),
+        None if preferred_language is None else _checked("language", RULES["language"], preferred_language),
     )
 
 

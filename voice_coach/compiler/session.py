@@ -17,10 +17,12 @@ from voice_coach.routine.model import Reading, Routine, Session, SessionItem
 RoutineOrSession = TypeVar("RoutineOrSession", Routine, Session)
 
 
-def run_language(target: Routine | Session, chosen: str | None) -> str:
-    """The run's language: ``chosen`` (``--language``), else the file's own; a session that names none
-    speaks the language all its routines name, else English."""
-    return chosen if chosen is not None else written_in(target)
+def run_language(target: Routine | Session, chosen: str | None, preferred: str | None = None) -> str:
+    """The run's language: ``chosen`` (``--language``), else ``preferred`` (the config file's) when the
+    file is written in it, else the file's own."""
+    if chosen is not None:
+        return chosen
+    return preferred if preferred in languages(target) else written_in(target)
 
 
 def languages(file: Routine | Session) -> tuple[str, ...]:
