@@ -14,7 +14,9 @@ from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.supply import synthesize_phrases
 from voice_coach.speech.synth import cache_key
 
-LEXICON = (("serratus", "ser-RAY-tus", "səɹˈAtəs"), ("massager", "muh-SAH-zher", ""))
+SOUNDS = "s\u0259\u0279\u02c8At\u0259s"
+"""Serratus in misaki's phonemes (stress mark and IPA letters escaped)."""
+LEXICON = (("serratus", "ser-RAY-tus", SOUNDS), ("massager", "muh-SAH-zher", ""))
 
 
 def test_words_are_replaced_whole_in_any_case() -> None:
@@ -23,7 +25,7 @@ def test_words_are_replaced_whole_in_any_case() -> None:
         spoken(text, LEXICON, phonemes=False) == "ser-RAY-tus and the muh-SAH-zher; massagers, ser-RAY-tus."
     )
     assert spoken(text, LEXICON, phonemes=True) == (
-        "[Serratus](/səɹˈAtəs/) and the muh-SAH-zher; massagers, [SERRATUS](/səɹˈAtəs/)."
+        f"[Serratus](/{SOUNDS}/) and the muh-SAH-zher; massagers, [SERRATUS](/{SOUNDS}/)."
     ), "phonemes where the entry has them, else the respelling"
     assert spoken("No words of it.", LEXICON, phonemes=True) == "No words of it."
 
