@@ -199,9 +199,13 @@ def test_hold_formats(runner: CliRunner, value: str) -> None:
 
 
 def test_rest(runner: CliRunner) -> None:
-    rests = [b for b in show_json(runner, "foam-roller", "--rest", "15s")["blocks"] if b["type"] == "rest"]
+    blocks = show_json(runner, "foam-roller", "--rest", "15s")["blocks"]
+    rests = [b for b in blocks if b["type"] == "rest" and b["role"] == "rest"]
     assert [b["duration_ms"] for b in rests] == [15_000, 15_000]
-    assert not [b for b in show_json(runner, "foam-roller", "--rest", "0")["blocks"] if b["type"] == "rest"]
+    blocks = show_json(runner, "foam-roller", "--rest", "0")["blocks"]
+    assert [b["role"] for b in blocks if b["type"] == "rest"] == ["fetch"], (
+        "the time to fetch the roller stays"
+    )
 
 
 @pytest.mark.parametrize(
@@ -580,6 +584,7 @@ def test_an_absurdly_long_session_is_refused_before_any_work(runner: CliRunner) 
     result = runner.invoke(cli, ["show", "kneeling-twist", "--sets", "50", "--hold", "1h"])
     assert (result.exit_code, result.stdout) == (2, "")
     assert re.fullmatch(  # 100 hours of holds, and rests and cues (estimated: nothing was synthesized)
+        "Warning: sets 50 is more than 3\u20135 for kneeling-twist\n"
         r"Error: kneeling-twist: with these settings the session would last about 10\d:\d\d:\d\d; "
         r"the limit is 12h: lower --sets, --hold or --rest\n",
         result.stderr,

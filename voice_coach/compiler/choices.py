@@ -196,7 +196,8 @@ def _checked(name: str, parse: Callable[..., Any], *args: Any, what: str = "", g
 
 
 def personal_overrides(routine: Routine, choices: RunChoices, *, single: bool = False) -> Overrides:
-    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top.
+    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top. A massage takes its length
+    from ``massage``, not ``hold``, and keeps its sets (the article: 2-3 minutes a side, once).
 
     In a session, a global ``--sides`` changes only the routines that have sides: ``--sides left`` means
     "my left side", not "do the foam roller on the left". A routine's own ``--set`` always applies, and so
@@ -205,8 +206,9 @@ def personal_overrides(routine: Routine, choices: RunChoices, *, single: bool = 
     general = choices.overrides
     if not routine.sides and not single:
         general = replace(general, sides=None)
-    hold = general.massage_ms if is_massage(routine) else general.hold_ms  # --hold is for stretches
-    general = replace(general, hold_ms=hold, massage_ms=None)
+    if is_massage(routine):  # --hold and --sets are a stretch's; a massage's length is --massage
+        general = replace(general, hold_ms=general.massage_ms, sets=None)
+    general = replace(general, massage_ms=None)
     return general.merged(choices.selection.per_routine.get(routine.id, Overrides()))
 
 

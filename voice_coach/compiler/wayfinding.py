@@ -2,9 +2,8 @@
 
 - A routine of a kind the session has more of is numbered as it is introduced: "Stretch 2 of 5: foam
   roller stretch." (the session's intro promised "5 stretches").
-- As each routine of a session starts, the time left, rounded: "About 17 minutes to go." (estimated from
-  the phrases' lengths with the default engine's model: whole minutes, or tens of seconds under two
-  minutes; nothing under a minute).
+- As each routine of a session starts, the time left, rounded: "About 15 minutes to go." (estimated from
+  the phrases' lengths with the default engine's model; see ``rounded``).
 - The rest between two routines is announced ("Rest for 20 seconds."), or, when the next one needs
   equipment, turned into time to fetch it ("Take 20 seconds to get what you need."); so is a pause of
   ``FETCH_MS`` after a first routine names its equipment, when it runs alone or opens a session.
@@ -83,11 +82,13 @@ def with_time_to_go(parts: list[list[Block]], tail: list[Block], words: Phrases)
 
 
 def rounded(ms: int) -> int | None:
-    """A time left as said: whole minutes from two minutes, tens of seconds from one; None below."""
-    if ms >= 120_000:
-        return round(ms / 60_000) * 60_000
-    if ms >= 60_000:
-        return round(ms / 10_000) * 10_000
+    """A time left as a coach says it: to five minutes from ten minutes on, to the minute from 90 s (at
+    least two minutes), nothing below. Coarse on purpose: it is an estimate, and a run with another hold
+    or rest mostly says the same phrases, already spoken and cached."""
+    if ms >= 10 * 60_000:
+        return round(ms / (5 * 60_000)) * 5 * 60_000
+    if ms >= 90_000:
+        return max(2, round(ms / 60_000)) * 60_000
     return None
 
 
