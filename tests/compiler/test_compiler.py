@@ -603,8 +603,8 @@ def test_next_up_names_the_equipment_then_rests_and_never_repeats_the_title() ->
             f"Next up: {routine.title}."
         )
         after = [b for b in blocks[index + 1 :] if not isinstance(b, Chapter)]
-        assert isinstance(after[0], Say) and after[0].role == "time", "then the time left"
-        after = after[1:]
+        if isinstance(after[0], Say) and after[0].role == "time":  # then the time left, when it changed
+            after = after[1:]
         if routine.equipment:
             assert isinstance(after[0], Say) and after[0].role == "equipment"
             assert after[0].text.startswith("You will need ") and all(

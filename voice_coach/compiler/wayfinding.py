@@ -62,23 +62,25 @@ def closing() -> list[Block]:
 
 
 def with_time_to_go(parts: list[list[Block]], tail: list[Block], words: Phrases) -> list[list[Block]]:
-    """Each routine's blocks (``parts``), with the time left said after its introduction."""
+    """Each routine's blocks (``parts``), with the time left said after its introduction (unless it is
+    what the routine before said: "About 30 minutes to go." once, not twice a minute apart)."""
     if len(parts) < 2:
         return parts
-    left = sum(block_ms(b) for b in tail)
-    told: list[list[Block]] = []
+    left, lefts = sum(block_ms(b) for b in tail), []
     for part in reversed(parts):
         left += sum(block_ms(b) for b in part)
-        said = rounded(left)
-        if said is None:
+        lefts.append(rounded(left))
+    told: list[list[Block]] = []
+    previous: int | None = None
+    for part, said in zip(parts, reversed(lefts), strict=True):
+        if said is None or said == previous:
             told.append(part)
             continue
+        previous = said
         line = Say(words.say("time_to_go", duration=words.duration(said)), "time")
-        at = next(
-            (i + 1 for i, b in enumerate(part) if isinstance(b, Say) and b.role in ("title", "next")), 0
-        )
+        at = next((i + 1 for i, b in enumerate(part) if isinstance(b, Say) and b.role in ("title", "next")), 0)
         told.append([*part[:at], line, *part[at:]])
-    return list(reversed(told))
+    return told
 
 
 def rounded(ms: int) -> int | None:
