@@ -56,7 +56,7 @@ def test_compile_takes_the_clis_values_and_names_a_bad_one() -> None:
         vc.compile("kneeling-twist", hold="0s")
     assert str(caught.value) == "hold: must be longer than zero (got '0s'); use e.g. 30s"
     assert caught.value.worded(lambda name: f"--{name}").startswith("--hold: must be longer")
-    with pytest.raises(vc.UsageError, match=r"^sets: sets must be a whole number from 1 to 50$"):
+    with pytest.raises(vc.UsageError, match=r"^sets: must be a whole number from 1 to 50$"):
         vc.compile("kneeling-twist", sets=0)
     with pytest.raises(vc.UsageError, match=r"^set spi-massage\.hold: "):
         vc.compile("spi", per_routine={"spi-massage": {"hold": "forever"}})

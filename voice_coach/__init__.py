@@ -47,7 +47,7 @@ from voice_coach.live.status import format_status
 from voice_coach.live.steps import Status
 from voice_coach.output.cuesheets import FORMATS as CUE_FORMATS
 from voice_coach.output.cuesheets import unknown_format
-from voice_coach.output.mp3 import MP3_RATES
+from voice_coach.output.formats import sample_rate_problem
 from voice_coach.output.script import script_lines, timeline_json
 from voice_coach.routine.library import builtin_ids, known_ids
 from voice_coach.routine.model import Routine, Session
@@ -62,7 +62,7 @@ from voice_coach.wording import plural
 
 __version__ = "0.1.0"
 __all__ = [
-    "COUNTDOWNS", "CUE_FORMATS", "KEY_HELP", "MAX_SETS", "MP3_RATES", "SIDE_CHOICES",
+    "COUNTDOWNS", "CUE_FORMATS", "KEY_HELP", "MAX_SETS", "SIDE_CHOICES",
     "Catalog", "CatalogEntry", "ChoiceError", "ClearedCache", "EngineVoices", "Estimated", "ExportError",
     "Exported", "HistoryEntry", "Outcome", "OutputDevice", "PlaybackError", "Played", "Routine",
     "RoutineError", "RunChoices", "Session", "Sink", "Speech", "StartAt", "Status", "SynthesisError",
@@ -71,8 +71,8 @@ __all__ = [
     "builtin_ids", "cache_info", "catalog", "clear_cache", "clock", "compile", "config_file", "cover_art",
     "devices", "each_problem", "estimate", "export", "format_duration", "format_entry", "format_status",
     "history", "history_path", "interrupts", "known_ids", "language_advice", "load", "load_config",
-    "new_routine",
-    "no_outputs_message", "open_device", "open_keys", "play", "plural", "record", "run_choices", "say",
+    "new_routine", "no_outputs_message", "open_device", "open_keys", "play", "plural", "record",
+    "run_choices", "sample_rate_problem", "say",
     "script_lines", "server", "settings_in_effect", "start_point", "synthesize", "timeline_json",
     "unknown_format", "usable_cores", "voice_commands", "voices",
 ]  # fmt: skip

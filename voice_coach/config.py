@@ -12,8 +12,8 @@ from voice_coach.compiler.choices import lead_in_ms
 from voice_coach.compiler.cues import COUNTDOWNS
 from voice_coach.errors import UsageError, VoiceCoachError, literal
 from voice_coach.routine.language import check_language
-from voice_coach.routine.loader import read_toml
 from voice_coach.routine.table import Table
+from voice_coach.routine.toml_file import read_toml
 from voice_coach.speech.engines.base import parse_rate
 from voice_coach.speech.phrase_cache import default_cache_dir
 

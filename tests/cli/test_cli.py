@@ -21,7 +21,8 @@ from click.testing import CliRunner, Result
 
 from voice_coach.cli.main import cli
 from voice_coach.durations import clock
-from voice_coach.routine.loader import builtin_ids, load_path, load_target
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import load_path, load_target
 from voice_coach.routine.model import Session
 
 ROOT = Path(__file__).parents[2]
@@ -274,8 +275,8 @@ BAD_OPTIONS = [
         f"'--set': '{TWIST}.color=red': unknown field 'color'; allowed: hold, sets, rest, sides",
     ),
     (f"--set {TWIST}.hold=0", f"'--set': '{TWIST}.hold=0': must be longer than zero (got '0'); use e.g. 30s"),
-    (f"--set {TWIST}.sets=0", f"'--set': '{TWIST}.sets=0': sets must be a whole number from 1 to 50"),
-    (f"--set {TWIST}.sides=up", f"'--set': '{TWIST}.sides=up': sides must be one of left, right, both, none"),
+    (f"--set {TWIST}.sets=0", f"'--set': '{TWIST}.sets=0': must be a whole number from 1 to 50"),
+    (f"--set {TWIST}.sides=up", f"'--set': '{TWIST}.sides=up': must be one of left, right, both, none"),
 ]
 """Options click or cli_options refuse: (options, message after "Invalid value for ")."""
 UNKNOWN_IDS = [

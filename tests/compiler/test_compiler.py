@@ -30,8 +30,10 @@ from voice_coach.compiler.timeline import Chapter, Cue, Hold, Rest, Say, Timelin
 from voice_coach.durations import parse_duration
 from voice_coach.errors import UsageError
 from voice_coach.output.script import timeline_json
-from voice_coach.routine.loader import build_routine, builtin_ids, load_builtin
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import load_builtin
 from voice_coach.routine.model import Range, Routine, Session, SessionItem, Step
+from voice_coach.routine.routine_file import build_routine
 
 GOLDEN = Path(__file__).parent / "golden"
 ENGLISH = Phrases.of("en")

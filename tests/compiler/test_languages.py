@@ -18,8 +18,9 @@ from voice_coach.compiler.phrases import Phrases, SideWord
 from voice_coach.compiler.timeline import Chapter, Hold, Rest, Say, Timeline
 from voice_coach.errors import RoutineError, UsageError
 from voice_coach.routine.language import PHRASE_KEYS, available, language_pack, read_pack
-from voice_coach.routine.loader import build_routine, build_session, load_builtin, load_path
+from voice_coach.routine.loader import build_session, load_builtin, load_path
 from voice_coach.routine.model import Routine, Session
+from voice_coach.routine.routine_file import build_routine
 
 NACKEN = Path(__file__).parent / "german" / "nacken.toml"
 PACKS = sorted(available())

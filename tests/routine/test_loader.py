@@ -26,18 +26,11 @@ from voice_coach.compiler.choices import RunChoices
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.schedule import schedule
 from voice_coach.errors import RoutineError, UsageError
-from voice_coach.routine.loader import (
-    ROUTINE_KEYS,
-    SESSION_KEYS,
-    build_routine,
-    build_session,
-    builtin_ids,
-    load_builtin,
-    load_path,
-    load_target,
-    parse_toml,
-)
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import SESSION_KEYS, build_session, load_builtin, load_path, load_target
 from voice_coach.routine.model import Range, Routine, Session, Step
+from voice_coach.routine.routine_file import ROUTINE_KEYS, build_routine
+from voice_coach.routine.toml_file import parse_toml
 
 BAD = Path(__file__).parent / "bad"
 EXPECTED: dict[str, str] = json.loads((BAD / "expected.json").read_text("utf-8"))

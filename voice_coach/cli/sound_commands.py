@@ -53,10 +53,8 @@ def parse_loudness(ctx: click.Context, param: click.Parameter, value: str) -> fl
 def parse_sample_rate(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
     """``--sample-rate``: refused for an MP3 or M4B when it cannot have it (the encoder would change it)."""
     output = ctx.params.get("output")
-    kind = output.suffix.lower().lstrip(".") if output is not None else ""
-    if value and kind in ("mp3", "m4b") and value not in vc.MP3_RATES:
-        rates = ", ".join(str(r) for r in vc.MP3_RATES)
-        raise click.BadParameter(f"an {kind.upper()} cannot have {value} Hz; use one of {rates}")
+    if value and output is not None and (problem := vc.sample_rate_problem(output, value)):
+        raise click.BadParameter(problem)
     return value
 
 
@@ -226,7 +224,7 @@ def play(
     config = vc.load_config()
     choices = run_choices(routine, config)
     timeline = compile_timeline(routine_target(target), choices, config)  # before any device is opened
-    start = vc.start_point(timeline, resume=resume, routine=from_routine)
+    start = vc.start_point(timeline, resume=resume, routine=from_routine, warn=warn)
     if resume and start is None:
         warn(f"no unfinished session of {timeline.id} in the history; starting at the beginning")
     sink = output_sink(device, config)
@@ -251,13 +249,13 @@ def play(
         )
     if screen is not None:
         screen.clear()
-    click.echo(played.summary)
+    click.echo(played.summary)  # played to the end: what was done; else where it stopped
     try:
         vc.record(played, history_settings(choices, routine, speech))
     except vc.VoiceCoachError as error:  # the session itself went well
         warn(str(error))
     if played.outcome.ended == "interrupted":
-        sys.exit(130)
+        sys.exit(vc.interrupts.exit_status())  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
 
 
 def routine_target(target: str) -> str:
@@ -284,7 +282,7 @@ def history(limit: int, as_json: bool) -> None:
         voice-coach history
         voice-coach history --json --limit 5
     """
-    entries = vc.history(limit)
+    entries = vc.history(limit, warn=warn)
     if as_json:
         rows = [{**dataclasses.asdict(entry), "completed": entry.completed} for entry in entries]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

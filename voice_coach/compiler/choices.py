@@ -5,14 +5,14 @@ The CLI's options, the server's form fields and ``vc.compile(**kw)`` all build i
 ``run_choices``, so a value is accepted or refused by the same rule, with the same words, wherever it
 comes from. Errors (``ChoiceError``) name the value (``{hold}``); each face words it its own way
 (``--hold``, a form field). A routine's file is never changed: ``apply_overrides`` makes a new model.
-To add a choice: a field of ``RunChoices``, its rule in ``RULES``, its keyword in ``run_choices``.
+To add a choice: a field of ``RunChoices``, its rule in ``RULES``, its name in ``Given``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from voice_coach.compiler.cues import COUNTDOWNS, Countdown
 from voice_coach.durations import checked_duration
@@ -52,21 +52,21 @@ def sets_count(value: object) -> int:
     """Sets per side, a whole number from 1 to ``MAX_SETS``; ValueError otherwise."""
     text = str(value).strip()
     if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_SETS:
-        raise ValueError(f"sets must be a whole number from 1 to {MAX_SETS}")
+        raise ValueError(f"must be a whole number from 1 to {MAX_SETS}")
     return int(text)
 
 
 def sides_choice(value: object) -> str:
     """One of ``SIDE_CHOICES``; ValueError otherwise."""
     if value not in SIDE_CHOICES:
-        raise ValueError(f"sides must be one of {', '.join(SIDE_CHOICES)}")
+        raise ValueError(f"must be one of {', '.join(SIDE_CHOICES)}")
     return str(value)
 
 
 def countdown_choice(value: object) -> Countdown:
     """One of ``COUNTDOWNS``; ValueError otherwise."""
     if value not in COUNTDOWNS:
-        raise ValueError(f"countdown must be one of {', '.join(COUNTDOWNS)}")
+        raise ValueError(f"must be one of {', '.join(COUNTDOWNS)}")
     return value
 
 
@@ -131,48 +131,51 @@ class RunChoices:
     """The config file's ``language``: used when the file is written in it, else the file's own."""
 
 
-def run_choices(
-    *,
-    hold: Duration | None = None,
-    sets: int | str | None = None,
-    rest: Duration | None = None,
-    sides: str | None = None,
-    massage: Duration | None = None,
-    only: Iterable[str] = (),
-    skip: Iterable[str] = (),
-    per_routine: Mapping[str, Mapping[str, object]] | None = None,
-    countdown: str | None = None,
-    lead_in: Duration | None = None,
-    language: str | None = None,
-    preferred_language: str | None = None,
-) -> RunChoices:
-    """The run's choices from the values people give (None: the default); ``ChoiceError`` naming the
-    value that is wrong.
+class Given(TypedDict, total=False):
+    """The run's choices as people give them, by name (``vc.compile(target, hold="20s")``); absent or
+    None: the default. ``hold`` is every stretch's hold, ``massage`` every massage's length (``"3m"``);
+    ``per_routine`` changes single routines of a session (``{"spi-massage": {"hold": "3m"}}``);
+    ``language`` (``"de"``) chooses among the languages the file is written in, ``preferred_language``
+    (the config file's) is used where the file is written in it."""
 
-    ``hold`` is every stretch's hold, ``massage`` every massage's length (``"3m"``); ``per_routine``
-    changes single routines of a session: ``{"spi-massage": {"hold": "3m"}}``. ``language`` (``"de"``)
-    chooses among the languages the file is written in.
-    """
-    general: dict[str, object] = {"hold": hold, "sets": sets, "rest": rest, "sides": sides}
+    hold: Duration | None
+    sets: int | str | None
+    rest: Duration | None
+    sides: str | None
+    massage: Duration | None
+    only: Iterable[str]
+    skip: Iterable[str]
+    per_routine: Mapping[str, Mapping[str, object]] | None
+    countdown: str | None
+    lead_in: Duration | None
+    language: str | None
+    preferred_language: str | None
+
+
+def run_choices(**given: Unpack[Given]) -> RunChoices:
+    """The run's choices from the values people give (``Given``); ``ChoiceError`` naming the value that
+    is wrong."""
     overrides = Overrides()
-    for name, value in general.items():
-        if value is not None:
+    for name in SET_FIELDS:
+        if (value := given.get(name)) is not None:
             overrides = overrides.merged(_checked(name, field_override, name, value))
-    if massage is not None:
+    if (massage := given.get("massage")) is not None:
         overrides = replace(overrides, massage_ms=_checked("massage", RULES["massage"], massage))
     chosen: dict[str, Overrides] = {}
-    for routine_id, fields in (per_routine or {}).items():
+    for routine_id, fields in (given.get("per_routine") or {}).items():
         for field_name, raw in fields.items():
-            given, what = f"{routine_id}.{field_name}={raw}", f"{routine_id}.{field_name}"
-            one = _checked("set", field_override, field_name, raw, what=what, given=given)
+            spelt, what = f"{routine_id}.{field_name}={raw}", f"{routine_id}.{field_name}"
+            one = _checked("set", field_override, field_name, raw, what=what, given=spelt)
             chosen[routine_id] = chosen.get(routine_id, Overrides()).merged(one)
+    countdown, lead_in, language = given.get("countdown"), given.get("lead_in"), given.get("language")
+    preferred = given.get("preferred_language")
     return RunChoices(
         overrides,
-        Selection(tuple(only), tuple(skip), chosen),
+        Selection(tuple(given.get("only", ())), tuple(given.get("skip", ())), chosen),
         _checked("countdown", RULES["countdown"], "standard" if countdown is None else countdown),
         _checked("lead_in", RULES["lead_in"], "1s" if lead_in is None else lead_in),
         None if language is None else _checked("language", RULES["language"], language),
-        None if preferred_language is None else _checked("language", RULES["language"], preferred_language),
+        None if preferred is None else _checked("language", RULES["language"], preferred),
     )
 
 

@@ -78,7 +78,9 @@ def with_time_to_go(parts: list[list[Block]], tail: list[Block], words: Phrases)
             continue
         previous = said
         line = Say(words.say("time_to_go", duration=words.duration(said)), "time")
-        at = next((i + 1 for i, b in enumerate(part) if isinstance(b, Say) and b.role in ("title", "next")), 0)
+        at = next(
+            (i + 1 for i, b in enumerate(part) if isinstance(b, Say) and b.role in ("title", "next")), 0
+        )
         told.append([*part[:at], line, *part[at:]])
     return told
 

@@ -13,23 +13,18 @@ from typing import Any
 
 from voice_coach.errors import RoutineError, UsageError
 from voice_coach.routine.language import read_language, read_lexicon, read_phrases
-from voice_coach.routine.library import builtin_ids as builtin_ids  # re-exported for callers and tests
-from voice_coach.routine.library import default_library, known_ids, library_files
+from voice_coach.routine.library import builtin_ids, default_library, known_ids, library_files
 from voice_coach.routine.model import SESSION_VARIABLES, Routine, Session, SessionItem
 from voice_coach.routine.problems import Problems
-from voice_coach.routine.routine_file import (  # re-exported: the routine file's rules, for callers and tests
-    HOLD_LIMIT_MS as HOLD_LIMIT_MS,
+from voice_coach.routine.routine_file import (
+    REST_LIMIT_MS,
+    ROUTINE_KEYS,
+    build_routine,
+    read_id,
+    required_text,
 )
-from voice_coach.routine.routine_file import MAX_SETS as MAX_SETS
-from voice_coach.routine.routine_file import REST_LIMIT_MS as REST_LIMIT_MS
-from voice_coach.routine.routine_file import ROUTINE_KEYS as ROUTINE_KEYS
-from voice_coach.routine.routine_file import build_routine as build_routine
-from voice_coach.routine.routine_file import read_id, required_text
 from voice_coach.routine.table import Table, check_text, described
-from voice_coach.routine.toml_file import (
-    parse_toml as parse_toml,  # re-exported: config.py and tests read files through here
-)
-from voice_coach.routine.toml_file import read_toml as read_toml
+from voice_coach.routine.toml_file import parse_toml, read_toml
 from voice_coach.routine.translations import SESSION_WORDS, read_translations
 
 SESSION_REST_MS = 20_000

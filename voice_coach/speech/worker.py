@@ -34,6 +34,7 @@ from voice_coach.audio.clip import Clip
 from voice_coach.errors import SynthesisError
 from voice_coach.speech.engines import Engine, EngineSettings, get_engine
 from voice_coach.speech.lexicon import spoken
+from voice_coach.speech.trim import trim_silence
 from voice_coach.speech.worker_protocol import STOP_GRACE, Phrase, Reply, Start, decode, receive, send
 
 PARENT_POLL = 0.5
@@ -193,7 +194,7 @@ def _synthesize_one(text: str) -> Clip:
     _busy = True
     try:
         said = spoken(text, settings.lexicon, engine.PHONEMES)
-        return engine.synthesize(said, settings.voice or "", settings.rate, settings.volume)
+        return trim_silence(engine.synthesize(said, settings.voice or "", settings.rate, settings.volume))
     except _StopRequested:
         # The engine's own clean-up (temporary files, its child process) ran on the way here.
         os._exit(0)
