@@ -57,6 +57,7 @@ from voice_coach.routine.library import builtin_ids, known_ids
 from voice_coach.routine.model import Routine, Session
 from voice_coach.routine.problems import each_problem
 from voice_coach.routine.routine_file import MAX_SETS
+from voice_coach.routine.translations import language_advice
 from voice_coach.serving import phone_link, server
 from voice_coach.sessions import history, record, start_point
 from voice_coach.settings import config_file, settings_in_effect
@@ -75,10 +76,9 @@ __all__ = [
     "VoiceCoachWarning", "__version__",
     "builtin_ids", "cache_info", "catalog", "clear_cache", "clock", "compile", "config_file", "cover_art",
     "devices", "each_problem", "estimate", "export", "format_duration", "format_entry", "format_status",
-    "handout", "history", "history_path", "import_pack", "interrupts", "known_ids", "load", "load_config",
-    "new_routine", "no_outputs_message", "open_device", "open_keys", "pack", "phone_link", "play", "plural",
-    "record", "run_choices",
-    "sample_rate_problem", "say",
+    "handout", "history", "history_path", "import_pack", "interrupts", "known_ids", "language_advice",
+    "load", "load_config", "new_routine", "no_outputs_message", "open_device", "open_keys", "pack",
+    "phone_link", "play", "plural", "record", "run_choices", "sample_rate_problem", "say",
     "script_lines", "server", "settings_in_effect", "start_point", "synthesize", "timeline_json",
     "unknown_format", "usable_cores", "voice_commands", "voices",
 ]  # fmt: skip

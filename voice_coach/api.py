@@ -68,10 +68,14 @@ def load(ref: str | os.PathLike[str], library: str | os.PathLike[str] | None = N
 def compile(
     target: Routine | Session | str | os.PathLike[str],
     choices: RunChoices | None = None,
+    *,
+    warn: Warn | None = None,
     **given: Unpack[Given],
 ) -> Timeline:
     """The timeline of ``target`` with the run's choices: either ``choices`` or the values ``given`` by
-    name (``hold="20s"``, ``sets=4``...: ``compiler.choices.Given``, checked by ``run_choices``).
+    name (``hold="20s"``, ``sets=4``, ``massage="3m"``...: ``compiler.choices.Given``, checked by
+    ``run_choices``). A value outside the range a routine's file recommends is passed to ``warn``
+    (default: a ``VoiceCoachWarning``), once, naming the range.
 
     Refused (``UsageError``) if the choices make it absurdly long (over 12 hours).
     """
@@ -79,6 +83,8 @@ def compile(
         choices = run_choices(**given)
     loaded = target if isinstance(target, Routine | Session) else load(target)
     timeline = compile_target(loaded, choices)
+    for message in timeline.warnings:
+        (warn or _warn)(message)
     total = schedule(timeline, estimate_ms, 1000).total
     if total > MAX_SESSION_MS:
         raise UsageError(
@@ -94,7 +100,7 @@ def estimate(timeline: Timeline, speech: Speech | None = None, *, warn: Warn | N
     the phrase cache where ``speech`` said it before (exact), else guessed by the engine's model at the
     rate (``compiler.estimate``). The engine, voice and rate are checked as ``synthesize`` checks them."""
     speech = speech or Speech()
-    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn, timeline.lexicon)
     known = cached_lengths(timeline.phrases(), settings, speech.cache(warn or _warn))
     rate = known.sample_rate or 1000
 
@@ -118,7 +124,7 @@ def synthesize(
     sample at ``sample_rate`` (default: the voice's own rate)."""
     speech = speech or Speech()
     cache = speech.cache(warn or _warn)
-    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn, timeline.lexicon)
     result = synthesize_phrases(timeline.phrases(), settings, cache, progress)
     rate = sample_rate or result.sample_rate
     lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
@@ -178,7 +184,7 @@ def _voice(
         spoken = SpokenPhrases(session.speech)
         return session.timeline, sample_rate or session.schedule.rate, lambda: spoken, session.cache
     speech = speech or Speech()
-    settings = settings_for(session.language, speech.settings(), warn)
+    settings = settings_for(session.language, speech.settings(), warn, session.lexicon)
     cache = speech.cache(warn)
     rate = sample_rate or get_engine(settings.engine).sample_rate
     return session, rate, lambda: PhraseSupply(session.phrases(), settings, cache), cache
@@ -216,7 +222,7 @@ def play(
         known = session.schedule
         return Played(live(mixed(session, bed, loudness)), known, known.ms(known.total))
     speech = speech or Speech()
-    settings = settings_for(session.language, speech.settings(), warn)
+    settings = settings_for(session.language, speech.settings(), warn, session.lexicon)
     rate = get_engine(settings.engine).sample_rate
     expected = estimate(session, speech, warn=lambda message: None).schedule
     with PhraseSupply(session.phrases(), settings, speech.cache(warn)) as supply:

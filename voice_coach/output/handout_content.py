@@ -141,7 +141,7 @@ def settings(
         per = words.per_side if sides else ""
         rows.append((words.sets, f"{hold.sets}{per}"))
     if sides:
-        rows.append((words.sides, words.then.join(phrases.side(side) for side in sides)))
+        rows.append((words.sides, words.then.join(str(phrases.side(side)) for side in sides)))
     if hold is not None and hold.sets > 1:
         rows.append((words.rest, phrases.duration(rest_ms) if rest_ms else words.no_rest))
     return tuple(rows)
