@@ -18,10 +18,12 @@ from pathlib import Path
 from voice_coach.api import compile, estimate
 from voice_coach.api_types import Speech, Warn, default_warn
 from voice_coach.durations import clock
-from voice_coach.errors import VoiceCoachError
+from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
+from voice_coach.files import write_text_atomically
 from voice_coach.routine.library import builtin_ids, default_library, library_files
 from voice_coach.routine.loader import load_builtin, load_path
 from voice_coach.routine.model import Routine, Session
+from voice_coach.routine.routine_file import id_from_name, title_from_name
 
 BUILTIN = "built-in:"
 """How a built-in file's ``source`` starts (``built-in:spi``)."""
@@ -75,7 +77,7 @@ class Catalog:
         self.speech = speech or Speech()
         self.warn = warn or default_warn
         self._kept: dict[str, CatalogEntry] = {}
-        self._invalid: dict[str, str] = {}
+        self._warned: set[str] = set()
 
     def entries(self) -> list[CatalogEntry]:
         """Every valid routine and session, sorted by id; an invalid file is left out with a warning."""
@@ -93,14 +95,12 @@ class Catalog:
         kept = self._kept.get(routine_id)
         if kept is not None and kept.path == path and self._digest(kept.target, listing) == kept.digest:
             return kept
-        own = _file_digest(path, routine_id)
-        if self._invalid.get(routine_id) == own:
-            return None
         try:
             target = load_path(path, self.library) if path is not None else load_builtin(routine_id)
-        except VoiceCoachError as error:
-            self._invalid[routine_id] = own
-            self.warn(f"skipped {routine_id}: {error}")
+        except VoiceCoachError as error:  # read again next time: fixing a file it includes mends it
+            if (warning := f"skipped {routine_id}: {error}") not in self._warned:
+                self._warned.add(warning)
+                self.warn(warning)
             return None
         entry = self._made(routine_id, path, target, self._digest(target, listing))
         self._kept[routine_id] = entry
@@ -134,6 +134,34 @@ def catalog(
     return Catalog(library, speech, warn).entries()
 
 
+def new_routine(
+    name: str, *, library: str | os.PathLike[str] | None = None, in_library: bool = False, force: bool = False
+) -> Path:
+    """A commented routine template written to ``NAME.toml`` (``in_library``: as ``ID.toml`` in
+    ``library``, default the user's routine folder, made if missing), its id and title made from the
+    name; the path. ``UsageError`` if it exists and not ``force``, ``RoutineError`` if it cannot be
+    written."""
+    path = Path(name if name.endswith(".toml") else f"{name}.toml")
+    routine_id = id_from_name(path.stem)
+    if in_library:
+        folder = Path(library).expanduser() if library is not None else default_library()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot make your routine library {folder}: {error.strerror}") from None
+        path = folder / f"{routine_id}.toml"
+    if path.exists() and not force:
+        raise UsageError(f"{path}: already exists; use {{force}} to overwrite it", options=("force",))
+    template = (resources.files("voice_coach.routine") / "templates" / "routine.toml").read_text("utf-8")
+    title = json.dumps(title_from_name(Path(name).name.removesuffix(".toml")), ensure_ascii=False)[1:-1]
+    text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", str(path))
+    try:
+        write_text_atomically(path, text)
+    except OSError as error:
+        raise RoutineError(f"{path}: cannot write ({error.strerror})") from None
+    return path
+
+
 def kind_of(target: Routine | Session) -> str:
     """``session`` or the routine's own kind."""
     return "session" if isinstance(target, Session) else target.kind
@@ -144,10 +172,6 @@ def equipment_of(target: Routine | Session) -> tuple[str, ...]:
     if isinstance(target, Routine):
         return target.equipment
     return tuple(dict.fromkeys(e for item in target.items for e in item.routine.equipment))
-
-
-def _file_digest(path: Path | None, routine_id: str) -> str:
-    return _source_digest(str(path) if path is not None else BUILTIN + routine_id)
 
 
 def _source_digest(source: str) -> str:

@@ -4,45 +4,31 @@ from __future__ import annotations
 
 import json
 import shlex
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import click
 
 import voice_coach as vc
-from voice_coach import api
 from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
-    RoutineChoices,
+    Chosen,
     SpeechChoices,
     compile_timeline,
     progress_bar,
     routine_options,
+    run_choices,
     speech_options,
     warn,
 )
-from voice_coach.compiler.build import CompileOptions
-from voice_coach.compiler.timeline import Timeline
-from voice_coach.config import UserConfig, load_config
-from voice_coach.durations import clock
-from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
-from voice_coach.files import write_text_atomically
-from voice_coach.output.script import script_lines, timeline_json
-from voice_coach.routine.library import default_library
-from voice_coach.routine.loader import load_path
-from voice_coach.routine.model import Session
-from voice_coach.routine.problems import each_problem
-from voice_coach.routine.routine_file import id_from_name, title_from_name
-from voice_coach.wording import agree, plural
 
 
-def estimated_length(timeline: Timeline, speech: api.Speech) -> str:
+def estimated_length(timeline: vc.Timeline, speech: vc.Speech) -> str:
     """How long ``timeline`` lasts, as ``mm:ss``; ``~`` first unless the phrase cache held every phrase
     (then it is exact)."""
-    estimated = api.estimate(timeline, speech, warn=warn)
+    estimated = vc.estimate(timeline, speech, warn=warn)
     plan = estimated.schedule
-    return ("" if estimated.exact else "~") + clock(plan.ms(plan.total))
+    return ("" if estimated.exact else "~") + vc.clock(plan.ms(plan.total))
 
 
 @click.command("list")
@@ -59,7 +45,7 @@ def list_command(as_json: bool) -> None:
         voice-coach list
         voice-coach list --json
     """
-    config = load_config()
+    config = vc.load_config()
     entries = vc.catalog(config.library(), SpeechChoices().speech(config), warn=warn)
     if as_json:
         click.echo(json.dumps([catalog_row(entry) for entry in entries], indent=2, ensure_ascii=False))
@@ -96,7 +82,7 @@ def catalog_row(entry: vc.CatalogEntry) -> dict[str, Any]:
     help="Synthesize nothing: phrase lengths from the cache, else estimated for the engine and rate.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
-def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, speech: SpeechChoices) -> None:
+def show(target: str, estimate: bool, as_json: bool, routine: Chosen, speech: SpeechChoices) -> None:
     """Print the script of a routine or session, with start times.
 
     Times are exact: every phrase is synthesized (or read from the cache) and measured;
@@ -109,18 +95,18 @@ def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, sp
         voice-coach show spi --only kneeling-twist --json
         voice-coach show my-stretch.toml --estimate
     """
-    config = load_config()
-    timeline = compile_timeline(target, routine, config)
-    scheduled: api.Estimated | api.Synthesized
+    config = vc.load_config()
+    timeline = compile_timeline(target, run_choices(routine, config), config)
+    scheduled: vc.Estimated | vc.Synthesized
     if estimate:
-        scheduled = api.estimate(timeline, speech.speech(config), warn=warn)
+        scheduled = vc.estimate(timeline, speech.speech(config), warn=warn)
     else:
         with progress_bar() as progress:
-            scheduled = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
+            scheduled = vc.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
     if as_json:
-        click.echo(json.dumps(timeline_json(scheduled.schedule, scheduled.timing), indent=2))
+        click.echo(json.dumps(vc.timeline_json(scheduled.schedule, scheduled.timing), indent=2))
     else:
-        click.echo("\n".join(script_lines(scheduled.schedule, scheduled.timing)))
+        click.echo("\n".join(vc.script_lines(scheduled.schedule, scheduled.timing)))
         for dropped in scheduled.schedule.dropped:  # the same words as export's and play's warning
             warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
 
@@ -134,24 +120,27 @@ def validate(files: tuple[Path, ...]) -> None:
     Example:
         voice-coach validate my-stretch.toml my-session.toml
     """
-    config = load_config()
+    config = vc.load_config()
     speech = SpeechChoices().speech(config)
     failures = 0
     for path in files:
         try:
-            target = load_path(path, config.library())
-            timeline = api.compile(target, CompileOptions())
-        except VoiceCoachError as error:
+            target = vc.load(path, config.library())
+            timeline = vc.compile(target)
+        except vc.VoiceCoachError as error:
             failures += 1
-            for problem in each_problem(error):
+            for problem in vc.each_problem(error):
                 click.echo(f"Error: {problem}", err=True)
             continue
-        kind = "session" if isinstance(target, Session) else "routine"
+        kind = "session" if isinstance(target, vc.Session) else "routine"
         length = estimated_length(timeline, speech).lstrip("~")  # an engine error ends the command
+        for advice in vc.language_advice(target):
+            click.echo(f"Warning: {advice}", err=True)
         click.echo(f"ok: {path}: {kind} '{target.id}', about {length}")
     if failures and len(files) > 1:
         click.echo(
-            f"{failures} of {plural(len(files), 'file')} {agree(failures, 'is', 'are')} invalid", err=True
+            f"{failures} of {vc.plural(len(files), 'file')} {'is' if failures == 1 else 'are'} invalid",
+            err=True,
         )
     if failures:
         raise click.exceptions.Exit(2)
@@ -171,29 +160,7 @@ def new(name: str, force: bool, in_library: bool) -> None:
         voice-coach new my-stretch && voice-coach validate my-stretch.toml
         voice-coach new neck --library && voice-coach show neck
     """
-    path = Path(name if name.endswith(".toml") else f"{name}.toml")
-    if in_library:
-        path = library_path(path, load_config())
-    routine_id = id_from_name(path.stem)
-    if path.exists() and not force:
-        raise UsageError(f"{path}: already exists; use --force to overwrite it")
-    template = (resources.files("voice_coach.routine") / "templates" / "routine.toml").read_text("utf-8")
-    title = json.dumps(title_from_name(Path(name).name.removesuffix(".toml")), ensure_ascii=False)[1:-1]
-    text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", str(path))
-    try:
-        write_text_atomically(path, text)
-    except OSError as error:
-        raise RoutineError(f"{path}: cannot write ({error.strerror})") from None
-    shown = routine_id if in_library else shlex.quote(str(path))
+    config = vc.load_config()
+    path = vc.new_routine(name, library=config.library(), in_library=in_library, force=force)
+    shown = path.stem if in_library else shlex.quote(str(path))
     click.echo(f"Wrote {path}. Edit it, then: voice-coach show {shown}")
-
-
-def library_path(path: Path, config: UserConfig) -> Path:
-    """Where ``new --library`` writes: ``ID.toml`` in the routine library (the folder is made)."""
-    folder = config.library() or default_library()
-    routine_id = id_from_name(path.stem)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"cannot make your routine library {folder}: {error.strerror}") from None
-    return folder / f"{routine_id}.toml"
