@@ -25,5 +25,7 @@ def test_a_three_part_session_decodes_to_shows_exact_total(
         target = tmp_path / f"three.{kind}"
         ok(runner, "export", str(session), "--engine", engine, "-o", str(target))
         decoded = len(decode(target, data["rate"]))
-        assert decoded == data["total_samples"], kind
-        assert data["total_ms"] == decoded * 1000 // data["rate"]
+        # LAME's header rounds a few lengths up by one sample (2400814 decodes to 2400815, whatever the
+        # audio); never by more.
+        assert 0 <= decoded - data["total_samples"] <= (1 if kind == "mp3" else 0), kind
+        assert data["total_ms"] == data["total_samples"] * 1000 // data["rate"]
