@@ -540,8 +540,8 @@ CONFIG_ERRORS = [
     ("rate = 500", "rate: 500 is outside 80-450 words per minute"),
     (
         'colour = "red"',
-        "colour: unknown key; allowed keys: cache_dir, countdown, device, engine, lead_in, listen, rate, "
-        "routines_dir, voice",
+        "colour: unknown key; allowed keys: cache_dir, countdown, device, engine, language, lead_in, listen, "
+        "rate, routines_dir, voice",
     ),
 ]
 
