@@ -157,7 +157,9 @@ SAY_ROLES = {
 @pytest.mark.parametrize("routine_id", ["spi", "kneeling-twist"])
 def test_show_json_has_the_documented_fields(runner: CliRunner, routine_id: str) -> None:
     data = show_json(runner, routine_id)
-    assert set(data) == {"id", "title", "timing", "total_ms", "chapters", "blocks", "dropped"}
+    assert set(data) == {
+        "id", "title", "timing", "total_ms", "rate", "total_samples", "chapters", "blocks", "dropped",
+    }  # fmt: skip
     assert data["id"] == routine_id
     assert re.fullmatch(ESTIMATED, data["timing"])
     for chapter in data["chapters"]:

@@ -179,6 +179,11 @@ def _decorate(func: Callable[..., Any], options: list[Callable[[Any], Any]]) -> 
     return func
 
 
+def made_again(damaged: int) -> str:
+    """``; 1 damaged phrase made again`` for a summary line, when the phrase cache found damaged entries."""
+    return f"; {vc.plural(damaged, 'damaged phrase')} made again" if damaged else ""
+
+
 def warn(message: str) -> None:
     """A library warning, shown on stderr as ``Warning: ...``."""
     click.echo(f"Warning: {message}", err=True)

@@ -120,11 +120,12 @@ def validate(files: tuple[Path, ...]) -> None:
     Example:
         voice-coach validate my-stretch.toml my-session.toml
     """
-    speech = SpeechChoices().speech(vc.load_config())
+    config = vc.load_config()
+    speech = SpeechChoices().speech(config)
     failures = 0
     for path in files:
         try:
-            target = vc.load(path)
+            target = vc.load(path, config.library())
             timeline = vc.compile(target)
         except vc.VoiceCoachError as error:
             failures += 1

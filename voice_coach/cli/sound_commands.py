@@ -18,6 +18,7 @@ from voice_coach.cli.options import (
     SpeechChoices,
     compile_timeline,
     history_settings,
+    made_again,
     progress_bar,
     routine_options,
     run_choices,
@@ -172,7 +173,7 @@ def export(
     click.echo(
         f"Wrote {', '.join(str(p) for p in written.paths)} ({vc.clock(written.length_ms)}, "
         f"{vc.plural(chapters, 'chapter')}; {vc.plural(spoken.synthesized, 'phrase')} synthesized, "
-        f"{spoken.cached} cached)"
+        f"{spoken.cached} cached{made_again(written.session.cache.damaged)})"
     )
 
 

@@ -8,6 +8,7 @@ right.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -108,6 +109,20 @@ def cue_texts(routine: Routine) -> Iterator[tuple[str, str]]:
     if routine.intro:
         yield "intro", routine.intro
     yield from ((f"notes[{i}]", text) for i, text in enumerate(routine.notes))
+
+
+def id_from_name(name: str) -> str:
+    """The id a new routine named ``name`` gets: its letters without accents, lowercase, words joined by
+    ``-`` (``Nacken Übung``: ``nacken-ubung``), or ``my-routine`` if nothing is left."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:64].strip("-") or "my-routine"
+
+
+def title_from_name(name: str) -> str:
+    """The title a new routine named ``name`` gets: its own words and letters (``Nacken Übung``,
+    ``my-stretch``: ``My stretch``), without braces, which a title may not have."""
+    words = " ".join(re.sub(r"[-_{}\s]+", " ", name).split())[:100]
+    return words[:1].upper() + words[1:] if words else "My routine"
 
 
 def read_id(table: Table) -> str:
