@@ -23,7 +23,9 @@ import voice_coach as vc
 F = TypeVar("F", bound=Callable[..., Any])
 Chosen = dict[str, Any]
 """The routine options a user set, by the library's names (``hold``, ``per_routine``...), as given."""
-ROUTINE_OPTIONS = ("hold", "sets", "rest", "sides", "only", "skip", "countdown", "lead_in", "language")
+ROUTINE_OPTIONS = (
+    "hold", "massage", "sets", "rest", "sides", "only", "skip", "countdown", "lead_in", "language",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def run_choices(routine: Chosen, config: vc.UserConfig) -> vc.RunChoices:
     """The run's choices, the config file filling what no flag set (countdown, lead-in); an invalid value
     is refused as click refuses a flag's value (``Invalid value for '--hold': ...``)."""
     try:
-        return vc.run_choices(**{"countdown": config.countdown, "lead_in": config.lead_in, **routine})
+        defaults: Chosen = {"countdown": config.countdown, "lead_in": config.lead_in}
+        return vc.run_choices(**defaults, preferred_language=config.language, **routine)
     except vc.ChoiceError as error:
         problem = f"{error.given!r}: {error.problem}" if error.name == "set" else error.problem
         raise click.BadParameter(problem, param_hint=f"'--{error.name.replace('_', '-')}'") from None
@@ -53,7 +56,7 @@ def run_choices(routine: Chosen, config: vc.UserConfig) -> vc.RunChoices:
 def compile_timeline(target: str, choices: vc.RunChoices, config: vc.UserConfig) -> vc.Timeline:
     """``target`` (a file, or an id of the user's library, ``routines_dir`` in the config file, or a
     built-in) compiled with the run's choices."""
-    return vc.compile(vc.load(target, config.library()), choices)
+    return vc.compile(vc.load(target, config.library()), choices, warn=warn)
 
 
 def routine_options(func: F) -> F:
@@ -71,7 +74,12 @@ def routine_options(func: F) -> F:
         click.option(
             "--hold",
             metavar="DURATION",
-            help="Hold length for every routine, e.g. 20s or 1m.",
+            help="Hold length of every stretch, e.g. 20s or 1m.",
+        ),
+        click.option(
+            "--massage",
+            metavar="DURATION",
+            help="Length of every massage (per side), e.g. 3m.",
         ),
         click.option("--sets", type=click.IntRange(1, vc.MAX_SETS), help="Sets per side."),
         click.option(
@@ -112,7 +120,7 @@ def routine_options(func: F) -> F:
         click.option(
             "--language",
             metavar="CODE",
-            help="Language of the phrases voice-coach adds: en, de or es [default: the file's own].",
+            help="Language to say it in: one the file is written in (en, de, es) [default: the file's own].",
         ),
     ]
     return cast(F, _decorate(command, options))
