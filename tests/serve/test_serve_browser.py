@@ -76,8 +76,9 @@ def test_choose_a_hold_play_skip_chapters_with_lock_screen_controls(
     wait_for(browser, "document.getElementById('audio').currentTime > 1")
     assert browser.current_url.endswith("?hold=15s&sets=1")
     wait_for(browser, "document.querySelectorAll('#chapters button').length >= 2")
-    browser.find_elements(By.CSS_SELECTOR, "#chapters button")[1].click()
-    second = float(browser.find_elements(By.CSS_SELECTOR, "#chapters button")[1].get_attribute("data-start"))
+    chapter = browser.find_elements(By.CSS_SELECTOR, "#chapters button")[1]
+    second = float(chapter.get_attribute("data-start"))
+    chapter.click()
     at = wait_for(browser, f"Math.abs(audio.currentTime - {second}) < 1.5 && audio.currentTime")
     assert second - 0.1 <= at < second + 1.5
     wait_for(browser, "document.querySelector('#chapters li.current button').dataset.index === '1'")

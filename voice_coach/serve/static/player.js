@@ -106,7 +106,11 @@
       item.append(button);
       return item;
     }));
-    const total = duration();
+    showTicks();
+  }
+
+  function showTicks() {
+    const total = duration(), chapters = state.chapters;
     ticks.replaceChildren(...chapters.slice(1).map((chapter) => {
       const tick = document.createElement("span");
       tick.style.left = total ? `${(100 * chapter.startTime) / total}%` : "0";
@@ -282,7 +286,7 @@
   audio.addEventListener("pause", () => { pause.textContent = "Resume"; });
   audio.addEventListener("timeupdate", showPosition);
   audio.addEventListener("seeked", showPosition);
-  audio.addEventListener("durationchange", () => showChapters(state.chapters));
+  audio.addEventListener("durationchange", showTicks);
   audio.addEventListener("error", () => { if (audio.getAttribute("src")) explainFailure(); });
   audio.addEventListener("ended", () => { if (state.live && audio.currentTime < duration() - 2) explainFailure(); });
 })();
