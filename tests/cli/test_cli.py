@@ -540,8 +540,13 @@ CONFIG_ERRORS = [
     ("rate = 500", "rate: 500 is outside 80-450 words per minute"),
     (
         'colour = "red"',
-        "colour: unknown key; allowed keys: cache_dir, countdown, device, engine, lead_in, listen, rate, "
-        "routines_dir, voice",
+        "colour: unknown key; allowed keys: cache_dir, countdown, device, engine, language, lead_in, listen, "
+        "rate, routines_dir, voice",
+    ),
+    (
+        'language = "fr"',
+        "language: 'fr' is not a language voice-coach speaks; available: de (German), en (English), "
+        "es (Spanish)",
     ),
 ]
 

@@ -46,8 +46,10 @@ def run_choices(routine: Chosen, config: vc.UserConfig) -> vc.RunChoices:
     """The run's choices, the config file filling what no flag set (countdown, lead-in); an invalid value
     is refused as click refuses a flag's value (``Invalid value for '--hold': ...``)."""
     try:
-        defaults: Chosen = {"countdown": config.countdown, "lead_in": config.lead_in}
-        return vc.run_choices(**defaults, preferred_language=config.language, **routine)
+        defaults: Chosen = {
+            "countdown": config.countdown, "lead_in": config.lead_in, "preferred_language": config.language,
+        }  # fmt: skip
+        return vc.run_choices(**{**defaults, **routine})
     except vc.ChoiceError as error:
         problem = f"{error.given!r}: {error.problem}" if error.name == "set" else error.problem
         raise click.BadParameter(problem, param_hint=f"'--{error.name.replace('_', '-')}'") from None
