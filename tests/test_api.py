@@ -193,6 +193,7 @@ def test_the_readmes_examples_run(tmp_path: Path, example: str) -> None:
 def test_the_readme_shows_every_group_of_calls() -> None:
     examples = "\n".join(readme_examples())
     groups = ("vc.catalog(", "vc.new_routine(", "vc.voices(", "vc.say(", "vc.cache_info(", "vc.clear_cache(",
-              "vc.history(", "vc.start_point(", "vc.devices(", "vc.server(")  # fmt: skip
+              "vc.history(", "vc.start_point(", "vc.devices(", "vc.server(", "vc.handout(", "vc.pack(",
+              "vc.import_pack(")  # fmt: skip
     assert [call for call in groups if call not in examples] == []
-    assert len(readme_examples()) == 4
+    assert len(readme_examples()) == 5

@@ -13,17 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voice_coach.api_types import Speech
+from voice_coach.errors import UsageError
 
 if TYPE_CHECKING:
     from voice_coach.serve.launch import Server
 
 SERVER_STAGE = "voice_coach.serve.launch"
+SERVER_PORT = 8765
 EXPORTS_BYTES = 1 << 30
 
 
 def server(
     *,
-    port: int = 8765,
+    port: int = SERVER_PORT,
     lan: bool = False,
     new_token: bool = False,
     library: str | os.PathLike[str] | None = None,
@@ -42,3 +44,21 @@ def server(
     chosen = (speech or Speech(), countdown or "standard", lead_in or "1s")
     made: Server = stage.bound_server(port, lan, new_token, folder, exports_bytes, chosen)
     return made
+
+
+def phone_link(port: int = SERVER_PORT, *, feed: bool = False) -> str:
+    """The link ``voice-coach serve --lan`` gives phones, without starting a server: this computer's first
+    address on the local network, ``port`` and the kept access token (made if there is none yet, as
+    ``serve`` would); ``feed``: its podcast feed. For a printed QR code (``vc.handout(url=...)``).
+    ``UsageError`` when this computer has no network address or the token cannot be kept."""
+    lan = importlib.import_module("voice_coach.serve.lan")
+    tokens = importlib.import_module("voice_coach.serve.tokens")
+    addresses: list[str] = lan.lan_addresses()
+    if not addresses:
+        raise UsageError("no local network address found: connect this computer to the phone's Wi-Fi")
+    try:
+        token: str = tokens.server_token()
+    except OSError as error:
+        folder = tokens.data_folder()
+        raise UsageError(f"cannot keep the access token in {folder}: {error.strerror}") from None
+    return f"http://{addresses[0]}:{port}/{token}/" + ("feed.xml" if feed else "")

@@ -54,12 +54,14 @@ def compile_target(target: Routine | Session, choices: RunChoices) -> Timeline:
         blocks += part
     ids = tuple(r.id for r in routines)
     kinds = tuple(r.kind for r in routines)
+    equipment = tuple(r.equipment for r in routines)
     return Timeline(
         session.id,
         session.title,
         tuple(blocks + tail),
         routine_ids=ids,
         routine_kinds=kinds,
+        routine_equipment=equipment,
         language=language,
         lexicon=lexicon(target, words),
         warnings=warnings,

@@ -104,6 +104,8 @@ class Timeline:
     routine_ids: tuple[str, ...] = field(default=())
     routine_kinds: tuple[str, ...] = field(default=())
     """The kind (stretch, massage, ...) of each routine in ``routine_ids``, in the same order."""
+    routine_equipment: tuple[tuple[str, ...], ...] = field(default=())
+    """What each routine in ``routine_ids`` needs, as its file lists it (a printed handout shows it)."""
     language: str = "en"
     """The language it is said in (a language pack's code): the speech side picks a voice that speaks it
     (``speech.engines.voice_for``)."""
