@@ -38,8 +38,7 @@ def test_a_german_routine_exports_with_german_phrases_and_a_german_voice(tmp_pat
     said = [b.text for b in timeline.blocks if isinstance(b, Say)]
     assert said[:2] == ["Nackendehnung.", "Was du brauchst: ein Stuhl."]
     assert "Wir beginnen mit der rechten Seite." in said
-    # What was spoken is espeak-ng's German voice saying the German phrase, sample for sample (its
-    # near-silence trimmed, as every phrase is).
+    # What was spoken is espeak-ng's German voice saying the German phrase (its silence trimmed).
     german = trim_silence(get_engine("pyttsx3").synthesize("Drei, zwei, eins.", "gmw/de", Rate(), 1.0))
     assert (result.session.speech["Drei, zwei, eins."].samples == german.samples).all()
 

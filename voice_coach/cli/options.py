@@ -46,8 +46,10 @@ def run_choices(routine: Chosen, config: vc.UserConfig) -> vc.RunChoices:
     """The run's choices, the config file filling what no flag set (countdown, lead-in); an invalid value
     is refused as click refuses a flag's value (``Invalid value for '--hold': ...``)."""
     try:
-        chosen: Chosen = {"countdown": config.countdown, "lead_in": config.lead_in, **routine}
-        return vc.run_choices(**chosen, preferred_language=config.language)
+        defaults: Chosen = {
+            "countdown": config.countdown, "lead_in": config.lead_in, "preferred_language": config.language,
+        }  # fmt: skip
+        return vc.run_choices(**{**defaults, **routine})
     except vc.ChoiceError as error:
         problem = f"{error.given!r}: {error.problem}" if error.name == "set" else error.problem
         raise click.BadParameter(problem, param_hint=f"'--{error.name.replace('_', '-')}'") from None
@@ -177,11 +179,6 @@ def _decorate(func: Callable[..., Any], options: list[Callable[[Any], Any]]) -> 
     for option in reversed(options):
         func = option(func)
     return func
-
-
-def made_again(damaged: int) -> str:
-    """``; 1 damaged phrase made again`` for a summary line, when the phrase cache found damaged entries."""
-    return f"; {vc.plural(damaged, 'damaged phrase')} made again" if damaged else ""
 
 
 def warn(message: str) -> None:
