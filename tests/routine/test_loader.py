@@ -447,7 +447,7 @@ def test_any_bytes_give_a_routine_error_or_a_document(raw: bytes) -> None:
         assert isinstance(parsed, dict)
 
 
-SESSION_ALLOWED = "id, intro, language, outro, phrases, rest, routines, title"
+SESSION_ALLOWED = "id, intro, language, outro, phrases, progression, rest, routines, title"
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from voice_coach.routine.library import builtin_ids as builtin_ids  # re-exporte
 from voice_coach.routine.library import default_library, known_ids, library_files
 from voice_coach.routine.model import SESSION_VARIABLES, Routine, Session, SessionItem
 from voice_coach.routine.problems import Problems
+from voice_coach.routine.progression import check_moving, read_progression
 from voice_coach.routine.routine_file import (  # re-exported: the routine file's rules, for callers and tests
     HOLD_LIMIT_MS as HOLD_LIMIT_MS,
 )
@@ -30,7 +31,7 @@ from voice_coach.routine.toml_file import (
 from voice_coach.routine.toml_file import read_toml as read_toml
 
 SESSION_REST_MS = 20_000
-SESSION_KEYS = ("id", "title", "intro", "outro", "rest", "routines", "language", "phrases")
+SESSION_KEYS = ("id", "title", "intro", "outro", "rest", "routines", "language", "phrases", "progression")
 ITEM_KEYS = ("routine", "rest_after")
 
 
@@ -76,11 +77,13 @@ def build_session(
             "rest_ms": lambda: table.duration("rest", limit_ms=REST_LIMIT_MS, allow_zero=True),
             "language": lambda: read_language(table),
             "phrases": lambda: read_phrases(table),
+            "progression": lambda: read_progression(table),
         }
     )
     if table.has("routines") or not problems.found:  # a misspelt routines key has said enough
         fields |= problems.read({"items": lambda: read_items(table, base, library)})
     problems.check()
+    check_moving(table, fields["progression"], [item.routine.id for item in fields["items"]])
     if fields["rest_ms"] is None:
         fields["rest_ms"] = SESSION_REST_MS
     return Session(source=source, **fields)

@@ -14,6 +14,7 @@ from typing import Any
 from voice_coach.routine.language import read_language, read_phrases, side_names
 from voice_coach.routine.model import SIDE_VARIABLES, Routine, Step
 from voice_coach.routine.problems import Problems
+from voice_coach.routine.progression import read_progression
 from voice_coach.routine.table import Table, check_text, described
 
 HOLD_LIMIT_MS = 60 * 60_000
@@ -25,7 +26,7 @@ ONCE_VARIABLES = ("sets", "hold", "next")
 """Variables of text said once per routine (intro, notes), before any side or set begins."""
 ROUTINE_KEYS = (
     "id", "title", "kind", "equipment", "intro", "notes", "setup", "reentry", "release",
-    "during", "hold", "sets", "rest", "sides", "switch", "language", "phrases",
+    "during", "hold", "sets", "rest", "sides", "switch", "language", "phrases", "progression",
 )  # fmt: skip
 HOLD_ONLY_KEYS = ("during", "release", "reentry", "rest")
 STEP_KEYS = ("say", "pause")
@@ -53,6 +54,7 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
         "rest_ms": lambda: table.duration("rest", limit_ms=REST_LIMIT_MS, allow_zero=True) or 0,
         "switch": lambda: table.text("switch"),
         "phrases": lambda: read_phrases(table),
+        "progression": lambda: read_progression(table),
     }
     for key in table.typos(ROUTINE_KEYS) - set(document):  # "titel": the typo, not the missing title
         readers.pop(key, None)

@@ -1,0 +1,181 @@
+"""Today's step of a programme: a pure function of the file (its ranges and ``[progression]``) and the
+pain ratings of its past sessions.
+
+The steps are a ladder inside the file's ranges: first every moving hold grows by the file's step up to
+its range's max, then every moving routine gains sets up to its max, so one kind of change happens at a
+time and the whole session changes it together. Step 1 is the file's defaults. Replaying the ratings,
+oldest first, moves along the ladder: up after ``up_sessions`` ratings in a row of ``up_pain`` or less,
+back one after a flare (a rating ``back_rise`` or more above the one before). Unrated sessions and days
+without a session change nothing. Nothing here reads a clock or a file, so the same history always gives
+the same step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from voice_coach.durations import format_duration
+from voice_coach.errors import UsageError, literal
+from voice_coach.routine.model import Overrides, Progression, Range, Routine, Session
+
+NO_PROGRESSION = Progression(hold_step_ms=0, sets_step=0)
+
+
+@dataclass(frozen=True)
+class Move:
+    """Where a programme stands after a rating: the step (1-based) and why, in words."""
+
+    step: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Today:
+    """The step a run uses, out of how many, why, and what it changes per routine id."""
+
+    step: int
+    steps: int
+    reason: str
+    overrides: dict[str, Overrides] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """What ``show`` prints, e.g. ``hold 25 s, 3 sets (step 2 of 5): pain 3 or less in your last 2
+        sessions``."""
+        first = next(iter(self.overrides.values()), None)
+        values = []
+        if first is not None and first.hold_ms is not None:
+            values.append(f"hold {_length(first.hold_ms)}")
+        if first is not None and first.sets is not None:
+            values.append(f"{first.sets} sets")
+        what = ", ".join(values)
+        return f"{what + ' ' if what else ''}(step {self.step} of {self.steps}): {self.reason}"
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The steps a file allows: how many hold increments and set increments each moving routine has."""
+
+    progression: Progression
+    routines: tuple[Routine, ...]
+    hold_steps: int
+    sets_steps: int
+
+    @property
+    def steps(self) -> int:
+        return 1 + self.hold_steps + self.sets_steps
+
+    def overrides(self, step: int) -> dict[str, Overrides]:
+        """Each moving routine's hold and sets at ``step`` (1-based), always inside its ranges."""
+        k = step - 1
+        chosen = {}
+        for routine in self.routines:
+            hold = _rung(routine.hold, self.progression.hold_step_ms, min(k, self.hold_steps))
+            sets = _rung(routine.sets, self.progression.sets_step, max(0, k - self.hold_steps))
+            chosen[routine.id] = Overrides(hold_ms=hold, sets=sets)
+        return chosen
+
+
+def ladder(target: Routine | Session) -> Ladder:
+    """The steps of ``target``'s ``[progression]`` over the ranges of its routines (one step when the file
+    has no ``[progression]``)."""
+    progression = target.progression or NO_PROGRESSION
+    routines = (target,) if isinstance(target, Routine) else tuple(i.routine for i in target.items)
+    moving = tuple(r for r in routines if not progression.routines or r.id in progression.routines)
+    if target.progression is None:
+        moving = ()
+    holds = [_increments(r.hold, progression.hold_step_ms) for r in moving]
+    sets = [_increments(r.sets, progression.sets_step) for r in moving]
+    return Ladder(progression, moving, max(holds, default=0), max(sets, default=0))
+
+
+def replay(progression: Progression, steps: int, pains: Sequence[int | None]) -> list[Move]:
+    """Where the programme stands after each rating of ``pains`` (oldest first; None: not rated)."""
+    step, calm, previous = 1, 0, None
+    moves = []
+    for pain in pains:
+        if pain is None:
+            moves.append(Move(step, moves[-1].reason if moves else _NOT_YET))
+            continue
+        if previous is not None and pain - previous >= progression.back_rise:
+            back = "a step back" if step > 1 else "you stay at the first step"
+            step, calm = max(1, step - 1), 0
+            reason = f"pain rose from {previous} to {pain} in your last session, so {back}"
+        elif pain <= progression.up_pain:
+            calm += 1
+            reason = _calm_reason(progression, calm)
+            if calm >= progression.up_sessions:
+                calm = 0
+                reason = _up_reason(progression) if step < steps else _TOP
+                step = min(steps, step + 1)
+        else:
+            calm = 0
+            reason = f"pain {pain} in your last session; up when it is {progression.up_pain} or less"
+        previous = pain
+        moves.append(Move(step, reason))
+    return moves
+
+
+def today(target: Routine | Session, pains: Sequence[int | None], step: int | None = None) -> Today:
+    """The step of the next run of ``target`` after the rated sessions ``pains`` (oldest first), or the
+    ``step`` the person chose (``UsageError`` naming ``step`` when outside the file's steps)."""
+    rungs = ladder(target)
+    if step is not None:
+        if target.progression is None:
+            raise UsageError(
+                f"{{step}}: {literal(target.id)} has no [progression] table; add one to its file, "
+                "or leave {step} out",
+                options=("step",),
+            )
+        if not 1 <= step <= rungs.steps:
+            raise UsageError(
+                f"{{step}}: {step} is outside {literal(target.id)}'s steps; choose 1 to {rungs.steps}",
+                options=("step",),
+            )
+        return Today(step, rungs.steps, "the step you chose", rungs.overrides(step))
+    moves = replay(rungs.progression, rungs.steps, pains)
+    now = moves[-1] if moves else Move(1, _NOT_YET)
+    return Today(now.step, rungs.steps, now.reason, rungs.overrides(now.step))
+
+
+def steps_played(target: Routine | Session, pains: Sequence[int | None]) -> list[int]:
+    """The step each of the sessions ``pains`` was played at (the step before its own rating)."""
+    rungs = ladder(target)
+    moves = replay(rungs.progression, rungs.steps, pains)
+    return [1, *(move.step for move in moves)][: len(pains)]
+
+
+_NOT_YET = "no rated sessions yet, so the first step"
+_TOP = "the top step: the file's ranges are reached"
+
+
+def _up_reason(progression: Progression) -> str:
+    sessions = "session" if progression.up_sessions == 1 else f"{progression.up_sessions} sessions"
+    return f"pain {progression.up_pain} or less in your last {sessions}"
+
+
+def _calm_reason(progression: Progression, calm: int) -> str:
+    left = progression.up_sessions - calm
+    more = "one more session" if left == 1 else f"{left} more sessions"
+    return f"{more} with pain {progression.up_pain} or less to go up"
+
+
+def _length(ms: int) -> str:
+    """``25 s`` for a hold under a minute, else the compact form (``2m30s``)."""
+    return f"{ms // 1000} s" if ms < 60_000 and ms % 1000 == 0 else format_duration(ms)
+
+
+def _increments(values: Range | None, step: int) -> int:
+    """How many steps of ``step`` fit from the default up to the max (the last one stops at the max)."""
+    if values is None or values.max is None or step <= 0 or values.max <= values.default:
+        return 0
+    return -(-(values.max - values.default) // step)
+
+
+def _rung(values: Range | None, step: int, k: int) -> int | None:
+    """The value ``k`` steps up from the default, never above the max; None when there is no range."""
+    if values is None:
+        return None
+    if values.max is None or step <= 0:
+        return values.default
+    return min(values.default + k * step, max(values.max, values.default))
