@@ -68,7 +68,7 @@ class Ladder:
     def overrides(self, step: int) -> dict[str, Overrides]:
         """Each moving routine's hold and sets at ``step`` (1-based), always inside its ranges."""
         k = step - 1
-        chosen = {}
+        chosen: dict[str, Overrides] = {}
         for routine in self.routines:
             hold = _rung(routine.hold, self.progression.hold_step_ms, min(k, self.hold_steps))
             sets = _rung(routine.sets, self.progression.sets_step, max(0, k - self.hold_steps))
@@ -92,7 +92,7 @@ def ladder(target: Routine | Session) -> Ladder:
 def replay(progression: Progression, steps: int, pains: Sequence[int | None]) -> list[Move]:
     """Where the programme stands after each rating of ``pains`` (oldest first; None: not rated)."""
     step, calm, previous = 1, 0, None
-    moves = []
+    moves: list[Move] = []
     for pain in pains:
         if pain is None:
             moves.append(Move(step, moves[-1].reason if moves else _NOT_YET))

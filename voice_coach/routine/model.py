@@ -29,7 +29,7 @@ class Range:
 
 
 PAIN_MAX = 10
-"""The top of the 0–10 numeric rating scale (NRS) of pain."""
+"""The top of the 0-10 numeric rating scale (NRS) of pain."""
 
 
 @dataclass(frozen=True)
