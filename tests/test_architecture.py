@@ -23,7 +23,8 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "speech": ("audio.clip", "audio.wav", "audio.dsp"),
     "audio": ("compiler",),  # a schedule says where each sound goes
     "output": ("audio", "compiler"),
-    "live": ("audio", "compiler"),
+    # The programme over weeks is a function of the file (its ranges and [progression]) and the history.
+    "live": ("audio", "compiler", "routine.model"),
     # The server renders through the API (``import voice_coach as vc``); it reads the routine library, the
     # settings' choices (countdowns, sides) and nothing else of the pipeline.
     "serve": ("routine.library", "routine.model", "compiler.build"),

@@ -39,6 +39,18 @@ from voice_coach.errors import (
     VoiceCoachError,
 )
 from voice_coach.live.player import Outcome
+from voice_coach.programme import (
+    ProgressReport,
+    Today,
+    ask_pain_rating,
+    log_session,
+    progress,
+    progress_chart,
+    progress_text_chart,
+    progression,
+    remind,
+    with_step,
+)
 from voice_coach.routine.loader import builtin_ids
 from voice_coach.routine.model import Routine, Session
 
@@ -51,6 +63,7 @@ __all__ = [
     "Outcome",
     "PlaybackError",
     "Played",
+    "ProgressReport",
     "Routine",
     "RoutineError",
     "Session",
@@ -58,10 +71,12 @@ __all__ = [
     "SynthesisError",
     "Synthesized",
     "Timeline",
+    "Today",
     "UsageError",
     "VoiceCoachError",
     "VoiceCoachWarning",
     "__version__",
+    "ask_pain_rating",
     "builtin_ids",
     "compile",
     "compile_options",
@@ -69,6 +84,13 @@ __all__ = [
     "estimate",
     "export",
     "load",
+    "log_session",
     "play",
+    "progress",
+    "progress_chart",
+    "progress_text_chart",
+    "progression",
+    "remind",
     "synthesize",
+    "with_step",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from voice_coach.durations import clock
 from voice_coach.errors import VoiceCoachError
+from voice_coach.routine.model import PAIN_MAX
 
 DATA_ENV = "VOICE_COACH_DATA_DIR"
 HISTORY_FILE = "history.jsonl"
@@ -47,6 +48,10 @@ class HistoryEntry:
     stopped_ms: int = 0
     stopped_step: int = 0
     stopped_routine: str = ""
+    pain: int | None = None
+    """How the back felt after it, 0-10 (the answer to the question at the end, or ``log --pain``);
+    None: not rated."""
+    note: str = ""
 
     @classmethod
     def now(
@@ -119,10 +124,19 @@ def _parse(line: str) -> HistoryEntry | None:
             int(data.get("stopped_ms", 0)),
             int(data.get("stopped_step", 0)),
             str(data.get("stopped_routine", "")),
+            _pain(data.get("pain")),
+            str(data.get("note", "")),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return entry if isinstance(entry.settings, dict) else None
+
+
+def _pain(value: object) -> int | None:
+    """A stored rating: a whole number from 0 to 10, else None (not rated, or not a rating)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= PAIN_MAX:
+        return value
+    return None
 
 
 def last_unfinished(id: str, entries: list[HistoryEntry]) -> HistoryEntry | None:
@@ -139,7 +153,8 @@ def format_entry(entry: HistoryEntry) -> str:
     date = entry.date[:16].replace("T", " ")
     played = clock(entry.played_ms) + (f" of {clock(entry.total_ms)}" if entry.total_ms else "")
     settings = " ".join(f"{key}={value}" for key, value in sorted(entry.settings.items()))
-    parts = (date, played, entry.title, f"({entry.id})", _how(entry), settings)
+    pain = "" if entry.pain is None else f"pain {entry.pain}"
+    parts = (date, played, entry.title, f"({entry.id})", _how(entry), pain, settings)
     return "  ".join(part for part in parts if part)
 
 

@@ -13,8 +13,9 @@ the same step.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from voice_coach.compiler.build import CompileOptions
 from voice_coach.durations import format_duration
 from voice_coach.errors import UsageError, literal
 from voice_coach.routine.model import Overrides, Progression, Range, Routine, Session
@@ -143,6 +144,20 @@ def steps_played(target: Routine | Session, pains: Sequence[int | None]) -> list
     rungs = ladder(target)
     moves = replay(rungs.progression, rungs.steps, pains)
     return [1, *(move.step for move in moves)][: len(pains)]
+
+
+def with_step(options: CompileOptions, chosen: Today) -> CompileOptions:
+    """``options`` with the step's hold and sets under the person's own choices: a ``hold``/``sets`` given
+    for the run, or for one routine (``--set ID.hold=...``), wins over the step's."""
+    per_routine = dict(options.selection.per_routine)
+    mine = options.overrides
+    for routine_id, values in chosen.overrides.items():
+        step = Overrides(
+            hold_ms=None if mine.hold_ms is not None else values.hold_ms,
+            sets=None if mine.sets is not None else values.sets,
+        )
+        per_routine[routine_id] = step.merged(per_routine.get(routine_id, Overrides()))
+    return replace(options, selection=replace(options.selection, per_routine=per_routine))
 
 
 _NOT_YET = "no rated sessions yet, so the first step"
