@@ -35,7 +35,7 @@ from voice_coach.live.microphone import AudioSource
 from voice_coach.live.pain_question import PAIN_QUESTION, ask_pain
 from voice_coach.live.progression import Today, today, with_step
 from voice_coach.live.ratings import check_pain, check_session_date, logged_entry, pains_of
-from voice_coach.live.weeks import ProgressReport, progress_report
+from voice_coach.live.weeks import ProgressReport, progress_report, report_csv
 from voice_coach.output.calendar import Reminder, parse_days, parse_time, reminder_ics
 from voice_coach.output.progress_chart import ChartPoint, check_chart_path, text_chart, write_chart
 from voice_coach.routine.model import Routine, Session
@@ -43,7 +43,7 @@ from voice_coach.speech.engines import settings_for
 from voice_coach.speech.supply import synthesize_phrases
 
 __all__ = [
-    "ProgressReport", "Today", "ask_pain_rating", "log_session", "progress", "progress_chart",
+    "ProgressReport", "Today", "ask_pain_rating", "log_session", "progress", "progress_chart", "progress_csv",
     "progress_text_chart", "progression", "remind", "with_step",
 ]  # fmt: skip
 Target = Routine | Session | str | os.PathLike[str]
@@ -114,6 +114,12 @@ def progress(target: Target | None = None, entries: Sequence[HistoryEntry] | Non
     history), week by week, with the step of each session when the file has a progression."""
     loaded = None if target is None else _loaded(target)
     return progress_report(list(read_history() if entries is None else entries), loaded)
+
+
+def progress_csv(report: ProgressReport) -> str:
+    """``report``'s sessions as CSV for a spreadsheet: date, routine, minutes, completed, pain, note,
+    settings."""
+    return report_csv(report)
 
 
 def progress_chart(report: ProgressReport, output: str | os.PathLike[str], title: str | None = None) -> Path:
