@@ -19,10 +19,11 @@ PROGRESS_HEADER = "WEEK OF     SESSIONS  MINUTES  AVG PAIN  LAST PAIN  STEP"
 @click.option("--note", default="", help="A few words to keep with it.")
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="The day you did it [default: today].")
 def log_command(target: str, pain: str, note: str, day: str | None) -> None:
-    """Record a session you did elsewhere (an MP3 on your phone), with how your back feels.
+    """Record a session you did elsewhere, with how your back feels.
 
-    It counts like a session played here: in 'history', in 'progress' and for
-    the step of a routine's [progression].
+    A session done away from here (an MP3 on your phone) counts like one
+    played here: in 'history', in 'progress' and for the step of a routine's
+    [progression].
 
     \b
     Examples:
@@ -106,11 +107,11 @@ def show_progress(report: vc.ProgressReport, target: str | None) -> None:
 @click.option("--url", help="A link to play it, put in the event (e.g. the one 'serve' prints).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def remind(target: str, days: str, at: str, output: Path | None, url: str | None, force: bool) -> None:
-    """Write calendar reminders: a recurring event with an alarm, to import on
-    your phone or computer.
+    """Write calendar reminders for a routine or session.
 
-    The event lasts as long as the session at today's step, and its
-    description lists the equipment to lay out.
+    A recurring event with an alarm, to import on your phone or computer. It
+    lasts as long as the session at today's step, and its description lists
+    the equipment to lay out.
 
     \b
     Examples:

@@ -85,7 +85,9 @@ def _figure(points: Sequence[ChartPoint], title: str) -> Any:
     axes.set_yticks(range(0, 11, 2))
     axes.set_ylabel("pain (0-10)")
     axes.set_title(title)
-    axes.xaxis.set_major_formatter(dates.DateFormatter("%b %d"))
+    locator = dates.AutoDateLocator(minticks=3, maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     axes.grid(axis="y", alpha=0.3)
     return figure
@@ -105,7 +107,8 @@ def _shade_steps(axes: Any, points: Sequence[ChartPoint]) -> None:
     for step, start, end in runs:
         shade = STEP_SHADES[min(step, len(STEP_SHADES)) - 1]
         axes.axvspan(start, end, color=shade, alpha=0.6, linewidth=0, gid=f"step-{step}")
-        axes.text(start, 10.2, f"step {step}", fontsize="x-small", color="#1e3a8a", va="top")
+        label = f"step {step}" if end - start >= timedelta(days=3) else str(step)
+        axes.text(start, 10.2, f" {label}", fontsize="x-small", color="#1e3a8a", va="top")
 
 
 def text_chart(points: Sequence[ChartPoint], title: str, width: int = 72, height: int = 18) -> str:
