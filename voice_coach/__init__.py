@@ -27,6 +27,7 @@ from voice_coach.api import (
     play,
     synthesize,
 )
+from voice_coach.catalog import Catalog, CatalogEntry, catalog
 from voice_coach.compiler.build import CompileOptions
 from voice_coach.compiler.options import compile_options
 from voice_coach.compiler.timeline import Timeline
@@ -57,6 +58,8 @@ from voice_coach.routine.model import Routine, Session
 
 __version__ = "0.1.0"
 __all__ = [
+    "Catalog",
+    "CatalogEntry",
     "CompileOptions",
     "Estimated",
     "ExportError",
@@ -79,6 +82,7 @@ __all__ = [
     "__version__",
     "ask_pain_rating",
     "builtin_ids",
+    "catalog",
     "compile",
     "compile_options",
     "cover_art",

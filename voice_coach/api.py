@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import os
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from voice_coach.api_types import (
     VoiceCoachWarning,
     Warn,
 )
+from voice_coach.api_types import default_warn as _warn
 from voice_coach.audio.clip import Clip
 from voice_coach.audio.mixer import (
     CEILING_DBTP,
@@ -297,8 +297,3 @@ def _with_synthesis(progress: Progress | None, supply: PhraseSupply) -> Progress
             progress("synthesize", *supply.progress())
 
     return report
-
-
-def _warn(message: str) -> None:
-    """The default for ``warn``: a Python warning, which scripts see and can filter."""
-    warnings.warn(message, VoiceCoachWarning, stacklevel=3)

@@ -5,6 +5,7 @@ returns: a timeline scheduled without synthesis (``Estimated``), synthesized (``
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,11 @@ Warn = Callable[[str], None]
 
 class VoiceCoachWarning(UserWarning):
     """Something the user should know that did not stop the work (an unwritable cache)."""
+
+
+def default_warn(message: str) -> None:
+    """The default for ``warn``: a Python warning, which scripts see and can filter."""
+    warnings.warn(message, VoiceCoachWarning, stacklevel=3)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,8 @@ from conftest import TOKEN, FakeRender
 from fakes import wait_for
 from starlette.testclient import TestClient
 
-from voice_coach import builtin_ids
+from voice_coach import Catalog, builtin_ids
 from voice_coach.serve.app import Served, create_app
-from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache
 
 FEED = f"/{TOKEN}/feed.xml"

@@ -4,6 +4,7 @@ encoded) with their chapters and cue sheet, refusals on the wire, bounded slow c
 from __future__ import annotations
 
 import io
+import json
 import socket
 import threading
 import time
@@ -13,11 +14,11 @@ import httpx
 import mutagen.id3
 import pytest
 from chapters_shape import chapter_problems
-from conftest import TOKEN, RealServer, start_server
+from conftest import TOKEN, USER_ROUTINE, RealServer, start_server
 
+from voice_coach import Catalog
 from voice_coach.serve import server as serving
 from voice_coach.serve.app import Served, create_app
-from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache
 from voice_coach.serve.render import render_variant
 
@@ -119,3 +120,19 @@ def test_the_token_is_kept_and_replaced_on_request(tmp_path: Path) -> None:
         first
     )
     assert ((tmp_path / "data" / "serve-token").stat().st_mode & 0o777) == 0o600
+
+
+def test_serve_offers_the_routines_dir_of_the_config_file(tmp_path: Path) -> None:
+    """``--routines`` defaults to the folder ``list`` shows: ``routines_dir`` of the config file."""
+    folder = tmp_path / "my-routines"
+    folder.mkdir()
+    (folder / "my-neck.toml").write_text(USER_ROUTINE, encoding="utf-8")
+    config = tmp_path / "config" / "voice-coach" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"routines_dir = {json.dumps(str(folder))}\n", encoding="utf-8")
+    running = start_server(tmp_path)
+    try:
+        page = httpx.get(running.url, timeout=60).text
+    finally:
+        running.stop()
+    assert 'href="routine/my-neck"' in page and "My neck stretch" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -158,3 +159,27 @@ def test_static_files_are_package_data(client: TestClient) -> None:
     script = client.get(ROOT + "static/player.js")
     assert script.status_code == 200 and "mediaSession" in script.text and "http" not in script.text
     assert client.get(ROOT + "static/style.css").headers["content-type"].startswith("text/css")
+
+
+EVENING = 'id = "evening"\ntitle = "Evening"\nroutines = ["my-neck", "foam-roller"]\n'
+"""A session of the library naming a routine of the same library by id."""
+
+
+def test_a_session_naming_routines_of_its_library_is_offered(client: TestClient, library: Path) -> None:
+    (library / "evening.toml").write_text(EVENING, encoding="utf-8")
+    assert "Evening</a>" in client.get(ROOT).text
+    page = client.get(ROOT + "routine/evening")
+    assert page.status_code == 200 and "<h1>Evening</h1>" in page.text
+
+
+def test_editing_a_routine_a_session_includes_makes_a_new_export(
+    client: TestClient, library: Path, fake_render: FakeRender
+) -> None:
+    """The export's key covers every file the session includes: a longer hold is never served stale."""
+    by_path = EVENING.replace('"my-neck"', '"my-neck.toml"')  # loads whatever library the server reads
+    (library / "evening.toml").write_text(by_path, encoding="utf-8")
+    assert client.get(ROOT + "audio/evening.mp3").status_code == 200
+    neck = library / "my-neck.toml"
+    neck.write_text(neck.read_text("utf-8").replace('hold = "20s"', 'hold = "45s"'), encoding="utf-8")
+    assert client.get(ROOT + "audio/evening.mp3").status_code == 200
+    assert len(set(fake_render.calls)) == 2

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+import voice_coach as vc
 from voice_coach import api
 from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
@@ -29,8 +30,8 @@ from voice_coach.durations import clock
 from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
 from voice_coach.files import write_text_atomically
 from voice_coach.output.script import script_lines, timeline_json
-from voice_coach.routine.library import default_library, known_ids
-from voice_coach.routine.loader import load_path, load_target
+from voice_coach.routine.library import default_library
+from voice_coach.routine.loader import load_path
 from voice_coach.routine.model import Session
 from voice_coach.routine.problems import each_problem
 from voice_coach.wording import agree, plural
@@ -59,38 +60,29 @@ def list_command(as_json: bool) -> None:
         voice-coach list --json
     """
     config = load_config()
-    speech = SpeechChoices().speech(config)
-    rows = [
-        catalog_row(routine_id, origin, config, speech)
-        for routine_id, origin in known_ids(config.library()).items()
-    ]
+    entries = vc.catalog(config.library(), SpeechChoices().speech(config), warn=warn)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json.dumps([catalog_row(entry) for entry in entries], indent=2, ensure_ascii=False))
         return
-    width = max(len(row["id"]) for row in rows)
+    width = max(len(entry.id) for entry in entries)
     click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>7}  TITLE")
-    for row in rows:
-        length = ("" if row["exact"] else "~") + clock(row["length_ms"])
-        title = row["title"] + (" (yours)" if row["source"] == "yours" else "")
-        click.echo(f"{row['id']:<{width}}  {row['kind']:<8}  {length:>7}  {title}")
+    for entry in entries:
+        title = entry.title + (" (yours)" if entry.yours else "")
+        click.echo(f"{entry.id:<{width}}  {entry.kind:<8}  {entry.length:>7}  {title}")
 
 
-def catalog_row(routine_id: str, origin: str, config: UserConfig, speech: api.Speech) -> dict[str, Any]:
-    """One routine or session as ``list`` shows it (and ``list --json`` prints it)."""
-    library = config.library()
-    target = load_target(routine_id, library)
-    estimated = api.estimate(api.compile(target, CompileOptions()), speech, warn=warn)
-    plan = estimated.schedule
+def catalog_row(entry: vc.CatalogEntry) -> dict[str, Any]:
+    """One routine or session as ``list --json`` prints it."""
     row: dict[str, Any] = {
-        "id": routine_id,
-        "kind": "session" if isinstance(target, Session) else target.kind,
-        "title": target.title,
-        "length_ms": plan.ms(plan.total),
-        "exact": estimated.exact,
-        "source": origin,
+        "id": entry.id,
+        "kind": entry.kind,
+        "title": entry.title,
+        "length_ms": entry.length_ms,
+        "exact": entry.exact,
+        "source": entry.source,
     }
-    if origin == "yours":
-        row["path"] = target.source
+    if entry.path is not None:
+        row["path"] = str(entry.path)
     return row
 
 

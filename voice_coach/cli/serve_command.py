@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
+import voice_coach as vc
 from voice_coach.cli.options import SpeechChoices, speech_options
 from voice_coach.config import load_config
 from voice_coach.serve import server
 from voice_coach.serve.app import Served, create_app
-from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache, exports_folder
 from voice_coach.serve.lan import lan_addresses, qr_text
 from voice_coach.serve.render import render_variant
@@ -87,7 +87,8 @@ def serve(
     assert chosen.cache_dir is not None  # SpeechChoices names the folder
     cache = ExportCache(exports_folder(Path(chosen.cache_dir)), render_variant, max_bytes=exports_size)
     defaults = Defaults(chosen, config.countdown or "standard", config.lead_in or "1s")
-    served = Served(Catalog(library, chosen), cache, defaults)
+    catalog = vc.Catalog(library or config.library(), chosen, warn=logging.getLogger(__name__).warning)
+    served = Served(catalog, cache, defaults)
     _announce(hosts, sockets[0].getsockname()[1], token, lan)
     if new_token:
         click.echo("This is a new access token: old links and feed subscriptions no longer work.")

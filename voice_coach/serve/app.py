@@ -29,7 +29,6 @@ from starlette.types import ASGIApp
 
 import voice_coach as vc
 from voice_coach.serve import pages
-from voice_coach.serve.catalog import Catalog, Entry
 from voice_coach.serve.export_cache import ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
@@ -53,7 +52,7 @@ STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": "
 class Served:
     """What the application serves: the routines, the exports and the settings a request leaves unset."""
 
-    catalog: Catalog
+    catalog: vc.Catalog
     cache: ExportCache
     defaults: Defaults = field(default_factory=Defaults)
     feed_wait_s: float = 20.0
@@ -81,7 +80,7 @@ def _served(request: Request) -> Served:
     return served
 
 
-def _entry(request: Request, routine_id: str) -> Entry:
+def _entry(request: Request, routine_id: str) -> vc.CatalogEntry:
     """The routine a path names; 404 for an id that is malformed or not on offer."""
     entry = _served(request).catalog.find(routine_id) if ID.fullmatch(routine_id) else None
     if entry is None:
@@ -102,7 +101,7 @@ def _routine(request: Request) -> Response:
         error, status = "", 200
     except SettingError as problem:
         error, status = str(problem), 400
-    return HTMLResponse(pages.routine_page(entry, served.catalog.length(entry), chosen, error), status)
+    return HTMLResponse(pages.routine_page(entry, chosen, error), status)
 
 
 def _variant_info(request: Request) -> Response:

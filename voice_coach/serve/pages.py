@@ -10,7 +10,6 @@ import voice_coach as vc
 from voice_coach.compiler.build import COUNTDOWNS
 from voice_coach.durations import format_duration
 from voice_coach.routine.model import SIDE_CHOICES
-from voice_coach.serve.catalog import Catalog, Entry
 
 APPS_THAT_CAN = "AntennaPod (Android) and Apple Podcasts (iPhone: Library, Follow a Show by URL)"
 APPS_THAT_CANNOT = "apps that fetch feeds on their own servers, such as Pocket Casts, Overcast or Spotify"
@@ -31,12 +30,12 @@ def page(title: str, body: str, *, up: str = "") -> str:
 """
 
 
-def index_page(catalog: Catalog) -> str:
+def index_page(catalog: vc.Catalog) -> str:
     """Every routine and session, built-in and yours, with length and equipment, and the feed to subscribe."""
     entries = catalog.entries()
     sections = []
     for heading, yours in (("Built in", False), ("Yours", True)):
-        rows = [_index_row(entry, catalog.length(entry)) for entry in entries if entry.yours == yours]
+        rows = [_index_row(entry) for entry in entries if entry.yours == yours]
         if rows:
             sections.append(f'<h2>{heading}</h2>\n<ul class="routines">\n' + "\n".join(rows) + "\n</ul>")
     if not any(entry.yours for entry in entries):
@@ -52,21 +51,21 @@ Not {APPS_THAT_CANNOT}: they cannot reach this computer.</p>"""
     return page("Routines", "<h1>voice-coach</h1>\n" + "\n".join(sections) + "\n" + feed)
 
 
-def _index_row(entry: Entry, length: str) -> str:
+def _index_row(entry: vc.CatalogEntry) -> str:
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
     return (
         f'<li><a href="routine/{quote(entry.id)}">{escape(entry.title)}</a>'
-        f'<span class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</span></li>'
+        f'<span class="meta">{escape(entry.kind)} · {escape(entry.length)}{equipment}</span></li>'
     )
 
 
-def routine_page(entry: Entry, length: str, chosen: dict[str, str], error: str = "") -> str:
+def routine_page(entry: vc.CatalogEntry, chosen: dict[str, str], error: str = "") -> str:
     """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown), Play, Download and
     the player (an audio element, the chapters and the words being said)."""
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
     body = f"""<p><a href="../">← All routines</a></p>
 <h1>{escape(entry.title)}</h1>
-<p class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</p>
+<p class="meta">{escape(entry.kind)} · {escape(entry.length)}{equipment}</p>
 <form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
 {_fields(entry, chosen)}
 <p id="message" class="error" role="alert">{escape(error)}</p>
@@ -83,7 +82,7 @@ def routine_page(entry: Entry, length: str, chosen: dict[str, str], error: str =
     return page(entry.title, body, up="../")
 
 
-def _fields(entry: Entry, chosen: dict[str, str]) -> str:
+def _fields(entry: vc.CatalogEntry, chosen: dict[str, str]) -> str:
     hold, sets, rest = _defaults(entry.target)
     fields = [
         _text("hold", "Hold", chosen, hold, "e.g. 20s or 1m"),

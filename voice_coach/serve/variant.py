@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 import voice_coach as vc
 from voice_coach.durations import format_duration
 from voice_coach.errors import UsageError
-from voice_coach.serve.catalog import Entry
 
 FIELDS = ("hold", "sets", "rest", "sides", "countdown", "rate")
 """The settings a page offers, with the CLI's names (``--hold`` ... ``--rate``)."""
@@ -39,7 +38,7 @@ class Defaults:
 class Variant:
     """A routine (``entry``) and the settings chosen for it, normalized (``20`` and ``20s`` are one)."""
 
-    entry: Entry
+    entry: vc.CatalogEntry
     chosen: tuple[tuple[str, str], ...]
     options: vc.CompileOptions
     speech: vc.Speech
@@ -73,7 +72,7 @@ class Variant:
         return hashlib.sha256(json.dumps(fields).encode("utf-8")).hexdigest()
 
 
-def parse_variant(entry: Entry, query: Mapping[str, str], defaults: Defaults) -> Variant:
+def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: Defaults) -> Variant:
     """The variant of ``entry`` that ``query`` chooses (fields left empty keep the defaults); ``SettingError``
     with the library's message, the option named by its form field."""
     raw = {name: query.get(name, "").strip() for name in FIELDS}
