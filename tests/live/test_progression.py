@@ -18,8 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import voice_coach as vc
+from voice_coach.compiler.progression import ladder
 from voice_coach.errors import RoutineError, UsageError
-from voice_coach.live.progression import ladder, replay, steps_played, today
+from voice_coach.live.progression import replay, steps_played, today
 from voice_coach.routine.model import Session
 
 GOLDEN = Path(__file__).parent / "golden" / "progression.json"

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from voice_coach.compiler.progression import ladder
 from voice_coach.live.history import HistoryEntry
-from voice_coach.live.progression import ladder, steps_played
+from voice_coach.live.progression import steps_played
 from voice_coach.live.ratings import entry_time, sorted_entries
 from voice_coach.routine.model import Routine, Session
 
