@@ -43,6 +43,7 @@ from voice_coach.live.player import Outcome
 from voice_coach.programme import (
     ProgressReport,
     Today,
+    apply_progression,
     ask_pain_rating,
     log_session,
     progress,
@@ -80,6 +81,7 @@ __all__ = [
     "VoiceCoachError",
     "VoiceCoachWarning",
     "__version__",
+    "apply_progression",
     "ask_pain_rating",
     "builtin_ids",
     "catalog",

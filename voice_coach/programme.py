@@ -43,8 +43,8 @@ from voice_coach.speech.engines import settings_for
 from voice_coach.speech.supply import synthesize_phrases
 
 __all__ = [
-    "ProgressReport", "Today", "ask_pain_rating", "log_session", "progress", "progress_chart", "progress_csv",
-    "progress_text_chart", "progression", "remind", "with_step",
+    "ProgressReport", "Today", "apply_progression", "ask_pain_rating", "log_session", "progress",
+    "progress_chart", "progress_csv", "progress_text_chart", "progression", "remind", "with_step",
 ]  # fmt: skip
 Target = Routine | Session | str | os.PathLike[str]
 T = TypeVar("T")
@@ -58,6 +58,29 @@ def progression(
     loaded = _loaded(target)
     history = list(read_history() if entries is None else entries)
     return today(loaded, pains_of(loaded.id, history), step)
+
+
+def apply_progression(
+    target: Target,
+    options: CompileOptions,
+    *,
+    step: int | None = None,
+    enabled: bool = True,
+    entries: Sequence[HistoryEntry] | None = None,
+) -> tuple[CompileOptions, Today | None]:
+    """``options`` with today's step of ``target``'s ``[progression]`` (or the ``step`` chosen) under the
+    run's own choices, and that step; ``options`` unchanged and None when the file has no progression or
+    ``enabled`` is False (the file's defaults). ``UsageError`` naming ``step`` for a step outside the
+    file's steps, or for a step with ``enabled`` False."""
+    loaded = _loaded(target)
+    if not enabled:
+        if step is not None:
+            raise UsageError("give {step} or {no_progression}, not both", options=("step", "no_progression"))
+        return options, None
+    if loaded.progression is None and step is None:
+        return options, None
+    chosen = progression(loaded, step=step, entries=entries)
+    return with_step(options, chosen), chosen
 
 
 def log_session(

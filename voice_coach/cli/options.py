@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
+import voice_coach as vc
 from voice_coach import api
 from voice_coach.api import Speech
 from voice_coach.compiler.build import COUNTDOWNS, CompileOptions, Countdown
@@ -27,7 +28,7 @@ from voice_coach.durations import parse_duration
 from voice_coach.progress import Progress
 from voice_coach.routine.language import check_language
 from voice_coach.routine.loader import MAX_SETS, load_target
-from voice_coach.routine.model import SIDE_CHOICES, Overrides, Selection
+from voice_coach.routine.model import SIDE_CHOICES, Overrides, Routine, Selection, Session
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,6 +48,9 @@ class RoutineChoices:
     countdown: Countdown | None = None
     lead_in_ms: int | None = None
     language: str | None = None
+    step: int | None = None
+    progression: bool = True
+    """False: ``--no-progression``, the file's defaults instead of today's step."""
 
     def compile_options(self, config: UserConfig) -> CompileOptions:
         """The options, the config file filling what no flag set (its values were checked on load)."""
@@ -78,8 +82,19 @@ class SpeechChoices:
 
 def compile_timeline(target: str, routine: RoutineChoices, config: UserConfig) -> Timeline:
     """``target`` (a file, or an id of the user's library, ``routines_dir`` in the config file, or a
-    built-in) compiled with the run's choices."""
-    return api.compile(load_target(target, config.library()), routine.compile_options(config))
+    built-in) compiled with the run's choices, at today's step of its ``[progression]`` unless
+    ``--step`` or ``--no-progression`` say otherwise."""
+    loaded = load_target(target, config.library())
+    options, _ = todays_options(loaded, routine, config)
+    return api.compile(loaded, options)
+
+
+def todays_options(
+    loaded: Routine | Session, routine: RoutineChoices, config: UserConfig
+) -> tuple[CompileOptions, vc.Today | None]:
+    """The run's options with the step of the file's progression, and that step (None: none)."""
+    options = routine.compile_options(config)
+    return vc.apply_progression(loaded, options, step=routine.step, enabled=routine.progression)
 
 
 def duration_option(
@@ -114,6 +129,8 @@ def routine_options(func: F) -> F:
             params.pop("countdown"),
             params.pop("lead_in"),
             params.pop("language"),
+            params.pop("step"),
+            not params.pop("no_progression"),
         )
         return func(*args, routine=choices, **params)
 
@@ -167,6 +184,17 @@ def routine_options(func: F) -> F:
             callback=language_option,
             metavar="CODE",
             help="Language of the phrases voice-coach adds: en, de or es [default: the file's own].",
+        ),
+        click.option(
+            "--step",
+            type=int,
+            metavar="N",
+            help="This step of the file's [progression] [default: the one your pain ratings earned].",
+        ),
+        click.option(
+            "--no-progression",
+            is_flag=True,
+            help="The file's own defaults, not a step of its [progression].",
         ),
     ]
     return cast(F, _decorate(command, options))

@@ -9,6 +9,8 @@ import click
 
 import voice_coach as vc
 from voice_coach.cli.help import SectionedCommand, complete_target
+from voice_coach.live.device import Sink
+from voice_coach.live.keys import Keys, TerminalKeys
 
 PROGRESS_HEADER = "WEEK OF     SESSIONS  MINUTES  AVG PAIN  LAST PAIN  STEP"
 
@@ -49,7 +51,7 @@ def log_command(target: str, pain: str, note: str, day: str | None) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print one line per session for a spreadsheet.")
 @click.option("--json", "as_json", is_flag=True, help="Print the weeks and sessions as JSON.")
 def progress(target: str | None, chart: Path | None, as_csv: bool, as_json: bool) -> None:
-    """How the weeks went: sessions, minutes, pain and the step, week by week.
+    """Week by week: sessions, minutes, pain and the step.
 
     With ID, that routine or session only, and today's step of its
     [progression]; without, every session. A chart of the pain after each
@@ -124,3 +126,19 @@ def remind(target: str, days: str, at: str, output: Path | None, url: str | None
     )
     click.echo(f"Wrote {path}: {session.title}, every {days.replace(',', ', ')} at {at}, with an alarm")
     click.echo("10 minutes before. Open it on your phone or computer to add it to your calendar.")
+
+
+def ask_how_it_feels(
+    ended: str, keys: Keys, listener: object | None, sink: Sink | None, speech: vc.Speech
+) -> int | None:
+    """At the end of ``play``: "How is your back now, from zero to ten?", answered by a key or, with
+    ``--listen``, by voice; None when skipped, and not asked at all when nobody could answer (no terminal
+    and no microphone) or the session was interrupted."""
+    microphone = getattr(listener, "source", None)
+    if ended == "interrupted" or (microphone is None and not isinstance(keys, TerminalKeys)):
+        return None
+    said = ", or say it" if microphone is not None else ""
+    click.echo(f"How is your back now, from 0 to 10? Press 0-9 or t for 10{said}; Enter skips.", err=True)
+    pain = vc.ask_pain_rating(speech, sink=sink, keys=keys, microphone=microphone)
+    click.echo("Skipped." if pain is None else f"Pain {pain}/10, kept with this session.", err=True)
+    return pain

@@ -17,10 +17,10 @@ from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     RoutineChoices,
     SpeechChoices,
-    compile_timeline,
     progress_bar,
     routine_options,
     speech_options,
+    todays_options,
     warn,
 )
 from voice_coach.compiler.build import CompileOptions
@@ -31,7 +31,7 @@ from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
 from voice_coach.files import write_text_atomically
 from voice_coach.output.script import script_lines, timeline_json
 from voice_coach.routine.library import default_library
-from voice_coach.routine.loader import load_path
+from voice_coach.routine.loader import load_path, load_target
 from voice_coach.routine.model import Session
 from voice_coach.routine.problems import each_problem
 from voice_coach.wording import agree, plural
@@ -110,7 +110,9 @@ def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, sp
         voice-coach show my-stretch.toml --estimate
     """
     config = load_config()
-    timeline = compile_timeline(target, routine, config)
+    loaded = load_target(target, config.library())
+    options, step = todays_options(loaded, routine, config)
+    timeline = api.compile(loaded, options)
     scheduled: api.Estimated | api.Synthesized
     if estimate:
         scheduled = api.estimate(timeline, speech.speech(config), warn=warn)
@@ -120,7 +122,10 @@ def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, sp
     if as_json:
         click.echo(json.dumps(timeline_json(scheduled.schedule, scheduled.timing), indent=2))
     else:
-        click.echo("\n".join(script_lines(scheduled.schedule, scheduled.timing)))
+        lines = script_lines(scheduled.schedule, scheduled.timing)
+        if step is not None:  # under the title: what today's step is, and why
+            lines.insert(1, f"Progression: {step.summary()}")
+        click.echo("\n".join(lines))
         for dropped in scheduled.schedule.dropped:  # the same words as export's and play's warning
             warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
 

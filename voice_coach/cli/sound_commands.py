@@ -21,9 +21,11 @@ from voice_coach.cli.options import (
     progress_bar,
     routine_options,
     speech_options,
+    todays_options,
     warn,
 )
 from voice_coach.cli.play_screen import StatusScreen, voice_commands
+from voice_coach.cli.programme_commands import ask_how_it_feels
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.config import load_config
 from voice_coach.durations import clock
@@ -41,6 +43,7 @@ from voice_coach.live.outcome import summarize
 from voice_coach.live.resume import StartAt, check_from, resume_point, session_entry
 from voice_coach.output.cuesheets import unknown_format
 from voice_coach.output.mp3 import MP3_RATES
+from voice_coach.routine.loader import load_target
 from voice_coach.wording import plural
 
 
@@ -206,6 +209,11 @@ def export(
 )
 @click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
 @click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
+@click.option(
+    "--ask/--no-ask",
+    default=True,
+    help="At the end, ask how your back feels, 0 to 10, for the history (on a terminal or with --listen).",
+)
 @device_option
 @mix_options
 @routine_options
@@ -216,6 +224,7 @@ def play(
     listen: bool | None,
     resume: bool,
     from_routine: str | None,
+    ask: bool,
     device: str | None,
     music: Path | None,
     loudness: float | None,
@@ -232,6 +241,10 @@ def play(
     stop; heard while the coach is silent. Without a terminal (a pipe, cron) it
     plays straight through.
 
+    At the end it asks "How is your back now, from zero to ten?": press 0-9 or
+    t for ten, or say the number with --listen; Enter or 10 s of silence skips.
+    The answer is kept in the history and moves the step of a [progression].
+
     \b
     Examples:
         voice-coach play spi --listen
@@ -241,7 +254,9 @@ def play(
         voice-coach play spi --device "USB Audio"
     """
     config = load_config()
-    timeline = compile_timeline(routine_target(target), routine, config)  # before any device is opened
+    loaded = load_target(routine_target(target), config.library())
+    options, step = todays_options(loaded, routine, config)
+    timeline = api.compile(loaded, options)  # before any device is opened
     start = start_point(timeline, resume, from_routine)
     sink = output_sink(device, config)
     listening = listen if listen is not None else config.listen
@@ -262,12 +277,14 @@ def play(
             start=start,
             listener=listener,
         )
-    if screen is not None:
-        screen.clear()
-    outcome = played.outcome
-    kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
-    click.echo(summarize(played.schedule, outcome, kinds))
-    record(session_entry(played.schedule, outcome, history_settings(routine, speech)))
+        if screen is not None:
+            screen.clear()
+        outcome = played.outcome
+        kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
+        click.echo(summarize(played.schedule, outcome, kinds))
+        pain = ask_how_it_feels(outcome.ended, keys, listener, sink, speech.speech(config)) if ask else None
+    settings = history_settings(routine, speech) | ({"step": step.step} if step else {})
+    record(dataclasses.replace(session_entry(played.schedule, outcome, settings), pain=pain))
     if outcome.ended == "interrupted":
         sys.exit(130)
 
