@@ -1,5 +1,6 @@
-"""The library's public calls: load → compile → synthesize → export or play. The CLI and any other face
-(a server, a script) call these and nothing else of the pipeline, so every path goes down the stages once.
+"""The pipeline's calls: load → compile → synthesize → export or play. The CLI and any other face (a
+server, a script) reach them through the package (``import voice_coach as vc``), so every path goes down
+the stages once.
 
     import voice_coach as vc
     session = vc.load("spi")
@@ -24,7 +25,6 @@ from voice_coach.api_types import (
     Played,
     Speech,
     Synthesized,
-    VoiceCoachWarning,
     Warn,
 )
 from voice_coach.api_types import default_warn as _warn
@@ -38,9 +38,9 @@ from voice_coach.audio.mixer import (
     phrase_lengths,
 )
 from voice_coach.audio.music_file import check_music, read_music
-from voice_coach.compiler.build import CompileOptions, compile_target
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import Duration, RunChoices, run_choices
 from voice_coach.compiler.estimate import estimate_ms
-from voice_coach.compiler.options import Duration, compile_options
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.durations import clock, format_duration
@@ -59,47 +59,45 @@ from voice_coach.speech.engines import get_engine, settings_for
 from voice_coach.speech.lengths import cached_lengths
 from voice_coach.speech.supply import PhraseSupply, synthesize_phrases
 
-__all__ = [
-    "Estimated", "Exported", "Played", "Speech", "Synthesized", "VoiceCoachWarning", "Warn",
-    "compile", "estimate", "export", "load", "mixed", "play", "synthesize", "voice_sample_rate",
-]  # fmt: skip
-
 MAX_SESSION_MS = 12 * 3_600_000
 """Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
 
 
-def load(ref: str | os.PathLike[str]) -> Routine | Session:
-    """The routine or session ``ref`` names: a built-in id (``spi``) or a ``.toml`` file; ``RoutineError``
-    naming the file, key and fix when it is invalid."""
-    return load_target(str(ref))
+def load(ref: str | os.PathLike[str], library: str | os.PathLike[str] | None = None) -> Routine | Session:
+    """The routine or session ``ref`` names: a ``.toml`` file, else an id of the routine ``library``
+    (default: the user's routine folder) or a built-in (``spi``); ``RoutineError`` naming the file, key
+    and fix when it is invalid. A session's routines are found the same way."""
+    return load_target(str(ref), Path(library).expanduser() if library is not None else None)
 
 
 def compile(
     target: Routine | Session | str | os.PathLike[str],
-    options: CompileOptions | None = None,
+    choices: RunChoices | None = None,
     *,
     hold: Duration | None = None,
-    sets: int | None = None,
+    sets: int | str | None = None,
     rest: Duration | None = None,
     sides: str | None = None,
     only: Iterable[str] = (),
     skip: Iterable[str] = (),
     per_routine: Mapping[str, Mapping[str, object]] | None = None,
-    countdown: str = "standard",
-    lead_in: Duration = "1s",
+    countdown: str | None = None,
+    lead_in: Duration | None = None,
     language: str | None = None,
+    step: int | str | None = None,
 ) -> Timeline:
-    """The timeline of ``target`` with the run's choices: either ``options`` or the keyword values.
+    """The timeline of ``target`` with the run's choices: either ``choices`` or the keyword values
+    (``run_choices``' rules; None: the default).
 
     Refused (``UsageError``) if the choices make it absurdly long (over 12 hours).
     """
-    if options is None:
-        options = compile_options(
+    if choices is None:
+        choices = run_choices(
             hold=hold, sets=sets, rest=rest, sides=sides, only=only, skip=skip,
-            per_routine=per_routine, countdown=countdown, lead_in=lead_in, language=language,
+            per_routine=per_routine, countdown=countdown, lead_in=lead_in, language=language, step=step,
         )  # fmt: skip
     loaded = target if isinstance(target, Routine | Session) else load(target)
-    timeline = compile_target(loaded, options)
+    timeline = compile_target(loaded, choices)
     total = schedule(timeline, estimate_ms, 1000).total
     if total > MAX_SESSION_MS:
         raise UsageError(
@@ -144,11 +142,6 @@ def synthesize(
     rate = sample_rate or result.sample_rate
     lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
     return Synthesized(timeline, schedule(timeline, lengths, rate), result, cache)
-
-
-def voice_sample_rate(speech: Speech | None = None) -> int:
-    """The sample rate of the chosen voice, known without synthesizing anything."""
-    return get_engine((speech or Speech()).settings().engine).sample_rate
 
 
 def export(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Timeline
-from voice_coach.live.player import Outcome
+from voice_coach.live.outcome import Outcome, summarize
 from voice_coach.speech.engines import EngineSettings, parse_rate
 from voice_coach.speech.lengths import KnownLengths
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
@@ -46,10 +46,13 @@ class Speech:
         """The engine settings, the rate checked (``UsageError`` saying what a rate looks like)."""
         return EngineSettings(self.engine, self.voice, parse_rate(self.rate or "1x"))
 
+    def cache_folder(self) -> Path:
+        """The phrase cache's folder: ``cache_dir``, else the default one."""
+        return Path(self.cache_dir).expanduser() if self.cache_dir else default_cache_dir()
+
     def cache(self, warn: Warn) -> PhraseCache:
         """The phrase cache this choice names (the default one when ``cache_dir`` is None)."""
-        folder = Path(self.cache_dir).expanduser() if self.cache_dir else default_cache_dir()
-        return PhraseCache(folder, warn=warn)
+        return PhraseCache(self.cache_folder(), warn=warn)
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,10 @@ class Played:
 
     outcome: Outcome
     schedule: Schedule
+
+    @property
+    def summary(self) -> str:
+        """What was played, in one line: ``Session: 12 min, 3 stretches, 2 massage sides``."""
+        timeline = self.schedule.timeline
+        kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
+        return summarize(self.schedule, self.outcome, kinds)

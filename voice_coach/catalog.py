@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,7 +19,8 @@ from pathlib import Path
 from voice_coach.api import compile, estimate
 from voice_coach.api_types import Speech, Warn, default_warn
 from voice_coach.durations import clock
-from voice_coach.errors import VoiceCoachError
+from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
+from voice_coach.files import write_text_atomically
 from voice_coach.routine.library import builtin_ids, default_library, library_files
 from voice_coach.routine.loader import load_builtin, load_path
 from voice_coach.routine.model import Routine, Session
@@ -132,6 +134,34 @@ def catalog(
     routine folder), each with its length for ``speech``'s voice; invalid files are left out, each with a
     warning."""
     return Catalog(library, speech, warn).entries()
+
+
+def new_routine(
+    name: str, *, library: str | os.PathLike[str] | None = None, in_library: bool = False, force: bool = False
+) -> Path:
+    """A commented routine template written to ``NAME.toml`` (``in_library``: as ``ID.toml`` in
+    ``library``, default the user's routine folder, made if missing), its id and title made from the
+    name; the path. ``UsageError`` if it exists and not ``force``, ``RoutineError`` if it cannot be
+    written."""
+    path = Path(name if name.endswith(".toml") else f"{name}.toml")
+    routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
+    if in_library:
+        folder = Path(library).expanduser() if library is not None else default_library()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot make your routine library {folder}: {error.strerror}") from None
+        path = folder / f"{routine_id}.toml"
+    if path.exists() and not force:
+        raise UsageError(f"{path}: already exists; use {{force}} to overwrite it", options=("force",))
+    template = (resources.files("voice_coach.routine") / "templates" / "routine.toml").read_text("utf-8")
+    title = routine_id.replace("-", " ").capitalize()
+    text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", str(path))
+    try:
+        write_text_atomically(path, text)
+    except OSError as error:
+        raise RoutineError(f"{path}: cannot write ({error.strerror})") from None
+    return path
 
 
 def kind_of(target: Routine | Session) -> str:

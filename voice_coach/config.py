@@ -7,12 +7,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.compiler.build import COUNTDOWNS
-from voice_coach.compiler.options import lead_in_ms
+from voice_coach.api_types import Speech
+from voice_coach.compiler.choices import lead_in_ms
+from voice_coach.compiler.cues import COUNTDOWNS
 from voice_coach.errors import UsageError, VoiceCoachError, literal
 from voice_coach.routine.loader import read_toml
 from voice_coach.routine.table import Table
 from voice_coach.speech.engines.base import parse_rate
+from voice_coach.speech.phrase_cache import default_cache_dir
 
 CONFIG_ENV = "VOICE_COACH_CONFIG"
 KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir", "routines_dir", "device")
@@ -38,6 +40,18 @@ class UserConfig:
     def library(self) -> Path | None:
         """The user's routine library named by ``routines_dir`` (None: the default folder)."""
         return Path(self.routines_dir).expanduser() if self.routines_dir else None
+
+    def speech(
+        self,
+        engine: str | None = None,
+        voice: str | None = None,
+        rate: str | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> Speech:
+        """The voice and phrase cache a run uses: what it chose, the config file filling the rest (the
+        cache folder: ``cache_dir``, else $VOICE_COACH_CACHE_DIR, the config file or the default)."""
+        folder = Path(cache_dir) if cache_dir else default_cache_dir(self.cache_dir)
+        return Speech(engine or self.engine, voice or self.voice, rate or self.rate, folder)
 
 
 def config_path() -> Path:

@@ -4,9 +4,9 @@ done elsewhere, the progress report and its charts, and calendar reminders.
     import voice_coach as vc
     session = vc.load("spi")
     today = vc.progression(session)              # the step the history earns, and why
-    timeline = vc.compile(session, vc.with_step(vc.compile_options(), today))
+    timeline = vc.compile(session, vc.with_step(vc.run_choices(), today))
     vc.log_session(session, pain=3, note="on the phone")
-    report = vc.progress(session)                # per week: sessions, minutes, pain, step
+    report = vc.progress_report(session)         # per week: sessions, minutes, pain, step
     vc.progress_chart(report, "progress.png")
     vc.remind(session, days="mon,wed,fri", at="18:00", output="spi.ics")
 
@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from voice_coach.api import compile, estimate, load
 from voice_coach.api_types import Speech
-from voice_coach.compiler.build import CompileOptions
+from voice_coach.compiler.choices import RunChoices
 from voice_coach.errors import OutputError, UsageError, literal
 from voice_coach.files import replace_atomically
 from voice_coach.live.device import Clock, SimpleaudioSink, Sink, SystemClock
@@ -35,7 +35,8 @@ from voice_coach.live.microphone import AudioSource
 from voice_coach.live.pain_question import PAIN_QUESTION, ask_pain
 from voice_coach.live.progression import Today, today, with_step
 from voice_coach.live.ratings import check_pain, check_session_date, logged_entry, pains_of
-from voice_coach.live.weeks import ProgressReport, progress_report, report_csv
+from voice_coach.live.weeks import ProgressReport, report_csv
+from voice_coach.live.weeks import progress_report as weeks_report
 from voice_coach.output.calendar import Reminder, parse_days, parse_time, reminder_ics
 from voice_coach.output.progress_chart import ChartPoint, check_chart_path, text_chart, write_chart
 from voice_coach.routine.model import Routine, Session
@@ -43,8 +44,8 @@ from voice_coach.speech.engines import settings_for
 from voice_coach.speech.supply import synthesize_phrases
 
 __all__ = [
-    "ProgressReport", "Today", "apply_progression", "ask_pain_rating", "log_session", "progress",
-    "progress_chart", "progress_csv", "progress_text_chart", "progression", "remind", "with_step",
+    "ProgressReport", "Today", "apply_progression", "ask_pain_rating", "log_session", "progress_chart",
+    "progress_csv", "progress_report", "progress_text_chart", "progression", "remind", "with_step",
 ]  # fmt: skip
 Target = Routine | Session | str | os.PathLike[str]
 T = TypeVar("T")
@@ -62,25 +63,24 @@ def progression(
 
 def apply_progression(
     target: Target,
-    options: CompileOptions,
+    choices: RunChoices,
     *,
-    step: int | None = None,
     enabled: bool = True,
     entries: Sequence[HistoryEntry] | None = None,
-) -> tuple[CompileOptions, Today | None]:
-    """``options`` with today's step of ``target``'s ``[progression]`` (or the ``step`` chosen) under the
-    run's own choices, and that step; ``options`` unchanged and None when the file has no progression or
-    ``enabled`` is False (the file's defaults). ``UsageError`` naming ``step`` for a step outside the
-    file's steps, or for a step with ``enabled`` False."""
+) -> tuple[RunChoices, Today | None]:
+    """``choices`` at today's step of ``target``'s ``[progression]`` (or at ``choices.step``, checked
+    against the file's steps), and that step with why; ``choices`` unchanged and None when the file has
+    no progression or ``enabled`` is False (the file's defaults). ``UsageError`` naming ``step`` for a
+    step outside the file's steps, or a step with ``enabled`` False."""
     loaded = _loaded(target)
     if not enabled:
-        if step is not None:
+        if choices.step is not None:
             raise UsageError("give {step} or {no_progression}, not both", options=("step", "no_progression"))
-        return options, None
-    if loaded.progression is None and step is None:
-        return options, None
-    chosen = progression(loaded, step=step, entries=entries)
-    return with_step(options, chosen), chosen
+        return choices, None
+    if loaded.progression is None and choices.step is None:
+        return choices, None
+    chosen = progression(loaded, step=choices.step, entries=entries)
+    return with_step(choices, chosen), chosen
 
 
 def log_session(
@@ -100,10 +100,9 @@ def log_session(
     rating = _checked("pain", check_pain, pain)
     when = moment.date() if day is None else _checked("date", check_session_date, day, moment.date())
     loaded = _loaded(target)
-    chosen = today(loaded, pains_of(loaded.id, read_history(path)))
-    timeline = compile(loaded, with_step(CompileOptions(), chosen))
-    plan = estimate(timeline, speech, warn=lambda message: None).schedule
-    settings = {"step": chosen.step} if loaded.progression else {}
+    choices, chosen = apply_progression(loaded, RunChoices(), entries=read_history(path))
+    plan = estimate(compile(loaded, choices), speech, warn=_quiet).schedule
+    settings = {"step": chosen.step} if chosen else {}
     entry = logged_entry(
         loaded.id, loaded.title, plan.ms(plan.total), rating, when, moment, note.strip(), settings
     )
@@ -132,11 +131,13 @@ def ask_pain_rating(
     )  # fmt: skip
 
 
-def progress(target: Target | None = None, entries: Sequence[HistoryEntry] | None = None) -> ProgressReport:
+def progress_report(
+    target: Target | None = None, entries: Sequence[HistoryEntry] | None = None
+) -> ProgressReport:
     """The course of ``target``'s sessions (all sessions when None) in ``entries`` (default: the
     history), week by week, with the step of each session when the file has a progression."""
     loaded = None if target is None else _loaded(target)
-    return progress_report(list(read_history() if entries is None else entries), loaded)
+    return weeks_report(list(read_history() if entries is None else entries), loaded)
 
 
 def progress_csv(report: ProgressReport) -> str:
@@ -175,8 +176,7 @@ def remind(
     time_of_day = _checked("at", parse_time, at)
     path = None if output is None else _ics_path(Path(output), force)
     loaded = _loaded(target)
-    timeline = compile(loaded, with_step(CompileOptions(), progression(loaded)))
-    plan = estimate(timeline, speech, warn=lambda message: None).schedule
+    plan = estimate(compile(loaded, apply_progression(loaded, RunChoices())[0]), speech, warn=_quiet).schedule
     reminder = Reminder(
         loaded.id, loaded.title, plan.ms(plan.total), _equipment(loaded), chosen_days, time_of_day, url
     )
@@ -188,6 +188,10 @@ def remind(
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
     return data, path
+
+
+def _quiet(message: str) -> None:
+    """Warnings of an estimate nobody hears (a voice's note): the file is what matters here."""
 
 
 def _equipment(target: Routine | Session) -> tuple[str, ...]:

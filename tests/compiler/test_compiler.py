@@ -20,14 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voice_coach.compiler.build import (
-    COUNTDOWNS,
-    CompileOptions,
-    Countdown,
-    compile_target,
-    personal_overrides,
-)
-from voice_coach.compiler.cues import CUE_SPACING_MS, hold_cues
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import Overrides, RunChoices, Selection, apply_overrides, personal_overrides
+from voice_coach.compiler.cues import COUNTDOWNS, CUE_SPACING_MS, Countdown, hold_cues
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.phrases import Phrases
 from voice_coach.compiler.schedule import CUE_GAP_MS, SAY_GAP_MS, Schedule, place_cues, schedule
@@ -36,30 +31,21 @@ from voice_coach.durations import parse_duration
 from voice_coach.errors import UsageError
 from voice_coach.output.script import timeline_json
 from voice_coach.routine.loader import build_routine, builtin_ids, load_builtin
-from voice_coach.routine.model import (
-    Overrides,
-    Range,
-    Routine,
-    Selection,
-    Session,
-    SessionItem,
-    Step,
-    apply_overrides,
-)
+from voice_coach.routine.model import Range, Routine, Session, SessionItem, Step
 
 GOLDEN = Path(__file__).parent / "golden"
 ENGLISH = Phrases.of("en")
 
 
-def plan_of(target: Routine | Session, options: CompileOptions | None = None) -> Schedule:
-    return schedule(compile_target(target, options or CompileOptions()), estimate_ms, 1000)
+def plan_of(target: Routine | Session, options: RunChoices | None = None) -> Schedule:
+    return schedule(compile_target(target, options or RunChoices()), estimate_ms, 1000)
 
 
-def options(**overrides: Any) -> CompileOptions:
-    """CompileOptions with global overrides (``hold_ms=20_000``), a selection and a countdown level."""
+def options(**overrides: Any) -> RunChoices:
+    """RunChoices with global overrides (``hold_ms=20_000``), a selection and a countdown level."""
     selection = overrides.pop("selection", Selection())
     countdown = overrides.pop("countdown", "standard")
-    return CompileOptions(Overrides(**overrides), selection, countdown)
+    return RunChoices(Overrides(**overrides), selection, countdown)
 
 
 def builtin_routine(routine_id: str) -> Routine:
@@ -98,7 +84,7 @@ def test_no_stale_golden_files() -> None:
 
 def test_compiling_is_deterministic() -> None:
     spi = load_builtin("spi")
-    assert compile_target(spi, CompileOptions()) == compile_target(load_builtin("spi"), CompileOptions())
+    assert compile_target(spi, RunChoices()) == compile_target(load_builtin("spi"), RunChoices())
 
 
 # The program the issue asks for.
@@ -128,7 +114,7 @@ def test_kneeling_twist_twenty_seconds_four_sets() -> None:
 
 
 def test_spi_follows_the_order_of_care() -> None:
-    timeline = compile_target(load_builtin("spi"), CompileOptions())
+    timeline = compile_target(load_builtin("spi"), RunChoices())
     assert timeline.routine_ids == (
         "locate-spi",
         "spi-massage",
@@ -246,7 +232,7 @@ def test_rest_after_overrides_the_session_rest() -> None:
     routines = [builtin_routine(i) for i in ("foam-roller", TWIST, "kneeling-overhead")]
     items = (SessionItem(routines[0], 0), SessionItem(routines[1], 45_000), SessionItem(routines[2], 5_000))
     session = Session("s", "S", "s.toml", items, rest_ms=20_000)
-    timeline = compile_target(session, CompileOptions())
+    timeline = compile_target(session, RunChoices())
     assert [b.ms for b in timeline.blocks if isinstance(b, Rest) and b.role == "between"] == [45_000]
     assert "Next up: Kneeling twist stretch." in said(timeline, "next")
 
@@ -416,7 +402,7 @@ def test_variables_are_filled_everywhere() -> None:
         "sets": 2,
         "sides": ["left", "right"],
     }
-    timeline = compile_target(build_routine(document, "vars.toml"), CompileOptions())
+    timeline = compile_target(build_routine(document, "vars.toml"), RunChoices())
     assert said(timeline, "intro") == ["Do 2 sets of 45 seconds, then the end of the session."]
     assert said(timeline, "note") == ["2 sets."]
     assert said(timeline, "step") == [
@@ -434,7 +420,7 @@ def test_next_is_the_following_routine_of_a_session() -> None:
         "a.toml",
     )
     session = Session("s", "S", "s.toml", (SessionItem(first), SessionItem(builtin_routine(TWIST))))
-    assert said(compile_target(session, CompileOptions()), "step")[0] == "Then Kneeling twist stretch."
+    assert said(compile_target(session, RunChoices()), "step")[0] == "Then Kneeling twist stretch."
 
 
 # Properties: any valid routine, any overrides, any phrase lengths.
@@ -500,7 +486,7 @@ def test_properties_of_any_routine(
     def phrase_length(text: str) -> int:  # any lengths, in samples: cues must still never overlap
         return (len(text) * per_char + base) * rate // 1000
 
-    timeline = compile_target(routine, CompileOptions(overrides, countdown=countdown))
+    timeline = compile_target(routine, RunChoices(overrides, countdown=countdown))
     plan = schedule(timeline, phrase_length, rate)
     applied = apply_overrides(routine, overrides)
 
@@ -548,7 +534,7 @@ def test_properties_of_any_routine(
 def test_properties_of_any_session(ids: list[str], overrides: Overrides, countdown: Countdown) -> None:
     items = tuple(SessionItem(builtin_routine(i)) for i in ids)
     session = Session("s", "S", "s.toml", items, intro="Hello.", outro="Bye.")
-    plan = plan_of(session, CompileOptions(overrides, countdown=countdown))
+    plan = plan_of(session, RunChoices(overrides, countdown=countdown))
     assert plan.timeline.routine_ids == tuple(ids)
     speech = plan.speech()
     assert all(a.end <= b.start for a, b in pairwise(speech))
@@ -559,7 +545,7 @@ def test_properties_of_any_session(ids: list[str], overrides: Overrides, countdo
     expected = [
         (r.id, side)
         for r in map(builtin_routine, ids)
-        for side in apply_overrides(r, personal_overrides(r, CompileOptions(overrides))).sides or (None,)
+        for side in apply_overrides(r, personal_overrides(r, RunChoices(overrides))).sides or (None,)
     ]
     assert [(c.routine_id, c.side) for c in chapters] == expected
     assert chapters[0].start == 0
@@ -590,7 +576,7 @@ def test_the_switch_announces_and_the_setup_follows_before_the_hold() -> None:
 
 def test_a_user_routine_without_switch_gets_the_announcement() -> None:
     routine = _routine(sides=("left", "right"), setup=(Step("Reach to the {side}, and hold."),))
-    assert said(compile_target(routine, CompileOptions()), "switch") == ["Now the right side."]
+    assert said(compile_target(routine, RunChoices()), "switch") == ["Now the right side."]
 
 
 def test_next_up_names_the_equipment_then_rests_and_never_repeats_the_title() -> None:
@@ -616,16 +602,16 @@ def test_next_up_names_the_equipment_then_rests_and_never_repeats_the_title() ->
             "the rest is the time to fetch it"
         )
         assert isinstance(after[rest + 1], Say) and after[rest + 1].role in ("side", "set", "step")
-    spoken = said(compile_target(load_builtin("spi"), CompileOptions()))
+    spoken = said(compile_target(load_builtin("spi"), RunChoices()))
     for text, following in pairwise(spoken):
         if text.startswith("Next up: "):
             assert following != text.removeprefix("Next up: "), "the title is not said again"
-    assert said(compile_target(load_builtin("spi"), CompileOptions()), "title") == ["Find the muscle."]
+    assert said(compile_target(load_builtin("spi"), RunChoices()), "title") == ["Find the muscle."]
 
 
 def test_equipment_lists_read_as_a_listener_parses_them() -> None:
     routine = builtin_routine("foam-roller")
-    assert said(compile_target(routine, CompileOptions()), "equipment") == [
+    assert said(compile_target(routine, RunChoices()), "equipment") == [
         "You will need a yoga mat, and a foam roller or an exercise ball."
     ]
     assert ENGLISH.spoken_list(["a", "b"]) == "a and b"
@@ -635,7 +621,7 @@ def test_equipment_lists_read_as_a_listener_parses_them() -> None:
 
 def test_the_session_intro_lists_all_the_equipment_and_follows_the_selection() -> None:
     spi = load_builtin("spi")
-    full = compile_target(spi, CompileOptions())
+    full = compile_target(spi, RunChoices())
     assert said(full, "intro")[:1] == [
         "Serratus posterior inferior program, for the lower back. Today: find the muscle, self-massage, "
         "and 5 stretches."
@@ -668,7 +654,7 @@ def test_session_variables_count_and_routines() -> None:
         SessionItem(builtin_routine(i)) for i in ("foam-roller", "kneeling-twist", "kneeling-overhead")
     )
     session = Session("s", "S", "s.toml", items, intro="{count}: {routines}.", outro="Done: {count}.")
-    timeline = compile_target(session, CompileOptions())
+    timeline = compile_target(session, RunChoices())
     assert said(timeline, "intro")[0] == "3 routines: 3 stretches."
     assert said(timeline, "outro") == ["Done: 3 routines."]
     one = compile_target(session, options(selection=Selection(only=("kneeling-twist",))))
@@ -744,18 +730,18 @@ def test_chapters_start_at_zero_one_per_routine_and_side() -> None:
     ]
     assert plan.chapters()[0].start == 0
     assert min(c.end - c.start for c in plan.chapters()) > 30_000, "no stubs"
-    alone = plan_of(builtin_routine("foam-roller"), CompileOptions(lead_in_ms=3000))
+    alone = plan_of(builtin_routine("foam-roller"), RunChoices(lead_in_ms=3000))
     assert [(c.start, c.end) for c in alone.chapters()] == [(0, alone.total)]
 
 
 def test_the_builtins_say_what_the_article_says() -> None:
     """Points of the article a listener needs, checked in the compiled words (issue 12, fidelity)."""
-    lying = said(compile_target(builtin_routine("side-lying-overhead"), CompileOptions()))
+    lying = said(compile_target(builtin_routine("side-lying-overhead"), RunChoices()))
     assert "Lie down on your left side, with your head on the pillow." in lying
     assert "Stretch your right arm up over your head, and hold." in lying
     again = [text for text in lying if "over your head again" in text]
     assert len(again) == 4 and all(text.startswith("Arch your back slightly") for text in again)
-    massage = " ".join(said(compile_target(builtin_routine("spi-massage"), CompileOptions())))
+    massage = " ".join(said(compile_target(builtin_routine("spi-massage"), RunChoices())))
     for words in (
         "If your massager has a ramp",
         "Lie on your back",
@@ -763,10 +749,10 @@ def test_the_builtins_say_what_the_article_says() -> None:
         "ease off",
     ):
         assert words in massage
-    locate = " ".join(said(compile_target(builtin_routine("locate-spi"), CompileOptions())))
+    locate = " ".join(said(compile_target(builtin_routine("locate-spi"), RunChoices())))
     assert "level with your belly button" in locate and "up and out, to the bottom of your ribcage" in locate
-    outro = said(compile_target(load_builtin("spi"), CompileOptions()), "outro")[0]
+    outro = said(compile_target(load_builtin("spi"), RunChoices()), "outro")[0]
     for habit in ("support for your lower back", "firm mattress", "pillow between your knees"):
         assert habit in outro
-    spoken = " ".join(said(compile_target(load_builtin("spi"), CompileOptions())))
+    spoken = " ".join(said(compile_target(load_builtin("spi"), RunChoices())))
     assert "ramp pointing out" not in spoken and "Sharp pain is not" not in spoken

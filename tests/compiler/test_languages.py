@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from voice_coach.compiler.build import CompileOptions, compile_target
-from voice_coach.compiler.options import compile_options
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import RunChoices, run_choices
 from voice_coach.compiler.phrases import Phrases
 from voice_coach.compiler.timeline import Chapter, Hold, Rest, Say, Timeline
 from voice_coach.errors import RoutineError, UsageError
@@ -116,7 +116,7 @@ def test_a_pack_missing_a_phrase_or_with_a_wrong_placeholder_is_refused() -> Non
 
 
 def test_a_german_routine_is_framed_in_german() -> None:
-    timeline = compile_target(nacken(), CompileOptions())
+    timeline = compile_target(nacken(), RunChoices())
     assert timeline.language == "de"
     assert said(timeline, "equipment") == ["Du brauchst einen Stuhl."]
     assert said(timeline, "intro") == ["2 Sätze à 30 Sekunden pro Seite."]
@@ -140,9 +140,9 @@ def test_a_german_routine_is_framed_in_german() -> None:
 def test_everything_a_german_routine_says_is_german() -> None:
     routine = nacken()
     runs = [
-        compile_target(routine, CompileOptions()),
-        compile_target(routine, compile_options(countdown="verbose", hold="2m30s", sets=1)),
-        compile_target(routine, compile_options(sides="left", rest="0")),
+        compile_target(routine, RunChoices()),
+        compile_target(routine, run_choices(countdown="verbose", hold="2m30s", sets=1)),
+        compile_target(routine, run_choices(sides="left", rest="0")),
     ]
     assert cues(runs[1]) >= {"Noch eine Minute.", "Noch eine Minute und 30 Sekunden.", "Halbzeit."}
     assert said(runs[1], "intro") == ["ein Satz à 2 Minuten und 30 Sekunden pro Seite."]
@@ -174,7 +174,7 @@ def german_session(tmp_path: Path, language: str | None) -> Session:
 @pytest.mark.parametrize("language", ["de", None])
 def test_a_german_session_is_framed_in_german(tmp_path: Path, language: str | None) -> None:
     """Said in the session's language, or, when it names none, in the one all its routines name."""
-    timeline = compile_target(german_session(tmp_path, language), CompileOptions())
+    timeline = compile_target(german_session(tmp_path, language), RunChoices())
     assert said(timeline, "intro")[0] == "Heute: 3 Dehnungen."
     assert said(timeline, "equipment")[0] == (
         "Für diese Einheit brauchst du einen Stuhl und eine Matte oder ein Handtuch."
@@ -183,7 +183,7 @@ def test_a_german_session_is_framed_in_german(tmp_path: Path, language: str | No
     assert said(timeline, "note")[-2:] == ["Danach: Rückendehnung.", "Danach: das Ende der Einheit."]
     assert said(timeline, "outro") == ["Fertig: 3 Übungen."]
     two = compile_target(
-        german_session(tmp_path, language), compile_options(only=["nacken", "ruecken"], countdown="verbose")
+        german_session(tmp_path, language), run_choices(only=["nacken", "ruecken"], countdown="verbose")
     )
     assert said(two, "intro")[0] == "Heute: Nackendehnung und Rückendehnung."
     assert_no_english([timeline, two], "de")
@@ -211,7 +211,7 @@ def test_german_side_words_may_name_the_sides() -> None:
     text = NACKEN.read_text("utf-8").replace('["right", "left"]', '["rechts", "links"]')
     routine = build_routine(tomllib.loads(text), "nacken.toml")
     assert routine.sides == ("right", "left")
-    assert compile_target(routine, CompileOptions()) == compile_target(nacken(), CompileOptions())
+    assert compile_target(routine, RunChoices()) == compile_target(nacken(), RunChoices())
 
 
 # Spanish.
@@ -236,7 +236,7 @@ SPANISH = {
 def test_a_spanish_routine_is_framed_in_spanish() -> None:
     routine = build_routine(SPANISH, "cuello.toml")
     assert routine.sides == ("right", "left")
-    timeline = compile_target(routine, CompileOptions())
+    timeline = compile_target(routine, RunChoices())
     assert said(timeline, "equipment") == ["Necesitarás una silla y una toalla o un cojín."]
     assert said(timeline, "intro") == ["2 series de 30 segundos."]
     assert said(timeline, "side") == ["Empezamos por la derecha."]
@@ -247,8 +247,8 @@ def test_a_spanish_routine_is_framed_in_spanish() -> None:
     assert cues(timeline) == {"Tres, dos, uno.", "Quedan diez segundos.", "Descansa.", "Prepárate."}
     runs = [
         timeline,
-        compile_target(routine, compile_options(countdown="verbose", hold="2m30s")),
-        compile_target(routine, compile_options(sides="left")),
+        compile_target(routine, run_choices(countdown="verbose", hold="2m30s")),
+        compile_target(routine, run_choices(sides="left")),
     ]
     assert cues(runs[1]) >= {
         "Queda un minuto.",
@@ -280,12 +280,12 @@ def test_a_routine_overrides_phrases() -> None:
         **tomllib.loads(NACKEN.read_text("utf-8")),
         "phrases": {"rest": "Erholung.", "set_number": "Runde {set} von {sets}.", "right": "nach rechts"},
     }
-    timeline = compile_target(build_routine(document, "nacken.toml"), CompileOptions())
+    timeline = compile_target(build_routine(document, "nacken.toml"), RunChoices())
     assert said(timeline, "set")[0] == "Runde 1 von 2."
     assert "Erholung." in cues(timeline) and "Pause." not in cues(timeline)
     assert said(timeline, "side") == ["Wir beginnen nach rechts."]
     # Written in German, they are not said in an English run of the routine.
-    english = compile_target(build_routine(document, "nacken.toml"), compile_options(language="en"))
+    english = compile_target(build_routine(document, "nacken.toml"), run_choices(language="en"))
     assert said(english, "set")[0] == "Set 1 of 2." and "Rest." in cues(english)
 
 
@@ -296,7 +296,7 @@ def test_a_session_overrides_phrases_for_all_its_routines() -> None:
         "routines": ["foam-roller", "kneeling-twist"],
         "phrases": {"next_up": "And now: {title}.", "get_ready": "Ready?", "last_set": "Final set."},
     }
-    timeline = compile_target(build_session(document, "s.toml", None), CompileOptions())
+    timeline = compile_target(build_session(document, "s.toml", None), RunChoices())
     assert said(timeline, "next") == ["And now: Kneeling twist stretch."]
     assert "Ready?" in cues(timeline) and "Get ready." not in cues(timeline)
     assert said(timeline, "set").count("Final set.") == 3  # foam roller, then both sides of the twist
@@ -329,7 +329,7 @@ def test_an_unknown_language_is_refused_naming_the_languages() -> None:
     with pytest.raises(RoutineError, match=r"s.toml: language: must be a language code"):
         build_session({"id": "s", "title": "S", "routines": [], "language": ["de"]}, "s.toml", None)
     with pytest.raises(UsageError) as usage:
-        compile_options(language="deu")
+        run_choices(language="deu")
     assert usage.value.worded(lambda name: f"--{name}") == (
         "--language: 'deu' is not a language voice-coach speaks; available: de (German), en (English), "
         "es (Spanish)"
@@ -338,10 +338,10 @@ def test_an_unknown_language_is_refused_naming_the_languages() -> None:
 
 def test_the_run_may_choose_another_language() -> None:
     twist = load_builtin("kneeling-twist")
-    assert compile_target(twist, CompileOptions()).language == "en"
-    german = compile_target(twist, compile_options(language="de"))
+    assert compile_target(twist, RunChoices()).language == "en"
+    german = compile_target(twist, run_choices(language="de"))
     assert german.language == "de"
     assert said(german, "side") == ["Wir beginnen rechts."]
     assert "Twist your torso to the links, and hold." in said(german, "step"), "its own text stays English"
-    english = compile_target(nacken(), compile_options(language="en"))
+    english = compile_target(nacken(), run_choices(language="en"))
     assert english.language == "en" and said(english, "side") == ["Start with the right side."]

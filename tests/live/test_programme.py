@@ -73,13 +73,13 @@ def test_the_history_moves_the_step(data: Path) -> None:
 def test_a_session_logged_late_takes_its_days_place(data: Path) -> None:
     vc.log_session("spi", 2, day="2026-03-10", now=NOW)
     vc.log_session("spi", 2, day="2026-03-05", now=NOW)
-    report = vc.progress("spi")
+    report = vc.progress_report("spi")
     assert [row.when.day for row in report.sessions] == [5, 10]
 
 
 def test_progress_week_by_week(data: Path) -> None:
     month(data)
-    report = vc.progress("spi")
+    report = vc.progress_report("spi")
     weeks = [week.as_dict() for week in report.weeks]
     assert [w["week"] for w in weeks] == [
         "2026-03-02",
@@ -97,7 +97,7 @@ def test_progress_week_by_week(data: Path) -> None:
 
 def test_progress_csv_has_a_line_per_session(data: Path) -> None:
     month(data)
-    rows = list(csv.DictReader(io.StringIO(report_csv(vc.progress("spi")))))
+    rows = list(csv.DictReader(io.StringIO(report_csv(vc.progress_report("spi")))))
     assert list(rows[0]) == ["date", "routine", "minutes", "completed", "pain", "note", "settings"]
     assert len(rows) == 10
     flare = next(row for row in rows if row["date"].startswith("2026-03-27"))
@@ -113,7 +113,7 @@ def test_progress_csv_has_a_line_per_session(data: Path) -> None:
 def test_progress_of_every_session_has_no_steps(data: Path) -> None:
     month(data)
     vc.log_session("foam-roller", 1, day="2026-03-20", now=NOW)
-    report = vc.progress()
+    report = vc.progress_report()
     assert report.id is None and report.steps is None and len(report.sessions) == 11
     assert all(row.step is None for row in report.sessions)
     assert [w.sessions for w in report.weeks] == [3, 3, 1, 3, 1]
@@ -121,4 +121,4 @@ def test_progress_of_every_session_has_no_steps(data: Path) -> None:
 
 def test_an_unreadable_date_is_left_out(data: Path) -> None:
     entries = [HistoryEntry("yesterday", "spi", "S", 1000, pain=3)]
-    assert vc.progress("spi", entries).sessions == ()
+    assert vc.progress_report("spi", entries).sessions == ()

@@ -30,7 +30,7 @@ def history() -> list[HistoryEntry]:
 
 def test_the_png_decodes_and_carries_its_points(tmp_path: Path) -> None:
     image_module = pytest.importorskip("PIL.Image")
-    report = vc.progress("spi", history())
+    report = vc.progress_report("spi", history())
     path = vc.progress_chart(report, tmp_path / "progress.png")
     with image_module.open(path) as image:
         image.load()
@@ -46,7 +46,7 @@ def test_the_png_decodes_and_carries_its_points(tmp_path: Path) -> None:
 
 
 def test_the_svg_has_one_point_per_rated_session(tmp_path: Path) -> None:
-    report = vc.progress("spi", history())
+    report = vc.progress_report("spi", history())
     path = vc.progress_chart(report, tmp_path / "progress.svg")
     root = ET.parse(path).getroot()
     groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
@@ -64,11 +64,11 @@ def test_the_svg_has_one_point_per_rated_session(tmp_path: Path) -> None:
 
 def test_a_chart_name_must_say_png_or_svg(tmp_path: Path) -> None:
     with pytest.raises(vc.UsageError, match=r"chart.*\.png or \.svg"):
-        vc.progress_chart(vc.progress("spi", history()), tmp_path / "progress.pdf")
+        vc.progress_chart(vc.progress_report("spi", history()), tmp_path / "progress.pdf")
 
 
 def test_the_terminal_chart_shows_the_pain_by_day() -> None:
-    text = vc.progress_text_chart(vc.progress("spi", history()), width=70, height=16)
+    text = vc.progress_text_chart(vc.progress_report("spi", history()), width=70, height=16)
     lines = text.splitlines()
     assert "pain after each session" in lines[0]
     assert sum(line.count("●") for line in lines) == len([p for p in PAINS if p is not None])

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voice_coach.cli.main import cli
-from voice_coach.compiler.build import CompileOptions, compile_target
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import RunChoices
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.schedule import schedule
 from voice_coach.errors import RoutineError, UsageError
@@ -433,7 +434,7 @@ def test_any_document_gives_a_routine_error_or_a_routine_that_compiles(document:
         assert str(error).startswith("fuzz.toml: ")
         assert "\n" not in str(error)
         return
-    plan = schedule(compile_target(target, CompileOptions()), estimate_ms, 1000)
+    plan = schedule(compile_target(target, RunChoices()), estimate_ms, 1000)
     assert plan.total > 0
 
 

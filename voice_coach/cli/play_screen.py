@@ -1,17 +1,13 @@
 """What ``play`` shows on a terminal: one status line redrawn in place, notices above it (the keys, a
-heard command), and nothing left behind when the session ends; plus the voice commands it opens."""
+heard command), and nothing left behind when the session ends."""
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TextIO
 
-from voice_coach.live.listen import CommandListener, CommandRecognizer, Listener
-from voice_coach.live.microphone import Microphone, MicrophoneError
-from voice_coach.live.status import format_status
-from voice_coach.live.steps import Status
+import voice_coach as vc
 
 MIN_WIDTH = 40
 
@@ -26,17 +22,17 @@ class StatusScreen:
     ) -> None:
         self.stream, self.intro = stream, intro
         self.width = width or (lambda: shutil.get_terminal_size().columns)
-        self.last: Status | None = None
+        self.last: vc.Status | None = None
         self.drawn = 0
 
-    def status(self, status: Status) -> None:
+    def status(self, status: vc.Status) -> None:
         """Draw ``status`` over the line drawn before."""
         if self.intro is not None:
             intro, self.intro = self.intro, None
             self.notice(intro)
         self.last = status
         width = max(self.width() - 1, MIN_WIDTH)
-        line = format_status(status, width)
+        line = vc.format_status(status, width)
         self.stream.write("\r" + line.ljust(self.drawn))
         self.drawn = len(line)
         self.stream.flush()
@@ -58,23 +54,3 @@ class StatusScreen:
         if self.drawn:
             self.stream.write("\r" + " " * self.drawn + "\r")
             self.drawn = 0
-
-
-@contextlib.contextmanager
-def voice_commands(listen: bool, warn: Callable[[str], None]) -> Iterator[Listener | None]:
-    """A listener on the default microphone when ``listen``; with no microphone (or no recognizer), one
-    warning and None: the session plays on without voice commands."""
-    if not listen:
-        yield None
-        return
-    try:
-        recognizer = CommandRecognizer()  # before the microphone, which would be left open if this failed
-        listener = CommandListener(Microphone(), recognizer)
-    except MicrophoneError as error:
-        warn(str(error))
-        yield None
-        return
-    try:
-        yield listener
-    finally:
-        listener.close()

@@ -9,8 +9,6 @@ import click
 
 import voice_coach as vc
 from voice_coach.cli.help import SectionedCommand, complete_target
-from voice_coach.live.device import Sink
-from voice_coach.live.keys import Keys, TerminalKeys
 
 PROGRESS_HEADER = "WEEK OF     SESSIONS  MINUTES  AVG PAIN  LAST PAIN  STEP"
 
@@ -63,7 +61,7 @@ def progress(target: str | None, chart: Path | None, as_csv: bool, as_json: bool
         voice-coach progress spi --chart progress.png
         voice-coach progress --csv > sessions.csv
     """
-    report = vc.progress(target)
+    report = vc.progress_report(target)
     if chart is not None:
         vc.progress_chart(report, chart)
     if as_json:
@@ -129,16 +127,17 @@ def remind(target: str, days: str, at: str, output: Path | None, url: str | None
 
 
 def ask_how_it_feels(
-    ended: str, keys: Keys, listener: object | None, sink: Sink | None, speech: vc.Speech
+    ended: str, keys: object, listener: object | None, sink: vc.Sink | None, speech: vc.Speech
 ) -> int | None:
     """At the end of ``play``: "How is your back now, from zero to ten?", answered by a key or, with
     ``--listen``, by voice; None when skipped, and not asked at all when nobody could answer (no terminal
     and no microphone) or the session was interrupted."""
     microphone = getattr(listener, "source", None)
-    if ended == "interrupted" or (microphone is None and not isinstance(keys, TerminalKeys)):
+    terminal = keys if isinstance(keys, vc.TerminalKeys) else None
+    if ended == "interrupted" or (microphone is None and terminal is None):
         return None
     said = ", or say it" if microphone is not None else ""
     click.echo(f"How is your back now, from 0 to 10? Press 0-9 or t for 10{said}; Enter skips.", err=True)
-    pain = vc.ask_pain_rating(speech, sink=sink, keys=keys, microphone=microphone)
+    pain = vc.ask_pain_rating(speech, sink=sink, keys=terminal, microphone=microphone)
     click.echo("Skipped." if pain is None else f"Pain {pain}/10, kept with this session.", err=True)
     return pain

@@ -10,54 +10,38 @@ the run's language, from ``phrases``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from voice_coach.compiler.cues import COUNTDOWNS as COUNTDOWNS  # re-exported: options, config, CLI
-from voice_coach.compiler.cues import Countdown as Countdown
-from voice_coach.compiler.cues import hold_cues, rest_cues
+from voice_coach.compiler.choices import RunChoices, apply_overrides, personal_overrides
+from voice_coach.compiler.cues import Countdown, hold_cues, rest_cues
 from voice_coach.compiler.phrases import Phrases
-from voice_coach.compiler.session import file_words, run_language, session_equipment, session_values
-from voice_coach.compiler.session import select_items as select_items  # re-exported: tests
-from voice_coach.compiler.timeline import Block, Chapter, Hold, Pause, Rest, Say, Timeline, Tone
-from voice_coach.routine.model import (
-    Overrides,
-    Routine,
-    Selection,
-    Session,
-    SessionItem,
-    Step,
-    apply_overrides,
-    other_side,
+from voice_coach.compiler.progression import step_selection
+from voice_coach.compiler.session import (
+    file_words,
+    run_language,
+    select_items,
+    session_equipment,
+    session_values,
 )
+from voice_coach.compiler.timeline import Block, Chapter, Hold, Pause, Rest, Say, Timeline, Tone
+from voice_coach.routine.model import Routine, Session, SessionItem, Step, other_side
 
 
-@dataclass(frozen=True)
-class CompileOptions:
-    """Everything a user can change about one run, besides the files themselves."""
-
-    overrides: Overrides = field(default_factory=Overrides)
-    selection: Selection = field(default_factory=Selection)
-    countdown: Countdown = "standard"
-    lead_in_ms: int = 1000
-    language: str | None = None
-    """The language of the framing phrases (a pack's code, checked by ``options.compile_options``);
-    None: the file's own (``language = "de"``), else English."""
-
-
-def compile_target(target: Routine | Session, options: CompileOptions) -> Timeline:
+def compile_target(target: Routine | Session, choices: RunChoices) -> Timeline:
     """The timeline of a routine (as a session of one) or of a session, with overrides applied."""
     single = isinstance(target, Routine)
-    language = run_language(target, options.language)
+    stepped = replace(choices, selection=step_selection(target, choices))
+    language = run_language(target, choices.language)
     words = file_words(Phrases.of(language), target)
     session = target if isinstance(target, Session) else as_session(target, words)
-    items = select_items(session, options.selection)
+    items = select_items(session, choices.selection)
     routines = [
-        apply_overrides(i.routine, personal_overrides(i.routine, options, single=single)) for i in items
+        apply_overrides(i.routine, personal_overrides(i.routine, stepped, single=single)) for i in items
     ]
     blocks: list[Block] = chapters(routines[0], file_words(words, routines[0]))
-    if options.lead_in_ms:
-        blocks.append(Pause(options.lead_in_ms, "lead-in"))
-    blocks += session_blocks(session, items, routines, options.countdown, words)
+    if choices.lead_in_ms:
+        blocks.append(Pause(choices.lead_in_ms, "lead-in"))
+    blocks += session_blocks(session, items, routines, choices.countdown, words)
     if session.outro:
         blocks.append(Say(fill(session.outro, session_values(routines, words)), "outro"))
     ids = tuple(r.id for r in routines)
@@ -96,19 +80,6 @@ def as_session(routine: Routine, words: Phrases) -> Session:
         outro=words.say("routine_outro"),
         language=routine.language,
     )
-
-
-def personal_overrides(routine: Routine, options: CompileOptions, *, single: bool = False) -> Overrides:
-    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top.
-
-    In a session, a global ``--sides`` changes only the routines that have sides: ``--sides left`` means
-    "my left side", not "do the foam roller on the left". A routine's own ``--set`` always applies, and so
-    does a global value when the routine is the whole target.
-    """
-    general = options.overrides
-    if not routine.sides and not single:
-        general = replace(general, sides=None)
-    return general.merged(options.selection.per_routine.get(routine.id, Overrides()))
 
 
 def chapters(routine: Routine, words: Phrases) -> list[Block]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voice_coach.routine.model import Overrides, Progression, Range, Routine, Session
+from voice_coach.compiler.choices import Overrides, RunChoices, Selection
+from voice_coach.errors import ChoiceError, literal
+from voice_coach.routine.model import Progression, Range, Routine, Session
 
 NO_PROGRESSION = Progression(hold_step_ms=0, sets_step=0)
 
@@ -50,6 +52,34 @@ def ladder(target: Routine | Session) -> Ladder:
     holds = [_increments(r.hold, progression.hold_step_ms) for r in moving]
     sets = [_increments(r.sets, progression.sets_step) for r in moving]
     return Ladder(progression, moving, max(holds, default=0), max(sets, default=0))
+
+
+def check_step(target: Routine | Session, step: int) -> Ladder:
+    """``target``'s ladder if ``step`` is one of its steps; ``ChoiceError`` naming ``step`` otherwise."""
+    rungs = ladder(target)
+    if target.progression is None:
+        problem = f"{target.id} has no [progression] table; add one to its file, or choose no step"
+    elif not 1 <= step <= rungs.steps:
+        problem = f"{step} is outside {target.id}'s steps; choose 1 to {rungs.steps}"
+    else:
+        return rungs
+    raise ChoiceError(f"{{step}}: {literal(problem)}", name="step", problem=problem, given=str(step))
+
+
+def step_selection(target: Routine | Session, choices: RunChoices) -> Selection:
+    """The run's selection with the hold and sets of ``choices.step`` under the person's own values: a
+    ``hold``/``sets`` given for the run, or for one routine (``--set ID.hold=...``), wins over the step's."""
+    if choices.step is None:
+        return choices.selection
+    per_routine = dict(choices.selection.per_routine)
+    mine = choices.overrides
+    for routine_id, values in check_step(target, choices.step).overrides(choices.step).items():
+        step = Overrides(
+            hold_ms=None if mine.hold_ms is not None else values.hold_ms,
+            sets=None if mine.sets is not None else values.sets,
+        )
+        per_routine[routine_id] = step.merged(per_routine.get(routine_id, Overrides()))
+    return Selection(choices.selection.only, choices.selection.skip, per_routine)
 
 
 def _increments(values: Range | None, step: int) -> int:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import difflib
 import itertools
 
+from voice_coach.compiler.choices import Selection
 from voice_coach.compiler.phrases import Phrases
 from voice_coach.errors import UsageError, literal
 from voice_coach.routine.language import DEFAULT_LANGUAGE
-from voice_coach.routine.model import Routine, Selection, Session, SessionItem
+from voice_coach.routine.model import Routine, Session, SessionItem
 
 
 def run_language(target: Routine | Session, chosen: str | None) -> str:

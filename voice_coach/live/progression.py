@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from voice_coach.compiler.build import CompileOptions
-from voice_coach.compiler.progression import ladder
+from voice_coach.compiler.choices import Overrides, RunChoices
+from voice_coach.compiler.progression import check_step, ladder
 from voice_coach.durations import format_duration
-from voice_coach.errors import UsageError, literal
-from voice_coach.routine.model import Overrides, Progression, Routine, Session
+from voice_coach.routine.model import Progression, Routine, Session
 
 
 @dataclass(frozen=True)
@@ -80,20 +79,10 @@ def replay(progression: Progression, steps: int, pains: Sequence[int | None]) ->
 def today(target: Routine | Session, pains: Sequence[int | None], step: int | None = None) -> Today:
     """The step of the next run of ``target`` after the rated sessions ``pains`` (oldest first), or the
     ``step`` the person chose (``UsageError`` naming ``step`` when outside the file's steps)."""
-    rungs = ladder(target)
     if step is not None:
-        if target.progression is None:
-            raise UsageError(
-                f"{{step}}: {literal(target.id)} has no [progression] table; add one to its file, "
-                "or leave {step} out",
-                options=("step",),
-            )
-        if not 1 <= step <= rungs.steps:
-            raise UsageError(
-                f"{{step}}: {step} is outside {literal(target.id)}'s steps; choose 1 to {rungs.steps}",
-                options=("step",),
-            )
+        rungs = check_step(target, step)
         return Today(step, rungs.steps, "the step you chose", rungs.overrides(step))
+    rungs = ladder(target)
     moves = replay(rungs.progression, rungs.steps, pains)
     now = moves[-1] if moves else Move(1, _NOT_YET)
     return Today(now.step, rungs.steps, now.reason, rungs.overrides(now.step))
@@ -106,18 +95,9 @@ def steps_played(target: Routine | Session, pains: Sequence[int | None]) -> list
     return [1, *(move.step for move in moves)][: len(pains)]
 
 
-def with_step(options: CompileOptions, chosen: Today) -> CompileOptions:
-    """``options`` with the step's hold and sets under the person's own choices: a ``hold``/``sets`` given
-    for the run, or for one routine (``--set ID.hold=...``), wins over the step's."""
-    per_routine = dict(options.selection.per_routine)
-    mine = options.overrides
-    for routine_id, values in chosen.overrides.items():
-        step = Overrides(
-            hold_ms=None if mine.hold_ms is not None else values.hold_ms,
-            sets=None if mine.sets is not None else values.sets,
-        )
-        per_routine[routine_id] = step.merged(per_routine.get(routine_id, Overrides()))
-    return replace(options, selection=replace(options.selection, per_routine=per_routine))
+def with_step(choices: RunChoices, chosen: Today) -> RunChoices:
+    """``choices`` at the step ``chosen`` (the compiler puts its hold and sets under the person's own)."""
+    return replace(choices, step=chosen.step)
 
 
 _NOT_YET = "no rated sessions yet, so the first step"

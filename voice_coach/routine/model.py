@@ -1,13 +1,11 @@
-"""Immutable routine and session models, and the overrides that make a new model from an old one."""
+"""Immutable routine and session models: what a routine or session file says."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 SIDES = ("left", "right")
 """The sides a routine can be done on."""
-SIDE_CHOICES = ("left", "right", "both", "none")
-"""What ``--sides`` accepts."""
 VARIABLES = ("set", "sets", "side", "other", "hold", "next")
 """Placeholders cue text may use, e.g. ``"Lie on your {other} side"``."""
 SIDE_VARIABLES = ("side", "other")
@@ -111,72 +109,6 @@ class Session:
     """The file's own ``[phrases]``, applied to the whole session."""
     progression: Progression | None = None
     """The file's ``[progression]`` table, if any."""
-
-
-@dataclass(frozen=True)
-class Overrides:
-    """Values a user sets for a run; ``None`` keeps the routine's own."""
-
-    hold_ms: int | None = None
-    sets: int | None = None
-    rest_ms: int | None = None
-    sides: str | None = None
-
-    def merged(self, other: Overrides) -> Overrides:
-        """These overrides with ``other``'s set values taking precedence."""
-        return Overrides(
-            hold_ms=other.hold_ms if other.hold_ms is not None else self.hold_ms,
-            sets=other.sets if other.sets is not None else self.sets,
-            rest_ms=other.rest_ms if other.rest_ms is not None else self.rest_ms,
-            sides=other.sides if other.sides is not None else self.sides,
-        )
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which routines of a session to keep, and per-routine overrides (``--set ID.FIELD=VALUE``)."""
-
-    only: tuple[str, ...] = ()
-    skip: tuple[str, ...] = ()
-    per_routine: dict[str, Overrides] = field(default_factory=dict)
-
-
-def apply_overrides(routine: Routine, overrides: Overrides) -> Routine:
-    """A new routine with ``overrides`` applied; the routine's file is never touched."""
-    hold, sets = routine.hold, routine.sets
-    if hold is not None:
-        if overrides.hold_ms is not None:
-            hold = replace(hold, default=overrides.hold_ms)
-        if overrides.sets is not None:
-            sets = replace(sets, default=overrides.sets)
-    return replace(
-        routine,
-        hold=hold,
-        sets=sets,
-        rest_ms=routine.rest_ms if overrides.rest_ms is None else overrides.rest_ms,
-        sides=routine.sides if overrides.sides is None else resolve_sides(routine, overrides.sides),
-    )
-
-
-def resolve_sides(routine: Routine, choice: str) -> tuple[str, ...]:
-    """Sides for ``--sides left|right|both|none``; ``both`` keeps a routine's own order.
-
-    ``none`` drops the side switch. A routine whose steps name the side ("twist to the {side}") cannot do
-    without one, so it keeps its first side only.
-    """
-    current = routine.sides
-    if choice == "none":
-        return current[:1] if names_side(routine) else ()
-    if choice == "both":
-        return current if len(current) == 2 else SIDES
-    return (choice,)
-
-
-def names_side(routine: Routine) -> bool:
-    """Whether any step or prompt of the routine says ``{side}`` or ``{other}``."""
-    steps = (*routine.setup, *routine.reentry, *((routine.release,) if routine.release else ()))
-    texts = (*(s.text for s in steps), *routine.during)
-    return any("{" + name + "}" in text for text in texts for name in SIDE_VARIABLES)
 
 
 def other_side(side: str) -> str:

@@ -25,9 +25,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voice_coach.cpu import usable_cores
-from voice_coach.files import TEMP_PREFIX
+import voice_coach as vc
 from voice_coach.serve.variant import Variant
+
+STAGING_PREFIX = ".tmp-"
+"""A render's folder while it is made (the prefix of every temporary file of voice-coach); one left by a
+crash is removed at start."""
 
 log = logging.getLogger(__name__)
 Cancelled = Callable[[], bool]
@@ -61,7 +64,7 @@ class ExportCache:
         self, folder: Path, render: Render, *, max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None
     ) -> None:
         self.folder, self.render, self.max_bytes = folder, render, max_bytes
-        self._workers = workers or usable_cores()
+        self._workers = workers or vc.usable_cores()
         self._threads: list[threading.Thread] = []
         self._jobs: dict[str, _Job] = {}
         self._queue: list[tuple[int, int, str]] = []
@@ -125,7 +128,7 @@ class ExportCache:
             job.future.cancel()
         for thread in self._threads:
             thread.join()
-        for stray in self.folder.glob(f"{TEMP_PREFIX}*"):
+        for stray in self.folder.glob(f"{STAGING_PREFIX}*"):
             shutil.rmtree(stray, ignore_errors=True)
 
     def _work(self) -> None:
@@ -164,7 +167,7 @@ class ExportCache:
     def _make(self, variant: Variant) -> Path:
         target = self.folder / variant.key
         self.folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=TEMP_PREFIX))
+        staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=STAGING_PREFIX))
         try:
             self.render(variant, staging, self._closing.is_set)
             staging.rename(target)
@@ -178,7 +181,7 @@ class ExportCache:
 
     def _entries(self) -> list[Path]:
         try:
-            return [p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith(TEMP_PREFIX)]
+            return [p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith(STAGING_PREFIX)]
         except OSError:
             return []
 

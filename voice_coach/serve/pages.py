@@ -7,9 +7,6 @@ from html import escape
 from urllib.parse import quote
 
 import voice_coach as vc
-from voice_coach.compiler.build import COUNTDOWNS
-from voice_coach.durations import format_duration
-from voice_coach.routine.model import SIDE_CHOICES
 
 APPS_THAT_CAN = "AntennaPod (Android) and Apple Podcasts (iPhone: Library, Follow a Show by URL)"
 APPS_THAT_CANNOT = "apps that fetch feeds on their own servers, such as Pocket Casts, Overcast or Spotify"
@@ -88,8 +85,8 @@ def _fields(entry: vc.CatalogEntry, chosen: dict[str, str]) -> str:
         _text("hold", "Hold", chosen, hold, "e.g. 20s or 1m"),
         _text("sets", "Sets per side", chosen, sets, "1 to 50", numeric=True),
         _text("rest", "Rest between sets", chosen, rest, "e.g. 15s, 0 for none"),
-        _select("sides", "Sides", chosen, ("", *SIDE_CHOICES), "as written"),
-        _select("countdown", "Countdown", chosen, ("", *COUNTDOWNS), "standard"),
+        _select("sides", "Sides", chosen, ("", *vc.SIDE_CHOICES), "as written"),
+        _select("countdown", "Countdown", chosen, ("", *vc.COUNTDOWNS), "standard"),
         _text("rate", "Speaking rate", chosen, "1x", "words per minute (170) or a factor (1.2x)"),
     ]
     return "\n".join(fields)
@@ -99,8 +96,8 @@ def _defaults(target: vc.Routine | vc.Session) -> tuple[str, str, str]:
     """The placeholders of hold, sets and rest: the routine's own values."""
     if isinstance(target, vc.Session):
         return "each routine's own", "each routine's own", "each routine's own"
-    hold = format_duration(target.hold.default) if target.hold else "no hold"
-    return hold, str(target.sets.default), format_duration(target.rest_ms)
+    hold = vc.format_duration(target.hold.default) if target.hold else "no hold"
+    return hold, str(target.sets.default), vc.format_duration(target.rest_ms)
 
 
 def _text(
@@ -120,8 +117,3 @@ def _select(name: str, label: str, chosen: dict[str, str], values: tuple[str, ..
         for v in values
     )
     return f'<label>{label} <select name="{name}" id="{name}">{options}</select></label>'
-
-
-def message_page(status: int, text: str) -> str:
-    """A short page for a refusal: a status and one line, nothing about the server."""
-    return page(str(status), f"<h1>{status}</h1>\n<p>{escape(text)}</p>")

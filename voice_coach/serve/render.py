@@ -56,7 +56,7 @@ def render_variant(variant: Variant, folder: Path, cancelled: Cancelled) -> None
         if cancelled():
             raise RenderCancelled
 
-    timeline = vc.compile(variant.entry.target, variant.options)
+    timeline = vc.compile(variant.entry.target, variant.choices)
     exported = vc.export(
         timeline,
         folder / AUDIO,

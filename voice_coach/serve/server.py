@@ -16,7 +16,7 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from voice_coach.errors import UsageError
+import voice_coach as vc
 
 HEADER_TIMEOUT_S = 10.0
 """How long a client may take to send a request's head: enough for any phone, short for a slow attack."""
@@ -47,7 +47,7 @@ def bind(hosts: list[str], port: int) -> list[socket.socket]:
     except OSError as error:
         for sock in sockets:
             sock.close()
-        raise UsageError(
+        raise vc.UsageError(
             f"cannot listen on {host} port {port}: {error.strerror}; choose another with {{port}}",
             options=("port",),
         ) from None

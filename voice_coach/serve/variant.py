@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import voice_coach as vc
-from voice_coach.durations import format_duration
-from voice_coach.errors import UsageError
 
 FIELDS = ("hold", "sets", "rest", "sides", "countdown", "rate")
 """The settings a page offers, with the CLI's names (``--hold`` ... ``--rate``)."""
-KEY_FORMAT = 1
+KEY_FORMAT = 2
 """Bumped when an export's files change shape, so old cache entries are not served."""
 MAX_VALUE = 32
 """Longer than any valid value: a longer one is refused before any parsing."""
@@ -40,7 +38,7 @@ class Variant:
 
     entry: vc.CatalogEntry
     chosen: tuple[tuple[str, str], ...]
-    options: vc.CompileOptions
+    choices: vc.RunChoices
     speech: vc.Speech
 
     @property
@@ -63,8 +61,9 @@ class Variant:
             self.entry.id,
             self.entry.digest,
             list(self.chosen),
-            self.options.countdown,
-            self.options.lead_in_ms,
+            self.choices.countdown,
+            self.choices.lead_in_ms,
+            self.choices.step,
             speech.engine,
             speech.voice,
             speech.rate,
@@ -80,36 +79,37 @@ def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: De
         raise SettingError(f"{too_long[0]}: too long")
     chosen = {name: value for name, value in raw.items() if value}
     try:
-        options = vc.compile_options(
+        choices = vc.run_choices(
             hold=chosen.get("hold"),
-            sets=chosen.get("sets"),  # type: ignore[arg-type]  # checked as --sets is: a whole number 1-50
+            sets=chosen.get("sets"),
             rest=chosen.get("rest"),
             sides=chosen.get("sides"),
             countdown=chosen.get("countdown", defaults.countdown),
             lead_in=defaults.lead_in,
         )
+        choices, _ = vc.apply_progression(entry.target, choices)  # today's step, as play and export use
         rate = chosen.get("rate")
         speech = defaults.speech
         if rate is not None:
             speech = vc.Speech(
                 speech.engine, speech.voice, str(vc.Speech(rate=rate).settings().rate), speech.cache_dir
             )
-    except UsageError as error:
+    except vc.UsageError as error:
         raise SettingError(error.worded(lambda name: name)) from None
-    return Variant(entry, _normalized(options, chosen, speech), options, speech)
+    return Variant(entry, _normalized(choices, chosen, speech), choices, speech)
 
 
 def _normalized(
-    options: vc.CompileOptions, chosen: Mapping[str, str], speech: vc.Speech
+    choices: vc.RunChoices, chosen: Mapping[str, str], speech: vc.Speech
 ) -> tuple[tuple[str, str], ...]:
     """The chosen settings in a canonical spelling, in ``FIELDS`` order."""
-    overrides = options.overrides
+    overrides = choices.overrides
     values = {
-        "hold": None if overrides.hold_ms is None else format_duration(overrides.hold_ms),
+        "hold": None if overrides.hold_ms is None else vc.format_duration(overrides.hold_ms),
         "sets": None if overrides.sets is None else str(overrides.sets),
-        "rest": None if overrides.rest_ms is None else format_duration(overrides.rest_ms),
+        "rest": None if overrides.rest_ms is None else vc.format_duration(overrides.rest_ms),
         "sides": overrides.sides,
-        "countdown": options.countdown if "countdown" in chosen else None,
+        "countdown": choices.countdown if "countdown" in chosen else None,
         "rate": speech.rate if "rate" in chosen else None,
     }
     return tuple((name, value) for name, value in values.items() if value is not None)
