@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import voice_coach as vc
 from voice_coach.compiler.progression import ladder
+from voice_coach.compiler.timeline import Hold
 from voice_coach.errors import RoutineError, UsageError
 from voice_coach.live.progression import replay, steps_played, today
 from voice_coach.routine.model import Session
@@ -158,3 +159,40 @@ def test_never_outside_the_files_ranges(pains: list[int | None]) -> None:
 
 
 SPI = vc.load("spi")
+
+
+def holds(timeline: vc.Timeline, routine_id: str) -> list[tuple[int, int]]:
+    """(hold ms, sets) of each hold of ``routine_id`` in ``timeline``."""
+    return [(b.ms, b.sets) for b in timeline.blocks if isinstance(b, Hold) and b.routine_id == routine_id]
+
+
+def test_the_compiler_plays_a_step_under_the_persons_own_values() -> None:
+    at_two = holds(vc.compile("spi", step=2), "side-lying-overhead")
+    assert set(at_two) == {(25_000, 3)}
+    assert set(holds(vc.compile("spi", step=4), "kneeling-twist")) == {(30_000, 4)}
+    assert set(holds(vc.compile("spi", step=4, hold="15s"), "side-lying-overhead")) == {(15_000, 4)}
+    mine = vc.compile("spi", step=4, per_routine={"foam-roller": {"sets": 3}})
+    assert set(holds(mine, "foam-roller")) == {(30_000, 3)} and set(holds(mine, "kneeling-twist")) == {
+        (30_000, 4)
+    }
+    assert holds(vc.compile("spi"), "side-lying-overhead") == holds(
+        vc.compile("spi", step=1), "side-lying-overhead"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "step", "message"),
+    [
+        ("spi", 6, "step: 6 is outside spi's steps; choose 1 to 5"),
+        ("spi", 0, "step: step must be a whole number from 1, got 0"),
+        (
+            "foam-roller",
+            1,
+            "step: foam-roller has no [progression] table; add one to its file, or choose no step",
+        ),
+    ],
+)
+def test_a_step_the_file_does_not_have_is_refused(target: str, step: int, message: str) -> None:
+    with pytest.raises(vc.ChoiceError) as caught:
+        vc.compile(target, step=step)
+    assert str(caught.value) == message and caught.value.exit_code == 2
