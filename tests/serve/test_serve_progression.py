@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import TOKEN
+from starlette.testclient import TestClient
 
 import voice_coach as vc
 from voice_coach.serve.variant import Defaults, parse_variant
+
+ROOT = f"/{TOKEN}/"
 
 
 def test_the_variant_follows_the_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -29,3 +33,46 @@ def test_a_routine_without_progression_has_no_step(tmp_path: Path) -> None:
     entry = vc.Catalog(tmp_path / "none").find("kneeling-twist")
     assert entry is not None
     assert parse_variant(entry, {}, Defaults()).choices.step is None
+
+
+def test_the_page_asks_after_playback_and_keeps_the_answer(client: TestClient) -> None:
+    page = client.get(ROOT + "routine/spi").text
+    assert 'id="rating" hidden data-rate="../rate/spi.json"' in page
+    assert "How is your back now, from zero to ten?" in page
+    assert all(f'<button type="button" value="{n}">{n}</button>' in page for n in range(11))
+    first = client.post(ROOT + "rate/spi.json", data={"pain": "3"})
+    assert first.status_code == 200 and first.json()["pain"] == 3
+    second = client.post(ROOT + "rate/spi.json", data={"pain": "2"})
+    assert second.json()["next"] == "hold 25 s, 3 sets (step 2 of 5): pain 3 or less in your last 2 sessions"
+    kept = vc.history(10)
+    assert [(e.id, e.pain, e.note) for e in kept] == [
+        ("spi", 3, "played on the phone"),
+        ("spi", 2, "played on the phone"),
+    ]
+    assert client.post(ROOT + "rate/kneeling-twist.json", data={"pain": "1"}).json() == {
+        "pain": 1,
+        "next": None,
+    }
+
+
+@pytest.mark.parametrize("pain", ["11", "-1", "", "lots"])
+def test_a_bad_rating_is_400_with_the_librarys_message(client: TestClient, pain: str) -> None:
+    response = client.post(ROOT + "rate/spi.json", data={"pain": pain})
+    assert response.status_code == 400
+    assert (
+        response.json()["error"]
+        == f"pain: must be a whole number from 0 (none) to 10 (the worst), got {pain}"
+    )
+    assert vc.history(10) == []
+
+
+def test_rating_needs_the_token_and_a_known_routine(client: TestClient) -> None:
+    assert client.post("/rate/spi.json", data={"pain": "3"}).status_code == 403
+    assert client.post(ROOT + "rate/nothing.json", data={"pain": "3"}).status_code == 404
+    assert client.get(ROOT + "rate/spi.json").status_code == 405
+
+
+def test_the_gate_lets_only_a_tiny_post_to_the_rating_through(client: TestClient) -> None:
+    assert client.post(ROOT + "routine/spi", data={"pain": "3"}).status_code == 405
+    assert client.post(ROOT + "rate/spi.json", data={"pain": "3", "note": "x" * 300}).status_code == 413
+    assert vc.history(10) == []
