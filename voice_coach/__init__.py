@@ -69,7 +69,7 @@ from voice_coach.routine.library import builtin_ids, known_ids
 from voice_coach.routine.model import Routine, Session
 from voice_coach.routine.problems import each_problem
 from voice_coach.routine.routine_file import MAX_SETS
-from voice_coach.serving import server
+from voice_coach.serving import forget_link, keep_link, running_link, server
 from voice_coach.sessions import history, record, start_point
 from voice_coach.settings import config_file, settings_in_effect
 from voice_coach.speaking import ClearedCache, EngineVoices, cache_info, clear_cache, say, voices
@@ -129,12 +129,14 @@ __all__ = [
     "each_problem",
     "estimate",
     "export",
+    "forget_link",
     "format_duration",
     "format_entry",
     "format_status",
     "history",
     "history_path",
     "interrupts",
+    "keep_link",
     "known_ids",
     "load",
     "load_config",
@@ -153,6 +155,7 @@ __all__ = [
     "record",
     "remind",
     "run_choices",
+    "running_link",
     "say",
     "script_lines",
     "server",

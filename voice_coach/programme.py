@@ -40,6 +40,7 @@ from voice_coach.live.weeks import progress_report as weeks_report
 from voice_coach.output.calendar import Reminder, parse_days, parse_time, reminder_ics
 from voice_coach.output.progress_chart import ChartPoint, check_chart_path, text_chart, write_chart
 from voice_coach.routine.model import Routine, Session
+from voice_coach.serving import running_link
 from voice_coach.speech.engines import settings_for
 from voice_coach.speech.supply import synthesize_phrases
 
@@ -170,15 +171,17 @@ def remind(
     speech: Speech | None = None,
 ) -> tuple[bytes, Path | None]:
     """An iCalendar file of reminders for ``target`` on ``days`` (``mon,wed,fri``) at ``at`` (``18:00``),
-    lasting today's session at today's step, with its equipment and ``url``; written to ``output`` when
+    lasting today's session at today's step, with its equipment and ``url`` (default: the page of a
+    ``serve`` running now, if any); written to ``output`` when
     given (refused if it exists, unless ``force``). The file's bytes and its path."""
     chosen_days = _checked("days", parse_days, days)
     time_of_day = _checked("at", parse_time, at)
     path = None if output is None else _ics_path(Path(output), force)
     loaded = _loaded(target)
     plan = estimate(compile(loaded, apply_progression(loaded, RunChoices())[0]), speech, warn=_quiet).schedule
+    link = url or _served_page(loaded.id)
     reminder = Reminder(
-        loaded.id, loaded.title, plan.ms(plan.total), _equipment(loaded), chosen_days, time_of_day, url
+        loaded.id, loaded.title, plan.ms(plan.total), _equipment(loaded), chosen_days, time_of_day, link
     )
     stamp = datetime.now(UTC).replace(microsecond=0)
     data = reminder_ics(reminder, start or date.today(), stamp)
@@ -188,6 +191,12 @@ def remind(
         except OSError as error:
             raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
     return data, path
+
+
+def _served_page(target_id: str) -> str | None:
+    """The page of ``target_id`` on a ``serve`` running now, if one is."""
+    running = running_link()
+    return f"{running}routine/{target_id}" if running else None
 
 
 def _quiet(message: str) -> None:

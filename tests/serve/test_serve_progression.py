@@ -3,10 +3,14 @@ step, and its export is keyed by it, so a rating that moves the step makes a new
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN
+from audio_cli_helpers import run_cli
+from conftest import TOKEN, start_server
+from fakes import wait_for
 from starlette.testclient import TestClient
 
 import voice_coach as vc
@@ -76,3 +80,32 @@ def test_the_gate_lets_only_a_tiny_post_to_the_rating_through(client: TestClient
     assert client.post(ROOT + "routine/spi", data={"pain": "3"}).status_code == 405
     assert client.post(ROOT + "rate/spi.json", data={"pain": "3", "note": "x" * 300}).status_code == 413
     assert vc.history(10) == []
+
+
+def test_remind_links_to_a_running_server(tmp_path: Path) -> None:
+    served = start_server(tmp_path)
+    env = {"VOICE_COACH_DATA_DIR": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    link = tmp_path / "data" / "serve-link.json"
+    try:
+        wait_for(link.exists, "the running server's link")  # noted as it starts serving
+        made = run_cli(["remind", "spi", "--days", "sat", "--at", "09:30", "-o", "r.ics"], env, cwd=tmp_path)
+        assert made.returncode == 0, made.stderr
+        text = (tmp_path / "r.ics").read_text("utf-8").replace("\n ", "")  # RFC 5545 folds long lines
+        assert f"URL:{served.url}routine/spi" in text
+    finally:
+        code, _, _ = served.stop()
+    assert code == 0 and not link.exists(), "the link goes with the server"
+    again = run_cli(["remind", "spi", "--days", "sat", "--at", "09:30", "-o", "s.ics"], env, cwd=tmp_path)
+    assert again.returncode == 0 and "URL:" not in (tmp_path / "s.ics").read_text("utf-8")
+
+
+def test_a_link_left_by_a_killed_server_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path / "data"))
+    path = vc.keep_link("http://127.0.0.1:8765/t/")
+    assert vc.running_link() == "http://127.0.0.1:8765/t/"
+    finished = subprocess.Popen(["true"])  # a process that has ended: nobody runs under its id
+    finished.wait()
+    path.write_text(json.dumps({"url": "http://127.0.0.1:8765/t/", "pid": finished.pid}), "utf-8")
+    assert vc.running_link() is None
+    vc.forget_link()
+    assert path.exists(), "another process's note is not ours to remove"

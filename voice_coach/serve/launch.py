@@ -3,6 +3,7 @@ package's ``server`` call returns (``voice-coach serve`` announces its URLs, the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 from dataclasses import dataclass
@@ -41,8 +42,12 @@ class Server:
     def run(self) -> None:
         """Serve until Ctrl-C (or SIGTERM); renders in progress are stopped and their files removed."""
         try:
+            with contextlib.suppress(OSError):  # a link for 'remind'; serving matters more
+                vc.keep_link(self.urls[-1])
             server.run(server.make_server(create_app(self.token, self.served)), list(self.sockets))
         finally:
+            with contextlib.suppress(OSError):
+                vc.forget_link()
             self.served.cache.close()
 
 
