@@ -49,7 +49,7 @@ from voice_coach.live.status import format_status
 from voice_coach.live.steps import Status
 from voice_coach.output.cuesheets import FORMATS as CUE_FORMATS
 from voice_coach.output.cuesheets import unknown_format
-from voice_coach.output.mp3 import MP3_RATES
+from voice_coach.output.formats import sample_rate_problem
 from voice_coach.output.script import script_lines, timeline_json
 from voice_coach.programme import (
     ProgressReport,
@@ -81,7 +81,6 @@ __all__ = [
     "CUE_FORMATS",
     "KEY_HELP",
     "MAX_SETS",
-    "MP3_RATES",
     "SIDE_CHOICES",
     "Catalog",
     "CatalogEntry",
@@ -156,6 +155,7 @@ __all__ = [
     "remind",
     "run_choices",
     "running_link",
+    "sample_rate_problem",
     "say",
     "script_lines",
     "server",

@@ -29,14 +29,7 @@ from voice_coach.api_types import (
 )
 from voice_coach.api_types import default_warn as _warn
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.mixer import (
-    CEILING_DBTP,
-    MP3_CEILING_DBTP,
-    MP3_MUSIC_CEILING_DBTP,
-    Mix,
-    mix,
-    phrase_lengths,
-)
+from voice_coach.audio.mixer import CEILING_DBTP, Mix, mix, phrase_lengths
 from voice_coach.audio.music_file import check_music, read_music
 from voice_coach.compiler.build import compile_target
 from voice_coach.compiler.choices import Duration, RunChoices, run_choices
@@ -50,14 +43,15 @@ from voice_coach.live.keys import Keys
 from voice_coach.live.player import Listener, StartAt, play_session
 from voice_coach.live.steps import Status
 from voice_coach.output.cover import read_cover, title_cover
-from voice_coach.output.export import check_output
-from voice_coach.output.export import export as write_export
+from voice_coach.output.export import write as write_export
+from voice_coach.output.formats import check_output
 from voice_coach.progress import Progress
 from voice_coach.routine.loader import load_target
 from voice_coach.routine.model import Routine, Session
 from voice_coach.speech.engines import get_engine, settings_for
 from voice_coach.speech.lengths import cached_lengths
-from voice_coach.speech.supply import PhraseSupply, synthesize_phrases
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.supply import PhraseSupply, SpokenPhrases, synthesize_phrases
 
 MAX_SESSION_MS = 12 * 3_600_000
 """Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
@@ -172,36 +166,35 @@ def export(
     """
     warn = warn or _warn
     art = read_cover(cover) if cover is not None else None
-    if isinstance(session, Synthesized) and sample_rate in (None, session.schedule.rate):
-        plan = session.schedule
-        check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=plan.rate,
-                     chapters_json=chapters_json)  # fmt: skip
-        bed = _music(music)
-        audio = mixed(session, bed, loudness, _ceiling(output, bed))
-        paths = write_export(audio, plan, output, bitrate=bitrate, split=split, cue_formats=cues,
-                             force=force, progress=progress, check_peaks=music is not None,
-                             chapters_json=chapters_json, cover=art)  # fmt: skip
-        _warn_dropped(plan, warn)
-        return Exported(tuple(paths), session)
-    timeline = session.timeline if isinstance(session, Synthesized) else session
-    speech = speech or Speech()
-    settings = settings_for(timeline.language, speech.settings(), warn)
-    rate = sample_rate or get_engine(settings.engine).sample_rate
-    check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate,
-                 chapters_json=chapters_json)  # fmt: skip
-    bed, cache = _music(music), speech.cache(warn)
-    with PhraseSupply(timeline.phrases(), settings, cache) as supply:
-        ceiling = _ceiling(output, bed)
+    timeline, rate, phrases, cache = _voice(session, speech, sample_rate, warn)
+    target = check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate,
+                          chapters_json=chapters_json)  # fmt: skip
+    bed = _music(music)
+    with phrases() as supply:
+        ceiling = target.format.ceiling(music=bed is not None)
         audio = Mix(timeline, supply.clip, rate, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling)
         known = audio.schedule() if split else None  # a file per chapter needs the chapters first
-        paths = write_export(
-            audio, known, output, bitrate=bitrate, split=split, cue_formats=cues, force=force,
-            progress=_with_synthesis(progress, supply), check_peaks=bed is not None,
-            chapters_json=chapters_json, cover=art,
-        )  # fmt: skip
+        paths = write_export(audio, known, target, progress=_with_synthesis(progress, supply),
+                             check_peaks=bed is not None, cover=art)  # fmt: skip
         spoken = Synthesized(timeline, audio.schedule(), supply.result(), cache)
     _warn_dropped(spoken.schedule, warn)
     return Exported(tuple(paths), spoken)
+
+
+def _voice(
+    session: Timeline | Synthesized, speech: Speech | None, sample_rate: int | None, warn: Warn
+) -> tuple[Timeline, int, Callable[[], PhraseSupply | SpokenPhrases], PhraseCache]:
+    """What a session is said with, checked before any synthesis: its timeline, the rate to render at
+    (``sample_rate``, else the voice's own), its phrases when asked for (already spoken, or synthesized
+    as they are needed) and the phrase cache."""
+    if isinstance(session, Synthesized):
+        spoken = SpokenPhrases(session.speech)
+        return session.timeline, sample_rate or session.schedule.rate, lambda: spoken, session.cache
+    speech = speech or Speech()
+    settings = settings_for(session.language, speech.settings(), warn)
+    cache = speech.cache(warn)
+    rate = sample_rate or get_engine(settings.engine).sample_rate
+    return session, rate, lambda: PhraseSupply(session.phrases(), settings, cache), cache
 
 
 def play(
@@ -260,14 +253,6 @@ def mixed(
     return mix(session.schedule, clips, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling_dbtp)
 
 
-def _ceiling(output: str | os.PathLike[str], music: Clip | None) -> float:
-    """The true-peak ceiling for ``output``: lower for an MP3 or M4B, whose encoder adds overshoot of its
-    own."""
-    if Path(output).suffix.lower() not in (".mp3", ".m4b"):
-        return CEILING_DBTP
-    return MP3_CEILING_DBTP if music is None else MP3_MUSIC_CEILING_DBTP
-
-
 def _music(music: str | os.PathLike[str] | None) -> Clip | None:
     """The music file's audio (checked readable first), or None."""
     return read_music(check_music(Path(music))) if music is not None else None
@@ -278,7 +263,7 @@ def _warn_dropped(plan: Schedule, warn: Warn) -> None:
         warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
 
 
-def _with_synthesis(progress: Progress | None, supply: PhraseSupply) -> Progress | None:
+def _with_synthesis(progress: Progress | None, supply: PhraseSupply | SpokenPhrases) -> Progress | None:
     """``progress`` that reports the synthesis while it runs, then what the caller reports."""
     if progress is None:
         return None

@@ -26,12 +26,6 @@ CEILING_DBTP = -1.5
 """No true peak of a WAV or of live audio goes above this (-1 dBTP is the usual limit)."""
 CEILING = 10 ** (CEILING_DBTP / 20)
 """``CEILING_DBTP`` as an amplitude."""
-MP3_CEILING_DBTP = -3.0
-"""The ceiling for audio sent to an MP3 encoder, which adds overshoot of its own: decoded, an MP3 of spi
-limited at -1.5 dBTP measured -0.9 dBTP."""
-MP3_MUSIC_CEILING_DBTP = -4.0
-"""The same under a music bed, which the encoder's noise rides on: limited at -3 dBTP, spi with a bed of
-chords and pink noise measured -1.0 dBTP decoded."""
 LIMITER_MS = 5
 """Attack (look-ahead) and release of the limiter."""
 _PHASE_TAPS = 24

@@ -54,10 +54,8 @@ def parse_loudness(ctx: click.Context, param: click.Parameter, value: str) -> fl
 def parse_sample_rate(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
     """``--sample-rate``: refused for an MP3 or M4B when it cannot have it (the encoder would change it)."""
     output = ctx.params.get("output")
-    kind = output.suffix.lower().lstrip(".") if output is not None else ""
-    if value and kind in ("mp3", "m4b") and value not in vc.MP3_RATES:
-        rates = ", ".join(str(r) for r in vc.MP3_RATES)
-        raise click.BadParameter(f"an {kind.upper()} cannot have {value} Hz; use one of {rates}")
+    if value and output is not None and (problem := vc.sample_rate_problem(output, value)):
+        raise click.BadParameter(problem)
     return value
 
 
