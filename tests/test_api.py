@@ -56,7 +56,7 @@ def test_compile_takes_the_clis_values_and_names_a_bad_one() -> None:
         vc.compile("kneeling-twist", hold="0s")
     assert str(caught.value) == "hold: must be longer than zero (got '0s'); use e.g. 30s"
     assert caught.value.worded(lambda name: f"--{name}").startswith("--hold: must be longer")
-    with pytest.raises(vc.UsageError, match=r"^sets: sets must be a whole number from 1 to 50$"):
+    with pytest.raises(vc.UsageError, match=r"^sets: must be a whole number from 1 to 50$"):
         vc.compile("kneeling-twist", sets=0)
     with pytest.raises(vc.UsageError, match=r"^set spi-massage\.hold: "):
         vc.compile("spi", per_routine={"spi-massage": {"hold": "forever"}})
@@ -193,6 +193,7 @@ def test_the_readmes_examples_run(tmp_path: Path, example: str) -> None:
 def test_the_readme_shows_every_group_of_calls() -> None:
     examples = "\n".join(readme_examples())
     groups = ("vc.catalog(", "vc.new_routine(", "vc.voices(", "vc.say(", "vc.cache_info(", "vc.clear_cache(",
-              "vc.history(", "vc.start_point(", "vc.devices(", "vc.server(")  # fmt: skip
+              "vc.history(", "vc.start_point(", "vc.devices(", "vc.server(", "vc.handout(", "vc.pack(",
+              "vc.import_pack(")  # fmt: skip
     assert [call for call in groups if call not in examples] == []
-    assert len(readme_examples()) == 4
+    assert len(readme_examples()) == 5

@@ -56,3 +56,15 @@ def test_an_invalid_file_is_left_out_with_a_warning(library: Path) -> None:
     entries = vc.catalog(library, warn=seen.append)
     assert "broken" not in {entry.id for entry in entries}
     assert len(seen) == 1 and seen[0].startswith("skipped broken: ")
+
+
+def test_a_session_comes_back_once_the_routine_it_includes_is_fixed(library: Path) -> None:
+    neck = library / "neck.toml"
+    neck.write_text(NECK.replace('title = "Neck stretch"\n', ""), "utf-8")
+    seen: list[str] = []
+    offered = vc.Catalog(library, warn=seen.append)
+    assert {"neck", "evening"}.isdisjoint(entry.id for entry in offered.entries())
+    offered.entries()
+    assert sorted(warning.split(":")[0] for warning in seen) == ["skipped evening", "skipped neck"]
+    neck.write_text(NECK, "utf-8")
+    assert {"neck", "evening"} <= {entry.id for entry in offered.entries()}

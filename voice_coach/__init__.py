@@ -8,7 +8,8 @@ The library is the product; the command line and the server are faces of it, and
     vc.export(timeline, "spi.mp3", cues=["lrc"])              # synthesis (cached), mix, MP3, tags, chapters
     vc.play(timeline)                                         # live, on the default sound device
 
-Besides the pipeline: the catalog of routines (``catalog``, ``new_routine``), voices and the phrase cache
+Besides the pipeline: the therapist's hand-over (``handout``, ``pack``, ``import_pack``), the catalog
+of routines (``catalog``, ``new_routine``), voices and the phrase cache
 (``voices``, ``say``, ``cache_info``, ``clear_cache``), the history and where to start again
 (``history``, ``record``, ``start_point``), sound devices (``devices``, ``open_device``,
 ``voice_commands``), the settings (``load_config``), the server for phones (``server``) and the
@@ -39,6 +40,8 @@ from voice_coach.errors import (
     UsageError,
     VoiceCoachError,
 )
+from voice_coach.handover import PAPERS as HANDOUT_PAPERS
+from voice_coach.handover import handout
 from voice_coach.live.device import Sink
 from voice_coach.live.history import HistoryEntry, format_entry, history_path
 from voice_coach.live.keys import KEY_HELP, TerminalKeys, open_keys
@@ -51,6 +54,7 @@ from voice_coach.output.cuesheets import FORMATS as CUE_FORMATS
 from voice_coach.output.cuesheets import unknown_format
 from voice_coach.output.formats import sample_rate_problem
 from voice_coach.output.script import script_lines, timeline_json
+from voice_coach.pack import PACK_AUDIO, Packed, pack
 from voice_coach.programme import (
     ProgressReport,
     Today,
@@ -69,18 +73,22 @@ from voice_coach.routine.library import builtin_ids, known_ids
 from voice_coach.routine.model import Routine, Session
 from voice_coach.routine.problems import each_problem
 from voice_coach.routine.routine_file import MAX_SETS
-from voice_coach.serving import forget_link, keep_link, running_link, server
+from voice_coach.routine.translations import language_advice
+from voice_coach.serving import forget_link, keep_link, phone_link, running_link, server
 from voice_coach.sessions import history, record, start_point
 from voice_coach.settings import config_file, settings_in_effect
 from voice_coach.speaking import ClearedCache, EngineVoices, cache_info, clear_cache, say, voices
+from voice_coach.unpack import Imported, import_pack
 from voice_coach.wording import plural
 
 __version__ = "0.1.0"
 __all__ = [
     "COUNTDOWNS",
     "CUE_FORMATS",
+    "HANDOUT_PAPERS",
     "KEY_HELP",
     "MAX_SETS",
+    "PACK_AUDIO",
     "SIDE_CHOICES",
     "Catalog",
     "CatalogEntry",
@@ -91,8 +99,10 @@ __all__ = [
     "ExportError",
     "Exported",
     "HistoryEntry",
+    "Imported",
     "Outcome",
     "OutputDevice",
+    "Packed",
     "PlaybackError",
     "Played",
     "ProgressReport",
@@ -132,11 +142,14 @@ __all__ = [
     "format_duration",
     "format_entry",
     "format_status",
+    "handout",
     "history",
     "history_path",
+    "import_pack",
     "interrupts",
     "keep_link",
     "known_ids",
+    "language_advice",
     "load",
     "load_config",
     "log_session",
@@ -144,6 +157,8 @@ __all__ = [
     "no_outputs_message",
     "open_device",
     "open_keys",
+    "pack",
+    "phone_link",
     "play",
     "plural",
     "progress_chart",

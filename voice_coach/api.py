@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Unpack
 
 from voice_coach.api_types import (
     Estimated,
@@ -32,7 +33,7 @@ from voice_coach.audio.clip import Clip
 from voice_coach.audio.mixer import CEILING_DBTP, Mix, mix, phrase_lengths
 from voice_coach.audio.music_file import check_music, read_music
 from voice_coach.compiler.build import compile_target
-from voice_coach.compiler.choices import Duration, RunChoices, run_choices
+from voice_coach.compiler.choices import Given, RunChoices, run_choices
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Timeline
@@ -68,30 +69,22 @@ def compile(
     target: Routine | Session | str | os.PathLike[str],
     choices: RunChoices | None = None,
     *,
-    hold: Duration | None = None,
-    sets: int | str | None = None,
-    rest: Duration | None = None,
-    sides: str | None = None,
-    only: Iterable[str] = (),
-    skip: Iterable[str] = (),
-    per_routine: Mapping[str, Mapping[str, object]] | None = None,
-    countdown: str | None = None,
-    lead_in: Duration | None = None,
-    language: str | None = None,
-    step: int | str | None = None,
+    warn: Warn | None = None,
+    **given: Unpack[Given],
 ) -> Timeline:
-    """The timeline of ``target`` with the run's choices: either ``choices`` or the keyword values
-    (``run_choices``' rules; None: the default).
+    """The timeline of ``target`` with the run's choices: either ``choices`` or the values ``given`` by
+    name (``hold="20s"``, ``sets=4``, ``massage="3m"``...: ``compiler.choices.Given``, checked by
+    ``run_choices``). A value outside the range a routine's file recommends is passed to ``warn``
+    (default: a ``VoiceCoachWarning``), once, naming the range.
 
     Refused (``UsageError``) if the choices make it absurdly long (over 12 hours).
     """
     if choices is None:
-        choices = run_choices(
-            hold=hold, sets=sets, rest=rest, sides=sides, only=only, skip=skip,
-            per_routine=per_routine, countdown=countdown, lead_in=lead_in, language=language, step=step,
-        )  # fmt: skip
+        choices = run_choices(**given)
     loaded = target if isinstance(target, Routine | Session) else load(target)
     timeline = compile_target(loaded, choices)
+    for message in timeline.warnings:
+        (warn or _warn)(message)
     total = schedule(timeline, estimate_ms, 1000).total
     if total > MAX_SESSION_MS:
         raise UsageError(
@@ -107,7 +100,7 @@ def estimate(timeline: Timeline, speech: Speech | None = None, *, warn: Warn | N
     the phrase cache where ``speech`` said it before (exact), else guessed by the engine's model at the
     rate (``compiler.estimate``). The engine, voice and rate are checked as ``synthesize`` checks them."""
     speech = speech or Speech()
-    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn, timeline.lexicon)
     known = cached_lengths(timeline.phrases(), settings, speech.cache(warn or _warn))
     rate = known.sample_rate or 1000
 
@@ -131,7 +124,7 @@ def synthesize(
     sample at ``sample_rate`` (default: the voice's own rate)."""
     speech = speech or Speech()
     cache = speech.cache(warn or _warn)
-    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn, timeline.lexicon)
     result = synthesize_phrases(timeline.phrases(), settings, cache, progress)
     rate = sample_rate or result.sample_rate
     lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
@@ -191,7 +184,7 @@ def _voice(
         spoken = SpokenPhrases(session.speech)
         return session.timeline, sample_rate or session.schedule.rate, lambda: spoken, session.cache
     speech = speech or Speech()
-    settings = settings_for(session.language, speech.settings(), warn)
+    settings = settings_for(session.language, speech.settings(), warn, session.lexicon)
     cache = speech.cache(warn)
     rate = sample_rate or get_engine(settings.engine).sample_rate
     return session, rate, lambda: PhraseSupply(session.phrases(), settings, cache), cache
@@ -226,17 +219,22 @@ def play(
         on_notice=on_notice,
     )  # fmt: skip
     if isinstance(session, Synthesized):
-        return Played(live(mixed(session, bed, loudness)), session.schedule)
+        known = session.schedule
+        return Played(live(mixed(session, bed, loudness)), known, known.ms(known.total))
     speech = speech or Speech()
-    settings = settings_for(session.language, speech.settings(), warn)
+    settings = settings_for(session.language, speech.settings(), warn, session.lexicon)
     rate = get_engine(settings.engine).sample_rate
     expected = estimate(session, speech, warn=lambda message: None).schedule
     with PhraseSupply(session.phrases(), settings, speech.cache(warn)) as supply:
         audio = Mix(session, supply.clip, rate, loudness_lufs=loudness, music=bed)
         outcome = live(audio, ready=supply.ready, expected_total=expected.ms(expected.total) * rate // 1000)
+        audio.place_ready(supply.ready)  # every phrase spoken by now: the whole length is known
     plan = audio.placed_schedule()  # the whole schedule unless the session was stopped early
     _warn_dropped(plan, warn)
-    return Played(outcome, plan)
+    if audio.finished:
+        return Played(outcome, plan, plan.ms(plan.total))
+    whole = estimate(session, speech, warn=lambda message: None)  # lengths cached since count exactly
+    return Played(outcome, plan, whole.schedule.ms(whole.schedule.total), not whole.exact)
 
 
 def cover_art(timeline: Timeline) -> bytes:

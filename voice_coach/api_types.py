@@ -12,7 +12,7 @@ from pathlib import Path
 
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Timeline
-from voice_coach.live.outcome import Outcome, summarize
+from voice_coach.live.outcome import Outcome, stopped_at, summarize
 from voice_coach.speech.engines import EngineSettings, parse_rate
 from voice_coach.speech.lengths import KnownLengths
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
@@ -107,14 +107,22 @@ class Exported:
 @dataclass(frozen=True)
 class Played:
     """How a live session ended (``outcome``) and its schedule: the whole one, or as far as it was placed
-    when a session stopped before all its phrases were synthesized."""
+    when a session stopped before all its phrases were synthesized. ``total_ms``: the whole session's
+    length, exact unless ``total_estimated`` (it stopped before every phrase of it was spoken)."""
 
     outcome: Outcome
     schedule: Schedule
+    total_ms: int = 0
+    total_estimated: bool = False
 
     @property
     def summary(self) -> str:
-        """What was played, in one line: ``Session: 12 min, 3 stretches, 2 massage sides``."""
+        """One line: for a session played to its end, what was played (``Session: 12 min, 3 stretches, 2
+        massage sides``); for one stopped early, where (``Stopped at 01:13 of 05:39 (right side, set 2
+        of 3).``), of the whole session's length (``total_ms``)."""
+        if self.outcome.ended != "finished":
+            total = self.total_ms or self.schedule.ms(self.schedule.total)
+            return stopped_at(self.schedule, self.outcome, total, self.total_estimated)
         timeline = self.schedule.timeline
         kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
         return summarize(self.schedule, self.outcome, kinds)

@@ -77,7 +77,7 @@ class Catalog:
         self.speech = speech or Speech()
         self.warn = warn or default_warn
         self._kept: dict[str, CatalogEntry] = {}
-        self._invalid: dict[str, str] = {}
+        self._warned: set[str] = set()
 
     def entries(self) -> list[CatalogEntry]:
         """Every valid routine and session, sorted by id; an invalid file is left out with a warning."""
@@ -95,14 +95,12 @@ class Catalog:
         kept = self._kept.get(routine_id)
         if kept is not None and kept.path == path and self._digest(kept.target, listing) == kept.digest:
             return kept
-        own = _file_digest(path, routine_id)
-        if self._invalid.get(routine_id) == own:
-            return None
         try:
             target = load_path(path, self.library) if path is not None else load_builtin(routine_id)
-        except VoiceCoachError as error:
-            self._invalid[routine_id] = own
-            self.warn(f"skipped {routine_id}: {error}")
+        except VoiceCoachError as error:  # read again next time: fixing a file it includes mends it
+            if (warning := f"skipped {routine_id}: {error}") not in self._warned:
+                self._warned.add(warning)
+                self.warn(warning)
             return None
         entry = self._made(routine_id, path, target, self._digest(target, listing))
         self._kept[routine_id] = entry
@@ -174,10 +172,6 @@ def equipment_of(target: Routine | Session) -> tuple[str, ...]:
     if isinstance(target, Routine):
         return target.equipment
     return tuple(dict.fromkeys(e for item in target.items for e in item.routine.equipment))
-
-
-def _file_digest(path: Path | None, routine_id: str) -> str:
-    return _source_digest(str(path) if path is not None else BUILTIN + routine_id)
 
 
 def _source_digest(source: str) -> str:

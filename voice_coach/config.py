@@ -1,5 +1,5 @@
-"""The user's defaults file (``config.toml``): engine, voice, rate, countdown, lead-in, folders, the output
-device and voice commands, when no option says."""
+"""The user's defaults file (``config.toml``): engine, voice, rate, countdown, lead-in, language, folders,
+the output device and voice commands, when no option says."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from voice_coach.api_types import Speech
 from voice_coach.compiler.choices import lead_in_ms
 from voice_coach.compiler.cues import COUNTDOWNS
 from voice_coach.errors import UsageError, VoiceCoachError, literal
-from voice_coach.routine.loader import read_toml
+from voice_coach.routine.language import check_language
 from voice_coach.routine.table import Table
+from voice_coach.routine.toml_file import read_toml
 from voice_coach.speech.engines.base import parse_rate
 from voice_coach.speech.phrase_cache import default_cache_dir
 
 CONFIG_ENV = "VOICE_COACH_CONFIG"
-KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir", "routines_dir", "device")
+KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "language", "cache_dir", "routines_dir", "device")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class UserConfig:
     rate: str | None = None
     countdown: str | None = None
     lead_in: str | None = None
+    language: str | None = None
+    """The language to say things in when a file is written in it (else the file's own)."""
     cache_dir: str | None = None
     routines_dir: str | None = None
     device: str | None = None
@@ -100,6 +103,11 @@ def _check_values(table: Table, values: dict[str, str | None]) -> None:
             lead_in_ms(lead_in)
     except ValueError as error:
         raise table.fail("lead_in", str(error)) from None
+    try:
+        if values["language"] is not None:
+            check_language(values["language"])
+    except ValueError as error:
+        raise table.fail("language", str(error)) from None
     try:
         if rate is not None:
             parse_rate(rate)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voice_coach.api_types import Speech
+from voice_coach.errors import UsageError
 from voice_coach.files import write_text_atomically
 from voice_coach.live.history import history_path
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from voice_coach.serve.launch import Server
 
 SERVER_STAGE = "voice_coach.serve.launch"
+SERVER_PORT = 8765
 EXPORTS_BYTES = 1 << 30
 LINK_FILE = "serve-link.json"
 """Where a running server leaves its link (beside the history), for ``remind`` to put in its events."""
@@ -28,7 +30,7 @@ LINK_FILE = "serve-link.json"
 
 def server(
     *,
-    port: int = 8765,
+    port: int = SERVER_PORT,
     lan: bool = False,
     new_token: bool = False,
     library: str | os.PathLike[str] | None = None,
@@ -92,3 +94,21 @@ def _link(path: Path, *, alive: bool) -> int | None:
         except PermissionError:  # another user's process: alive, but not ours to trust
             return None
     return pid
+
+
+def phone_link(port: int = SERVER_PORT, *, feed: bool = False) -> str:
+    """The link ``voice-coach serve --lan`` gives phones, without starting a server: this computer's first
+    address on the local network, ``port`` and the kept access token (made if there is none yet, as
+    ``serve`` would); ``feed``: its podcast feed. For a printed QR code (``vc.handout(url=...)``).
+    ``UsageError`` when this computer has no network address or the token cannot be kept."""
+    lan = importlib.import_module("voice_coach.serve.lan")
+    tokens = importlib.import_module("voice_coach.serve.tokens")
+    addresses: list[str] = lan.lan_addresses()
+    if not addresses:
+        raise UsageError("no local network address found: connect this computer to the phone's Wi-Fi")
+    try:
+        token: str = tokens.server_token()
+    except OSError as error:
+        folder = tokens.data_folder()
+        raise UsageError(f"cannot keep the access token in {folder}: {error.strerror}") from None
+    return f"http://{addresses[0]}:{port}/{token}/" + ("feed.xml" if feed else "")

@@ -21,7 +21,8 @@ from click.testing import CliRunner, Result
 
 from voice_coach.cli.main import cli
 from voice_coach.durations import clock
-from voice_coach.routine.loader import builtin_ids, load_path, load_target
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import load_path, load_target
 from voice_coach.routine.model import Session
 
 ROOT = Path(__file__).parents[2]
@@ -148,6 +149,7 @@ SAY_ROLES = {
     "step",
     "release",
     "next",
+    "time",
     "outro",
 }
 
@@ -171,9 +173,14 @@ def test_show_json_has_the_documented_fields(runner: CliRunner, routine_id: str)
                 <= (block["start_ms"] + block["duration_ms"])
             )
     assert {b["role"] for b in data["blocks"] if b["type"] == "say"} <= SAY_ROLES
-    assert {b["role"] for b in data["blocks"] if b["type"] == "pause"} <= {"lead-in", "pause"}
-    assert {b["role"] for b in data["blocks"] if b["type"] == "rest"} <= {"rest", "between"}
-    assert {b["kind"] for b in data["blocks"] if b["type"] == "tone"} == {"start", "end"}
+    assert {b["role"] for b in data["blocks"] if b["type"] == "pause"} <= {
+        "lead-in",
+        "pause",
+        "settle",
+        "tail",
+    }
+    assert {b["role"] for b in data["blocks"] if b["type"] == "rest"} <= {"rest", "between", "fetch"}
+    assert {b["kind"] for b in data["blocks"] if b["type"] == "tone"} == {"start", "end", "close"}
     assert data["total_ms"] == sum(b["duration_ms"] for b in data["blocks"])
     for before, after in zip(data["blocks"], data["blocks"][1:], strict=False):
         assert after["start_ms"] == before["start_ms"] + before["duration_ms"]
@@ -193,9 +200,13 @@ def test_hold_formats(runner: CliRunner, value: str) -> None:
 
 
 def test_rest(runner: CliRunner) -> None:
-    rests = [b for b in show_json(runner, "foam-roller", "--rest", "15s")["blocks"] if b["type"] == "rest"]
+    blocks = show_json(runner, "foam-roller", "--rest", "15s")["blocks"]
+    rests = [b for b in blocks if b["type"] == "rest" and b["role"] == "rest"]
     assert [b["duration_ms"] for b in rests] == [15_000, 15_000]
-    assert not [b for b in show_json(runner, "foam-roller", "--rest", "0")["blocks"] if b["type"] == "rest"]
+    blocks = show_json(runner, "foam-roller", "--rest", "0")["blocks"]
+    assert [b["role"] for b in blocks if b["type"] == "rest"] == ["fetch"], (
+        "the time to fetch the roller stays"
+    )
 
 
 @pytest.mark.parametrize(
@@ -264,8 +275,8 @@ BAD_OPTIONS = [
         f"'--set': '{TWIST}.color=red': unknown field 'color'; allowed: hold, sets, rest, sides",
     ),
     (f"--set {TWIST}.hold=0", f"'--set': '{TWIST}.hold=0': must be longer than zero (got '0'); use e.g. 30s"),
-    (f"--set {TWIST}.sets=0", f"'--set': '{TWIST}.sets=0': sets must be a whole number from 1 to 50"),
-    (f"--set {TWIST}.sides=up", f"'--set': '{TWIST}.sides=up': sides must be one of left, right, both, none"),
+    (f"--set {TWIST}.sets=0", f"'--set': '{TWIST}.sets=0': must be a whole number from 1 to 50"),
+    (f"--set {TWIST}.sides=up", f"'--set': '{TWIST}.sides=up': must be one of left, right, both, none"),
 ]
 """Options click or cli_options refuse: (options, message after "Invalid value for ")."""
 UNKNOWN_IDS = [
@@ -574,6 +585,7 @@ def test_an_absurdly_long_session_is_refused_before_any_work(runner: CliRunner) 
     result = runner.invoke(cli, ["show", "kneeling-twist", "--sets", "50", "--hold", "1h"])
     assert (result.exit_code, result.stdout) == (2, "")
     assert re.fullmatch(  # 100 hours of holds, and rests and cues (estimated: nothing was synthesized)
+        "Warning: sets 50 is more than 3\u20135 for kneeling-twist\n"
         r"Error: kneeling-twist: with these settings the session would last about 10\d:\d\d:\d\d; "
         r"the limit is 12h: lower --sets, --hold or --rest\n",
         result.stderr,

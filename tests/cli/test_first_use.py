@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from voice_coach.cli.main import cli
 from voice_coach.errors import RoutineError
-from voice_coach.routine.loader import builtin_ids
+from voice_coach.routine.library import builtin_ids
 
 NECK = (
     'id = "neck"\ntitle = "Neck stretch"\nkind = "stretch"\nsetup = ["Tilt your head, and hold."]\n'
@@ -142,6 +142,13 @@ def test_list_marks_your_routines(runner: CliRunner, library: Path) -> None:
     assert [line.split()[0] for line in mine] == ["evening", "neck"]
     assert mine[1].endswith("  Neck stretch (yours)")
     assert [line.split()[0] for line in lines[1:]] == sorted([*builtin_ids(), "evening", "neck"])
+
+
+def test_list_leaves_out_an_invalid_file_with_a_warning(runner: CliRunner, library: Path) -> None:
+    (library / "broken.toml").write_text('id = "broken"\n', "utf-8")
+    result = runner.invoke(cli, ["list"])
+    assert result.exit_code == 0 and "broken" not in result.stdout and "neck" in result.stdout
+    assert result.stderr.startswith("Warning: skipped broken: ") and result.stderr.count("\n") == 1
 
 
 def test_list_json(runner: CliRunner, library: Path) -> None:

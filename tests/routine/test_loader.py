@@ -26,18 +26,11 @@ from voice_coach.compiler.choices import RunChoices
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.schedule import schedule
 from voice_coach.errors import RoutineError, UsageError
-from voice_coach.routine.loader import (
-    ROUTINE_KEYS,
-    SESSION_KEYS,
-    build_routine,
-    build_session,
-    builtin_ids,
-    load_builtin,
-    load_path,
-    load_target,
-    parse_toml,
-)
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import SESSION_KEYS, build_session, load_builtin, load_path, load_target
 from voice_coach.routine.model import Range, Routine, Session, Step
+from voice_coach.routine.routine_file import ROUTINE_KEYS, build_routine
+from voice_coach.routine.toml_file import parse_toml
 
 BAD = Path(__file__).parent / "bad"
 EXPECTED: dict[str, str] = json.loads((BAD / "expected.json").read_text("utf-8"))
@@ -86,7 +79,7 @@ def test_validate_reports_every_bad_file_and_passes_good_ones(
     names = ["range-hold-zero.toml", str(tmp_path / "good.toml"), "sides-unknown.toml"]
     result = runner.invoke(cli, ["validate", *names])
     assert result.exit_code == 2
-    assert result.stdout == f"ok: {tmp_path / 'good.toml'}: routine 'ok', about 00:28\n"
+    assert result.stdout == f"ok: {tmp_path / 'good.toml'}: routine 'ok', about 00:33\n"
     assert result.stderr == (
         f"Error: {EXPECTED['range-hold-zero.toml']}\nError: {EXPECTED['sides-unknown.toml']}\n"
         "2 of 3 files are invalid\n"
@@ -448,7 +441,9 @@ def test_any_bytes_give_a_routine_error_or_a_document(raw: bytes) -> None:
         assert isinstance(parsed, dict)
 
 
-SESSION_ALLOWED = "id, intro, language, outro, phrases, progression, rest, routines, title"
+SESSION_ALLOWED = (
+    "id, intro, language, lexicon, outro, phrases, progression, rest, routines, title, translations"
+)
 
 
 @pytest.mark.parametrize(

@@ -169,14 +169,16 @@ class Mix:
         """Float output of ``[start, end)``, true-peak limited to the ceiling.
 
         The limiter looks ahead (and releases) over ``LIMITER_MS``, so a margin of twice that is
-        rendered on each side: the samples kept are then the same however the session is cut.
+        rendered on each side, and the reach of its true-peak filter beyond (``limiter.PEAK_REACH``): the
+        samples kept are then the same however the session is cut.
         """
-        margin = 2 * (limiter.LIMITER_MS * self.rate // 1000)
+        half = limiter.LIMITER_MS * self.rate // 1000
+        margin = 2 * half + limiter.PEAK_REACH
         self._place(end + margin)
         lo, hi = max(0, start - margin), end + margin
         if self.finished:
             hi = min(hi, self._placed)
-        samples = limiter.limit(self.render(lo, hi), self.ceiling, margin // 2)
+        samples = limiter.limit(self.render(lo, hi), self.ceiling, half)
         return samples[start - lo : end - lo]
 
     def render(self, start: int, end: int) -> Samples:

@@ -11,6 +11,7 @@ import click
 
 import voice_coach as vc
 from voice_coach.cli.device_commands import devices
+from voice_coach.cli.handover_commands import handout, import_command, pack
 from voice_coach.cli.help import DEBUG, debug_option, one_line
 from voice_coach.cli.programme_commands import log_command, progress, remind
 from voice_coach.cli.script_commands import list_command, new, show, validate
@@ -113,6 +114,9 @@ COMMANDS = (
     new,
     export,
     play,
+    handout,
+    pack,
+    import_command,
     devices,
     say,
     voices,

@@ -24,17 +24,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 Chosen = dict[str, Any]
 """The routine options a user set, by the library's names (``hold``, ``per_routine``...), as given."""
 ROUTINE_OPTIONS = (
-    "hold",
-    "sets",
-    "rest",
-    "sides",
-    "only",
-    "skip",
-    "countdown",
-    "lead_in",
-    "language",
-    "step",
-)
+    "hold", "massage", "sets", "rest", "sides", "only", "skip", "countdown", "lead_in", "language", "step",
+)  # fmt: skip
 NO_PROGRESSION = "progression"
 """The key of ``routine`` that ``--no-progression`` sets to False: not a run's choice, but which step to
 choose (the file's defaults rather than today's)."""
@@ -58,8 +49,9 @@ def run_choices(routine: Chosen, config: vc.UserConfig) -> vc.RunChoices:
     """The run's choices, the config file filling what no flag set (countdown, lead-in); an invalid value
     is refused as click refuses a flag's value (``Invalid value for '--hold': ...``)."""
     try:
+        defaults: Chosen = {"countdown": config.countdown, "lead_in": config.lead_in}
         given = {name: value for name, value in routine.items() if name != NO_PROGRESSION}
-        return vc.run_choices(**{"countdown": config.countdown, "lead_in": config.lead_in, **given})
+        return vc.run_choices(**defaults, preferred_language=config.language, **given)
     except vc.ChoiceError as error:
         problem = f"{error.given!r}: {error.problem}" if error.name == "set" else error.problem
         raise click.BadParameter(problem, param_hint=f"'--{error.name.replace('_', '-')}'") from None
@@ -80,7 +72,7 @@ def compile_run(
     loaded = vc.load(target, config.library())
     enabled = routine.get(NO_PROGRESSION, True)
     choices, step = vc.apply_progression(loaded, run_choices(routine, config), enabled=enabled)
-    return vc.compile(loaded, choices), choices, step
+    return vc.compile(loaded, choices, warn=warn), choices, step
 
 
 def routine_options(func: F) -> F:
@@ -101,7 +93,12 @@ def routine_options(func: F) -> F:
         click.option(
             "--hold",
             metavar="DURATION",
-            help="Hold length for every routine, e.g. 20s or 1m.",
+            help="Hold length of every stretch, e.g. 20s or 1m.",
+        ),
+        click.option(
+            "--massage",
+            metavar="DURATION",
+            help="Length of every massage (per side), e.g. 3m.",
         ),
         click.option("--sets", type=click.IntRange(1, vc.MAX_SETS), help="Sets per side."),
         click.option(
@@ -142,7 +139,7 @@ def routine_options(func: F) -> F:
         click.option(
             "--language",
             metavar="CODE",
-            help="Language of the phrases voice-coach adds: en, de or es [default: the file's own].",
+            help="Language to say it in: one the file is written in (en, de, es) [default: the file's own].",
         ),
         click.option(
             "--step",

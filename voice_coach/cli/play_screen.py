@@ -4,12 +4,11 @@ heard command), and nothing left behind when the session ends."""
 from __future__ import annotations
 
 import shutil
+import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
 import voice_coach as vc
-
-MIN_WIDTH = 40
 
 
 class StatusScreen:
@@ -31,16 +30,16 @@ class StatusScreen:
             intro, self.intro = self.intro, None
             self.notice(intro)
         self.last = status
-        width = max(self.width() - 1, MIN_WIDTH)
-        line = vc.format_status(status, width)
+        line = vc.format_status(status, self.width() - 1)  # the last column left free: no wrap, ever
         self.stream.write("\r" + line.ljust(self.drawn))
         self.drawn = len(line)
         self.stream.flush()
 
     def notice(self, message: str) -> None:
-        """Print ``message`` on its own line, then the status line again below it."""
+        """Print ``message`` on lines of their own (a long one, such as the keys, broken between its
+        ``|``-separated items, never inside a word), then the status line again below it."""
         self._erase()
-        self.stream.write(message + "\n")
+        self.stream.write("\n".join(fit_lines(message, self.width() - 1)) + "\n")
         if self.last is not None:
             self.status(self.last)
         self.stream.flush()
@@ -54,3 +53,16 @@ class StatusScreen:
         if self.drawn:
             self.stream.write("\r" + " " * self.drawn + "\r")
             self.drawn = 0
+
+
+def fit_lines(message: str, width: int) -> list[str]:
+    """``message`` in lines of at most ``width`` characters: broken between its `` | ``-separated items
+    (the keys banner breaks between keys), an item longer than a line broken between words."""
+    lines: list[str] = []
+    for item in message.split(" | "):
+        joined = f"{lines[-1]} | {item}" if lines else item
+        if lines and len(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines += textwrap.wrap(item, max(width, 1), break_on_hyphens=False) or [""]
+    return lines

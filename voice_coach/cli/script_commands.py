@@ -135,6 +135,8 @@ def validate(files: tuple[Path, ...]) -> None:
             continue
         kind = "session" if isinstance(target, vc.Session) else "routine"
         length = estimated_length(timeline, speech).lstrip("~")  # an engine error ends the command
+        for advice in vc.language_advice(target):
+            click.echo(f"Warning: {advice}", err=True)
         click.echo(f"ok: {path}: {kind} '{target.id}', about {length}")
     if failures and len(files) > 1:
         click.echo(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -80,10 +82,15 @@ def serve(
     if lan:
         for url in running.urls[1:]:
             click.echo(f"On your phone (same Wi-Fi): {url}")
-        click.echo(running.qr, nl=False)
+        click.echo(running.qr if _colour() else running.qr_plain, nl=False)
     click.echo(f"Podcast feed: {running.feed_url}")
     click.echo("Anyone with these links can listen: share them only with your own devices. Ctrl-C stops.")
     if new_token:
         click.echo("This is a new access token: old links and feed subscriptions no longer work.")
     running.run()
     click.echo("Stopped.")
+
+
+def _colour() -> bool:
+    """Whether the QR code may set its own colours: on a terminal, unless ``NO_COLOR`` is set."""
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()

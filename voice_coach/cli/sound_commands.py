@@ -234,7 +234,7 @@ def play(
     """
     config = vc.load_config()
     timeline, choices, step = compile_run(routine_target(target), routine, config)  # before any device
-    start = vc.start_point(timeline, resume=resume, routine=from_routine)
+    start = vc.start_point(timeline, resume=resume, routine=from_routine, warn=warn)
     if resume and start is None:
         warn(f"no unfinished session of {timeline.id} in the history; starting at the beginning")
     sink = output_sink(device, config)
@@ -259,7 +259,7 @@ def play(
         )
         if screen is not None:
             screen.clear()
-        click.echo(played.summary)
+        click.echo(played.summary)  # played to the end: what was done; else where it stopped
         pain = (
             ask_how_it_feels(played.outcome.ended, keys, listener, sink, speech.speech(config))
             if ask
@@ -271,7 +271,7 @@ def play(
     except vc.VoiceCoachError as error:  # the session itself went well
         warn(str(error))
     if played.outcome.ended == "interrupted":
-        sys.exit(130)
+        sys.exit(vc.interrupts.exit_status())  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
 
 
 def routine_target(target: str) -> str:
@@ -298,7 +298,7 @@ def history(limit: int, as_json: bool) -> None:
         voice-coach history
         voice-coach history --json --limit 5
     """
-    entries = vc.history(limit)
+    entries = vc.history(limit, warn=warn)
     if as_json:
         rows = [{**dataclasses.asdict(entry), "completed": entry.completed} for entry in entries]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

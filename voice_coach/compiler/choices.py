@@ -5,14 +5,14 @@ The CLI's options, the server's form fields and ``vc.compile(**kw)`` all build i
 ``run_choices``, so a value is accepted or refused by the same rule, with the same words, wherever it
 comes from. Errors (``ChoiceError``) name the value (``{hold}``); each face words it its own way
 (``--hold``, a form field). A routine's file is never changed: ``apply_overrides`` makes a new model.
-To add a choice: a field of ``RunChoices``, its rule in ``RULES``, its keyword in ``run_choices``.
+To add a choice: a field of ``RunChoices``, its rule in ``RULES``, its name in ``Given``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from voice_coach.compiler.cues import COUNTDOWNS, Countdown
 from voice_coach.durations import checked_duration
@@ -27,6 +27,8 @@ LEAD_IN_LIMIT_MS = 10_000
 """Silence before the first word: enough for any Bluetooth headset to wake."""
 SET_FIELDS = ("hold", "sets", "rest", "sides")
 """What one routine of a session can change (``--set ID.FIELD=VALUE``)."""
+MASSAGE_KIND = "massage"
+"""The kind of routine whose hold is a massage's length: ``massage`` sets it, ``hold`` does not."""
 Duration = str | int
 """A duration as people give it: ``"20s"``, ``"1m30s"``, or seconds as a number."""
 
@@ -50,21 +52,21 @@ def sets_count(value: object) -> int:
     """Sets per side, a whole number from 1 to ``MAX_SETS``; ValueError otherwise."""
     text = str(value).strip()
     if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_SETS:
-        raise ValueError(f"sets must be a whole number from 1 to {MAX_SETS}")
+        raise ValueError(f"must be a whole number from 1 to {MAX_SETS}")
     return int(text)
 
 
 def sides_choice(value: object) -> str:
     """One of ``SIDE_CHOICES``; ValueError otherwise."""
     if value not in SIDE_CHOICES:
-        raise ValueError(f"sides must be one of {', '.join(SIDE_CHOICES)}")
+        raise ValueError(f"must be one of {', '.join(SIDE_CHOICES)}")
     return str(value)
 
 
 def countdown_choice(value: object) -> Countdown:
     """One of ``COUNTDOWNS``; ValueError otherwise."""
     if value not in COUNTDOWNS:
-        raise ValueError(f"countdown must be one of {', '.join(COUNTDOWNS)}")
+        raise ValueError(f"must be one of {', '.join(COUNTDOWNS)}")
     return value
 
 
@@ -79,6 +81,7 @@ def step_number(value: object) -> int:
 
 RULES: dict[str, Callable[[object], Any]] = {
     "hold": hold_ms,
+    "massage": hold_ms,
     "sets": sets_count,
     "rest": rest_ms,
     "sides": sides_choice,
@@ -98,6 +101,9 @@ class Overrides:
     sets: int | None = None
     rest_ms: int | None = None
     sides: str | None = None
+    massage_ms: int | None = None
+    """A massage's length (``--massage 3m``): the hold of every routine of kind ``massage``, which
+    ``hold_ms`` leaves alone."""
 
     def merged(self, other: Overrides) -> Overrides:
         """These overrides with ``other``'s set values taking precedence."""
@@ -106,6 +112,7 @@ class Overrides:
             sets=other.sets if other.sets is not None else self.sets,
             rest_ms=other.rest_ms if other.rest_ms is not None else self.rest_ms,
             sides=other.sides if other.sides is not None else self.sides,
+            massage_ms=other.massage_ms if other.massage_ms is not None else self.massage_ms,
         )
 
 
@@ -128,49 +135,62 @@ class RunChoices:
     countdown: Countdown = "standard"
     lead_in_ms: int = 1000
     language: str | None = None
-    """The language of the framing phrases (a pack's code); None: the file's own, else English."""
+    """The language to say it in (a pack's code), which the file must be written in; None: the file's own
+    (or ``preferred_language``)."""
+    preferred_language: str | None = None
+    """The config file's ``language``: used when the file is written in it, else the file's own."""
     step: int | None = None
     """The step of the file's ``[progression]`` (``compiler.progression``); None: the file's defaults."""
 
 
-def run_choices(
-    *,
-    hold: Duration | None = None,
-    sets: int | str | None = None,
-    rest: Duration | None = None,
-    sides: str | None = None,
-    only: Iterable[str] = (),
-    skip: Iterable[str] = (),
-    per_routine: Mapping[str, Mapping[str, object]] | None = None,
-    countdown: str | None = None,
-    lead_in: Duration | None = None,
-    language: str | None = None,
-    step: int | str | None = None,
-) -> RunChoices:
-    """The run's choices from the values people give (None: the default); ``ChoiceError`` naming the
-    value that is wrong.
+class Given(TypedDict, total=False):
+    """The run's choices as people give them, by name (``vc.compile(target, hold="20s")``); absent or
+    None: the default. ``hold`` is every stretch's hold, ``massage`` every massage's length (``"3m"``);
+    ``per_routine`` changes single routines of a session (``{"spi-massage": {"hold": "3m"}}``);
+    ``language`` (``"de"``) chooses among the languages the file is written in, ``preferred_language``
+    (the config file's) is used where the file is written in it; ``step`` is a step of the file's
+    ``[progression]``."""
 
-    ``per_routine`` changes single routines of a session: ``{"spi-massage": {"hold": "3m"}}``.
-    ``language`` (``"de"``) says the framing phrases in another language than the file's own.
-    """
-    general: dict[str, object] = {"hold": hold, "sets": sets, "rest": rest, "sides": sides}
+    hold: Duration | None
+    sets: int | str | None
+    rest: Duration | None
+    sides: str | None
+    massage: Duration | None
+    only: Iterable[str]
+    skip: Iterable[str]
+    per_routine: Mapping[str, Mapping[str, object]] | None
+    countdown: str | None
+    lead_in: Duration | None
+    language: str | None
+    preferred_language: str | None
+    step: int | str | None
+
+
+def run_choices(**given: Unpack[Given]) -> RunChoices:
+    """The run's choices from the values people give (``Given``); ``ChoiceError`` naming the value that
+    is wrong."""
     overrides = Overrides()
-    for name, value in general.items():
-        if value is not None:
+    for name in SET_FIELDS:
+        if (value := given.get(name)) is not None:
             overrides = overrides.merged(_checked(name, field_override, name, value))
+    if (massage := given.get("massage")) is not None:
+        overrides = replace(overrides, massage_ms=_checked("massage", RULES["massage"], massage))
     chosen: dict[str, Overrides] = {}
-    for routine_id, fields in (per_routine or {}).items():
+    for routine_id, fields in (given.get("per_routine") or {}).items():
         for field_name, raw in fields.items():
-            given, what = f"{routine_id}.{field_name}={raw}", f"{routine_id}.{field_name}"
-            one = _checked("set", field_override, field_name, raw, what=what, given=given)
+            spelt, what = f"{routine_id}.{field_name}={raw}", f"{routine_id}.{field_name}"
+            one = _checked("set", field_override, field_name, raw, what=what, given=spelt)
             chosen[routine_id] = chosen.get(routine_id, Overrides()).merged(one)
+    countdown, lead_in, language = given.get("countdown"), given.get("lead_in"), given.get("language")
+    preferred = given.get("preferred_language")
     return RunChoices(
         overrides,
-        Selection(tuple(only), tuple(skip), chosen),
+        Selection(tuple(given.get("only", ())), tuple(given.get("skip", ())), chosen),
         _checked("countdown", RULES["countdown"], "standard" if countdown is None else countdown),
         _checked("lead_in", RULES["lead_in"], "1s" if lead_in is None else lead_in),
         None if language is None else _checked("language", RULES["language"], language),
-        None if step is None else _checked("step", RULES["step"], step),
+        None if preferred is None else _checked("language", RULES["language"], preferred),
+        None if (step := given.get("step")) is None else _checked("step", RULES["step"], step),
     )
 
 
@@ -194,7 +214,8 @@ def _checked(name: str, parse: Callable[..., Any], *args: Any, what: str = "", g
 
 
 def personal_overrides(routine: Routine, choices: RunChoices, *, single: bool = False) -> Overrides:
-    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top.
+    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top. A massage takes its length
+    from ``massage``, not ``hold``, and keeps its sets (the article: 2-3 minutes a side, once).
 
     In a session, a global ``--sides`` changes only the routines that have sides: ``--sides left`` means
     "my left side", not "do the foam roller on the left". A routine's own ``--set`` always applies, and so
@@ -203,7 +224,15 @@ def personal_overrides(routine: Routine, choices: RunChoices, *, single: bool = 
     general = choices.overrides
     if not routine.sides and not single:
         general = replace(general, sides=None)
+    if is_massage(routine):  # --hold and --sets are a stretch's; a massage's length is --massage
+        general = replace(general, hold_ms=general.massage_ms, sets=None)
+    general = replace(general, massage_ms=None)
     return general.merged(choices.selection.per_routine.get(routine.id, Overrides()))
+
+
+def is_massage(routine: Routine) -> bool:
+    """Whether ``routine``'s hold is a massage (its kind, in its own file, is ``massage``)."""
+    return routine.kind.lower() == MASSAGE_KIND
 
 
 def apply_overrides(routine: Routine, overrides: Overrides) -> Routine:
@@ -241,4 +270,4 @@ def names_side(routine: Routine) -> bool:
     """Whether any step or prompt of the routine says ``{side}`` or ``{other}``."""
     steps = (*routine.setup, *routine.reentry, *((routine.release,) if routine.release else ()))
     texts = (*(s.text for s in steps), *routine.during)
-    return any("{" + name + "}" in text for text in texts for name in SIDE_VARIABLES)
+    return any("{" + name + end in text for text in texts for name in SIDE_VARIABLES for end in "}:")

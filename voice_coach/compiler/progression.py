@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voice_coach.compiler.choices import Overrides, RunChoices, Selection
+from voice_coach.compiler.choices import Overrides, RunChoices, Selection, is_massage
 from voice_coach.errors import ChoiceError, literal
 from voice_coach.routine.model import Progression, Range, Routine, Session
 
@@ -68,17 +68,21 @@ def check_step(target: Routine | Session, step: int) -> Ladder:
 
 def step_selection(target: Routine | Session, choices: RunChoices) -> Selection:
     """The run's selection with the hold and sets of ``choices.step`` under the person's own values: a
-    ``hold``/``sets`` given for the run, or for one routine (``--set ID.hold=...``), wins over the step's."""
+    ``hold``/``sets`` (a massage's ``massage``) given for the run, or for one routine (``--set
+    ID.hold=...``), wins over the step's."""
     if choices.step is None:
         return choices.selection
     per_routine = dict(choices.selection.per_routine)
+    rungs = check_step(target, choices.step)
     mine = choices.overrides
-    for routine_id, values in check_step(target, choices.step).overrides(choices.step).items():
+    for routine in rungs.routines:
+        values = rungs.overrides(choices.step)[routine.id]
+        hold = mine.massage_ms if is_massage(routine) else mine.hold_ms
         step = Overrides(
-            hold_ms=None if mine.hold_ms is not None else values.hold_ms,
+            hold_ms=None if hold is not None else values.hold_ms,
             sets=None if mine.sets is not None else values.sets,
         )
-        per_routine[routine_id] = step.merged(per_routine.get(routine_id, Overrides()))
+        per_routine[routine.id] = step.merged(per_routine.get(routine.id, Overrides()))
     return Selection(choices.selection.only, choices.selection.skip, per_routine)
 
 

@@ -74,7 +74,8 @@ def mp3_command(ffmpeg: str, rate: int, bitrate: str, path: Path) -> list[str]:
     command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(rate)]
     command += ["-ac", "1", "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", bitrate]
     command += ["-ac", "1", "-ar", str(mp3_rate(rate)), "-map_metadata", "-1", "-id3v2_version", "0"]
-    return [*command, "-write_id3v1", "0", "-f", "mp3", "-y", str(path)]
+    # each frame reaches the file as it is encoded (not in 256 KiB blocks), so a reader can stream it
+    return [*command, "-write_id3v1", "0", "-flush_packets", "1", "-f", "mp3", "-y", str(path)]
 
 
 class Mp3Encoder:

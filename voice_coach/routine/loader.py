@@ -5,33 +5,34 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Callable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from voice_coach.errors import RoutineError, UsageError
-from voice_coach.routine.language import read_language, read_phrases
-from voice_coach.routine.library import builtin_ids as builtin_ids  # re-exported for callers and tests
-from voice_coach.routine.library import default_library, known_ids, library_files
+from voice_coach.routine.language import read_language, read_lexicon, read_phrases
+from voice_coach.routine.library import builtin_ids, default_library, known_ids, library_files
 from voice_coach.routine.model import SESSION_VARIABLES, Routine, Session, SessionItem
 from voice_coach.routine.problems import Problems
 from voice_coach.routine.progression import check_moving, read_progression
-from voice_coach.routine.routine_file import (  # re-exported: the routine file's rules, for callers and tests
-    HOLD_LIMIT_MS as HOLD_LIMIT_MS,
+from voice_coach.routine.routine_file import (
+    REST_LIMIT_MS,
+    ROUTINE_KEYS,
+    build_routine,
+    read_id,
+    required_text,
 )
-from voice_coach.routine.routine_file import MAX_SETS as MAX_SETS
-from voice_coach.routine.routine_file import REST_LIMIT_MS as REST_LIMIT_MS
-from voice_coach.routine.routine_file import ROUTINE_KEYS as ROUTINE_KEYS
-from voice_coach.routine.routine_file import build_routine as build_routine
-from voice_coach.routine.routine_file import read_id, required_text
 from voice_coach.routine.table import Table, check_text, described
-from voice_coach.routine.toml_file import (
-    parse_toml as parse_toml,  # re-exported: config.py and tests read files through here
-)
-from voice_coach.routine.toml_file import read_toml as read_toml
+from voice_coach.routine.toml_file import parse_toml, read_toml
+from voice_coach.routine.translations import SESSION_WORDS, read_translations
 
 SESSION_REST_MS = 20_000
-SESSION_KEYS = ("id", "title", "intro", "outro", "rest", "routines", "language", "phrases", "progression")
+SESSION_KEYS = (
+    "id", "title", "intro", "outro", "rest", "routines", "language", "phrases", "lexicon", "translations",
+    "progression",
+)  # fmt: skip
 ITEM_KEYS = ("routine", "rest_after")
 
 
@@ -77,6 +78,7 @@ def build_session(
             "rest_ms": lambda: table.duration("rest", limit_ms=REST_LIMIT_MS, allow_zero=True),
             "language": lambda: read_language(table),
             "phrases": lambda: read_phrases(table),
+            "lexicon": lambda: read_lexicon(table),
             "progression": lambda: read_progression(table),
         }
     )
@@ -86,7 +88,22 @@ def build_session(
     check_moving(table, fields["progression"], [item.routine.id for item in fields["items"]])
     if fields["rest_ms"] is None:
         fields["rest_ms"] = SESSION_REST_MS
-    return Session(source=source, **fields)
+    session = Session(source=source, **fields)
+    translations = read_translations(table, SESSION_WORDS, session_word_readers, session.language)
+    return replace(
+        session, translations=tuple((c, replace(session, language=c, **t)) for c, _, t in translations)
+    )
+
+
+def session_word_readers(table: Table) -> dict[str, Callable[[], Any]]:
+    """Readers of a session's own words, in the file or a translation."""
+    return {
+        "title": lambda: required_text(table, "title"),
+        "intro": lambda: table.text("intro", SESSION_VARIABLES),
+        "outro": lambda: table.text("outro", SESSION_VARIABLES),
+        "phrases": lambda: read_phrases(table),
+        "lexicon": lambda: read_lexicon(table),
+    }
 
 
 def read_items(table: Table, base: Path | None, library: Path | None) -> tuple[SessionItem, ...]:

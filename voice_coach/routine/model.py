@@ -14,6 +14,11 @@ SESSION_VARIABLES = ("routines", "count")
 """Placeholders a session's intro and outro may use: what the run holds after ``--only``/``--skip``."""
 
 
+Reading = tuple[str, str, str]
+"""A lexicon entry: (word, respelling, phonemes); either may be "" (the word is then read as written by
+engines that need the missing one)."""
+
+
 @dataclass(frozen=True)
 class Range:
     """A default value and the range the source recommends (``min``/``max`` may be unknown)."""
@@ -49,6 +54,9 @@ class Step:
 
     text: str
     pause_ms: int = 0
+    once: bool = False
+    """Said before the first side only (``once = true``): "Lie on your back." is not said again to a
+    listener who already lies there."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,19 @@ class Routine:
     """The file's own ``[phrases]``: (pack key, text) pairs that replace the pack's."""
     progression: Progression | None = None
     """The file's ``[progression]`` table, if any."""
+    lexicon: tuple[Reading, ...] = ()
+    """The file's own ``[lexicon]``: how the engine should read some words, for synthesis only."""
+    translations: tuple[tuple[str, Routine], ...] = ()
+    """The same routine in other languages (``[translations.de]``): (code, routine), each with this one's
+    numbers and sides and its own words."""
+    spoken_kind: str | None = None
+    """A translation's word for its kind ("Dehnung"); ``kind`` stays the file's own ("stretch"), which
+    the run's choices go by (``--massage``)."""
+
+    @property
+    def kind_word(self) -> str:
+        """The kind as said: "5 stretches", "Dehnung 2 von 5"."""
+        return self.spoken_kind or self.kind
 
     @property
     def hold_ms(self) -> int | None:
@@ -109,6 +130,10 @@ class Session:
     """The file's own ``[phrases]``, applied to the whole session."""
     progression: Progression | None = None
     """The file's ``[progression]`` table, if any."""
+    lexicon: tuple[Reading, ...] = ()
+    """The file's own ``[lexicon]``, applied to the whole session."""
+    translations: tuple[tuple[str, Session], ...] = ()
+    """The session's own words (title, intro, outro) in other languages."""
 
 
 def other_side(side: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from voice_coach.durations import checked_duration, format_duration
 from voice_coach.errors import RoutineError
-from voice_coach.routine.model import VARIABLES, Range
+from voice_coach.routine.model import SIDE_VARIABLES, VARIABLES, Range
 
 MAX_TEXT = 500
 """Longest phrase a cue may be, in characters: a cue is said while moving, not read."""
@@ -193,6 +193,8 @@ def check_text(value: Any, table: Table, key: str | int, variables: tuple[str, .
             close = difflib.get_close_matches(name, variables, n=1)
             hint = f"did you mean {{{close[0]}}}? " if close else ""
             raise table.fail(key, "unknown variable {" + name + "}; " + hint + "allowed: " + allowed)
+        if name in SIDE_VARIABLES and not conversion and re.fullmatch(r"[\w-]*", spec or ""):
+            continue  # {side:en}: a form of the side word, checked against the file's language
         if spec or conversion:
             raise table.fail(key, "write {" + name + "} without ':' or '!'; allowed: " + allowed)
     return text

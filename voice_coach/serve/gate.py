@@ -9,6 +9,8 @@ import secrets
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from voice_coach.serve.slots import admit
+
 MAX_QUERY_BYTES = 2048
 """Far more than every setting needs; a longer query is refused before it is parsed."""
 POST_ROUTES = ("rate",)
@@ -32,6 +34,7 @@ class TokenGate:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        admit(scope)  # the token is right: the connection keeps its slot
         await self.app({**scope, "root_path": scope.get("root_path", "") + "/" + self.token}, receive, send)
 
     def refusal(self, scope: Scope) -> Response | None:

@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Server:
     """A bound server: ``urls`` (this computer's first, then the local network's), whether its token is
-    ``new``, and ``qr`` (the local network's URL as a QR code in text) when it listens there."""
+    ``new``, and ``qr`` (the local network's URL as a QR code in text, black on white in ANSI colours) when
+    it listens there; ``qr_plain`` is the same without colours, its light modules drawn, for a dark terminal
+    that shows no colours (``NO_COLOR``, or not a terminal)."""
 
     urls: tuple[str, ...]
     new: bool
@@ -33,6 +35,7 @@ class Server:
     served: Served
     token: str
     sockets: tuple[socket.socket, ...]
+    qr_plain: str | None = None
 
     @property
     def feed_url(self) -> str:
@@ -44,7 +47,8 @@ class Server:
         try:
             with contextlib.suppress(OSError):  # a link for 'remind'; serving matters more
                 vc.keep_link(self.urls[-1])
-            server.run(server.make_server(create_app(self.token, self.served)), list(self.sockets))
+            app = create_app(self.token, self.served)
+            server.run(server.make_server(app, on_stop=self.served.cache.stop), list(self.sockets))
         finally:
             with contextlib.suppress(OSError):
                 vc.forget_link()
@@ -71,7 +75,8 @@ def bound_server(
     served = Served(vc.Catalog(library, speech, warn=log.warning), cache, defaults)
     bound_port = sockets[0].getsockname()[1]
     urls = tuple(f"http://{host}:{bound_port}/{token}/" for host in hosts)
-    return Server(urls, new_token, qr_text(urls[1]) if lan else None, served, token, tuple(sockets))
+    qr, plain = (qr_text(urls[1]), qr_text(urls[1], colour=False)) if lan else (None, None)
+    return Server(urls, new_token, qr, served, token, tuple(sockets), plain)
 
 
 def _lan_hosts() -> list[str]:

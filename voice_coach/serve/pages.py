@@ -12,10 +12,11 @@ APPS_THAT_CAN = "AntennaPod (Android) and Apple Podcasts (iPhone: Library, Follo
 APPS_THAT_CANNOT = "apps that fetch feeds on their own servers, such as Pocket Casts, Overcast or Spotify"
 
 
-def page(title: str, body: str, *, up: str = "") -> str:
-    """A whole page; ``up`` is the way from this page back to the index (``../`` below it)."""
+def page(title: str, body: str, *, up: str = "", lang: str = "en") -> str:
+    """A whole page in language ``lang``; ``up`` is the way from this page back to the index (``../``
+    below it)."""
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{escape(title)} · voice-coach</title>
@@ -56,28 +57,47 @@ def _index_row(entry: vc.CatalogEntry) -> str:
     )
 
 
-def routine_page(entry: vc.CatalogEntry, chosen: dict[str, str], error: str = "") -> str:
-    """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown), Play, Download and
-    the player (an audio element, the chapters and the words being said)."""
+def routine_page(
+    entry: vc.CatalogEntry,
+    chosen: dict[str, str],
+    error: str = "",
+    countdown: str = "standard",
+    lang: str = "en",
+) -> str:
+    """A routine's page, phone first: Play at the top with the length and equipment, the settings folded
+    under "Adjust" (open when ``chosen`` or ``error``; ``countdown`` is the server's own), the progress of
+    a variant being made, and the now-playing view (the instruction being said, where in the routine,
+    progress with chapter ticks, time left, pause and skip, the chapters)."""
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
-    body = f"""<p><a href="../">← All routines</a></p>
+    unfolded = " open" if chosen or error else ""
+    body = f"""<p class="back"><a href="../">← All routines</a></p>
 <h1>{escape(entry.title)}</h1>
-<p class="meta">{escape(entry.kind)} · {escape(entry.length)}{equipment}</p>
-<form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
-{_fields(entry, chosen)}
+<p class="meta" id="about">{escape(entry.kind)} · {escape(entry.length)}{equipment}</p>
+<button type="submit" form="settings" id="play" class="play">Play</button>
+<div id="making" role="status" hidden><p id="making-text">Making your audio…</p>
+<progress id="making-bar" max="100" value="0" aria-labelledby="making-text"></progress></div>
 <p id="message" class="error" role="alert">{escape(error)}</p>
-<div class="buttons"><button type="submit" id="play">Play</button>
-<button type="button" id="download">Download MP3</button></div>
-</form>
-<section id="player" hidden>
-<audio id="audio" controls preload="auto"></audio>
-<p id="now" aria-live="polite"></p>
+<section id="player" aria-label="Now playing" hidden>
+<p id="where" class="where"></p>
+<p id="now" class="now" aria-live="polite"></p>
+<div id="progress" class="progress" role="progressbar" aria-label="Progress" aria-valuemin="0"
+ aria-valuemax="100" aria-valuenow="0"><div id="bar" class="bar"></div><div id="ticks"></div></div>
+<p class="times"><span id="elapsed">0:00</span><span id="left"></span></p>
+<div class="controls"><button type="button" id="previous">Previous</button>
+<button type="button" id="pause">Pause</button><button type="button" id="next">Next</button></div>
+<audio id="audio" preload="auto"></audio>
 <h2>Chapters</h2>
 <ol id="chapters"></ol>
 </section>
 {_rating(entry)}
+<details id="adjust"{unfolded}><summary>Adjust</summary>
+<form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
+{_fields(entry, chosen, countdown)}
+<button type="button" id="download" class="secondary">Download MP3</button>
+</form>
+</details>
 <script src="../static/player.js"></script>"""
-    return page(entry.title, body, up="../")
+    return page(entry.title, body, up="../", lang=lang)
 
 
 def _rating(entry: vc.CatalogEntry) -> str:
@@ -93,14 +113,15 @@ def _rating(entry: vc.CatalogEntry) -> str:
 </section>"""
 
 
-def _fields(entry: vc.CatalogEntry, chosen: dict[str, str]) -> str:
+def _fields(entry: vc.CatalogEntry, chosen: dict[str, str], countdown: str) -> str:
     hold, sets, rest = _defaults(entry.target)
+    countdowns = ("", *(c for c in vc.COUNTDOWNS if c != countdown))  # the default once, as the empty choice
     fields = [
         _text("hold", "Hold", chosen, hold, "e.g. 20s or 1m"),
         _text("sets", "Sets per side", chosen, sets, "1 to 50", numeric=True),
         _text("rest", "Rest between sets", chosen, rest, "e.g. 15s, 0 for none"),
         _select("sides", "Sides", chosen, ("", *vc.SIDE_CHOICES), "as written"),
-        _select("countdown", "Countdown", chosen, ("", *vc.COUNTDOWNS), "standard"),
+        _select("countdown", "Countdown", chosen, countdowns, countdown),
         _text("rate", "Speaking rate", chosen, "1x", "words per minute (170) or a factor (1.2x)"),
     ]
     return "\n".join(fields)

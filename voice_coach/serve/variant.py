@@ -88,6 +88,7 @@ def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: De
             lead_in=defaults.lead_in,
         )
         choices, _ = vc.apply_progression(entry.target, choices)  # today's step, as play and export use
+        vc.compile(entry.target, choices)  # the whole run's checks (its length limit) answer now, not Play
         rate = chosen.get("rate")
         speech = defaults.speech
         if rate is not None:
@@ -96,7 +97,8 @@ def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: De
             )
     except vc.UsageError as error:
         raise SettingError(error.worded(lambda name: name)) from None
-    return Variant(entry, _normalized(choices, chosen, speech), choices, speech)
+    normalized = _normalized(choices, chosen, speech)
+    return Variant(entry, _without_defaults(normalized, entry, defaults), choices, speech)
 
 
 def _normalized(
@@ -113,3 +115,17 @@ def _normalized(
         "rate": speech.rate if "rate" in chosen else None,
     }
     return tuple((name, value) for name, value in values.items() if value is not None)
+
+
+def _without_defaults(
+    chosen: tuple[tuple[str, str], ...], entry: vc.CatalogEntry, defaults: Defaults
+) -> tuple[tuple[str, str], ...]:
+    """``chosen`` without the settings that change nothing (the routine's own sets, hold and rest, the
+    server's countdown), so choosing a default makes the same export and feed episode as leaving it."""
+    same = {"countdown": defaults.countdown}
+    routine = entry.target
+    if isinstance(routine, vc.Routine):
+        same |= {"sets": str(routine.sets.default), "rest": vc.format_duration(routine.rest_ms)}
+        if routine.hold is not None:
+            same["hold"] = vc.format_duration(routine.hold.default)
+    return tuple((name, value) for name, value in chosen if same.get(name) != value)
