@@ -51,7 +51,7 @@ def run_choices(routine: Chosen, config: vc.UserConfig) -> vc.RunChoices:
     try:
         defaults: Chosen = {"countdown": config.countdown, "lead_in": config.lead_in}
         given = {name: value for name, value in routine.items() if name != NO_PROGRESSION}
-        return vc.run_choices(**defaults, preferred_language=config.language, **given)
+        return vc.run_choices(**{**defaults, **given}, preferred_language=config.language)
     except vc.ChoiceError as error:
         problem = f"{error.given!r}: {error.problem}" if error.name == "set" else error.problem
         raise click.BadParameter(problem, param_hint=f"'--{error.name.replace('_', '-')}'") from None
