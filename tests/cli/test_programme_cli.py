@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from voice_coach.cli.main import cli
+from voice_coach.serve.lan import lan_addresses
 
 
 @pytest.fixture
@@ -100,3 +101,15 @@ def test_bad_input_is_one_line_and_exit_2(
     result = runner.invoke(cli, args)
     assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
     assert not (data / "data" / "history.jsonl").exists()
+
+
+def test_remind_url_serve_is_the_phones_page_of_the_routine(runner: CliRunner, data: Path) -> None:
+    done = runner.invoke(cli, ["remind", "foam-roller", "--days", "mon", "--at", "07:00", "--url", "serve"])
+    addresses = lan_addresses()
+    if not addresses:  # a computer on no network: serve --lan says the same
+        assert done.exit_code == 2 and "no local network address found" in done.stderr
+        return
+    assert done.exit_code == 0, done.output
+    token = (data / "data" / "serve-token").read_text("ascii").strip()
+    text = (data / "foam-roller.ics").read_text("utf-8").replace("\n ", "")
+    assert f"URL:http://{addresses[0]}:8765/{token}/routine/foam-roller" in text

@@ -104,7 +104,12 @@ def show_progress(report: vc.ProgressReport, target: str | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The .ics file to write [default: ID.ics].",
 )
-@click.option("--url", help="A link to play it, put in the event (e.g. the one 'serve' prints).")
+@click.option(
+    "--url",
+    metavar="URL",
+    help="A link to play it, put in the event; 'serve' for this computer's serve --lan page of it "
+    "[default: the page of a serve running now, if any].",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def remind(target: str, days: str, at: str, output: Path | None, url: str | None, force: bool) -> None:
     """Write calendar reminders for a routine or session.
@@ -116,12 +121,12 @@ def remind(target: str, days: str, at: str, output: Path | None, url: str | None
     \b
     Examples:
         voice-coach remind spi --days mon,wed,fri --at 18:00
-        voice-coach remind spi --days tue,sat --at 07:30 -o back.ics --url http://192.168.1.20:8765/TOKEN/
+        voice-coach remind spi --days tue,sat --at 07:30 -o back.ics --url serve
     """
     session = vc.load(target)
-    _, path = vc.remind(
-        session, days=days, at=at, output=output or Path(f"{session.id}.ics"), url=url, force=force
-    )
+    page = f"{vc.phone_link()}routine/{session.id}" if url == "serve" else url
+    output = output or Path(f"{session.id}.ics")
+    _, path = vc.remind(session, days=days, at=at, output=output, url=page, force=force)
     click.echo(f"Wrote {path}: {session.title}, every {days.replace(',', ', ')} at {at}, with an alarm")
     click.echo("10 minutes before. Open it on your phone or computer to add it to your calendar.")
 
