@@ -463,7 +463,9 @@ def test_any_bytes_give_a_routine_error_or_a_document(raw: bytes) -> None:
         assert isinstance(parsed, dict)
 
 
-SESSION_ALLOWED = "id, intro, language, lexicon, outro, phrases, rest, routines, title, translations"
+SESSION_ALLOWED = (
+    "id, intro, language, lexicon, outro, phrases, progression, rest, routines, title, translations"
+)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from voice_coach.cli.options import (
     made_again,
     progress_bar,
     routine_options,
-    run_choices,
     speech_options,
     warn,
 )
@@ -135,7 +134,7 @@ def cache_warm(target: str, routine: Chosen, speech: SpeechChoices) -> None:
         voice-coach cache warm spi --engine pyttsx3 --rate 1.2x
     """
     config = vc.load_config()
-    timeline = compile_timeline(target, run_choices(routine, config), config)
+    timeline = compile_timeline(target, routine, config)
     warnings: list[str] = []
     with progress_bar() as progress:
         spoken = vc.synthesize(timeline, speech.speech(config), progress=progress, warn=warnings.append)

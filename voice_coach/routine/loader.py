@@ -16,6 +16,7 @@ from voice_coach.routine.language import read_language, read_lexicon, read_phras
 from voice_coach.routine.library import builtin_ids, default_library, known_ids, library_files
 from voice_coach.routine.model import SESSION_VARIABLES, Routine, Session, SessionItem
 from voice_coach.routine.problems import Problems
+from voice_coach.routine.progression import check_moving, read_progression
 from voice_coach.routine.routine_file import (
     REST_LIMIT_MS,
     ROUTINE_KEYS,
@@ -32,6 +33,7 @@ MAX_ROUTINES = 100
 """A session is a morning's programme; a longer list is a mistake (or a file made to be slow)."""
 SESSION_KEYS = (
     "id", "title", "intro", "outro", "rest", "routines", "language", "phrases", "lexicon", "translations",
+    "progression",
 )  # fmt: skip
 ITEM_KEYS = ("routine", "rest_after")
 
@@ -79,11 +81,13 @@ def build_session(
             "language": lambda: read_language(table),
             "phrases": lambda: read_phrases(table),
             "lexicon": lambda: read_lexicon(table),
+            "progression": lambda: read_progression(table),
         }
     )
     if table.has("routines") or not problems.found:  # a misspelt routines key has said enough
         fields |= problems.read({"items": lambda: read_items(table, base, library)})
     problems.check()
+    check_moving(table, fields["progression"], [item.routine.id for item in fields["items"]])
     if fields["rest_ms"] is None:
         fields["rest_ms"] = SESSION_REST_MS
     session = Session(source=source, **fields)

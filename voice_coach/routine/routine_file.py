@@ -16,6 +16,7 @@ from typing import Any
 from voice_coach.routine.language import read_language, read_lexicon, read_phrases, side_names
 from voice_coach.routine.model import SIDE_VARIABLES, Routine, Step
 from voice_coach.routine.problems import Problems
+from voice_coach.routine.progression import read_progression
 from voice_coach.routine.table import Table, check_text, described
 from voice_coach.routine.translations import ROUTINE_WORDS, check_forms, read_translations
 
@@ -29,6 +30,7 @@ ONCE_VARIABLES = ("sets", "hold", "next")
 ROUTINE_KEYS = (
     "id", "title", "kind", "equipment", "intro", "notes", "setup", "reentry", "release",
     "during", "hold", "sets", "rest", "sides", "switch", "language", "phrases", "lexicon", "translations",
+    "progression",
 )  # fmt: skip
 HOLD_ONLY_KEYS = ("during", "release", "reentry", "rest")
 STEP_KEYS = ("say", "pause", "once")
@@ -46,6 +48,7 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
         "hold": lambda: table.duration_range("hold", limit_ms=HOLD_LIMIT_MS),
         "sets": lambda: table.count_range("sets", low=1, high=MAX_SETS),
         "rest_ms": lambda: table.duration("rest", limit_ms=REST_LIMIT_MS, allow_zero=True) or 0,
+        "progression": lambda: read_progression(table),
     }
     for key in table.typos(ROUTINE_KEYS) - set(document):  # "titel": the typo, not the missing title
         readers.pop(key, None)
