@@ -225,6 +225,7 @@ def history_settings(choices: vc.RunChoices, routine: Chosen, speech: SpeechChoi
     overrides = choices.overrides
     chosen: dict[str, Any] = {
         "hold": overrides.hold_ms,
+        "massage": overrides.massage_ms,
         "sets": overrides.sets,
         "rest": overrides.rest_ms,
         "sides": overrides.sides,
@@ -233,7 +234,7 @@ def history_settings(choices: vc.RunChoices, routine: Chosen, speech: SpeechChoi
         "rate": speech.rate,
         "countdown": routine.get("countdown"),
     }
-    for key in ("hold", "rest"):
+    for key in ("hold", "massage", "rest"):
         if chosen[key] is not None:
             chosen[key] = f"{chosen[key] / 1000:g}s"
     return {key: value for key, value in chosen.items() if value is not None}
