@@ -86,7 +86,9 @@ def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: De
             countdown=chosen.get("countdown", defaults.countdown),
             lead_in=defaults.lead_in,
         )
-        vc.compile(entry.target, choices)  # the whole run's checks (its length limit) answer now, not Play
+        vc.compile(
+            entry.target, choices, warn=_quiet
+        )  # the whole run's checks (its length limit) now, not at Play
         rate = chosen.get("rate")
         speech = defaults.speech
         if rate is not None:
@@ -127,3 +129,8 @@ def _without_defaults(
         if routine.hold is not None:
             same["hold"] = vc.format_duration(routine.hold.default)
     return tuple((name, value) for name, value in chosen if same.get(name) != value)
+
+
+def _quiet(message: str) -> None:
+    """A value outside the range a routine recommends is the person's choice: checked on every keystroke,
+    it is not logged (the export says it once)."""
