@@ -244,6 +244,7 @@ def test_config_shows_each_setting_and_where_it_came_from(
         ["rate", "1.1x", from_file],
         ["countdown", "standard", "default"],
         ["lead_in", "1s", "default"],
+        ["language", "the file's own", "default"],
         ["cache_dir", str(tmp_path / "cache"), "environment (VOICE_COACH_CACHE_DIR)"],
         ["routines_dir", str(tmp_path / "data" / "routines"), "environment (VOICE_COACH_DATA_DIR)"],
         ["listen", "false", "default"],

@@ -61,7 +61,10 @@ def test_the_handout_holds_every_step_as_said_and_the_runs_settings(tmp_path: Pa
     vc.handout(timeline, tmp_path / "twist.pdf", url=URL)
     text = pdf_text(tmp_path / "twist.pdf")
     steps = first_side_steps(timeline, "kneeling-twist")
-    assert steps[-2:] == ["Twist your torso to the left, and hold.", "Come back to the starting position."]
+    assert steps[-2:] == [
+        "Twist your torso to the right, away from your left side, and hold.",
+        "Come back to the center.",
+    ]
     for number, step in enumerate(steps, 1):
         assert f"{number}. {step}" in text
     assert "Hold: 25 seconds" in text

@@ -105,3 +105,17 @@ def test_choose_a_hold_play_skip_chapters_with_lock_screen_controls(
 
     screenshot = tmp_path / "player.png"
     assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 5000
+
+
+def test_after_playback_the_page_asks_how_the_back_feels(real_server: RealServer, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(real_server.url + "routine/kneeling-twist?hold=15s&sets=1")
+    assert not browser.find_element(By.ID, "rating").is_displayed()
+    browser.find_element(By.ID, "play").click()
+    duration = wait_for(browser, "isFinite(audio.duration) && audio.duration > 5 && audio.duration")
+    browser.execute_script(f"audio.currentTime = {duration - 1}")  # the last second: it ends at once
+    wait_for(browser, "!document.getElementById('rating').hidden")
+    assert browser.find_element(By.ID, "question").text == "How is your back now, from zero to ten?"
+    browser.find_element(By.CSS_SELECTOR, "#rating .scale button[value='2']").click()
+    assert wait_for(browser, "document.getElementById('rated').textContent") == "Kept: pain 2/10."
