@@ -165,7 +165,7 @@ def _variant_info(request: Request) -> Response:
 
 def _seconds(variant: Variant) -> float:
     """How long the variant lasts, as estimated before it is made (for the time left while it streams)."""
-    timeline = vc.compile(variant.entry.target, variant.choices)
+    timeline = vc.compile(variant.entry.target, variant.choices, warn=lambda message: None)
     plan = vc.estimate(timeline, variant.speech, warn=lambda message: None).schedule
     return plan.ms(plan.total) / 1000
 

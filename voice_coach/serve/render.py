@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +51,30 @@ class About:
 
 def render_variant(variant: Variant, folder: Path, control: Control) -> None:
     """Export ``variant`` into ``folder``; ``VoiceCoachError`` if the library cannot, ``RenderCancelled``
-    once ``control()``. Progress: the synthesis of new phrases is the first half when there is one."""
+    once ``control()``."""
+
+    def warn(message: str) -> None:
+        log.warning("%s: %s", variant.entry.id, message)
+
+    timeline = vc.compile(variant.entry.target, variant.choices, warn=warn)
+    exported = vc.export(
+        timeline,
+        folder / AUDIO,
+        variant.speech,
+        cues=["vtt"],
+        chapters_json=True,
+        progress=_reporter(control),
+        warn=warn,
+    )
+    (folder / COVER).write_bytes(vc.cover_art(timeline))
+    made = datetime.now(UTC).isoformat(timespec="seconds")
+    about = About(variant.entry.id, timeline.title, variant.label, variant.query, exported.length_ms, made)
+    (folder / ABOUT).write_text(json.dumps(about.__dict__), encoding="utf-8")
+
+
+def _reporter(control: Control) -> Callable[[str, int, int], None]:
+    """The export's progress callback: stops the render once ``control()``, and reports to ``control``
+    (the synthesis of new phrases is the first half when there is one)."""
     synthesized = False
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -65,17 +89,4 @@ def render_variant(variant: Variant, folder: Path, control: Control) -> None:
             control.report(0.5 + fraction / 2 if synthesized else fraction)
             control.encoded = stage == "encode" and done >= total > 0
 
-    timeline = vc.compile(variant.entry.target, variant.choices)
-    exported = vc.export(
-        timeline,
-        folder / AUDIO,
-        variant.speech,
-        cues=["vtt"],
-        chapters_json=True,
-        progress=progress,
-        warn=lambda message: log.warning("%s: %s", variant.entry.id, message),
-    )
-    (folder / COVER).write_bytes(vc.cover_art(timeline))
-    made = datetime.now(UTC).isoformat(timespec="seconds")
-    about = About(variant.entry.id, timeline.title, variant.label, variant.query, exported.length_ms, made)
-    (folder / ABOUT).write_text(json.dumps(about.__dict__), encoding="utf-8")
+    return progress

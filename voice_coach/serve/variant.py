@@ -88,7 +88,9 @@ def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: De
             lead_in=defaults.lead_in,
         )
         choices, _ = vc.apply_progression(entry.target, choices)  # today's step, as play and export use
-        vc.compile(entry.target, choices)  # the whole run's checks (its length limit) answer now, not Play
+        vc.compile(
+            entry.target, choices, warn=_quiet
+        )  # the whole run's checks (the length limit), not at Play
         rate = chosen.get("rate")
         speech = defaults.speech
         if rate is not None:
@@ -129,3 +131,8 @@ def _without_defaults(
         if routine.hold is not None:
             same["hold"] = vc.format_duration(routine.hold.default)
     return tuple((name, value) for name, value in chosen if same.get(name) != value)
+
+
+def _quiet(message: str) -> None:
+    """A value outside the range a routine recommends is the person's choice: checked on every keystroke,
+    it is not logged (the export says it once)."""

@@ -294,7 +294,7 @@
   // own, answered with a tap, and kept in the history (the answer moves the step of a [progression]).
   const rating = $("rating");
   const rated = $("rated");
-  function ask() {
+  function askRating() {
     rating.hidden = false;
     rated.textContent = "";
     rating.querySelectorAll("button").forEach((button) => { button.disabled = false; });
@@ -310,11 +310,10 @@
     const answer = await response.json();
     rated.textContent = !response.ok ? answer.error
       : `Kept: pain ${answer.pain}/10.` + (answer.next ? ` Next time: ${answer.next}` : "");
-    state.rated = response.ok ? answer.pain : null;
   }
   rating.querySelectorAll(".scale button").forEach((button) => {
     button.addEventListener("click", () => rate(button.value).catch(() => { rated.textContent = "Not kept; try again."; }));
   });
   $("skip-rating").addEventListener("click", () => { rating.hidden = true; });
-  audio.addEventListener("ended", () => { if (!(state.live && audio.currentTime < duration() - 2)) ask(); });
+  audio.addEventListener("ended", () => { if (!(state.live && audio.currentTime < duration() - 2)) askRating(); });
 })();
