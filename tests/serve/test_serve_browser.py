@@ -107,9 +107,13 @@ def test_choose_a_hold_play_skip_chapters_with_lock_screen_controls(
     assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 5000
 
 
-def test_after_playback_the_page_asks_how_the_back_feels(real_server: RealServer, browser: Any) -> None:
+def test_after_playback_the_page_asks_how_the_back_feels(
+    real_server: RealServer, browser: Any, http: Any
+) -> None:
     from selenium.webdriver.common.by import By
 
+    made = http.get(real_server.url + "audio/kneeling-twist.mp3?hold=15s&sets=1")  # made before Play
+    assert made.status_code == 200
     browser.get(real_server.url + "routine/kneeling-twist?hold=15s&sets=1")
     assert not browser.find_element(By.ID, "rating").is_displayed()
     browser.find_element(By.ID, "play").click()

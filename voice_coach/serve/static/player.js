@@ -294,7 +294,7 @@
   // own, answered with a tap, and kept in the history (the answer moves the step of a [progression]).
   const rating = $("rating");
   const rated = $("rated");
-  function askRating() {
+  function askHowItFeels() {
     rating.hidden = false;
     rated.textContent = "";
     rating.querySelectorAll("button").forEach((button) => { button.disabled = false; });
@@ -303,7 +303,7 @@
       catch (error) { /* no voice on this phone: the question is on screen */ }
     }
   }
-  async function rate(pain) {
+  async function keepRating(pain) {
     rating.querySelectorAll("button").forEach((button) => { button.disabled = true; });
     const body = new URLSearchParams({ pain: String(pain) });
     const response = await fetch(rating.dataset.rate, { method: "POST", body, cache: "no-store" });
@@ -312,8 +312,8 @@
       : `Kept: pain ${answer.pain}/10.` + (answer.next ? ` Next time: ${answer.next}` : "");
   }
   rating.querySelectorAll(".scale button").forEach((button) => {
-    button.addEventListener("click", () => rate(button.value).catch(() => { rated.textContent = "Not kept; try again."; }));
+    button.addEventListener("click", () => keepRating(button.value).catch(() => { rated.textContent = "Not kept; try again."; }));
   });
   $("skip-rating").addEventListener("click", () => { rating.hidden = true; });
-  audio.addEventListener("ended", () => { if (!(state.live && audio.currentTime < duration() - 2)) askRating(); });
+  audio.addEventListener("ended", () => { if (!(state.live && audio.currentTime < duration() - 2)) askHowItFeels(); });
 })();
