@@ -8,8 +8,10 @@ import shutil
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+from voice_coach.live.keys import Keys
 from voice_coach.live.listen import CommandListener, CommandRecognizer, Listener
 from voice_coach.live.microphone import Microphone, MicrophoneError
+from voice_coach.live.mpris import EitherKeys, open_media_keys
 from voice_coach.live.status import format_status
 from voice_coach.live.steps import Status
 
@@ -61,14 +63,19 @@ class StatusScreen:
 
 
 @contextlib.contextmanager
-def voice_commands(listen: bool, warn: Callable[[str], None]) -> Iterator[Listener | None]:
-    """A listener on the default microphone when ``listen``; with no microphone (or no recognizer), one
-    warning and None: the session plays on without voice commands."""
+def voice_commands(
+    listen: bool, warn: Callable[[str], None], wake_word: bool = False
+) -> Iterator[Listener | None]:
+    """A listener on the default microphone when ``listen`` (commands only after "coach" with
+    ``wake_word``); with no microphone (or no recognizer), one warning and None: the session plays on
+    without voice commands."""
     if not listen:
         yield None
         return
     try:
-        recognizer = CommandRecognizer()  # before the microphone, which would be left open if this failed
+        recognizer = CommandRecognizer(
+            wake_word
+        )  # before the microphone, which would be left open if this failed
         listener = CommandListener(Microphone(), recognizer)
     except MicrophoneError as error:
         warn(str(error))
@@ -78,3 +85,32 @@ def voice_commands(listen: bool, warn: Callable[[str], None]) -> Iterator[Listen
         yield listener
     finally:
         listener.close()
+
+
+@contextlib.contextmanager
+def media_keys(
+    keys: Keys, warn: Callable[[str], None]
+) -> Iterator[tuple[Keys, Callable[[Status], None] | None]]:
+    """``keys`` and a headset's or the desktop's media keys (MPRIS, where there is a session bus), and
+    what the media keys must be told of each status."""
+    media = open_media_keys(warn)
+    if media is None:
+        yield keys, None
+        return
+    try:
+        yield EitherKeys(keys, media), media.status
+    finally:
+        media.close()
+
+
+def each(*callbacks: Callable[[Status], None] | None) -> Callable[[Status], None] | None:
+    """One status callback that calls each of ``callbacks`` (None if there are none)."""
+    chosen = [callback for callback in callbacks if callback is not None]
+    if not chosen:
+        return None
+
+    def every(status: Status) -> None:
+        for callback in chosen:
+            callback(status)
+
+    return every

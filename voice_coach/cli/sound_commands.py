@@ -23,7 +23,7 @@ from voice_coach.cli.options import (
     speech_options,
     warn,
 )
-from voice_coach.cli.play_screen import StatusScreen, voice_commands
+from voice_coach.cli.play_screen import StatusScreen, each, media_keys, voice_commands
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.config import load_config
 from voice_coach.durations import clock
@@ -204,6 +204,7 @@ def export(
     help='Voice commands from the microphone: "pause", "continue", "next", "back", "stop" '
     "[default: 'listen' in the config file, else off].",
 )
+@click.option("--wake-word", is_flag=True, help='Voice commands only after "coach" ("coach, next"): a TV on.')
 @click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
 @click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
 @device_option
@@ -214,6 +215,7 @@ def play(
     target: str,
     quiet: bool,
     listen: bool | None,
+    wake_word: bool,
     resume: bool,
     from_routine: str | None,
     device: str | None,
@@ -229,8 +231,10 @@ def play(
         space  pause / resume      n  next step       b  back (twice: previous step)
         ]      next routine/side   [  start of it (twice: previous)     q  quit
     Voice commands (--listen): pause, continue (or resume), next, back (or repeat),
-    stop; heard while the coach is silent. Without a terminal (a pipe, cron) it
-    plays straight through.
+    stop (say it twice), also "okay next", "go back", "can you repeat that"; heard
+    while the coach is silent. --wake-word: only after "coach" ("coach, next").
+    A headset's buttons and media keys pause, resume, skip and go back (Linux).
+    Without a terminal (a pipe, cron) it plays straight through.
 
     \b
     Examples:
@@ -245,10 +249,14 @@ def play(
     start = start_point(timeline, resume, from_routine)
     sink = output_sink(device, config)
     listening = listen if listen is not None else config.listen
-    with open_keys() as keys, voice_commands(listening, warn) as listener:
+    with (
+        open_keys() as terminal,
+        media_keys(terminal, warn) as (keys, media_status),
+        voice_commands(listening, warn, wake_word) as listener,
+    ):
         screen = None
         if not quiet and sys.stderr.isatty():
-            screen = StatusScreen(sys.stderr, intro=KEY_HELP if isinstance(keys, TerminalKeys) else None)
+            screen = StatusScreen(sys.stderr, intro=KEY_HELP if isinstance(terminal, TerminalKeys) else None)
         played = api.play(
             timeline,
             speech.speech(config),
@@ -256,7 +264,7 @@ def play(
             loudness=loudness,
             sink=sink,
             keys=keys,
-            on_status=screen.status if screen is not None else None,
+            on_status=each(screen.status if screen is not None else None, media_status),
             on_notice=screen.notice if screen is not None else None,
             warn=warn,
             start=start,
