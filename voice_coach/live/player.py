@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from voice_coach import interrupts
 from voice_coach.live.device import Clock, Playing, SimpleaudioSink, Sink, SystemClock
 from voice_coach.live.keys import KEY_HELP, Keys, NoKeys, TerminalKeys, open_keys
-from voice_coach.live.listen import CoachVoice, Listener
+from voice_coach.live.listen import CoachVoice, Listener, voice_action
 from voice_coach.live.outcome import Ended, Outcome, summarize
 from voice_coach.live.resume import StartAt
 from voice_coach.live.source import Rendered, Source
@@ -167,9 +167,11 @@ class Player:
         if key is not None:
             return "quit" if key.lower() == "q" else KEY_ACTIONS.get(key.lower())
         command = self.listener.poll(self.voice) if self.listener is not None else None
-        if command is not None:
-            self._notice(f'Heard "{command}".')
-        return {"stop": "quit"}.get(command or "", command)
+        if command is None:
+            return None
+        notice, action = voice_action(command)
+        self._notice(notice)
+        return action
 
     def _sounding(self) -> bool:
         """Whether the current buffer still plays; a finished one moves the cursor to its exact end."""
