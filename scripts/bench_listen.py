@@ -184,10 +184,8 @@ def main() -> None:
     print(
         f"False actions with no command said ({minutes} min of each background, levels as a TV in the room):"
     )
-    print(
-        "| background | recognizer | actions an hour | stop heard | utterances decoded | CPU per utterance |"
-    )
-    print("|---|---|---|---|---|---|")
+    print("| background | recognizer | actions an hour | stop heard | ended by two | utterances | CPU each |")
+    print("|---|---|---|---|---|---|---|")
     for label, audio in (("TV speech", tv), ("music", tune)):
         for row in false_actions(label, audio * 1000 + room_noise(minutes * 60, 3) * 30, recognizers):
             print(row, flush=True)
