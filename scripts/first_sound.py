@@ -7,7 +7,7 @@ its offset inside the buffer. Once that moment has passed, the session is quit a
 Needs no sound card. Prints one JSON line of ``time.monotonic()`` readings (comparable with those of the
 process that launched this one, on Linux)::
 
-    .venv/bin/python scripts/first_sound.py spi [--engine piper]
+    .venv/bin/python scripts/first_sound.py spi [--engine piper] [--lead-in 0]
 
 Used by ``scripts/bench.py``; the phrase cache and config come from the environment, as for the CLI.
 """
@@ -89,9 +89,10 @@ def main() -> int:
     parser.add_argument("target", help="a routine or session: built-in id or .toml file")
     parser.add_argument("--engine", help="speech engine (default: voice-coach's default)")
     parser.add_argument("--threshold", type=float, default=THRESHOLD, help="share of full scale")
+    parser.add_argument("--lead-in", default="1s", help="silence before the first word (default: 1s)")
     args = parser.parse_args()
     device = Device(max(1, round(args.threshold * 32767)))
-    timeline = vc.compile(args.target)
+    timeline = vc.compile(args.target, lead_in=args.lead_in)
     played = vc.play(
         timeline,
         vc.Speech(engine=args.engine),

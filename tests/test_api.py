@@ -3,6 +3,7 @@ guard, real synthesis, a real MP3; play through an injected sink and clock (no s
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import warnings
@@ -55,7 +56,7 @@ def test_compile_takes_the_clis_values_and_names_a_bad_one() -> None:
         vc.compile("kneeling-twist", hold="0s")
     assert str(caught.value) == "hold: must be longer than zero (got '0s'); use e.g. 30s"
     assert caught.value.worded(lambda name: f"--{name}").startswith("--hold: must be longer")
-    with pytest.raises(vc.UsageError, match=r"^sets: sets must be a whole number from 1 to 50$"):
+    with pytest.raises(vc.UsageError, match=r"^sets: must be a whole number from 1 to 50$"):
         vc.compile("kneeling-twist", sets=0)
     with pytest.raises(vc.UsageError, match=r"^set spi-massage\.hold: "):
         vc.compile("spi", per_routine={"spi-massage": {"hold": "forever"}})
@@ -161,3 +162,38 @@ def test_cover_art_is_the_titles_png_the_same_every_time() -> None:
     assert art.startswith(b"\x89PNG\r\n\x1a\n") and art[16:24] == (600).to_bytes(4, "big") * 2
     assert art == vc.cover_art(vc.compile("kneeling-twist", hold="20s"))
     assert art != vc.cover_art(vc.compile("kneeling-overhead"))
+
+
+ALSA_OUTPUTS = "pcm.!default { type null }\npcm.coachleft { type null }\n"
+"""Two null outputs for the devices example: no sound card here."""
+
+
+def readme_examples() -> list[str]:
+    """The "Use from Python" examples that make no sound (the first, which plays, is ``SCRIPT`` above)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Use from Python", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+    return [
+        block for block in blocks if not any("vc.play(" in line.split("#")[0] for line in block.splitlines())
+    ]
+
+
+@pytest.mark.parametrize("example", readme_examples(), ids=lambda block: block.splitlines()[2][:30])
+def test_the_readmes_examples_run(tmp_path: Path, example: str) -> None:
+    (tmp_path / "asound.conf").write_text(ALSA_OUTPUTS, "utf-8")
+    env = {**os.environ, "ALSA_CONFIG_PATH": str(tmp_path / "asound.conf"),
+           "VOICE_COACH_DATA_DIR": str(tmp_path / "data")}  # fmt: skip
+    (tmp_path / "example.py").write_text(example, "utf-8")
+    done = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, check=False, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() and "Traceback" not in done.stderr
+
+
+def test_the_readme_shows_every_group_of_calls() -> None:
+    examples = "\n".join(readme_examples())
+    groups = ("vc.catalog(", "vc.new_routine(", "vc.voices(", "vc.say(", "vc.cache_info(", "vc.clear_cache(",
+              "vc.history(", "vc.start_point(", "vc.devices(", "vc.server(", "vc.handout(", "vc.pack(",
+              "vc.import_pack(")  # fmt: skip
+    assert [call for call in groups if call not in examples] == []
+    assert len(readme_examples()) == 5

@@ -23,13 +23,16 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "speech": ("audio.clip", "audio.wav", "audio.dsp"),
     "audio": ("compiler",),  # a schedule says where each sound goes
     "output": ("audio", "compiler"),
-    "live": ("audio", "compiler"),
-    # The server renders through the API (``import voice_coach as vc``); it reads the routine library, the
-    # settings' choices (countdowns, sides) and nothing else of the pipeline.
-    "serve": ("routine.library", "routine.model", "compiler.build"),
-    "cli": STAGES,
+    # The programme over weeks is a function of the file (its ranges and [progression]) and the history.
+    "live": ("audio", "compiler", "routine.model"),
+    # The faces: the server and the command line use the package (``import voice_coach as vc``) and their
+    # own modules, nothing else (``FACES``).
+    "serve": (),
+    "cli": (),
 }
 """What a stage may import of other stages (besides the shared top-level modules); ``api`` may import any."""
+FACES = ("serve", "cli")
+"""Stages that import nothing of voice_coach but the package face and their own modules."""
 MODULE_LINES = 340
 FUNCTION_LINES = 30
 SHORT_FUNCTION_SHARE = 0.9
@@ -105,6 +108,21 @@ def test_stages_import_along_the_flow() -> None:
                 wrong.append(f"{name} imports {module}")
             if module == "voice_coach.api" and stage != "cli":
                 wrong.append(f"{name} imports the API a stage serves")
+    assert wrong == []
+
+
+def test_the_faces_import_only_the_package_and_their_own_modules() -> None:
+    """``cli/`` and ``serve/`` turn options and requests into library calls: whatever they need is a
+    name of ``import voice_coach as vc``, so a third face gets everything they have."""
+    wrong = []
+    for name, path in modules():
+        stage = stage_of(name)
+        if stage not in FACES:
+            continue
+        for node, module in our_imports(ast.parse(path.read_text("utf-8"))):
+            plain = isinstance(node, ast.Import) and module == "voice_coach"
+            if not plain and stage_of(module) != stage:
+                wrong.append(f"{name} imports {module}")
     assert wrong == []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice_coach.wording import agree, plural
+from voice_coach.wording import agree, plural, spoken_list
 
 CASES = [
     (0, "phrase", "0 phrases"),
@@ -31,3 +31,12 @@ def test_plural(count: int, noun: str, said: str) -> None:
 def test_irregular_plurals_and_verbs() -> None:
     assert (plural(1, "person", "people"), plural(2, "person", "people")) == ("1 person", "2 people")
     assert (agree(1, "is", "are"), agree(0, "is", "are"), agree(2, "is", "are")) == ("is", "are", "are")
+
+
+def test_spoken_list_joins_as_a_message_lists() -> None:
+    assert [spoken_list(items) for items in ([], ["a"], ["a", "b"], ["a", "b", "c"])] == [
+        "",
+        "a",
+        "a and b",
+        "a, b and c",
+    ]

@@ -1,5 +1,6 @@
-"""The library's public calls: load → compile → synthesize → export or play. The CLI and any other face
-(a server, a script) call these and nothing else of the pipeline, so every path goes down the stages once.
+"""The pipeline's calls: load → compile → synthesize → export or play. The CLI and any other face (a
+server, a script) reach them through the package (``import voice_coach as vc``), so every path goes down
+the stages once.
 
     import voice_coach as vc
     session = vc.load("spi")
@@ -15,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import os
-import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Unpack
 
 from voice_coach.api_types import (
     Estimated,
@@ -25,22 +26,15 @@ from voice_coach.api_types import (
     Played,
     Speech,
     Synthesized,
-    VoiceCoachWarning,
     Warn,
 )
+from voice_coach.api_types import default_warn as _warn
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.mixer import (
-    CEILING_DBTP,
-    MP3_CEILING_DBTP,
-    MP3_MUSIC_CEILING_DBTP,
-    Mix,
-    mix,
-    phrase_lengths,
-)
+from voice_coach.audio.mixer import CEILING_DBTP, Mix, mix, phrase_lengths
 from voice_coach.audio.music_file import check_music, read_music
-from voice_coach.compiler.build import CompileOptions, compile_target
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import Given, RunChoices, run_choices
 from voice_coach.compiler.estimate import estimate_ms
-from voice_coach.compiler.options import Duration, compile_options
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.durations import clock, format_duration
@@ -50,56 +44,47 @@ from voice_coach.live.keys import Keys
 from voice_coach.live.player import Listener, StartAt, play_session
 from voice_coach.live.steps import Status
 from voice_coach.output.cover import read_cover, title_cover
-from voice_coach.output.export import check_output
-from voice_coach.output.export import export as write_export
+from voice_coach.output.export import write as write_export
+from voice_coach.output.formats import check_output
 from voice_coach.progress import Progress
 from voice_coach.routine.loader import load_target
 from voice_coach.routine.model import Routine, Session
 from voice_coach.speech.engines import get_engine, settings_for
 from voice_coach.speech.lengths import cached_lengths
-from voice_coach.speech.supply import PhraseSupply, synthesize_phrases
-
-__all__ = [
-    "Estimated", "Exported", "Played", "Speech", "Synthesized", "VoiceCoachWarning", "Warn",
-    "compile", "estimate", "export", "load", "mixed", "play", "synthesize", "voice_sample_rate",
-]  # fmt: skip
+from voice_coach.speech.phrase_cache import PhraseCache
+from voice_coach.speech.supply import PhraseSupply, SpokenPhrases, synthesize_phrases
 
 MAX_SESSION_MS = 12 * 3_600_000
 """Longer than any sane session, short enough that a WAV of it stays well under the format's 4 GiB."""
 
 
-def load(ref: str | os.PathLike[str]) -> Routine | Session:
-    """The routine or session ``ref`` names: a built-in id (``spi``) or a ``.toml`` file; ``RoutineError``
-    naming the file, key and fix when it is invalid."""
-    return load_target(str(ref))
+def load(ref: str | os.PathLike[str], library: str | os.PathLike[str] | None = None) -> Routine | Session:
+    """The routine or session ``ref`` names: a ``.toml`` file, else an id of the routine ``library``
+    (default: the user's routine folder) or a built-in (``spi``); ``RoutineError`` naming the file, key
+    and fix when it is invalid. A session's routines are found the same way."""
+    return load_target(str(ref), Path(library).expanduser() if library is not None else None)
 
 
 def compile(
     target: Routine | Session | str | os.PathLike[str],
-    options: CompileOptions | None = None,
+    choices: RunChoices | None = None,
     *,
-    hold: Duration | None = None,
-    sets: int | None = None,
-    rest: Duration | None = None,
-    sides: str | None = None,
-    only: Iterable[str] = (),
-    skip: Iterable[str] = (),
-    per_routine: Mapping[str, Mapping[str, object]] | None = None,
-    countdown: str = "standard",
-    lead_in: Duration = "1s",
-    language: str | None = None,
+    warn: Warn | None = None,
+    **given: Unpack[Given],
 ) -> Timeline:
-    """The timeline of ``target`` with the run's choices: either ``options`` or the keyword values.
+    """The timeline of ``target`` with the run's choices: either ``choices`` or the values ``given`` by
+    name (``hold="20s"``, ``sets=4``, ``massage="3m"``...: ``compiler.choices.Given``, checked by
+    ``run_choices``). A value outside the range a routine's file recommends is passed to ``warn``
+    (default: a ``VoiceCoachWarning``), once, naming the range.
 
     Refused (``UsageError``) if the choices make it absurdly long (over 12 hours).
     """
-    if options is None:
-        options = compile_options(
-            hold=hold, sets=sets, rest=rest, sides=sides, only=only, skip=skip,
-            per_routine=per_routine, countdown=countdown, lead_in=lead_in, language=language,
-        )  # fmt: skip
+    if choices is None:
+        choices = run_choices(**given)
     loaded = target if isinstance(target, Routine | Session) else load(target)
-    timeline = compile_target(loaded, options)
+    timeline = compile_target(loaded, choices)
+    for message in timeline.warnings:
+        (warn or _warn)(message)
     total = schedule(timeline, estimate_ms, 1000).total
     if total > MAX_SESSION_MS:
         raise UsageError(
@@ -115,7 +100,7 @@ def estimate(timeline: Timeline, speech: Speech | None = None, *, warn: Warn | N
     the phrase cache where ``speech`` said it before (exact), else guessed by the engine's model at the
     rate (``compiler.estimate``). The engine, voice and rate are checked as ``synthesize`` checks them."""
     speech = speech or Speech()
-    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn, timeline.lexicon)
     known = cached_lengths(timeline.phrases(), settings, speech.cache(warn or _warn))
     rate = known.sample_rate or 1000
 
@@ -139,16 +124,11 @@ def synthesize(
     sample at ``sample_rate`` (default: the voice's own rate)."""
     speech = speech or Speech()
     cache = speech.cache(warn or _warn)
-    settings = settings_for(timeline.language, speech.settings(), warn or _warn)
+    settings = settings_for(timeline.language, speech.settings(), warn or _warn, timeline.lexicon)
     result = synthesize_phrases(timeline.phrases(), settings, cache, progress)
     rate = sample_rate or result.sample_rate
     lengths = result.length if rate == result.sample_rate else phrase_lengths(result.clips, rate)
     return Synthesized(timeline, schedule(timeline, lengths, rate), result, cache)
-
-
-def voice_sample_rate(speech: Speech | None = None) -> int:
-    """The sample rate of the chosen voice, known without synthesizing anything."""
-    return get_engine((speech or Speech()).settings().engine).sample_rate
 
 
 def export(
@@ -179,36 +159,35 @@ def export(
     """
     warn = warn or _warn
     art = read_cover(cover) if cover is not None else None
-    if isinstance(session, Synthesized) and sample_rate in (None, session.schedule.rate):
-        plan = session.schedule
-        check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=plan.rate,
-                     chapters_json=chapters_json)  # fmt: skip
-        bed = _music(music)
-        audio = mixed(session, bed, loudness, _ceiling(output, bed))
-        paths = write_export(audio, plan, output, bitrate=bitrate, split=split, cue_formats=cues,
-                             force=force, progress=progress, check_peaks=music is not None,
-                             chapters_json=chapters_json, cover=art)  # fmt: skip
-        _warn_dropped(plan, warn)
-        return Exported(tuple(paths), session)
-    timeline = session.timeline if isinstance(session, Synthesized) else session
-    speech = speech or Speech()
-    settings = settings_for(timeline.language, speech.settings(), warn)
-    rate = sample_rate or get_engine(settings.engine).sample_rate
-    check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate,
-                 chapters_json=chapters_json)  # fmt: skip
-    bed, cache = _music(music), speech.cache(warn)
-    with PhraseSupply(timeline.phrases(), settings, cache) as supply:
-        ceiling = _ceiling(output, bed)
+    timeline, rate, phrases, cache = _voice(session, speech, sample_rate, warn)
+    target = check_output(output, force=force, split=split, cue_formats=cues, bitrate=bitrate, rate=rate,
+                          chapters_json=chapters_json)  # fmt: skip
+    bed = _music(music)
+    with phrases() as supply:
+        ceiling = target.format.ceiling(music=bed is not None)
         audio = Mix(timeline, supply.clip, rate, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling)
         known = audio.schedule() if split else None  # a file per chapter needs the chapters first
-        paths = write_export(
-            audio, known, output, bitrate=bitrate, split=split, cue_formats=cues, force=force,
-            progress=_with_synthesis(progress, supply), check_peaks=bed is not None,
-            chapters_json=chapters_json, cover=art,
-        )  # fmt: skip
+        paths = write_export(audio, known, target, progress=_with_synthesis(progress, supply),
+                             check_peaks=bed is not None, cover=art)  # fmt: skip
         spoken = Synthesized(timeline, audio.schedule(), supply.result(), cache)
     _warn_dropped(spoken.schedule, warn)
     return Exported(tuple(paths), spoken)
+
+
+def _voice(
+    session: Timeline | Synthesized, speech: Speech | None, sample_rate: int | None, warn: Warn
+) -> tuple[Timeline, int, Callable[[], PhraseSupply | SpokenPhrases], PhraseCache]:
+    """What a session is said with, checked before any synthesis: its timeline, the rate to render at
+    (``sample_rate``, else the voice's own), its phrases when asked for (already spoken, or synthesized
+    as they are needed) and the phrase cache."""
+    if isinstance(session, Synthesized):
+        spoken = SpokenPhrases(session.speech)
+        return session.timeline, sample_rate or session.schedule.rate, lambda: spoken, session.cache
+    speech = speech or Speech()
+    settings = settings_for(session.language, speech.settings(), warn, session.lexicon)
+    cache = speech.cache(warn)
+    rate = sample_rate or get_engine(settings.engine).sample_rate
+    return session, rate, lambda: PhraseSupply(session.phrases(), settings, cache), cache
 
 
 def play(
@@ -240,17 +219,22 @@ def play(
         on_notice=on_notice,
     )  # fmt: skip
     if isinstance(session, Synthesized):
-        return Played(live(mixed(session, bed, loudness)), session.schedule)
+        known = session.schedule
+        return Played(live(mixed(session, bed, loudness)), known, known.ms(known.total))
     speech = speech or Speech()
-    settings = settings_for(session.language, speech.settings(), warn)
+    settings = settings_for(session.language, speech.settings(), warn, session.lexicon)
     rate = get_engine(settings.engine).sample_rate
     expected = estimate(session, speech, warn=lambda message: None).schedule
     with PhraseSupply(session.phrases(), settings, speech.cache(warn)) as supply:
         audio = Mix(session, supply.clip, rate, loudness_lufs=loudness, music=bed)
         outcome = live(audio, ready=supply.ready, expected_total=expected.ms(expected.total) * rate // 1000)
+        audio.place_ready(supply.ready)  # every phrase spoken by now: the whole length is known
     plan = audio.placed_schedule()  # the whole schedule unless the session was stopped early
     _warn_dropped(plan, warn)
-    return Played(outcome, plan)
+    if audio.finished:
+        return Played(outcome, plan, plan.ms(plan.total))
+    whole = estimate(session, speech, warn=lambda message: None)  # lengths cached since count exactly
+    return Played(outcome, plan, whole.schedule.ms(whole.schedule.total), not whole.exact)
 
 
 def cover_art(timeline: Timeline) -> bytes:
@@ -267,14 +251,6 @@ def mixed(
     return mix(session.schedule, clips, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling_dbtp)
 
 
-def _ceiling(output: str | os.PathLike[str], music: Clip | None) -> float:
-    """The true-peak ceiling for ``output``: lower for an MP3 or M4B, whose encoder adds overshoot of its
-    own."""
-    if Path(output).suffix.lower() not in (".mp3", ".m4b"):
-        return CEILING_DBTP
-    return MP3_CEILING_DBTP if music is None else MP3_MUSIC_CEILING_DBTP
-
-
 def _music(music: str | os.PathLike[str] | None) -> Clip | None:
     """The music file's audio (checked readable first), or None."""
     return read_music(check_music(Path(music))) if music is not None else None
@@ -285,7 +261,7 @@ def _warn_dropped(plan: Schedule, warn: Warn) -> None:
         warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
 
 
-def _with_synthesis(progress: Progress | None, supply: PhraseSupply) -> Progress | None:
+def _with_synthesis(progress: Progress | None, supply: PhraseSupply | SpokenPhrases) -> Progress | None:
     """``progress`` that reports the synthesis while it runs, then what the caller reports."""
     if progress is None:
         return None
@@ -297,8 +273,3 @@ def _with_synthesis(progress: Progress | None, supply: PhraseSupply) -> Progress
             progress("synthesize", *supply.progress())
 
     return report
-
-
-def _warn(message: str) -> None:
-    """The default for ``warn``: a Python warning, which scripts see and can filter."""
-    warnings.warn(message, VoiceCoachWarning, stacklevel=3)

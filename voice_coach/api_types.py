@@ -5,13 +5,14 @@ returns: a timeline scheduled without synthesis (``Estimated``), synthesized (``
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Timeline
-from voice_coach.live.player import Outcome
+from voice_coach.live.outcome import Outcome, stopped_at, summarize
 from voice_coach.speech.engines import EngineSettings, parse_rate
 from voice_coach.speech.lengths import KnownLengths
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
@@ -22,6 +23,11 @@ Warn = Callable[[str], None]
 
 class VoiceCoachWarning(UserWarning):
     """Something the user should know that did not stop the work (an unwritable cache)."""
+
+
+def default_warn(message: str) -> None:
+    """The default for ``warn``: a Python warning, which scripts see and can filter."""
+    warnings.warn(message, VoiceCoachWarning, stacklevel=3)
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,13 @@ class Speech:
         """The engine settings, the rate checked (``UsageError`` saying what a rate looks like)."""
         return EngineSettings(self.engine, self.voice, parse_rate(self.rate or "1x"))
 
+    def cache_folder(self) -> Path:
+        """The phrase cache's folder: ``cache_dir``, else the default one."""
+        return Path(self.cache_dir).expanduser() if self.cache_dir else default_cache_dir()
+
     def cache(self, warn: Warn) -> PhraseCache:
         """The phrase cache this choice names (the default one when ``cache_dir`` is None)."""
-        folder = Path(self.cache_dir).expanduser() if self.cache_dir else default_cache_dir()
-        return PhraseCache(folder, warn=warn)
+        return PhraseCache(self.cache_folder(), warn=warn)
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,22 @@ class Exported:
 @dataclass(frozen=True)
 class Played:
     """How a live session ended (``outcome``) and its schedule: the whole one, or as far as it was placed
-    when a session stopped before all its phrases were synthesized."""
+    when a session stopped before all its phrases were synthesized. ``total_ms``: the whole session's
+    length, exact unless ``total_estimated`` (it stopped before every phrase of it was spoken)."""
 
     outcome: Outcome
     schedule: Schedule
+    total_ms: int = 0
+    total_estimated: bool = False
+
+    @property
+    def summary(self) -> str:
+        """One line: for a session played to its end, what was played (``Session: 12 min, 3 stretches, 2
+        massage sides``); for one stopped early, where (``Stopped at 01:13 of 05:39 (right side, set 2
+        of 3).``), of the whole session's length (``total_ms``)."""
+        if self.outcome.ended != "finished":
+            total = self.total_ms or self.schedule.ms(self.schedule.total)
+            return stopped_at(self.schedule, self.outcome, total, self.total_estimated)
+        timeline = self.schedule.timeline
+        kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
+        return summarize(self.schedule, self.outcome, kinds)

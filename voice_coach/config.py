@@ -1,21 +1,26 @@
-"""The user's defaults file (``config.toml``): engine, voice, rate, countdown, lead-in, folders, the output
-device and voice commands, when no option says."""
+"""The user's defaults file (``config.toml``): engine, voice, rate, countdown, lead-in, language, folders,
+the output device and voice commands, when no option says."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.compiler.build import COUNTDOWNS
-from voice_coach.compiler.options import lead_in_ms
-from voice_coach.errors import UsageError, VoiceCoachError, literal
-from voice_coach.routine.loader import read_toml
+from voice_coach.api_types import Speech
+from voice_coach.compiler.choices import lead_in_ms
+from voice_coach.compiler.cues import COUNTDOWNS
+from voice_coach.errors import UnknownVoiceError, UsageError, VoiceCoachError, literal
+from voice_coach.routine.language import check_language
 from voice_coach.routine.table import Table
+from voice_coach.routine.toml_file import read_toml
+from voice_coach.speech.engines import ENGINES, get_engine
 from voice_coach.speech.engines.base import parse_rate
+from voice_coach.speech.phrase_cache import default_cache_dir
 
 CONFIG_ENV = "VOICE_COACH_CONFIG"
-KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "cache_dir", "routines_dir", "device")
+KEYS = ("engine", "voice", "rate", "countdown", "lead_in", "language", "cache_dir", "routines_dir", "device")
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class UserConfig:
     rate: str | None = None
     countdown: str | None = None
     lead_in: str | None = None
+    language: str | None = None
+    """The language to say things in when a file is written in it (else the file's own)."""
     cache_dir: str | None = None
     routines_dir: str | None = None
     device: str | None = None
@@ -35,9 +42,32 @@ class UserConfig:
     listen: bool = False
     """``listen = true``: ``play`` takes voice commands without ``--listen``."""
 
+    def checked_voice(self, engine: str | None) -> str | None:
+        """``voice``, checked to be one of ``engine``'s voices (the config file's engine when None); an
+        unknown one is a UsageError naming this file, where the typo is."""
+        if self.voice is None:
+            return None
+        try:
+            get_engine(engine or self.engine).resolve_voice(self.voice)
+        except UnknownVoiceError as error:
+            raise UsageError(f"{self.source}: voice: {error}") from None
+        return self.voice
+
     def library(self) -> Path | None:
         """The user's routine library named by ``routines_dir`` (None: the default folder)."""
         return Path(self.routines_dir).expanduser() if self.routines_dir else None
+
+    def speech(
+        self,
+        engine: str | None = None,
+        voice: str | None = None,
+        rate: str | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> Speech:
+        """The voice and phrase cache a run uses: what it chose, the config file filling the rest (the
+        cache folder: ``cache_dir``, else $VOICE_COACH_CACHE_DIR, the config file or the default)."""
+        folder = Path(cache_dir) if cache_dir else default_cache_dir(self.cache_dir)
+        return Speech(engine or self.engine, voice or self.checked_voice(engine), rate or self.rate, folder)
 
 
 def config_path() -> Path:
@@ -79,6 +109,13 @@ def _flag(table: Table, key: str) -> bool:
 def _check_values(table: Table, values: dict[str, str | None]) -> None:
     """Reject values the options they stand for would reject, naming the file and key."""
     countdown, lead_in, rate = values["countdown"], values["lead_in"], values["rate"]
+    engine = values["engine"]
+    if engine is not None and engine.strip().lower() not in ENGINES:
+        close = difflib.get_close_matches(engine.strip().lower(), list(ENGINES), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise table.fail(
+            "engine", f"unknown engine {engine!r}; {hint}choose one of: {', '.join(sorted(ENGINES))}"
+        )
     if countdown is not None and countdown not in COUNTDOWNS:
         raise table.fail("countdown", f"must be one of {', '.join(COUNTDOWNS)}")
     try:
@@ -86,6 +123,11 @@ def _check_values(table: Table, values: dict[str, str | None]) -> None:
             lead_in_ms(lead_in)
     except ValueError as error:
         raise table.fail("lead_in", str(error)) from None
+    try:
+        if values["language"] is not None:
+            check_language(values["language"])
+    except ValueError as error:
+        raise table.fail("language", str(error)) from None
     try:
         if rate is not None:
             parse_rate(rate)

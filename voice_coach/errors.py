@@ -44,6 +44,15 @@ class UsageError(VoiceCoachError):
     exit_code = 2
 
 
+class ChoiceError(UsageError):
+    """A run's choice is invalid: ``name`` (``hold``, ``set``...), what was ``given`` and the ``problem``
+    alone, so a face can word it as its own parsing errors are (``Invalid value for '--hold': ...``)."""
+
+    def __init__(self, message: str, *, name: str, problem: str, given: str) -> None:
+        super().__init__(message, options=(name,))
+        self.name, self.problem, self.given = name, problem, given
+
+
 class SynthesisError(VoiceCoachError):
     """A text-to-speech engine is missing, misconfigured or failed on a phrase."""
 

@@ -69,6 +69,12 @@ def exit_now(status: int) -> NoReturn:
     os._exit(status)
 
 
+def exit_status() -> int:
+    """The shell's exit status for the last signal received: 128 + its number (130 for Ctrl-C, also when
+    none was received through a handler here)."""
+    return 128 + (_received[-1] if _received else signal.SIGINT)
+
+
 def check() -> None:
     """Raise again the exception of a signal that Python had to drop; nothing if there is none."""
     if _pending:

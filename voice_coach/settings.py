@@ -44,6 +44,7 @@ def settings_in_effect(config: UserConfig) -> list[Setting]:
         chosen("engine", config.engine, default_engine_name()),
         chosen("voice", config.voice, "the engine's default voice"),
         *(chosen(name, getattr(config, name), default) for name, default in DEFAULTS.items()),
+        chosen("language", config.language, "the file's own"),
         _cache_dir(config, from_file),
         _routines_dir(config, from_file),
         Setting("listen", "true", from_file) if config.listen else Setting("listen", "false", "default"),

@@ -25,3 +25,10 @@ def plural_noun(noun: str) -> str:
 def agree(count: int, singular: str, many: str) -> str:
     """The verb (or word) that agrees with ``count``: ``agree(1, "is", "are")`` is "is"."""
     return singular if count == 1 else many
+
+
+def spoken_list(items: list[str] | tuple[str, ...]) -> str:
+    """Items as a message lists them: "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

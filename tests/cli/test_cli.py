@@ -21,7 +21,8 @@ from click.testing import CliRunner, Result
 
 from voice_coach.cli.main import cli
 from voice_coach.durations import clock
-from voice_coach.routine.loader import builtin_ids, load_path, load_target
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import load_path, load_target
 from voice_coach.routine.model import Session
 
 ROOT = Path(__file__).parents[2]
@@ -148,6 +149,7 @@ SAY_ROLES = {
     "step",
     "release",
     "next",
+    "time",
     "outro",
 }
 
@@ -155,7 +157,9 @@ SAY_ROLES = {
 @pytest.mark.parametrize("routine_id", ["spi", "kneeling-twist"])
 def test_show_json_has_the_documented_fields(runner: CliRunner, routine_id: str) -> None:
     data = show_json(runner, routine_id)
-    assert set(data) == {"id", "title", "timing", "total_ms", "chapters", "blocks", "dropped"}
+    assert set(data) == {
+        "id", "title", "timing", "total_ms", "rate", "total_samples", "chapters", "blocks", "dropped",
+    }  # fmt: skip
     assert data["id"] == routine_id
     assert re.fullmatch(ESTIMATED, data["timing"])
     for chapter in data["chapters"]:
@@ -171,9 +175,14 @@ def test_show_json_has_the_documented_fields(runner: CliRunner, routine_id: str)
                 <= (block["start_ms"] + block["duration_ms"])
             )
     assert {b["role"] for b in data["blocks"] if b["type"] == "say"} <= SAY_ROLES
-    assert {b["role"] for b in data["blocks"] if b["type"] == "pause"} <= {"lead-in", "pause"}
-    assert {b["role"] for b in data["blocks"] if b["type"] == "rest"} <= {"rest", "between"}
-    assert {b["kind"] for b in data["blocks"] if b["type"] == "tone"} == {"start", "end"}
+    assert {b["role"] for b in data["blocks"] if b["type"] == "pause"} <= {
+        "lead-in",
+        "pause",
+        "settle",
+        "tail",
+    }
+    assert {b["role"] for b in data["blocks"] if b["type"] == "rest"} <= {"rest", "between", "fetch"}
+    assert {b["kind"] for b in data["blocks"] if b["type"] == "tone"} == {"start", "end", "close"}
     assert data["total_ms"] == sum(b["duration_ms"] for b in data["blocks"])
     for before, after in zip(data["blocks"], data["blocks"][1:], strict=False):
         assert after["start_ms"] == before["start_ms"] + before["duration_ms"]
@@ -193,9 +202,13 @@ def test_hold_formats(runner: CliRunner, value: str) -> None:
 
 
 def test_rest(runner: CliRunner) -> None:
-    rests = [b for b in show_json(runner, "foam-roller", "--rest", "15s")["blocks"] if b["type"] == "rest"]
+    blocks = show_json(runner, "foam-roller", "--rest", "15s")["blocks"]
+    rests = [b for b in blocks if b["type"] == "rest" and b["role"] == "rest"]
     assert [b["duration_ms"] for b in rests] == [15_000, 15_000]
-    assert not [b for b in show_json(runner, "foam-roller", "--rest", "0")["blocks"] if b["type"] == "rest"]
+    blocks = show_json(runner, "foam-roller", "--rest", "0")["blocks"]
+    assert [b["role"] for b in blocks if b["type"] == "rest"] == ["fetch"], (
+        "the time to fetch the roller stays"
+    )
 
 
 @pytest.mark.parametrize(
@@ -264,8 +277,8 @@ BAD_OPTIONS = [
         f"'--set': '{TWIST}.color=red': unknown field 'color'; allowed: hold, sets, rest, sides",
     ),
     (f"--set {TWIST}.hold=0", f"'--set': '{TWIST}.hold=0': must be longer than zero (got '0'); use e.g. 30s"),
-    (f"--set {TWIST}.sets=0", f"'--set': '{TWIST}.sets=0': sets must be a whole number from 1 to 50"),
-    (f"--set {TWIST}.sides=up", f"'--set': '{TWIST}.sides=up': sides must be one of left, right, both, none"),
+    (f"--set {TWIST}.sets=0", f"'--set': '{TWIST}.sets=0': must be a whole number from 1 to 50"),
+    (f"--set {TWIST}.sides=up", f"'--set': '{TWIST}.sides=up': must be one of left, right, both, none"),
 ]
 """Options click or cli_options refuse: (options, message after "Invalid value for ")."""
 UNKNOWN_IDS = [
@@ -335,10 +348,11 @@ def test_estimate_scales_with_the_rate(runner: CliRunner) -> None:
     assert natural["timing"].startswith("estimated for hibari voice heart at 1x: ")
     fast = show_json(runner, "locate-spi", "--rate", "2x")
     assert fast["timing"].startswith("estimated for hibari voice heart at 2x: ")
-    assert 0.45 < said_ms(fast) / said_ms(natural) < 0.55
+    # hibari asked for 2x speaks its trimmed phrases 1.6-1.9 times as fast (measured by fit_estimate.py)
+    assert 0.5 < said_ms(fast) / said_ms(natural) < 0.65
     slow = show_json(runner, "locate-spi", "--rate", "130")
     assert slow["timing"].startswith("estimated for hibari voice heart at 130 words a minute: ")
-    assert 1.25 < said_ms(slow) / said_ms(natural) < 1.41  # 173 / 130 = 1.33
+    assert 1.25 < said_ms(slow) / said_ms(natural) < 1.45  # 173 / 130 = 1.33; hibari's pace: 7 % slower
 
 
 def test_estimate_follows_the_engine(runner: CliRunner) -> None:
@@ -529,8 +543,13 @@ CONFIG_ERRORS = [
     ("rate = 500", "rate: 500 is outside 80-450 words per minute"),
     (
         'colour = "red"',
-        "colour: unknown key; allowed keys: cache_dir, countdown, device, engine, lead_in, listen, rate, "
-        "routines_dir, voice",
+        "colour: unknown key; allowed keys: cache_dir, countdown, device, engine, language, lead_in, listen, "
+        "rate, routines_dir, voice",
+    ),
+    (
+        'language = "fr"',
+        "language: 'fr' is not a language voice-coach speaks; available: de (German), en (English), "
+        "es (Spanish)",
     ),
 ]
 
@@ -574,6 +593,7 @@ def test_an_absurdly_long_session_is_refused_before_any_work(runner: CliRunner) 
     result = runner.invoke(cli, ["show", "kneeling-twist", "--sets", "50", "--hold", "1h"])
     assert (result.exit_code, result.stdout) == (2, "")
     assert re.fullmatch(  # 100 hours of holds, and rests and cues (estimated: nothing was synthesized)
+        "Warning: sets 50 is more than 3\u20135 for kneeling-twist\n"
         r"Error: kneeling-twist: with these settings the session would last about 10\d:\d\d:\d\d; "
         r"the limit is 12h: lower --sets, --hold or --rest\n",
         result.stderr,

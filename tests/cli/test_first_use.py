@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from voice_coach.cli.main import cli
 from voice_coach.errors import RoutineError
-from voice_coach.routine.loader import builtin_ids
+from voice_coach.routine.library import builtin_ids
 
 NECK = (
     'id = "neck"\ntitle = "Neck stretch"\nkind = "stretch"\nsetup = ["Tilt your head, and hold."]\n'
@@ -144,6 +144,13 @@ def test_list_marks_your_routines(runner: CliRunner, library: Path) -> None:
     assert [line.split()[0] for line in lines[1:]] == sorted([*builtin_ids(), "evening", "neck"])
 
 
+def test_list_leaves_out_an_invalid_file_with_a_warning(runner: CliRunner, library: Path) -> None:
+    (library / "broken.toml").write_text('id = "broken"\n', "utf-8")
+    result = runner.invoke(cli, ["list"])
+    assert result.exit_code == 0 and "broken" not in result.stdout and "neck" in result.stdout
+    assert result.stderr.startswith("Warning: skipped broken: ") and result.stderr.count("\n") == 1
+
+
 def test_list_json(runner: CliRunner, library: Path) -> None:
     rows = json.loads(runner.invoke(cli, ["list", "--json"]).stdout)
     assert [row["id"] for row in rows] == sorted([*builtin_ids(), "evening", "neck"])
@@ -237,6 +244,7 @@ def test_config_shows_each_setting_and_where_it_came_from(
         ["rate", "1.1x", from_file],
         ["countdown", "standard", "default"],
         ["lead_in", "1s", "default"],
+        ["language", "the file's own", "default"],
         ["cache_dir", str(tmp_path / "cache"), "environment (VOICE_COACH_CACHE_DIR)"],
         ["routines_dir", str(tmp_path / "data" / "routines"), "environment (VOICE_COACH_DATA_DIR)"],
         ["listen", "false", "default"],

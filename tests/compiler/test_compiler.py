@@ -20,14 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voice_coach.compiler.build import (
-    COUNTDOWNS,
-    CompileOptions,
-    Countdown,
-    compile_target,
-    personal_overrides,
-)
-from voice_coach.compiler.cues import CUE_SPACING_MS, hold_cues
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import Overrides, RunChoices, Selection, apply_overrides, personal_overrides
+from voice_coach.compiler.cues import COUNTDOWNS, CUE_SPACING_MS, Countdown, hold_cues
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.phrases import Phrases
 from voice_coach.compiler.schedule import CUE_GAP_MS, SAY_GAP_MS, Schedule, place_cues, schedule
@@ -35,31 +30,24 @@ from voice_coach.compiler.timeline import Chapter, Cue, Hold, Rest, Say, Timelin
 from voice_coach.durations import parse_duration
 from voice_coach.errors import UsageError
 from voice_coach.output.script import timeline_json
-from voice_coach.routine.loader import build_routine, builtin_ids, load_builtin
-from voice_coach.routine.model import (
-    Overrides,
-    Range,
-    Routine,
-    Selection,
-    Session,
-    SessionItem,
-    Step,
-    apply_overrides,
-)
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import load_builtin
+from voice_coach.routine.model import Range, Routine, Session, SessionItem, Step
+from voice_coach.routine.routine_file import build_routine
 
 GOLDEN = Path(__file__).parent / "golden"
 ENGLISH = Phrases.of("en")
 
 
-def plan_of(target: Routine | Session, options: CompileOptions | None = None) -> Schedule:
-    return schedule(compile_target(target, options or CompileOptions()), estimate_ms, 1000)
+def plan_of(target: Routine | Session, options: RunChoices | None = None) -> Schedule:
+    return schedule(compile_target(target, options or RunChoices()), estimate_ms, 1000)
 
 
-def options(**overrides: Any) -> CompileOptions:
-    """CompileOptions with global overrides (``hold_ms=20_000``), a selection and a countdown level."""
+def options(**overrides: Any) -> RunChoices:
+    """RunChoices with global overrides (``hold_ms=20_000``), a selection and a countdown level."""
     selection = overrides.pop("selection", Selection())
     countdown = overrides.pop("countdown", "standard")
-    return CompileOptions(Overrides(**overrides), selection, countdown)
+    return RunChoices(Overrides(**overrides), selection, countdown)
 
 
 def builtin_routine(routine_id: str) -> Routine:
@@ -98,7 +86,7 @@ def test_no_stale_golden_files() -> None:
 
 def test_compiling_is_deterministic() -> None:
     spi = load_builtin("spi")
-    assert compile_target(spi, CompileOptions()) == compile_target(load_builtin("spi"), CompileOptions())
+    assert compile_target(spi, RunChoices()) == compile_target(load_builtin("spi"), RunChoices())
 
 
 # The program the issue asks for.
@@ -128,7 +116,7 @@ def test_kneeling_twist_twenty_seconds_four_sets() -> None:
 
 
 def test_spi_follows_the_order_of_care() -> None:
-    timeline = compile_target(load_builtin("spi"), CompileOptions())
+    timeline = compile_target(load_builtin("spi"), RunChoices())
     assert timeline.routine_ids == (
         "locate-spi",
         "spi-massage",
@@ -142,7 +130,11 @@ def test_spi_follows_the_order_of_care() -> None:
     assert massage == [("spi-massage", "right", 1, 150_000), ("spi-massage", "left", 1, 150_000)]
     between = [b for b in timeline.blocks if isinstance(b, Rest) and b.role == "between"]
     assert [b.ms for b in between] == [20_000] * 6
-    assert said(timeline, "next")[:2] == ["Next up: Self-massage.", "Next up: Side-lying overhead stretch."]
+    assert said(timeline, "next")[:3] == [
+        "Next up: Self-massage.",
+        "Stretch 1 of 5: side-lying overhead stretch.",
+        "Stretch 2 of 5: foam roller stretch.",
+    ]
 
 
 @pytest.mark.parametrize("routine_id", [i for i in builtin_ids() if i != "spi"])
@@ -164,10 +156,18 @@ def test_builtin_holds_and_sets_lie_in_the_article_ranges(routine_id: str) -> No
 TWIST = "kneeling-twist"
 
 
-def test_hold_override_reaches_every_hold_of_a_session() -> None:
+def test_hold_override_reaches_every_stretch_and_massage_its_own_option() -> None:
+    """``hold`` is a stretch's hold; a massage (the article: 2-3 minutes a side) keeps its length unless
+    ``massage`` sets it."""
     timeline = compile_target(load_builtin("spi"), options(hold_ms=25_000))
-    assert {h[3] for h in holds(timeline)} == {25_000}
-    assert "locate-spi" not in {h[0] for h in holds(timeline)}
+    by_routine = {h[0]: h[3] for h in holds(timeline)}
+    assert by_routine.pop("spi-massage") == 150_000
+    assert set(by_routine.values()) == {25_000}
+    assert "locate-spi" not in by_routine
+    both = compile_target(load_builtin("spi"), options(hold_ms=25_000, massage_ms=180_000))
+    assert {h[3] for h in holds(both) if h[0] == "spi-massage"} == {180_000}
+    alone = compile_target(load_builtin("spi-massage"), options(hold_ms=25_000))
+    assert {h[3] for h in holds(alone)} == {150_000}
 
 
 def test_sets_override() -> None:
@@ -178,7 +178,7 @@ def test_sets_override() -> None:
 @pytest.mark.parametrize(("rest_ms", "rests"), [(15_000, [15_000] * 4), (0, [])])
 def test_rest_override(rest_ms: int, rests: list[int]) -> None:
     timeline = compile_target(load_builtin(TWIST), options(rest_ms=rest_ms))
-    assert [b.ms for b in timeline.blocks if isinstance(b, Rest)] == rests
+    assert [b.ms for b in timeline.blocks if isinstance(b, Rest) and b.role == "rest"] == rests
 
 
 @pytest.mark.parametrize(
@@ -225,6 +225,7 @@ def test_per_routine_override_beats_the_global_one() -> None:
     for routine_id, _, _, ms in holds(timeline):
         by_routine.setdefault(routine_id, set()).add(ms)
     assert by_routine.pop(TWIST) == {20_000}
+    assert by_routine.pop("spi-massage") == {150_000}
     assert set(map(frozenset, by_routine.values())) == {frozenset({25_000})}
     assert [h[2] for h in holds(timeline) if h[0] == TWIST] == [1, 2, 3, 4] * 2
 
@@ -246,9 +247,9 @@ def test_rest_after_overrides_the_session_rest() -> None:
     routines = [builtin_routine(i) for i in ("foam-roller", TWIST, "kneeling-overhead")]
     items = (SessionItem(routines[0], 0), SessionItem(routines[1], 45_000), SessionItem(routines[2], 5_000))
     session = Session("s", "S", "s.toml", items, rest_ms=20_000)
-    timeline = compile_target(session, CompileOptions())
+    timeline = compile_target(session, RunChoices())
     assert [b.ms for b in timeline.blocks if isinstance(b, Rest) and b.role == "between"] == [45_000]
-    assert "Next up: Kneeling twist stretch." in said(timeline, "next")
+    assert "Stretch 2 of 3: kneeling twist stretch." in said(timeline, "next")
 
 
 @pytest.mark.parametrize(
@@ -416,7 +417,7 @@ def test_variables_are_filled_everywhere() -> None:
         "sets": 2,
         "sides": ["left", "right"],
     }
-    timeline = compile_target(build_routine(document, "vars.toml"), CompileOptions())
+    timeline = compile_target(build_routine(document, "vars.toml"), RunChoices())
     assert said(timeline, "intro") == ["Do 2 sets of 45 seconds, then the end of the session."]
     assert said(timeline, "note") == ["2 sets."]
     assert said(timeline, "step") == [
@@ -434,7 +435,7 @@ def test_next_is_the_following_routine_of_a_session() -> None:
         "a.toml",
     )
     session = Session("s", "S", "s.toml", (SessionItem(first), SessionItem(builtin_routine(TWIST))))
-    assert said(compile_target(session, CompileOptions()), "step")[0] == "Then Kneeling twist stretch."
+    assert said(compile_target(session, RunChoices()), "step")[0] == "Then Kneeling twist stretch."
 
 
 # Properties: any valid routine, any overrides, any phrase lengths.
@@ -500,7 +501,7 @@ def test_properties_of_any_routine(
     def phrase_length(text: str) -> int:  # any lengths, in samples: cues must still never overlap
         return (len(text) * per_char + base) * rate // 1000
 
-    timeline = compile_target(routine, CompileOptions(overrides, countdown=countdown))
+    timeline = compile_target(routine, RunChoices(overrides, countdown=countdown))
     plan = schedule(timeline, phrase_length, rate)
     applied = apply_overrides(routine, overrides)
 
@@ -548,7 +549,7 @@ def test_properties_of_any_routine(
 def test_properties_of_any_session(ids: list[str], overrides: Overrides, countdown: Countdown) -> None:
     items = tuple(SessionItem(builtin_routine(i)) for i in ids)
     session = Session("s", "S", "s.toml", items, intro="Hello.", outro="Bye.")
-    plan = plan_of(session, CompileOptions(overrides, countdown=countdown))
+    plan = plan_of(session, RunChoices(overrides, countdown=countdown))
     assert plan.timeline.routine_ids == tuple(ids)
     speech = plan.speech()
     assert all(a.end <= b.start for a, b in pairwise(speech))
@@ -559,7 +560,7 @@ def test_properties_of_any_session(ids: list[str], overrides: Overrides, countdo
     expected = [
         (r.id, side)
         for r in map(builtin_routine, ids)
-        for side in apply_overrides(r, personal_overrides(r, CompileOptions(overrides))).sides or (None,)
+        for side in apply_overrides(r, personal_overrides(r, RunChoices(overrides))).sides or (None,)
     ]
     assert [(c.routine_id, c.side) for c in chapters] == expected
     assert chapters[0].start == 0
@@ -585,12 +586,12 @@ def test_the_switch_announces_and_the_setup_follows_before_the_hold() -> None:
         assert blocks[switch].text == f"Now the {routine.sides[1]} side."
         first_hold = next(i for i, b in enumerate(blocks) if i > switch and isinstance(b, Hold))
         steps = [b.text for b in blocks[switch:first_hold] if isinstance(b, Say) and b.role == "step"]
-        assert len(steps) == len(routine.setup), routine_id
+        assert len(steps) == len([s for s in routine.setup if not s.once]), routine_id
 
 
 def test_a_user_routine_without_switch_gets_the_announcement() -> None:
     routine = _routine(sides=("left", "right"), setup=(Step("Reach to the {side}, and hold."),))
-    assert said(compile_target(routine, CompileOptions()), "switch") == ["Now the right side."]
+    assert said(compile_target(routine, RunChoices()), "switch") == ["Now the right side."]
 
 
 def test_next_up_names_the_equipment_then_rests_and_never_repeats_the_title() -> None:
@@ -600,8 +601,12 @@ def test_next_up_names_the_equipment_then_rests_and_never_repeats_the_title() ->
             continue
         chapter = next(b for b in reversed(blocks[:index]) if isinstance(b, Chapter))
         routine = builtin_routine(chapter.routine_id)
-        assert block.text == f"Next up: {routine.title}."
+        assert block.text.endswith(f": {routine.title[0].lower()}{routine.title[1:]}.") or block.text == (
+            f"Next up: {routine.title}."
+        )
         after = [b for b in blocks[index + 1 :] if not isinstance(b, Chapter)]
+        if isinstance(after[0], Say) and after[0].role == "time":  # then the time left, when it changed
+            after = after[1:]
         if routine.equipment:
             assert isinstance(after[0], Say) and after[0].role == "equipment"
             assert after[0].text.startswith("You will need ") and all(
@@ -616,16 +621,16 @@ def test_next_up_names_the_equipment_then_rests_and_never_repeats_the_title() ->
             "the rest is the time to fetch it"
         )
         assert isinstance(after[rest + 1], Say) and after[rest + 1].role in ("side", "set", "step")
-    spoken = said(compile_target(load_builtin("spi"), CompileOptions()))
+    spoken = said(compile_target(load_builtin("spi"), RunChoices()))
     for text, following in pairwise(spoken):
-        if text.startswith("Next up: "):
-            assert following != text.removeprefix("Next up: "), "the title is not said again"
-    assert said(compile_target(load_builtin("spi"), CompileOptions()), "title") == ["Find the muscle."]
+        if text.startswith("Next up: ") or ": " in text:
+            assert following.lower() != text.split(": ", 1)[1].lower(), "the title is not said again"
+    assert said(compile_target(load_builtin("spi"), RunChoices()), "title") == ["Find the muscle."]
 
 
 def test_equipment_lists_read_as_a_listener_parses_them() -> None:
     routine = builtin_routine("foam-roller")
-    assert said(compile_target(routine, CompileOptions()), "equipment") == [
+    assert said(compile_target(routine, RunChoices()), "equipment") == [
         "You will need a yoga mat, and a foam roller or an exercise ball."
     ]
     assert ENGLISH.spoken_list(["a", "b"]) == "a and b"
@@ -635,14 +640,14 @@ def test_equipment_lists_read_as_a_listener_parses_them() -> None:
 
 def test_the_session_intro_lists_all_the_equipment_and_follows_the_selection() -> None:
     spi = load_builtin("spi")
-    full = compile_target(spi, CompileOptions())
+    full = compile_target(spi, RunChoices())
     assert said(full, "intro")[:1] == [
         "Serratus posterior inferior program, for the lower back. Today: find the muscle, self-massage, "
         "and 5 stretches."
     ]
     assert said(full, "equipment")[0] == (
-        "For this session, you will need a massage ball or a lower-back trigger-point massager, a yoga mat, "
-        "a pillow, a foam roller or an exercise ball, and a wall or a sturdy object."
+        "For this session, you will need a massage ball or a lower-back massager with a trigger point, "
+        "a yoga mat, a pillow, a foam roller or an exercise ball, and a wall or a sturdy object."
     )
     two = compile_target(spi, options(selection=Selection(only=("kneeling-twist", "foam-roller"))))
     assert said(two, "intro")[:1] == [
@@ -653,7 +658,7 @@ def test_the_session_intro_lists_all_the_equipment_and_follows_the_selection() -
         said(two, "equipment")[0]
         == "For this session, you will need a yoga mat, and a foam roller or an exercise ball."
     )
-    assert "Foam roller stretch." in said(two, "title")
+    assert "Stretch 1 of 2: foam roller stretch." in said(two, "title")
     assert said(two, "equipment")[1:] == ["You will need a yoga mat."], "the first routine's was just said"
     one = compile_target(spi, options(selection=Selection(only=("side-lying-overhead",))))
     assert said(one, "intro")[:1] == [
@@ -668,7 +673,7 @@ def test_session_variables_count_and_routines() -> None:
         SessionItem(builtin_routine(i)) for i in ("foam-roller", "kneeling-twist", "kneeling-overhead")
     )
     session = Session("s", "S", "s.toml", items, intro="{count}: {routines}.", outro="Done: {count}.")
-    timeline = compile_target(session, CompileOptions())
+    timeline = compile_target(session, RunChoices())
     assert said(timeline, "intro")[0] == "3 routines: 3 stretches."
     assert said(timeline, "outro") == ["Done: 3 routines."]
     one = compile_target(session, options(selection=Selection(only=("kneeling-twist",))))
@@ -744,29 +749,29 @@ def test_chapters_start_at_zero_one_per_routine_and_side() -> None:
     ]
     assert plan.chapters()[0].start == 0
     assert min(c.end - c.start for c in plan.chapters()) > 30_000, "no stubs"
-    alone = plan_of(builtin_routine("foam-roller"), CompileOptions(lead_in_ms=3000))
+    alone = plan_of(builtin_routine("foam-roller"), RunChoices(lead_in_ms=3000))
     assert [(c.start, c.end) for c in alone.chapters()] == [(0, alone.total)]
 
 
 def test_the_builtins_say_what_the_article_says() -> None:
     """Points of the article a listener needs, checked in the compiled words (issue 12, fidelity)."""
-    lying = said(compile_target(builtin_routine("side-lying-overhead"), CompileOptions()))
-    assert "Lie down on your left side, with your head on the pillow." in lying
+    lying = said(compile_target(builtin_routine("side-lying-overhead"), RunChoices()))
+    assert "Lie down on your left side, so your right side faces up, with your head on the pillow." in lying
     assert "Stretch your right arm up over your head, and hold." in lying
     again = [text for text in lying if "over your head again" in text]
     assert len(again) == 4 and all(text.startswith("Arch your back slightly") for text in again)
-    massage = " ".join(said(compile_target(builtin_routine("spi-massage"), CompileOptions())))
+    massage = " ".join(said(compile_target(builtin_routine("spi-massage"), RunChoices())))
     for words in (
-        "If your massager has a ramp",
+        "With a massager that has a ramp",
         "Lie on your back",
         "Healthy muscle is not tender",
         "ease off",
     ):
         assert words in massage
-    locate = " ".join(said(compile_target(builtin_routine("locate-spi"), CompileOptions())))
+    locate = " ".join(said(compile_target(builtin_routine("locate-spi"), RunChoices())))
     assert "level with your belly button" in locate and "up and out, to the bottom of your ribcage" in locate
-    outro = said(compile_target(load_builtin("spi"), CompileOptions()), "outro")[0]
+    outro = said(compile_target(load_builtin("spi"), RunChoices()), "outro")[0]
     for habit in ("support for your lower back", "firm mattress", "pillow between your knees"):
         assert habit in outro
-    spoken = " ".join(said(compile_target(load_builtin("spi"), CompileOptions())))
+    spoken = " ".join(said(compile_target(load_builtin("spi"), RunChoices())))
     assert "ramp pointing out" not in spoken and "Sharp pain is not" not in spoken

@@ -12,14 +12,15 @@ from typing import Any
 
 import pytest
 
-from voice_coach.compiler.build import CompileOptions, compile_target
-from voice_coach.compiler.options import compile_options
-from voice_coach.compiler.phrases import Phrases
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import RunChoices, run_choices
+from voice_coach.compiler.phrases import Phrases, SideWord
 from voice_coach.compiler.timeline import Chapter, Hold, Rest, Say, Timeline
 from voice_coach.errors import RoutineError, UsageError
 from voice_coach.routine.language import PHRASE_KEYS, available, language_pack, read_pack
-from voice_coach.routine.loader import build_routine, build_session, load_builtin, load_path
+from voice_coach.routine.loader import build_session, load_builtin, load_path
 from voice_coach.routine.model import Routine, Session
+from voice_coach.routine.routine_file import build_routine
 
 NACKEN = Path(__file__).parent / "german" / "nacken.toml"
 PACKS = sorted(available())
@@ -33,6 +34,10 @@ def pack_document(code: str) -> dict[str, Any]:
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def filled(text: str, names: tuple[str, ...]) -> str:
+    return text.format(**dict.fromkeys(names, SideWord("x", (("e", "x"), ("en", "x"), ("m", "x")))))
 
 
 def words_of(text: str) -> set[str]:
@@ -98,7 +103,7 @@ def test_every_phrase_has_valid_placeholders(code: str) -> None:
         assert used <= set(PHRASE_KEYS[key]), f"{code}.toml: {key}"
         if not key.endswith("_one"):
             assert used == placeholders(english[key]), f"{code}.toml: {key} says {sorted(used)}"
-        assert text.format(**dict.fromkeys(PHRASE_KEYS[key], "x")), key
+        assert filled(text, PHRASE_KEYS[key]), key
 
 
 def test_a_pack_missing_a_phrase_or_with_a_wrong_placeholder_is_refused() -> None:
@@ -116,12 +121,12 @@ def test_a_pack_missing_a_phrase_or_with_a_wrong_placeholder_is_refused() -> Non
 
 
 def test_a_german_routine_is_framed_in_german() -> None:
-    timeline = compile_target(nacken(), CompileOptions())
+    timeline = compile_target(nacken(), RunChoices())
     assert timeline.language == "de"
-    assert said(timeline, "equipment") == ["Du brauchst einen Stuhl."]
+    assert said(timeline, "equipment") == ["Was du brauchst: ein Stuhl."]
     assert said(timeline, "intro") == ["2 Sätze à 30 Sekunden pro Seite."]
-    assert said(timeline, "side") == ["Wir beginnen rechts."]
-    assert said(timeline, "switch") == ["Jetzt die andere Seite: links."]
+    assert said(timeline, "side") == ["Wir beginnen mit der rechten Seite."]
+    assert said(timeline, "switch") == ["Jetzt die linke Seite."]
     assert said(timeline, "set") == ["Satz 1 von 2.", "Letzter Satz."] * 2
     assert said(timeline, "step")[:2] == [
         "Setz dich aufrecht auf den Stuhl.",
@@ -129,10 +134,16 @@ def test_a_german_routine_is_framed_in_german() -> None:
     ]
     assert said(timeline, "outro") == ["Das war die Übung. Gut gemacht."]
     assert [b.title for b in timeline.blocks if isinstance(b, Chapter)][1:] == [
-        "Nackendehnung, rechts",
-        "Nackendehnung, links",
+        "Nackendehnung, rechte Seite",
+        "Nackendehnung, linke Seite",
     ]
-    assert cues(timeline) == {"Drei, zwei, eins.", "Noch zehn Sekunden.", "Pause.", "Mach dich bereit."}
+    assert cues(timeline) == {
+        "Drei, zwei, eins.",
+        "Noch zehn Sekunden.",
+        "Pause.",
+        "Mach dich bereit.",
+        "Nimm dir 10 Sekunden, um alles bereitzulegen.",
+    }
     # The sides stay left/right inside the timeline (chapters, holds); only what is said is German.
     assert {b.side for b in timeline.blocks if isinstance(b, Hold)} == {"left", "right"}
 
@@ -140,13 +151,13 @@ def test_a_german_routine_is_framed_in_german() -> None:
 def test_everything_a_german_routine_says_is_german() -> None:
     routine = nacken()
     runs = [
-        compile_target(routine, CompileOptions()),
-        compile_target(routine, compile_options(countdown="verbose", hold="2m30s", sets=1)),
-        compile_target(routine, compile_options(sides="left", rest="0")),
+        compile_target(routine, RunChoices()),
+        compile_target(routine, run_choices(countdown="verbose", hold="2m30s", sets=1)),
+        compile_target(routine, run_choices(sides="left", rest="0")),
     ]
     assert cues(runs[1]) >= {"Noch eine Minute.", "Noch eine Minute und 30 Sekunden.", "Halbzeit."}
     assert said(runs[1], "intro") == ["ein Satz à 2 Minuten und 30 Sekunden pro Seite."]
-    assert said(runs[2], "side") == ["Nur links."]
+    assert said(runs[2], "side") == ["Nur die linke Seite."]
     assert_no_english(runs, "de")
 
 
@@ -174,16 +185,17 @@ def german_session(tmp_path: Path, language: str | None) -> Session:
 @pytest.mark.parametrize("language", ["de", None])
 def test_a_german_session_is_framed_in_german(tmp_path: Path, language: str | None) -> None:
     """Said in the session's language, or, when it names none, in the one all its routines name."""
-    timeline = compile_target(german_session(tmp_path, language), CompileOptions())
+    timeline = compile_target(german_session(tmp_path, language), RunChoices())
     assert said(timeline, "intro")[0] == "Heute: 3 Dehnungen."
     assert said(timeline, "equipment")[0] == (
-        "Für diese Einheit brauchst du einen Stuhl und eine Matte oder ein Handtuch."
+        "Was du für diese Einheit brauchst: ein Stuhl und eine Matte oder ein Handtuch."
     )
-    assert said(timeline, "next") == ["Als Nächstes: Schulterkreisen.", "Als Nächstes: Rückendehnung."]
+    assert said(timeline, "title") == ["Dehnung 1 von 3: Nackendehnung."]
+    assert said(timeline, "next") == ["Dehnung 2 von 3: Schulterkreisen.", "Dehnung 3 von 3: Rückendehnung."]
     assert said(timeline, "note")[-2:] == ["Danach: Rückendehnung.", "Danach: das Ende der Einheit."]
     assert said(timeline, "outro") == ["Fertig: 3 Übungen."]
     two = compile_target(
-        german_session(tmp_path, language), compile_options(only=["nacken", "ruecken"], countdown="verbose")
+        german_session(tmp_path, language), run_choices(only=["nacken", "ruecken"], countdown="verbose")
     )
     assert said(two, "intro")[0] == "Heute: Nackendehnung und Rückendehnung."
     assert_no_english([timeline, two], "de")
@@ -211,7 +223,7 @@ def test_german_side_words_may_name_the_sides() -> None:
     text = NACKEN.read_text("utf-8").replace('["right", "left"]', '["rechts", "links"]')
     routine = build_routine(tomllib.loads(text), "nacken.toml")
     assert routine.sides == ("right", "left")
-    assert compile_target(routine, CompileOptions()) == compile_target(nacken(), CompileOptions())
+    assert compile_target(routine, RunChoices()) == compile_target(nacken(), RunChoices())
 
 
 # Spanish.
@@ -223,8 +235,8 @@ SPANISH = {
     "language": "es",
     "equipment": ["una silla", "una toalla o un cojín"],
     "intro": "{sets} de {hold}.",
-    "setup": [{"say": "Siéntate recto en la silla.", "pause": "2s"}, "Inclina la cabeza hacia la {side}."],
-    "reentry": ["Otra vez hacia la {side}."],
+    "setup": [{"say": "Siéntate recto en la silla.", "pause": "2s"}, "Inclina la cabeza hacia la {side:f}."],
+    "reentry": ["Otra vez hacia la {side:f}."],
     "release": "Vuelve al centro despacio.",
     "hold": "30s",
     "sets": 2,
@@ -236,26 +248,32 @@ SPANISH = {
 def test_a_spanish_routine_is_framed_in_spanish() -> None:
     routine = build_routine(SPANISH, "cuello.toml")
     assert routine.sides == ("right", "left")
-    timeline = compile_target(routine, CompileOptions())
+    timeline = compile_target(routine, RunChoices())
     assert said(timeline, "equipment") == ["Necesitarás una silla y una toalla o un cojín."]
     assert said(timeline, "intro") == ["2 series de 30 segundos."]
-    assert said(timeline, "side") == ["Empezamos por la derecha."]
-    assert said(timeline, "switch") == ["Ahora, el otro lado: la izquierda."]
+    assert said(timeline, "side") == ["Empezamos por el lado derecho."]
+    assert said(timeline, "switch") == ["Ahora, el lado izquierdo."]
     assert said(timeline, "set") == ["Serie 1 de 2.", "Última serie."] * 2
     assert "Inclina la cabeza hacia la derecha." in said(timeline, "step")
     assert said(timeline, "outro") == ["Fin de la rutina. Buen trabajo."]
-    assert cues(timeline) == {"Tres, dos, uno.", "Quedan diez segundos.", "Descansa.", "Prepárate."}
+    assert cues(timeline) == {
+        "Tres, dos, uno.",
+        "Quedan diez segundos.",
+        "Descansa.",
+        "Prepárate.",
+        "Tómate 10 segundos para preparar lo que necesitas.",
+    }
     runs = [
         timeline,
-        compile_target(routine, compile_options(countdown="verbose", hold="2m30s")),
-        compile_target(routine, compile_options(sides="left")),
+        compile_target(routine, run_choices(countdown="verbose", hold="2m30s")),
+        compile_target(routine, run_choices(sides="left")),
     ]
     assert cues(runs[1]) >= {
         "Queda un minuto.",
         "Tiempo restante: un minuto y 30 segundos.",
         "Vamos por la mitad.",
     }
-    assert said(runs[2], "side") == ["Solo la izquierda."]
+    assert said(runs[2], "side") == ["Solo el lado izquierdo."]
     assert_no_english(runs, "es")
 
 
@@ -278,15 +296,17 @@ def test_spanish_words_durations_and_plurals() -> None:
 def test_a_routine_overrides_phrases() -> None:
     document = {
         **tomllib.loads(NACKEN.read_text("utf-8")),
-        "phrases": {"rest": "Erholung.", "set_number": "Runde {set} von {sets}.", "right": "nach rechts"},
+        "phrases": {
+            "rest": "Erholung.",
+            "set_number": "Runde {set} von {sets}.",
+            "right": "nach rechts",
+            "start_side": "Wir beginnen {side}.",
+        },
     }
-    timeline = compile_target(build_routine(document, "nacken.toml"), CompileOptions())
+    timeline = compile_target(build_routine(document, "nacken.toml"), RunChoices())
     assert said(timeline, "set")[0] == "Runde 1 von 2."
     assert "Erholung." in cues(timeline) and "Pause." not in cues(timeline)
     assert said(timeline, "side") == ["Wir beginnen nach rechts."]
-    # Written in German, they are not said in an English run of the routine.
-    english = compile_target(build_routine(document, "nacken.toml"), compile_options(language="en"))
-    assert said(english, "set")[0] == "Set 1 of 2." and "Rest." in cues(english)
 
 
 def test_a_session_overrides_phrases_for_all_its_routines() -> None:
@@ -296,8 +316,8 @@ def test_a_session_overrides_phrases_for_all_its_routines() -> None:
         "routines": ["foam-roller", "kneeling-twist"],
         "phrases": {"next_up": "And now: {title}.", "get_ready": "Ready?", "last_set": "Final set."},
     }
-    timeline = compile_target(build_session(document, "s.toml", None), CompileOptions())
-    assert said(timeline, "next") == ["And now: Kneeling twist stretch."]
+    timeline = compile_target(build_session(document, "s.toml", None), RunChoices())
+    assert said(timeline, "next") == ["Stretch 2 of 2: kneeling twist stretch."]
     assert "Ready?" in cues(timeline) and "Get ready." not in cues(timeline)
     assert said(timeline, "set").count("Final set.") == 3  # foam roller, then both sides of the twist
 
@@ -308,7 +328,7 @@ def test_unknown_phrase_keys_are_refused_with_the_list() -> None:
         build_routine(document, "cuello.toml")
     message = str(caught.value)
     assert message.startswith("cuello.toml: phrases.get_redy: unknown key; did you mean 'get_ready'?")
-    assert "allowed keys: duration_parts, end_of_session, equipment, get_ready," in message
+    assert "allowed keys: duration_parts, end_of_session, equipment, fetch, get_ready," in message
 
 
 def test_phrases_may_use_only_their_own_placeholders() -> None:
@@ -329,19 +349,33 @@ def test_an_unknown_language_is_refused_naming_the_languages() -> None:
     with pytest.raises(RoutineError, match=r"s.toml: language: must be a language code"):
         build_session({"id": "s", "title": "S", "routines": [], "language": ["de"]}, "s.toml", None)
     with pytest.raises(UsageError) as usage:
-        compile_options(language="deu")
+        run_choices(language="deu")
     assert usage.value.worded(lambda name: f"--{name}") == (
         "--language: 'deu' is not a language voice-coach speaks; available: de (German), en (English), "
         "es (Spanish)"
     )
 
 
-def test_the_run_may_choose_another_language() -> None:
+def test_the_run_may_choose_a_language_the_file_is_written_in() -> None:
     twist = load_builtin("kneeling-twist")
-    assert compile_target(twist, CompileOptions()).language == "en"
-    german = compile_target(twist, compile_options(language="de"))
+    assert compile_target(twist, RunChoices()).language == "en"
+    german = compile_target(twist, run_choices(language="de"))
     assert german.language == "de"
-    assert said(german, "side") == ["Wir beginnen rechts."]
-    assert "Twist your torso to the links, and hold." in said(german, "step"), "its own text stays English"
-    english = compile_target(nacken(), compile_options(language="en"))
-    assert english.language == "en" and said(english, "side") == ["Start with the right side."]
+    assert said(german, "side") == ["Wir beginnen mit der rechten Seite."]
+    assert "Dreh den Oberkörper nach links, weg von deiner rechten Seite, und halte." in said(german, "step")
+    assert_no_english([german], "de")
+
+
+def test_a_language_the_file_is_not_written_in_is_refused_never_mixed() -> None:
+    with pytest.raises(UsageError) as caught:
+        compile_target(nacken(), run_choices(language="en"))
+    assert caught.value.worded(lambda name: f"--{name}") == (
+        "--language: 'nacken' has no English text; it is written in: de (German)"
+    )
+    session = build_session({"id": "s", "title": "S", "routines": ["foam-roller"]}, "s.toml", None)
+    with_intro = build_session(
+        {"id": "s", "title": "S", "intro": "Hi.", "routines": ["foam-roller"]}, "s.toml", None
+    )
+    assert compile_target(session, run_choices(language="es")).language == "es", "no words of its own"
+    with pytest.raises(UsageError, match=r"'s' has no Spanish text; it is written in: en \(English\)"):
+        compile_target(with_intro, run_choices(language="es"))

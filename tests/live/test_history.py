@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +60,9 @@ def test_entries_are_appended_one_json_line_each(tmp_path: Path, monkeypatch: py
         "stopped_ms": 0,
         "stopped_step": 0,
         "stopped_routine": "",
+        "total_estimated": False,
+        "pain": None,
+        "note": "",
     }
     assert read_history() == [entry(), entry(60_000)]
 
@@ -155,3 +159,68 @@ def test_history_lists_with_headers_and_as_json(tmp_path: Path, monkeypatch: pyt
     assert [(r["id"], r["completed"], r["ended"], r["stopped_ms"]) for r in rows] == [
         ("kneeling-twist", False, "quit", 70_000)
     ]
+
+
+def test_a_torn_last_line_does_not_swallow_the_next_session(tmp_path: Path) -> None:
+    """A write cut short (a full disk) leaves half a line; the next record starts on a line of its own."""
+    path = tmp_path / "history.jsonl"
+    append_history(entry(), path)
+    torn = json.dumps(dataclasses.asdict(entry(60_000)))[:40]
+    with path.open("a", encoding="utf-8") as file:
+        file.write(torn)
+    append_history(entry(5_000), path)
+    skipped: list[str] = []
+    assert read_history(path, skipped.append) == [entry(), entry(5_000)]
+    assert skipped == ["history.jsonl line 2 is unreadable; skipped"]
+
+
+def test_out_of_range_values_are_refused_by_the_line_not_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    append_history(entry(), path)
+    good = json.dumps(dataclasses.asdict(entry(5_000)))
+    with path.open("a", encoding="utf-8") as file:
+        for bad in ("1e400", "-5", "1.5", "true", "1e300", '"5"'):
+            file.write(good.replace('"played_ms": 5000', f'"played_ms": {bad}') + "\n")
+        file.write(good.replace('"total_ms": 0', '"total_ms": NaN') + "\n")
+        file.write(good + "\n")
+    skipped: list[str] = []
+    assert read_history(path, skipped.append) == [entry(), entry(5_000)]
+    assert skipped == [f"history.jsonl line {n} is unreadable; skipped" for n in range(2, 9)]
+
+
+def test_history_and_resume_skip_a_1e400_line_with_one_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path))
+    stopped = ended("quit", stopped_ms=71_000)
+    append_history(stopped)
+    with history_path().open("a", encoding="utf-8") as file:
+        file.write(json.dumps(dataclasses.asdict(entry())).replace("1440000", "1e400") + "\n")
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["history"])
+    assert listed.exit_code == 0 and listed.stdout.splitlines()[1:] == [format_entry(stopped)]
+    assert listed.stderr == "Warning: history.jsonl line 2 is unreadable; skipped\n"
+    as_json = runner.invoke(cli, ["history", "--json"])
+    assert as_json.exit_code == 0 and len(json.loads(as_json.stdout)) == 1
+    assert as_json.stderr.count("line 2 is unreadable") == 1
+
+
+def test_an_estimated_total_says_so() -> None:
+    estimated = dataclasses.replace(ended("quit", stopped_ms=71_000), total_estimated=True)
+    assert "  01:07 of about 04:12  Twist" in format_entry(estimated)
+
+
+def test_a_rating_and_a_note_are_kept_and_a_bad_rating_reads_as_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path))
+    path = append_history(dataclasses.replace(entry(), pain=3, note="after a walk"))
+    with path.open("a", encoding="utf-8") as file:
+        for pain in ("11", "-1", "true", '"3"', "2.5"):
+            file.write(
+                json.dumps({**json.loads(path.read_text().splitlines()[0]), "pain": json.loads(pain)}) + "\n"
+            )
+    read = read_history()
+    assert (read[0].pain, read[0].note) == (3, "after a walk")
+    assert [e.pain for e in read[1:]] == [None] * 5, "kept as a session, not as a rating"
+    assert "pain 3" in format_entry(read[0])

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from fakes import FakeClock, RecordingSink
 
+from voice_coach import voice_commands
 from voice_coach.audio import mixer
 from voice_coach.audio.clip import Clip
 from voice_coach.audio.dsp import resample
-from voice_coach.cli.play_screen import voice_commands
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeline, Tone
 from voice_coach.live.listen import CommandListener, CommandRecognizer

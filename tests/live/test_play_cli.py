@@ -4,13 +4,14 @@ the end), the routine checked before any device, and a mistyped file name called
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from voice_coach.cli.main import cli
-from voice_coach.cli.play_screen import StatusScreen
+from voice_coach.cli.play_screen import StatusScreen, fit_lines
 from voice_coach.live.history import history_path
 from voice_coach.live.keys import KEY_HELP
 from voice_coach.live.status import format_status
@@ -28,7 +29,11 @@ def test_the_keys_come_first_then_the_status_line_which_is_erased_at_the_end() -
     screen.clear()
     shown = stream.getvalue()
     first = "Kneeling twist stretch (left) | set 1 of 3 | Hold 17s | [######----] 01:10 left"
-    assert shown.startswith(KEY_HELP + "\n\r" + first)
+    banner = (
+        "Keys: space pause/resume | n next step | b back (twice: step before)\n"
+        "] next routine | [ its start (twice: one before) | ? keys | q quit\n"
+    )
+    assert shown.startswith(banner + "\r" + first)
     assert shown.endswith("\r" + " " * len(first) + "\r"), "the last status line is wiped, not left behind"
 
 
@@ -39,6 +44,23 @@ def test_a_notice_prints_above_the_status_line_and_redraws_it() -> None:
     screen.notice('Heard "next".')
     line = format_status(HOLD, 49)
     assert stream.getvalue() == f'\r{line}\r{" " * len(line)}\rHeard "next".\n\r{line}'
+
+
+@pytest.mark.parametrize("columns", [20, 25, 32, 40, 41, 64, 80, 120])
+def test_the_banner_and_the_status_line_never_wrap(columns: int) -> None:
+    """At 40 and 64 columns the banner broke "step bef" / "ore"; below 40 the status line wrapped."""
+    stream = io.StringIO()
+    screen = StatusScreen(stream, width=lambda: columns, intro=KEY_HELP)
+    screen.status(HOLD)
+    lines = re.split(r"[\r\n]", stream.getvalue())
+    assert all(len(line) < columns for line in lines), lines
+    banner = [line for line in lines if line and " left" not in line]
+    words = [word for word in " ".join(banner).split() if word != "|"]
+    assert words == [word for word in KEY_HELP.split() if word != "|"], "every word whole, in order"
+    keys = KEY_HELP.split(" | ")
+    if columns >= max(map(len, keys)):
+        assert all(set(line.split(" | ")) <= set(keys) for line in banner), "broken between keys only"
+    assert fit_lines('Heard "next".', columns - 1) == ['Heard "next".']
 
 
 def no_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

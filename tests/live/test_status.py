@@ -75,3 +75,16 @@ def test_every_width_from_40_keeps_step_countdown_and_time_left(status: Status) 
 def test_below_40_columns_the_line_still_never_overflows() -> None:
     for status in (MASSAGE, TWIST, LONG_STEP, PAUSED_REST):
         assert all(len(format_status(status, width)) <= width for width in range(0, 40))
+
+
+@pytest.mark.parametrize("status", [MASSAGE, TWIST, LONG_STEP, PAUSED_REST])
+def test_below_40_columns_the_minimal_form_keeps_side_countdown_and_time_left(status: Status) -> None:
+    countdown = {17: "17s", 150: "2:30", None: ""}[status.countdown]
+    left = f"{status.remaining // 60:02d}:{status.remaining % 60:02d}"
+    for width in range(19, 40):
+        line = format_status(status, width)
+        assert len(line) <= width, (width, line)
+        assert (status.side or "") in line and countdown in line and left in line, (width, line)
+    assert format_status(MASSAGE, 39) == "right | 17s | 05:40 left"
+    assert format_status(PAUSED_REST, 30) == "Paused | 2:30 | 30:00 left"
+    assert format_status(TWIST, 19) == "left 17s 01:10 left"

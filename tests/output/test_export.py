@@ -27,7 +27,7 @@ from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Rest, Say, Timeline, Tone
 from voice_coach.errors import ExportError
 from voice_coach.ffmpeg import find_ffmpeg
-from voice_coach.output import export
+from voice_coach.output import export, formats
 from voice_coach.output import mp3 as encoding
 from voice_coach.output.tags import ChapterMark, Tags, write_tags
 
@@ -353,7 +353,7 @@ def test_an_existing_target_needs_force(session: Session, tmp_path: Path) -> Non
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "old.txt").write_text("old")
     with pytest.raises(ExportError, match="already exists: add force to overwrite it"):
-        export.check_output(tmp_path / "parts.wav", split=True)
+        formats.check_output(tmp_path / "parts.wav", split=True)
     export.export(session.mix, session.plan, tmp_path / "parts.wav", split=True, force=True)
     assert (
         not (tmp_path / "parts" / "old.txt").exists()
@@ -385,29 +385,29 @@ def test_check_output_refuses_bad_targets_before_any_work(
     (tmp_path / "folder.mp3").mkdir()
     (tmp_path / "a-file").write_text("")
     with pytest.raises(ExportError, match=message):
-        export.check_output(tmp_path / name, **options)  # type: ignore[arg-type]
+        formats.check_output(tmp_path / name, **options)  # type: ignore[arg-type]
 
 
 def test_every_mp3_bitrate_is_accepted_at_the_rates_that_have_it(tmp_path: Path) -> None:
     for rate, kbits in ((22050, encoding.MPEG2_BITRATES), (44100, encoding.MPEG1_BITRATES)):
         for k in kbits:
-            export.check_output(tmp_path / "out.mp3", bitrate=f"{k}k", rate=rate)
-    export.check_output(tmp_path / "out.wav", bitrate="320k", rate=22050)  # a WAV has no bitrate
+            formats.check_output(tmp_path / "out.mp3", bitrate=f"{k}k", rate=rate)
+    formats.check_output(tmp_path / "out.wav", bitrate="320k", rate=22050)  # a WAV has no bitrate
 
 
 def test_an_m4b_takes_aac_bitrates_that_no_mp3_has(tmp_path: Path) -> None:
     """AAC has no fixed list: 44k or 144k (the most one mono channel at 24000 Hz holds) are fine."""
     for kbits in (16, 44, 144):
-        export.check_output(tmp_path / "out.m4b", bitrate=f"{kbits}k", rate=24000)
+        formats.check_output(tmp_path / "out.m4b", bitrate=f"{kbits}k", rate=24000)
 
 
 def test_check_output_reports_an_unwritable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(**_: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("voice_coach.output.export.tempfile.TemporaryFile", refuse)
+    monkeypatch.setattr("voice_coach.output.formats.tempfile.TemporaryFile", refuse)
     with pytest.raises(ExportError, match=r"cannot write to the folder .*Permission denied"):
-        export.check_output(tmp_path / "out.wav")
+        formats.check_output(tmp_path / "out.wav")
 
 
 def test_without_ffmpeg_mp3_says_how_to_install_it_and_wav_still_works(
@@ -415,7 +415,7 @@ def test_without_ffmpeg_mp3_says_how_to_install_it_and_wav_still_works(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ExportError, match=r"sudo apt-get install ffmpeg.*\./scripts/setup\.sh"):
-        export.check_output(tmp_path / "out.mp3")
+        formats.check_output(tmp_path / "out.mp3")
     export.export(session.mix, session.plan, tmp_path / "out.wav", cue_formats=("lrc",))
     with wave.open(str(tmp_path / "out.wav")) as written:
         assert (written.getnchannels(), written.getframerate(), written.getnframes()) == (

@@ -20,7 +20,7 @@ from voice_coach.audio import mixer
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeline, Tone
 from voice_coach.errors import OutputError
-from voice_coach.output import export, m4b
+from voice_coach.output import export, formats, m4b
 from voice_coach.output.cover import PNG_SIGNATURE, Cover, layout, printable, read_cover, title_cover
 from voice_coach.output.mp3 import decoded_true_peak
 from voice_coach.output.tags import GENRE
@@ -57,7 +57,7 @@ class Session:
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
     plan, clips = espeak_session(TIMELINE, tmp_path_factory.mktemp("cache"))
-    return Session(plan, mixer.mix(plan, clips, ceiling_dbtp=mixer.MP3_CEILING_DBTP))
+    return Session(plan, mixer.mix(plan, clips, ceiling_dbtp=formats.FORMATS["mp3"].ceiling_dbtp))
 
 
 @pytest.fixture(scope="module")
@@ -158,11 +158,11 @@ def test_chapters_json_lists_the_chapters_in_seconds(session: Session, m4b_file:
 
 def test_chapters_json_is_refused_with_split_and_needs_force(session: Session, tmp_path: Path) -> None:
     with pytest.raises(OutputError, match=r"^chapters_json lists the chapters of one file: leave out split$"):
-        export.check_output(tmp_path / "out.mp3", split=True, chapters_json=True)
+        formats.check_output(tmp_path / "out.mp3", split=True, chapters_json=True)
     (tmp_path / "out.chapters.json").write_text("old")
     with pytest.raises(OutputError, match=r"out\.chapters\.json already exists"):
-        export.check_output(tmp_path / "out.mp3", chapters_json=True)
-    export.check_output(tmp_path / "out.mp3")  # without it, the old file is no concern
+        formats.check_output(tmp_path / "out.mp3", chapters_json=True)
+    formats.check_output(tmp_path / "out.mp3")  # without it, the old file is no concern
     export.export(session.mix, session.plan, tmp_path / "out.wav", chapters_json=True, force=True)
     assert json.loads((tmp_path / "out.chapters.json").read_text())["version"] == "1.2.0"
 

@@ -21,22 +21,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voice_coach.cli.main import cli
-from voice_coach.compiler.build import CompileOptions, compile_target
+from voice_coach.compiler.build import compile_target
+from voice_coach.compiler.choices import RunChoices
 from voice_coach.compiler.estimate import estimate_ms
 from voice_coach.compiler.schedule import schedule
 from voice_coach.errors import RoutineError, UsageError
-from voice_coach.routine.loader import (
-    ROUTINE_KEYS,
-    SESSION_KEYS,
-    build_routine,
-    build_session,
-    builtin_ids,
-    load_builtin,
-    load_path,
-    load_target,
-    parse_toml,
-)
+from voice_coach.routine.library import builtin_ids
+from voice_coach.routine.loader import SESSION_KEYS, build_session, load_builtin, load_path, load_target
 from voice_coach.routine.model import Range, Routine, Session, Step
+from voice_coach.routine.routine_file import ROUTINE_KEYS, build_routine
+from voice_coach.routine.toml_file import parse_toml
 
 BAD = Path(__file__).parent / "bad"
 EXPECTED: dict[str, str] = json.loads((BAD / "expected.json").read_text("utf-8"))
@@ -85,7 +79,7 @@ def test_validate_reports_every_bad_file_and_passes_good_ones(
     names = ["range-hold-zero.toml", str(tmp_path / "good.toml"), "sides-unknown.toml"]
     result = runner.invoke(cli, ["validate", *names])
     assert result.exit_code == 2
-    assert result.stdout == f"ok: {tmp_path / 'good.toml'}: routine 'ok', about 00:28\n"
+    assert result.stdout == f"ok: {tmp_path / 'good.toml'}: routine 'ok', about 00:33\n"
     assert result.stderr == (
         f"Error: {EXPECTED['range-hold-zero.toml']}\nError: {EXPECTED['sides-unknown.toml']}\n"
         "2 of 3 files are invalid\n"
@@ -150,7 +144,7 @@ def _loop(path: Path) -> None:
 
 
 LATIN1 = ROUTINE.encode() + b'intro = "Caf\xe9 au lait"\n'
-DEEP = b"a = " + b"[" * 100_000 + b"]" * 100_000
+DEEP = b"a = " + b"[\n" * 50_000 + b"]\n" * 50_000
 UTF16 = (
     """is UTF-16 text (Notepad's "Unicode"); save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)"""
 )
@@ -166,8 +160,30 @@ MADE = [
     ("missing.toml", lambda path: None, "no such file"),
     ("fifo.toml", lambda path: os.mkfifo(path), "is not a regular file; give a routine file (*.toml)"),
     ("loop.toml", _loop, "cannot be read (Too many levels of symbolic links)"),
-    ("deep.toml", _write(DEEP), "lists or tables are nested too deeply to be a routine"),
-]
+    ("deep.toml", _write(DEEP), "line 17: lists or tables are nested too deeply to be a routine"),
+    ("deep-inline.toml", _write(ROUTINE.encode() + b"x = " + b"{a = " * 17 + b"1" + b"}" * 17),
+     "line 6: lists or tables are nested too deeply to be a routine"),
+    ("dotted.toml", _write(ROUTINE.encode() + b"a" + b".a" * 16 + b" = 1\n"),
+     "line 6: a key has more than 16 dotted parts; a routine needs two or three"),
+    ("dotted-header.toml", _write(ROUTINE.encode() + b"[a" + b" . a" * 16 + b"]\n"),
+     "line 6: a key has more than 16 dotted parts; a routine needs two or three"),
+    ("dotted-inline.toml", _write(ROUTINE.encode() + b"x = { b = 1, " + b"a." * 16 + b"a = 1 }\n"),
+     "line 6: a key has more than 16 dotted parts; a routine needs two or three"),
+    ("dotted-huge.toml", _write(b"a" + b".a" * 99_999 + b" = 1\n"),
+     "line 1: is 200003 characters long; keep lines under 10000"),
+    ("long-line.toml", _write(ROUTINE.encode() + b'notes = ["' + b"x" * 10_000 + b'"]\n'),
+     "line 6: is 10012 characters long; keep lines under 10000"),
+]  # fmt: skip
+
+
+def test_dots_and_brackets_in_strings_and_numbers_are_not_counted(tmp_path: Path) -> None:
+    """Only the shape of the document counts: text, comments and numbers may hold any dots or brackets."""
+    text = ROUTINE.replace('hold = "20s"', 'hold = { default = "20s", min = 15.0, max = "30s" }')
+    text += 'notes = ["' + "a." * 20 + '", """a' + "[" * 20 + '""", \'a' + "{{" * 10 + "'] # "
+    text += "." * 20 + "\n"
+    path = tmp_path / "ok.toml"
+    path.write_text(text, "utf-8")
+    assert load_path(path).notes[1] == "a" + "[" * 20
 
 
 @pytest.mark.parametrize(("name", "make", "message"), MADE, ids=[m[0] for m in MADE])
@@ -433,7 +449,7 @@ def test_any_document_gives_a_routine_error_or_a_routine_that_compiles(document:
         assert str(error).startswith("fuzz.toml: ")
         assert "\n" not in str(error)
         return
-    plan = schedule(compile_target(target, CompileOptions()), estimate_ms, 1000)
+    plan = schedule(compile_target(target, RunChoices()), estimate_ms, 1000)
     assert plan.total > 0
 
 
@@ -447,7 +463,9 @@ def test_any_bytes_give_a_routine_error_or_a_document(raw: bytes) -> None:
         assert isinstance(parsed, dict)
 
 
-SESSION_ALLOWED = "id, intro, language, outro, phrases, rest, routines, title"
+SESSION_ALLOWED = (
+    "id, intro, language, lexicon, outro, phrases, progression, rest, routines, title, translations"
+)
 
 
 @pytest.mark.parametrize(
@@ -481,3 +499,42 @@ def test_a_routine_with_a_routines_like_key_is_still_a_routine(tmp_path: Path) -
     with pytest.raises(RoutineError) as caught:
         load_path(path)
     assert str(caught.value).startswith(f"{path}: routine: unknown key; allowed keys: during, equipment, ")
+
+
+def test_the_config_file_is_bounded_like_a_routine(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("a" + ".a" * 20 + ' = "x"\n', "utf-8")
+    monkeypatch.setenv("VOICE_COACH_CONFIG", str(config))
+    result = runner.invoke(cli, ["show", "spi", "--estimate"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {config}: line 1: a key has more than 16 dotted parts; a routine needs two or three\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("say", "problem"),
+    [
+        ("1" + "0" * 494, "has a number of 495 digits; write numbers of 15 digits at most, or in words"),
+        ("Hold 1,000,000,000,000,000,000 breaths.",
+         "has a number of 19 digits; write numbers of 15 digits at most, or in words"),
+        ("$😀", "'$😀' has no letters or digits to say; write the words to say"),
+        ("😀", "'😀' has no letters or digits to say; write the words to say"),
+    ],
+)  # fmt: skip
+def test_validate_refuses_text_that_synthesis_would_fail_on(
+    runner: CliRunner, tmp_path: Path, say: str, problem: str
+) -> None:
+    path = tmp_path / "unsayable.toml"
+    path.write_text(ROUTINE + f"intro = {toml_string(say)}\n", "utf-8")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert (result.exit_code, result.stderr) == (2, f"Error: {path}: intro: {problem}\n")
+
+
+def test_numbers_people_count_and_emoji_among_words_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "fine.toml"
+    intro = 'intro = "Pay $😀 now: 3 sets of 999,999,999,999,999 breaths, 1.5 each."\n'
+    path.write_text(ROUTINE + intro, "utf-8")
+    assert load_path(path).intro

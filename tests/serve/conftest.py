@@ -22,8 +22,8 @@ with warnings.catch_warnings():  # starlette now prefers httpx2 for its test cli
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from voice_coach import Catalog
 from voice_coach.serve.app import Served, create_app
-from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache
 from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, COVER, CUES, About
 from voice_coach.serve.variant import Variant

@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import FakeRender
 from fakes import wait_for
 
-from voice_coach.serve.catalog import Catalog
+from voice_coach import Catalog
 from voice_coach.serve.export_cache import ExportCache, exports_folder
 from voice_coach.serve.variant import Defaults, Variant, parse_variant
 

@@ -4,6 +4,8 @@ encoded) with their chapters and cue sheet, refusals on the wire, bounded slow c
 from __future__ import annotations
 
 import io
+import json
+import signal
 import socket
 import threading
 import time
@@ -13,11 +15,11 @@ import httpx
 import mutagen.id3
 import pytest
 from chapters_shape import chapter_problems
-from conftest import TOKEN, RealServer, start_server
+from conftest import TOKEN, USER_ROUTINE, RealServer, start_server
 
+from voice_coach import Catalog
 from voice_coach.serve import server as serving
 from voice_coach.serve.app import Served, create_app
-from voice_coach.serve.catalog import Catalog
 from voice_coach.serve.export_cache import ExportCache
 from voice_coach.serve.render import render_variant
 
@@ -45,6 +47,37 @@ def test_a_real_export_with_chapters_cues_and_ranges(real_server: RealServer, ht
     cover = http.get(url + ".png?hold=20s").content
     assert cover.startswith(b"\x89PNG") and cover[16:24] == (600).to_bytes(4, "big") * 2  # 600x600
     assert cover == mutagen.id3.ID3(io.BytesIO(audio.content)).getall("APIC")[0].data, "the MP3's own artwork"
+
+
+def id3_size(mp3: bytes) -> int:
+    """The size of the ID3v2 tag in front of an MP3: its 10-byte header and the synchsafe size in it."""
+    return 10 + sum((byte & 0x7F) << (7 * (3 - i)) for i, byte in enumerate(mp3[6:10]))
+
+
+def test_a_new_variant_streams_as_it_is_encoded_then_from_the_finished_file(
+    real_server: RealServer, http: httpx.Client
+) -> None:
+    """The first bytes come while the export is still being made; the stream is the finished MP3's frames
+    exactly (the finished file adds its ID3 tag in front, and the encoder fills in the first frame's Xing
+    header, with the frame count, once done)."""
+    query = "hold=9s&sets=4"
+    streamed, made_at_first_bytes = b"", None
+    with http.stream("GET", real_server.url + f"audio/kneeling-twist.mp3?{query}&live=1") as response:
+        assert response.status_code == 200 and response.headers["content-type"] == "audio/mpeg"
+        for chunk in response.iter_bytes():
+            if made_at_first_bytes is None:
+                info = http.get(real_server.url + f"variant/kneeling-twist.json?{query}").json()
+                made_at_first_bytes = info["progress"] == 100
+            streamed += chunk
+    assert made_at_first_bytes is False, "sound before the export is made"
+    final = http.get(real_server.url + f"audio/kneeling-twist.mp3?{query}").content
+    tag = id3_size(final)
+    assert final[:3] == b"ID3" and len(final) - tag == len(streamed) > 100_000
+    assert final[tag + 2000 :] == streamed[2000:]  # the first frame differs: its Xing header is filled in
+    again = http.get(
+        real_server.url + f"audio/kneeling-twist.mp3?{query}&live=1", headers={"Range": "bytes=0-9"}
+    )
+    assert again.status_code == 206 and again.content == final[:10], "once made: the finished file, seekable"
 
 
 @pytest.mark.parametrize(
@@ -108,6 +141,29 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(tmp_path: Path) -> None:
     )
 
 
+def test_sigterm_while_a_phone_streams_and_another_waits_for_a_render_stops_quietly(tmp_path: Path) -> None:
+    """The stop cuts the stream and the wait at once (not after uvicorn's grace period) and prints no
+    traceback of the requests it ended."""
+    running = start_server(tmp_path)
+    token = token_of(running)
+    assert httpx.get(running.url + "audio/locate-spi.mp3", timeout=300).status_code == 200
+    streaming = socket.socket()
+    streaming.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # a slow reader: the stream stays open
+    streaming.connect(("127.0.0.1", running.port))
+    streaming.sendall(b"GET /" + token + b"/audio/locate-spi.mp3 HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert streaming.recv(1000).startswith(b"HTTP/1.1 200")
+    waiting = socket.create_connection(("127.0.0.1", running.port))
+    waiting.sendall(b"GET /" + token + b"/audio/spi.mp3?hold=21s HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        running.process.send_signal(signal.SIGTERM)
+        out, err = running.process.communicate(timeout=30)
+    finally:
+        streaming.close()
+        waiting.close()
+    assert (running.process.returncode, err) == (0, "") and out.endswith("Stopped.\n")
+    assert not list((tmp_path / "phrases-exports").glob(".tmp-*"))
+
+
 def test_the_token_is_kept_and_replaced_on_request(tmp_path: Path) -> None:
     first = start_server(tmp_path)
     first.stop()
@@ -119,3 +175,19 @@ def test_the_token_is_kept_and_replaced_on_request(tmp_path: Path) -> None:
         first
     )
     assert ((tmp_path / "data" / "serve-token").stat().st_mode & 0o777) == 0o600
+
+
+def test_serve_offers_the_routines_dir_of_the_config_file(tmp_path: Path) -> None:
+    """``--routines`` defaults to the folder ``list`` shows: ``routines_dir`` of the config file."""
+    folder = tmp_path / "my-routines"
+    folder.mkdir()
+    (folder / "my-neck.toml").write_text(USER_ROUTINE, encoding="utf-8")
+    config = tmp_path / "config" / "voice-coach" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"routines_dir = {json.dumps(str(folder))}\n", encoding="utf-8")
+    running = start_server(tmp_path)
+    try:
+        page = httpx.get(running.url, timeout=60).text
+    finally:
+        running.stop()
+    assert 'href="routine/my-neck"' in page and "My neck stretch" in page

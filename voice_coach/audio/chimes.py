@@ -16,8 +16,13 @@ _PEAK_OFFSET_DB = 3.7
 """Added to the chimes' loudness (in dB) to give their peak amplitude: the level the chimes have had since
 they were introduced (a chime of peak 1.0 measures nearer -10 LUFS, so they sit lower than the name of
 ``CHIME_BELOW_VOICE_LU`` alone suggests). Changing it changes every mix."""
-CHIME_NOTES: dict[ToneKind, tuple[float, float]] = {"start": (659.25, 987.77), "end": (987.77, 659.25)}
-"""Start rises (E5 to B5), end falls (B5 to E5): told apart without looking."""
+CHIME_NOTES: dict[ToneKind, tuple[float, float]] = {
+    "start": (659.25, 987.77),
+    "end": (987.77, 659.25),
+    "close": (659.25, 329.63),
+}
+"""Start rises (E5 to B5), end falls (B5 to E5): told apart without looking. The closing chime, longer,
+falls an octave (E5 to E4): the session is over."""
 
 
 def chime_amplitude(voice_lufs: float) -> float:

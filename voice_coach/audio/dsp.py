@@ -114,11 +114,6 @@ def _k_convolve(samples: npt.NDArray[np.floating], rate: int) -> npt.NDArray[np.
     return out
 
 
-def k_filter(samples: npt.NDArray[np.floating], rate: int) -> npt.NDArray[np.float64]:
-    """``samples`` K-weighted (the filter starting at rest), as float64 of the same length."""
-    return _k_convolve(samples, rate)[: len(samples)]
-
-
 def subblock_edges(start: int, end: int, rate: int) -> npt.NDArray[np.int64]:
     """Sub-block boundaries ``k * rate // 10`` that fall in ``(start, end]``."""
     import numpy as np

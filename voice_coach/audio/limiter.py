@@ -26,17 +26,14 @@ CEILING_DBTP = -1.5
 """No true peak of a WAV or of live audio goes above this (-1 dBTP is the usual limit)."""
 CEILING = 10 ** (CEILING_DBTP / 20)
 """``CEILING_DBTP`` as an amplitude."""
-MP3_CEILING_DBTP = -3.0
-"""The ceiling for audio sent to an MP3 encoder, which adds overshoot of its own: decoded, an MP3 of spi
-limited at -1.5 dBTP measured -0.9 dBTP."""
-MP3_MUSIC_CEILING_DBTP = -4.0
-"""The same under a music bed, which the encoder's noise rides on: limited at -3 dBTP, spi with a bed of
-chords and pink noise measured -1.0 dBTP decoded."""
 LIMITER_MS = 5
 """Attack (look-ahead) and release of the limiter."""
 _PHASE_TAPS = 24
 """Taps of each of the four interpolating filters: twice BS.1770-4's 48 in all, which misjudge content
 near the Nyquist frequency (a square wave, hiss) by up to 10 %; these stay within 1 %."""
+PEAK_REACH = _PHASE_TAPS
+"""Samples on each side of a point that its true peak depends on: a block's first and last ones are only
+right when the caller rendered this much more on each side (on top of the limiter's own window)."""
 _STRETCH = 1024
 """Samples per stretch when deciding where to oversample."""
 

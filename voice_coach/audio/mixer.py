@@ -30,13 +30,10 @@ if TYPE_CHECKING:
 
     from voice_coach.audio.dsp import Samples
 
-__all__ = [
-    "CEILING_DBTP", "CHUNK", "MP3_CEILING_DBTP", "MP3_MUSIC_CEILING_DBTP", "Mix", "mix", "phrase_lengths",
-]  # fmt: skip
+
+__all__ = ["CEILING_DBTP", "CHUNK", "Mix", "mix", "phrase_lengths"]  # the mixer's names: it schedules by them
 
 CEILING_DBTP = limiter.CEILING_DBTP
-MP3_CEILING_DBTP = limiter.MP3_CEILING_DBTP
-MP3_MUSIC_CEILING_DBTP = limiter.MP3_MUSIC_CEILING_DBTP
 CHUNK = 1 << 15
 """Samples rendered at a time (about 1.4 s at 24000 Hz)."""
 _LOOK_AHEAD_MS = 2500
@@ -49,7 +46,7 @@ class Mix:
 
     ``loudness_lufs``: every phrase's loudness (None: the voice's own level). ``music``: a bed looped
     under the session, ``music_lu`` relative to the voice between phrases and ``duck_db`` lower under
-    them. ``ceiling_dbtp``: the true-peak limiter's ceiling (lower for MP3: ``MP3_CEILING_DBTP``). Read it
+    them. ``ceiling_dbtp``: the true-peak limiter's ceiling (each output format has its own). Read it
     with ``chunks`` (in order, as far as it goes) or ``output`` (any range);
     ``schedule()`` gives the whole schedule, waiting for every phrase.
     """
@@ -172,14 +169,16 @@ class Mix:
         """Float output of ``[start, end)``, true-peak limited to the ceiling.
 
         The limiter looks ahead (and releases) over ``LIMITER_MS``, so a margin of twice that is
-        rendered on each side: the samples kept are then the same however the session is cut.
+        rendered on each side, and the reach of its true-peak filter beyond (``limiter.PEAK_REACH``): the
+        samples kept are then the same however the session is cut.
         """
-        margin = 2 * (limiter.LIMITER_MS * self.rate // 1000)
+        half = limiter.LIMITER_MS * self.rate // 1000
+        margin = 2 * half + limiter.PEAK_REACH
         self._place(end + margin)
         lo, hi = max(0, start - margin), end + margin
         if self.finished:
             hi = min(hi, self._placed)
-        samples = limiter.limit(self.render(lo, hi), self.ceiling, margin // 2)
+        samples = limiter.limit(self.render(lo, hi), self.ceiling, half)
         return samples[start - lo : end - lo]
 
     def render(self, start: int, end: int) -> Samples:

@@ -12,10 +12,7 @@ from typing import Any
 
 import click
 
-from voice_coach.config import UserConfig
-from voice_coach.errors import UsageError, literal
-from voice_coach.live.device import Sink
-from voice_coach.live.sounddevice_sink import SounddeviceSink, no_outputs_message, output_devices
+import voice_coach as vc
 
 DEVICE_HINT = "* marks the default; play on another with: voice-coach play ID --device INDEX|NAME"
 
@@ -30,25 +27,19 @@ def device_option(func: Any) -> Any:
     )(func)
 
 
-def output_sink(device: str | None, config: UserConfig) -> Sink | None:
+def output_sink(device: str | None, config: vc.UserConfig) -> vc.Sink | None:
     """The sink for ``--device``, else for ``device`` in the config file (a number is an index, anything
     else part of a name), opened once with silence so a device that cannot be used fails before the
     synthesis; None: the default output. An error about the config file's device names the file."""
     if device is not None:
-        return _opened(device)
+        return vc.open_device(device)
     if config.device is None:
         return None
     try:
-        return _opened(config.device)
-    except UsageError as error:
-        where = literal(config.source or "the config file")
-        raise UsageError(f"{where}: {literal(error.worded(lambda name: name))}") from error
-
-
-def _opened(device: str) -> Sink:
-    sink = SounddeviceSink(int(device) if device.strip().isdigit() else device)
-    sink.check()
-    return sink
+        return vc.open_device(config.device)
+    except vc.UsageError as error:
+        where = config.source or "the config file"
+        raise vc.UsageError(f"{where}: {error.worded(lambda name: name)}") from error  # no options: as is
 
 
 @click.command()
@@ -65,14 +56,14 @@ def devices(as_json: bool) -> None:
         voice-coach play spi --device 3
         voice-coach play spi --device "USB Audio"
     """
-    outputs = output_devices()
+    outputs = vc.devices()
     if as_json:
         click.echo(
             json.dumps([dataclasses.asdict(device) for device in outputs], indent=2, ensure_ascii=False)
         )
         return
     if not outputs:
-        click.echo(no_outputs_message())
+        click.echo(vc.no_outputs_message())
         return
     width = len(str(max(device.index for device in outputs)))
     for device in outputs:

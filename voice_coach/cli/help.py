@@ -13,9 +13,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from voice_coach.config import load_config
-from voice_coach.errors import VoiceCoachError
-from voice_coach.routine.library import known_ids
+import voice_coach as vc
 
 DEBUG = "voice_coach.debug"
 """Where ``--debug`` is noted in the context's ``meta``, which every nested context shares."""
@@ -95,12 +93,12 @@ def complete_target(ctx: click.Context, param: click.Parameter, incomplete: str)
     """Shell completion of ``ID|FILE``: the built-in ids and your library's that start with what was
     typed, and file paths (the shell completes those itself)."""
     try:
-        library = load_config().library()
-    except VoiceCoachError:  # a broken config file must not break the shell's completion
+        library = vc.load_config().library()
+    except vc.VoiceCoachError:  # a broken config file must not break the shell's completion
         library = None
     ids = [
         CompletionItem(routine_id, help="your routine" if origin == "yours" else "built-in")
-        for routine_id, origin in known_ids(library).items()
+        for routine_id, origin in vc.known_ids(library).items()
         if routine_id.startswith(incomplete)
     ]
     # bash's script empties its list at a "file" item, so that item comes first; zsh and fish offer both

@@ -9,14 +9,15 @@ from typing import Any
 
 import click
 
-from voice_coach import __version__, interrupts
+import voice_coach as vc
 from voice_coach.cli.device_commands import devices
+from voice_coach.cli.handover_commands import handout, import_command, pack
 from voice_coach.cli.help import DEBUG, debug_option, one_line
+from voice_coach.cli.programme_commands import log_command, progress, remind
 from voice_coach.cli.script_commands import list_command, new, show, validate
 from voice_coach.cli.setup_commands import completion, config_command
 from voice_coach.cli.sound_commands import export, history, play
 from voice_coach.cli.speech_commands import cache, say, voices
-from voice_coach.errors import VoiceCoachError
 
 
 class CommandError(click.ClickException):
@@ -29,7 +30,7 @@ class InputError(CommandError):
     exit_code = 2
 
 
-def command_error(error: VoiceCoachError) -> CommandError:
+def command_error(error: vc.VoiceCoachError) -> CommandError:
     """The click exception that prints ``error`` in the CLI's words (``--hold``) with its exit code."""
     message = error.worded(lambda name: "--" + name.replace("_", "-"))
     return InputError(message) if error.exit_code == 2 else CommandError(message)
@@ -82,7 +83,7 @@ class FriendlyGroup(click.Group):
             raise
         except click.UsageError as error:
             raise one_line(error) from None
-        except VoiceCoachError as error:
+        except vc.VoiceCoachError as error:
             if ctx.meta.get(DEBUG):
                 raise
             raise command_error(error) from None
@@ -93,7 +94,7 @@ class FriendlyGroup(click.Group):
 
 
 @click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="voice-coach")
+@click.version_option(vc.__version__, prog_name="voice-coach")
 @click.option("--debug", is_flag=True, help="Show a full traceback on errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -113,11 +114,17 @@ COMMANDS = (
     new,
     export,
     play,
+    handout,
+    pack,
+    import_command,
     devices,
     say,
     voices,
     cache,
     history,
+    log_command,
+    progress,
+    remind,
     config_command,
     completion,
 )
@@ -136,14 +143,14 @@ def main() -> None:
     """
     # numpy's OpenBLAS would start a thread per core at import; nothing here multiplies matrices.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    interrupts.install()
+    vc.interrupts.install()
     try:
         cli.main(prog_name="voice-coach")
     except KeyboardInterrupt:
-        interrupts.exit_now(130)
+        vc.interrupts.exit_now(130)
     except SystemExit as done:
-        if interrupts.received() and isinstance(done.code, int):
-            interrupts.exit_now(done.code)
+        if vc.interrupts.received() and isinstance(done.code, int):
+            vc.interrupts.exit_now(done.code)
         raise
     except BrokenPipeError:
         sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - avoid a second error at interpreter exit

@@ -1,8 +1,9 @@
-"""Option groups shared by several commands: click decorators that hand the command one typed value each.
+"""Option groups shared by several commands: click decorators that hand the command one value each.
 
-``@routine_options`` gives a command ``routine: RoutineChoices`` and ``@speech_options`` gives it
-``speech: SpeechChoices``, instead of a dozen loose keyword arguments. Values are checked by the same
-functions the library uses (``compiler.options``), so a flag and a keyword argument follow one rule.
+``@routine_options`` gives a command ``routine``: what ``--hold --sets ...`` said, by the library's names
+(``hold``, ``per_routine``), which ``run_choices`` turns into the library's one value for a run's
+choices (``vc.RunChoices``) by the library's own rules; ``@speech_options`` gives it ``speech:
+SpeechChoices``.
 """
 
 from __future__ import annotations
@@ -11,51 +12,23 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
 
-from voice_coach import api
-from voice_coach.api import Speech
-from voice_coach.compiler.build import COUNTDOWNS, CompileOptions, Countdown
-from voice_coach.compiler.options import SET_FIELDS, field_override, hold_ms, lead_in_ms, rest_ms
-from voice_coach.compiler.timeline import Timeline
-from voice_coach.config import UserConfig
-from voice_coach.durations import parse_duration
-from voice_coach.progress import Progress
-from voice_coach.routine.language import check_language
-from voice_coach.routine.loader import MAX_SETS, load_target
-from voice_coach.routine.model import SIDE_CHOICES, Overrides, Selection
-from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
+import voice_coach as vc
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class RoutineChoices:
-    """What ``--hold --sets --rest --sides --set --only --skip --countdown --lead-in`` chose (None: unset)."""
-
-    hold_ms: int | None = None
-    sets: int | None = None
-    rest_ms: int | None = None
-    sides: str | None = None
-    per_routine: dict[str, Overrides] = field(default_factory=dict)
-    only: tuple[str, ...] = ()
-    skip: tuple[str, ...] = ()
-    countdown: Countdown | None = None
-    lead_in_ms: int | None = None
-    language: str | None = None
-
-    def compile_options(self, config: UserConfig) -> CompileOptions:
-        """The options, the config file filling what no flag set (its values were checked on load)."""
-        overrides = Overrides(self.hold_ms, self.sets, self.rest_ms, self.sides)
-        countdown = cast(Countdown, self.countdown or config.countdown or "standard")
-        lead_in = self.lead_in_ms if self.lead_in_ms is not None else parse_duration(config.lead_in or "1s")
-        return CompileOptions(
-            overrides, Selection(self.only, self.skip, self.per_routine), countdown, lead_in, self.language
-        )
+Chosen = dict[str, Any]
+"""The routine options a user set, by the library's names (``hold``, ``per_routine``...), as given."""
+ROUTINE_OPTIONS = (
+    "hold", "massage", "sets", "rest", "sides", "only", "skip", "countdown", "lead_in", "language", "step",
+)  # fmt: skip
+NO_PROGRESSION = "progression"
+"""The key of ``routine`` that ``--no-progression`` sets to False: not a run's choice, but which step to
+choose (the file's defaults rather than today's)."""
 
 
 @dataclass(frozen=True)
@@ -67,71 +40,75 @@ class SpeechChoices:
     rate: str | None = None
     cache_dir: Path | None = None
 
-    def speech(self, config: UserConfig) -> Speech:
-        """The library's ``Speech``, the config file filling what no flag set (the cache folder as
-        ``cache_folder`` finds it: $VOICE_COACH_CACHE_DIR wins over the config file)."""
-        folder = cache_folder(self.cache_dir, config)
-        return Speech(
-            self.engine or config.engine, self.voice or config.voice, self.rate or config.rate, folder
-        )
+    def speech(self, config: vc.UserConfig) -> vc.Speech:
+        """The library's ``Speech``, the config file filling what no flag set."""
+        return config.speech(self.engine, self.voice, self.rate, self.cache_dir)
 
 
-def compile_timeline(target: str, routine: RoutineChoices, config: UserConfig) -> Timeline:
+def run_choices(routine: Chosen, config: vc.UserConfig) -> vc.RunChoices:
+    """The run's choices, the config file filling what no flag set (countdown, lead-in); an invalid value
+    is refused as click refuses a flag's value (``Invalid value for '--hold': ...``)."""
+    try:
+        defaults: Chosen = {
+            "countdown": config.countdown, "lead_in": config.lead_in, "preferred_language": config.language,
+        }  # fmt: skip
+        given = {name: value for name, value in routine.items() if name != NO_PROGRESSION}
+        return vc.run_choices(**{**defaults, **given})
+    except vc.ChoiceError as error:
+        problem = f"{error.given!r}: {error.problem}" if error.name == "set" else error.problem
+        raise click.BadParameter(problem, param_hint=f"'--{error.name.replace('_', '-')}'") from None
+
+
+def compile_timeline(target: str, routine: Chosen, config: vc.UserConfig) -> vc.Timeline:
     """``target`` (a file, or an id of the user's library, ``routines_dir`` in the config file, or a
-    built-in) compiled with the run's choices."""
-    return api.compile(load_target(target, config.library()), routine.compile_options(config))
+    built-in) compiled with the run's choices, at today's step of its ``[progression]``."""
+    return compile_run(target, routine, config)[0]
 
 
-def duration_option(
-    parse: Callable[[str], int],
-) -> Callable[[click.Context, click.Parameter, Any], int | None]:
-    """A click callback turning ``45s``/``1m30s`` into milliseconds with ``parse``, or a BadParameter."""
-
-    def convert(ctx: click.Context, param: click.Parameter, value: Any) -> int | None:
-        if value is None:
-            return None
-        try:
-            return parse(value)
-        except ValueError as error:
-            raise click.BadParameter(str(error), ctx, param) from None
-
-    return convert
+def compile_run(
+    target: str, routine: Chosen, config: vc.UserConfig
+) -> tuple[vc.Timeline, vc.RunChoices, vc.Today | None]:
+    """``target`` compiled with the run's choices at today's step of its ``[progression]`` (unless
+    ``--step`` or ``--no-progression`` say otherwise); the choices, and the step with why (None: the
+    file's defaults)."""
+    loaded = vc.load(target, config.library())
+    enabled = routine.get(NO_PROGRESSION, True)
+    choices, step = vc.apply_progression(loaded, run_choices(routine, config), enabled=enabled)
+    return vc.compile(loaded, choices, warn=warn), choices, step
 
 
 def routine_options(func: F) -> F:
-    """``--hold --sets --rest --sides --set --only --skip --countdown --lead-in``, as ``routine``."""
+    """``--hold --sets --rest --sides --set --only --skip --countdown --lead-in --language --step
+    --no-progression``, as ``routine``."""
 
     @functools.wraps(func)
     def command(*args: Any, **params: Any) -> Any:
-        choices = RoutineChoices(
-            params.pop("hold"),
-            params.pop("sets"),
-            params.pop("rest"),
-            params.pop("sides"),
-            parse_set_values(params.pop("set_values")),
-            tuple(params.pop("only")),
-            tuple(params.pop("skip")),
-            params.pop("countdown"),
-            params.pop("lead_in"),
-            params.pop("language"),
-        )
-        return func(*args, routine=choices, **params)
+        given = {name: params.pop(name) for name in ROUTINE_OPTIONS}
+        chosen = {name: value for name, value in given.items() if value not in (None, ())}
+        if per_routine := parse_set_values(params.pop("set_values")):
+            chosen["per_routine"] = per_routine
+        if params.pop("no_progression"):
+            chosen[NO_PROGRESSION] = False
+        return func(*args, routine=chosen, **params)
 
     options = [
         click.option(
             "--hold",
-            callback=duration_option(hold_ms),
             metavar="DURATION",
-            help="Hold length for every routine, e.g. 20s or 1m.",
+            help="Hold length of every stretch, e.g. 20s or 1m.",
         ),
-        click.option("--sets", type=click.IntRange(1, MAX_SETS), help="Sets per side."),
+        click.option(
+            "--massage",
+            metavar="DURATION",
+            help="Length of every massage (per side), e.g. 3m.",
+        ),
+        click.option("--sets", type=click.IntRange(1, vc.MAX_SETS), help="Sets per side."),
         click.option(
             "--rest",
-            callback=duration_option(rest_ms),
             metavar="DURATION",
             help="Rest between sets, e.g. 15s (0 for none).",
         ),
-        click.option("--sides", type=click.Choice(SIDE_CHOICES), help="Which sides to do."),
+        click.option("--sides", type=click.Choice(vc.SIDE_CHOICES), help="Which sides to do."),
         click.option(
             "--set",
             "set_values",
@@ -153,38 +130,37 @@ def routine_options(func: F) -> F:
         ),
         click.option(
             "--countdown",
-            type=click.Choice(COUNTDOWNS),
+            type=click.Choice(vc.COUNTDOWNS),
             help="Which countdown cues to say during holds [default: standard].",
         ),
         click.option(
             "--lead-in",
-            callback=duration_option(lead_in_ms),
             metavar="DURATION",
             help="Silence before the first word, so Bluetooth headphones wake up in time [default: 1s].",
         ),
         click.option(
             "--language",
-            callback=language_option,
             metavar="CODE",
-            help="Language of the phrases voice-coach adds: en, de or es [default: the file's own].",
+            help="Language to say it in: one the file is written in (en, de, es) [default: the file's own].",
+        ),
+        click.option(
+            "--step",
+            metavar="N",
+            help="This step of the file's [progression] [default: the one your pain ratings earned].",
+        ),
+        click.option(
+            "--no-progression",
+            is_flag=True,
+            help="The file's own defaults, not a step of its [progression].",
         ),
     ]
     return cast(F, _decorate(command, options))
 
 
-def language_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """``--language de``, checked against the language packs (BadParameter listing them)."""
-    if value is None:
-        return None
-    try:
-        return check_language(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error), ctx, param) from None
-
-
-def parse_set_values(values: tuple[str, ...]) -> dict[str, Overrides]:
-    """``--set kneeling-twist.hold=20s`` values as per-routine overrides."""
-    result: dict[str, Overrides] = {}
+def parse_set_values(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """``--set kneeling-twist.hold=20s`` values as ``{routine id: {field: value}}`` (the library checks
+    the fields and values)."""
+    result: dict[str, dict[str, str]] = {}
     for raw in values:
         key, sep, value = raw.partition("=")
         routine_id, dot, name = key.strip().rpartition(".")
@@ -192,15 +168,7 @@ def parse_set_values(values: tuple[str, ...]) -> dict[str, Overrides]:
             raise click.BadParameter(
                 f"{raw!r} is not ROUTINE_ID.FIELD=VALUE, e.g. kneeling-twist.hold=20s", param_hint="'--set'"
             )
-        if name not in SET_FIELDS:
-            raise click.BadParameter(
-                f"{raw!r}: unknown field {name!r}; allowed: {', '.join(SET_FIELDS)}", param_hint="'--set'"
-            )
-        try:
-            one = field_override(name, value.strip())
-        except ValueError as error:
-            raise click.BadParameter(f"{raw!r}: {error}", param_hint="'--set'") from None
-        result[routine_id] = result.get(routine_id, Overrides()).merged(one)
+        result.setdefault(routine_id, {})[name] = value.strip()
     return result
 
 
@@ -242,14 +210,9 @@ def _decorate(func: Callable[..., Any], options: list[Callable[[Any], Any]]) -> 
     return func
 
 
-def cache_folder(cache_dir: Path | None, config: UserConfig) -> Path:
-    """The phrase cache folder: ``--cache-dir``, else the environment, the config file or the default."""
-    return cache_dir or default_cache_dir(config.cache_dir)
-
-
-def open_cache(cache_dir: Path | None, config: UserConfig) -> PhraseCache:
-    """The phrase cache ``cache_folder`` names."""
-    return PhraseCache(cache_folder(cache_dir, config), warn=warn)
+def made_again(damaged: int) -> str:
+    """``; 1 damaged phrase made again`` for a summary line, when the phrase cache found damaged entries."""
+    return f"; {vc.plural(damaged, 'damaged phrase')} made again" if damaged else ""
 
 
 def warn(message: str) -> None:
@@ -257,17 +220,18 @@ def warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
 
-def history_settings(routine: RoutineChoices, speech: SpeechChoices) -> dict[str, Any]:
+def history_settings(choices: vc.RunChoices, routine: Chosen, speech: SpeechChoices) -> dict[str, Any]:
     """The options a user set for a session, as history records them."""
+    overrides = choices.overrides
     chosen: dict[str, Any] = {
-        "hold": routine.hold_ms,
-        "sets": routine.sets,
-        "rest": routine.rest_ms,
-        "sides": routine.sides,
+        "hold": overrides.hold_ms,
+        "sets": overrides.sets,
+        "rest": overrides.rest_ms,
+        "sides": overrides.sides,
         "engine": speech.engine,
         "voice": speech.voice,
         "rate": speech.rate,
-        "countdown": routine.countdown,
+        "countdown": routine.get("countdown"),
     }
     for key in ("hold", "rest"):
         if chosen[key] is not None:
@@ -276,7 +240,7 @@ def history_settings(routine: RoutineChoices, speech: SpeechChoices) -> dict[str
 
 
 @contextmanager
-def progress_bar() -> Iterator[Progress]:
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     """A ``progress(stage, done, total)`` callback drawing a bar per stage on a terminal's stderr;
     silent in pipes."""
     if not sys.stderr.isatty():

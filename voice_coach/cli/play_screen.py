@@ -1,21 +1,14 @@
 """What ``play`` shows on a terminal: one status line redrawn in place, notices above it (the keys, a
-heard command), and nothing left behind when the session ends; plus the voice commands it opens."""
+heard command), and nothing left behind when the session ends."""
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-from collections.abc import Callable, Iterator
+import textwrap
+from collections.abc import Callable
 from typing import TextIO
 
-from voice_coach.live.keys import Keys
-from voice_coach.live.listen import CommandListener, CommandRecognizer, Listener
-from voice_coach.live.microphone import Microphone, MicrophoneError
-from voice_coach.live.mpris import EitherKeys, open_media_keys
-from voice_coach.live.status import format_status
-from voice_coach.live.steps import Status
-
-MIN_WIDTH = 40
+import voice_coach as vc
 
 
 class StatusScreen:
@@ -28,25 +21,25 @@ class StatusScreen:
     ) -> None:
         self.stream, self.intro = stream, intro
         self.width = width or (lambda: shutil.get_terminal_size().columns)
-        self.last: Status | None = None
+        self.last: vc.Status | None = None
         self.drawn = 0
 
-    def status(self, status: Status) -> None:
+    def status(self, status: vc.Status) -> None:
         """Draw ``status`` over the line drawn before."""
         if self.intro is not None:
             intro, self.intro = self.intro, None
             self.notice(intro)
         self.last = status
-        width = max(self.width() - 1, MIN_WIDTH)
-        line = format_status(status, width)
+        line = vc.format_status(status, self.width() - 1)  # the last column left free: no wrap, ever
         self.stream.write("\r" + line.ljust(self.drawn))
         self.drawn = len(line)
         self.stream.flush()
 
     def notice(self, message: str) -> None:
-        """Print ``message`` on its own line, then the status line again below it."""
+        """Print ``message`` on lines of their own (a long one, such as the keys, broken between its
+        ``|``-separated items, never inside a word), then the status line again below it."""
         self._erase()
-        self.stream.write(message + "\n")
+        self.stream.write("\n".join(fit_lines(message, self.width() - 1)) + "\n")
         if self.last is not None:
             self.status(self.last)
         self.stream.flush()
@@ -62,54 +55,26 @@ class StatusScreen:
             self.drawn = 0
 
 
-@contextlib.contextmanager
-def voice_commands(
-    listen: bool, warn: Callable[[str], None], wake_word: bool = False
-) -> Iterator[Listener | None]:
-    """A listener on the default microphone when ``listen`` (commands only after "coach" with
-    ``wake_word``); with no microphone (or no recognizer), one warning and None: the session plays on
-    without voice commands."""
-    if not listen:
-        yield None
-        return
-    try:
-        recognizer = CommandRecognizer(
-            wake_word
-        )  # before the microphone, which would be left open if this failed
-        listener = CommandListener(Microphone(), recognizer)
-    except MicrophoneError as error:
-        warn(str(error))
-        yield None
-        return
-    try:
-        yield listener
-    finally:
-        listener.close()
+def fit_lines(message: str, width: int) -> list[str]:
+    """``message`` in lines of at most ``width`` characters: broken between its `` | ``-separated items
+    (the keys banner breaks between keys), an item longer than a line broken between words."""
+    lines: list[str] = []
+    for item in message.split(" | "):
+        joined = f"{lines[-1]} | {item}" if lines else item
+        if lines and len(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines += textwrap.wrap(item, max(width, 1), break_on_hyphens=False) or [""]
+    return lines
 
 
-@contextlib.contextmanager
-def media_keys(
-    keys: Keys, warn: Callable[[str], None]
-) -> Iterator[tuple[Keys, Callable[[Status], None] | None]]:
-    """``keys`` and a headset's or the desktop's media keys (MPRIS, where there is a session bus), and
-    what the media keys must be told of each status."""
-    media = open_media_keys(warn)
-    if media is None:
-        yield keys, None
-        return
-    try:
-        yield EitherKeys(keys, media), media.status
-    finally:
-        media.close()
-
-
-def each(*callbacks: Callable[[Status], None] | None) -> Callable[[Status], None] | None:
+def each(*callbacks: Callable[[vc.Status], None] | None) -> Callable[[vc.Status], None] | None:
     """One status callback that calls each of ``callbacks`` (None if there are none)."""
     chosen = [callback for callback in callbacks if callback is not None]
     if not chosen:
         return None
 
-    def every(status: Status) -> None:
+    def every(status: vc.Status) -> None:
         for callback in chosen:
             callback(status)
 

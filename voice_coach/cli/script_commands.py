@@ -3,45 +3,31 @@
 from __future__ import annotations
 
 import json
-import re
 import shlex
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import click
 
-from voice_coach import api
+import voice_coach as vc
 from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
-    RoutineChoices,
+    Chosen,
     SpeechChoices,
-    compile_timeline,
+    compile_run,
     progress_bar,
     routine_options,
     speech_options,
     warn,
 )
-from voice_coach.compiler.build import CompileOptions
-from voice_coach.compiler.timeline import Timeline
-from voice_coach.config import UserConfig, load_config
-from voice_coach.durations import clock
-from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
-from voice_coach.files import write_text_atomically
-from voice_coach.output.script import script_lines, timeline_json
-from voice_coach.routine.library import default_library, known_ids
-from voice_coach.routine.loader import load_path, load_target
-from voice_coach.routine.model import Session
-from voice_coach.routine.problems import each_problem
-from voice_coach.wording import agree, plural
 
 
-def estimated_length(timeline: Timeline, speech: api.Speech) -> str:
+def estimated_length(timeline: vc.Timeline, speech: vc.Speech) -> str:
     """How long ``timeline`` lasts, as ``mm:ss``; ``~`` first unless the phrase cache held every phrase
     (then it is exact)."""
-    estimated = api.estimate(timeline, speech, warn=warn)
+    estimated = vc.estimate(timeline, speech, warn=warn)
     plan = estimated.schedule
-    return ("" if estimated.exact else "~") + clock(plan.ms(plan.total))
+    return ("" if estimated.exact else "~") + vc.clock(plan.ms(plan.total))
 
 
 @click.command("list")
@@ -58,39 +44,30 @@ def list_command(as_json: bool) -> None:
         voice-coach list
         voice-coach list --json
     """
-    config = load_config()
-    speech = SpeechChoices().speech(config)
-    rows = [
-        catalog_row(routine_id, origin, config, speech)
-        for routine_id, origin in known_ids(config.library()).items()
-    ]
+    config = vc.load_config()
+    entries = vc.catalog(config.library(), SpeechChoices().speech(config), warn=warn)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json.dumps([catalog_row(entry) for entry in entries], indent=2, ensure_ascii=False))
         return
-    width = max(len(row["id"]) for row in rows)
+    width = max(len(entry.id) for entry in entries)
     click.echo(f"{'ID':<{width}}  {'KIND':<8}  {'LENGTH':>7}  TITLE")
-    for row in rows:
-        length = ("" if row["exact"] else "~") + clock(row["length_ms"])
-        title = row["title"] + (" (yours)" if row["source"] == "yours" else "")
-        click.echo(f"{row['id']:<{width}}  {row['kind']:<8}  {length:>7}  {title}")
+    for entry in entries:
+        title = entry.title + (" (yours)" if entry.yours else "")
+        click.echo(f"{entry.id:<{width}}  {entry.kind:<8}  {entry.length:>7}  {title}")
 
 
-def catalog_row(routine_id: str, origin: str, config: UserConfig, speech: api.Speech) -> dict[str, Any]:
-    """One routine or session as ``list`` shows it (and ``list --json`` prints it)."""
-    library = config.library()
-    target = load_target(routine_id, library)
-    estimated = api.estimate(api.compile(target, CompileOptions()), speech, warn=warn)
-    plan = estimated.schedule
+def catalog_row(entry: vc.CatalogEntry) -> dict[str, Any]:
+    """One routine or session as ``list --json`` prints it."""
     row: dict[str, Any] = {
-        "id": routine_id,
-        "kind": "session" if isinstance(target, Session) else target.kind,
-        "title": target.title,
-        "length_ms": plan.ms(plan.total),
-        "exact": estimated.exact,
-        "source": origin,
+        "id": entry.id,
+        "kind": entry.kind,
+        "title": entry.title,
+        "length_ms": entry.length_ms,
+        "exact": entry.exact,
+        "source": entry.source,
     }
-    if origin == "yours":
-        row["path"] = target.source
+    if entry.path is not None:
+        row["path"] = str(entry.path)
     return row
 
 
@@ -104,7 +81,7 @@ def catalog_row(routine_id: str, origin: str, config: UserConfig, speech: api.Sp
     help="Synthesize nothing: phrase lengths from the cache, else estimated for the engine and rate.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
-def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, speech: SpeechChoices) -> None:
+def show(target: str, estimate: bool, as_json: bool, routine: Chosen, speech: SpeechChoices) -> None:
     """Print the script of a routine or session, with start times.
 
     Times are exact: every phrase is synthesized (or read from the cache) and measured;
@@ -117,18 +94,21 @@ def show(target: str, estimate: bool, as_json: bool, routine: RoutineChoices, sp
         voice-coach show spi --only kneeling-twist --json
         voice-coach show my-stretch.toml --estimate
     """
-    config = load_config()
-    timeline = compile_timeline(target, routine, config)
-    scheduled: api.Estimated | api.Synthesized
+    config = vc.load_config()
+    timeline, _, step = compile_run(target, routine, config)
+    scheduled: vc.Estimated | vc.Synthesized
     if estimate:
-        scheduled = api.estimate(timeline, speech.speech(config), warn=warn)
+        scheduled = vc.estimate(timeline, speech.speech(config), warn=warn)
     else:
         with progress_bar() as progress:
-            scheduled = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
+            scheduled = vc.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
     if as_json:
-        click.echo(json.dumps(timeline_json(scheduled.schedule, scheduled.timing), indent=2))
+        click.echo(json.dumps(vc.timeline_json(scheduled.schedule, scheduled.timing), indent=2))
     else:
-        click.echo("\n".join(script_lines(scheduled.schedule, scheduled.timing)))
+        lines = vc.script_lines(scheduled.schedule, scheduled.timing)
+        if step is not None:  # under the title: today's step, and why
+            lines.insert(1, f"Progression: {step.summary()}")
+        click.echo("\n".join(lines))
         for dropped in scheduled.schedule.dropped:  # the same words as export's and play's warning
             warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
 
@@ -142,23 +122,27 @@ def validate(files: tuple[Path, ...]) -> None:
     Example:
         voice-coach validate my-stretch.toml my-session.toml
     """
-    speech = SpeechChoices().speech(load_config())
+    config = vc.load_config()
+    speech = SpeechChoices().speech(config)
     failures = 0
     for path in files:
         try:
-            target = load_path(path)
-            timeline = api.compile(target, CompileOptions())
-        except VoiceCoachError as error:
+            target = vc.load(path, config.library())
+            timeline = vc.compile(target)
+        except vc.VoiceCoachError as error:
             failures += 1
-            for problem in each_problem(error):
+            for problem in vc.each_problem(error):
                 click.echo(f"Error: {problem}", err=True)
             continue
-        kind = "session" if isinstance(target, Session) else "routine"
+        kind = "session" if isinstance(target, vc.Session) else "routine"
         length = estimated_length(timeline, speech).lstrip("~")  # an engine error ends the command
+        for advice in vc.language_advice(target):
+            click.echo(f"Warning: {advice}", err=True)
         click.echo(f"ok: {path}: {kind} '{target.id}', about {length}")
     if failures and len(files) > 1:
         click.echo(
-            f"{failures} of {plural(len(files), 'file')} {agree(failures, 'is', 'are')} invalid", err=True
+            f"{failures} of {vc.plural(len(files), 'file')} {'is' if failures == 1 else 'are'} invalid",
+            err=True,
         )
     if failures:
         raise click.exceptions.Exit(2)
@@ -178,29 +162,7 @@ def new(name: str, force: bool, in_library: bool) -> None:
         voice-coach new my-stretch && voice-coach validate my-stretch.toml
         voice-coach new neck --library && voice-coach show neck
     """
-    path = Path(name if name.endswith(".toml") else f"{name}.toml")
-    if in_library:
-        path = library_path(path, load_config())
-    routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
-    if path.exists() and not force:
-        raise UsageError(f"{path}: already exists; use --force to overwrite it")
-    template = (resources.files("voice_coach.routine") / "templates" / "routine.toml").read_text("utf-8")
-    title = routine_id.replace("-", " ").capitalize()
-    text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", str(path))
-    try:
-        write_text_atomically(path, text)
-    except OSError as error:
-        raise RoutineError(f"{path}: cannot write ({error.strerror})") from None
-    shown = routine_id if in_library else shlex.quote(str(path))
+    config = vc.load_config()
+    path = vc.new_routine(name, library=config.library(), in_library=in_library, force=force)
+    shown = path.stem if in_library else shlex.quote(str(path))
     click.echo(f"Wrote {path}. Edit it, then: voice-coach show {shown}")
-
-
-def library_path(path: Path, config: UserConfig) -> Path:
-    """Where ``new --library`` writes: ``ID.toml`` in the routine library (the folder is made)."""
-    folder = config.library() or default_library()
-    routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"cannot make your routine library {folder}: {error.strerror}") from None
-    return folder / f"{routine_id}.toml"

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 from pathlib import Path
 
 import click
 
+import voice_coach as vc
 from voice_coach.cli.options import SpeechChoices, speech_options
-from voice_coach.config import load_config
-from voice_coach.serve import server
-from voice_coach.serve.app import Served, create_app
-from voice_coach.serve.catalog import Catalog
-from voice_coach.serve.export_cache import ExportCache, exports_folder
-from voice_coach.serve.lan import lan_addresses, qr_text
-from voice_coach.serve.render import render_variant
-from voice_coach.serve.tokens import data_folder, server_token
-from voice_coach.serve.variant import Defaults
 
-LOCAL = "127.0.0.1"
 _SIZE = re.compile(r"(\d+)\s*([kmg]?)i?b?", re.IGNORECASE)
 
 
@@ -79,50 +72,25 @@ def serve(
         voice-coach serve --lan --port 8080
     """
     logging.basicConfig(format="Warning: %(message)s", level=logging.WARNING)
-    config = load_config()
-    chosen = speech.speech(config)
-    hosts = [LOCAL, *(_lan_hosts() if lan else [])]
-    sockets = server.bind(hosts, port)
-    token = _token(new_token)
-    assert chosen.cache_dir is not None  # SpeechChoices names the folder
-    cache = ExportCache(exports_folder(Path(chosen.cache_dir)), render_variant, max_bytes=exports_size)
-    defaults = Defaults(chosen, config.countdown or "standard", config.lead_in or "1s")
-    served = Served(Catalog(library, chosen), cache, defaults)
-    _announce(hosts, sockets[0].getsockname()[1], token, lan)
+    config = vc.load_config()
+    running = vc.server(
+        port=port, lan=lan, new_token=new_token, library=library or config.library(),
+        speech=speech.speech(config), countdown=config.countdown, lead_in=config.lead_in,
+        exports_bytes=exports_size,
+    )  # fmt: skip
+    click.echo(f"Serving on {running.urls[0]}")
+    if lan:
+        for url in running.urls[1:]:
+            click.echo(f"On your phone (same Wi-Fi): {url}")
+        click.echo(running.qr if _colour() else running.qr_plain, nl=False)
+    click.echo(f"Podcast feed: {running.feed_url}")
+    click.echo("Anyone with these links can listen: share them only with your own devices. Ctrl-C stops.")
     if new_token:
         click.echo("This is a new access token: old links and feed subscriptions no longer work.")
-    try:
-        server.run(server.make_server(create_app(token, served)), sockets)
-    finally:
-        cache.close()
+    running.run()
     click.echo("Stopped.")
 
 
-def _lan_hosts() -> list[str]:
-    found = lan_addresses()
-    if not found:
-        raise click.ClickException(
-            "no local network address found: connect this computer to the phone's Wi-Fi"
-        )
-    return found
-
-
-def _token(new: bool) -> str:
-    try:
-        token = server_token(new=new)
-    except OSError as error:
-        raise click.ClickException(
-            f"cannot keep the access token in {data_folder()}: {error.strerror}"
-        ) from None
-    return token
-
-
-def _announce(hosts: list[str], port: int, token: str, lan: bool) -> None:
-    urls = [f"http://{host}:{port}/{token}/" for host in hosts]
-    click.echo(f"Serving on {urls[0]}")
-    if lan:
-        for url in urls[1:]:
-            click.echo(f"On your phone (same Wi-Fi): {url}")
-        click.echo(qr_text(urls[1]), nl=False)
-    click.echo(f"Podcast feed: {urls[-1]}feed.xml")
-    click.echo("Anyone with these links can listen: share them only with your own devices. Ctrl-C stops.")
+def _colour() -> bool:
+    """Whether the QR code may set its own colours: on a terminal, unless ``NO_COLOR`` is set."""
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 from click.shell_completion import get_completion_class
 
-from voice_coach.config import load_config
-from voice_coach.settings import config_file, settings_in_effect
+import voice_coach as vc
 
 SHELLS = ("bash", "zsh", "fish")
 COMPLETE_VAR = "_VOICE_COACH_COMPLETE"
@@ -23,11 +22,11 @@ def config_command() -> None:
     Example:
         voice-coach config
     """
-    path, origin = config_file()
-    config = load_config()
+    path, origin = vc.config_file()
+    config = vc.load_config()
     found = "" if config.source else ", not found: every setting has its default"
     click.echo(f"Config file: {path} ({origin}{found})")
-    settings = settings_in_effect(config)
+    settings = vc.settings_in_effect(config)
     width = max(len(setting.value) for setting in settings)
     click.echo(f"{'SETTING':<12}  {'VALUE':<{width}}  FROM")
     for setting in settings:

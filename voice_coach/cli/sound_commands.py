@@ -10,38 +10,23 @@ from typing import Any
 
 import click
 
-from voice_coach import api
+import voice_coach as vc
 from voice_coach.cli.device_commands import device_option, output_sink
 from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
-    RoutineChoices,
+    Chosen,
     SpeechChoices,
+    compile_run,
     compile_timeline,
     history_settings,
+    made_again,
     progress_bar,
     routine_options,
     speech_options,
     warn,
 )
-from voice_coach.cli.play_screen import StatusScreen, each, media_keys, voice_commands
-from voice_coach.compiler.timeline import Timeline
-from voice_coach.config import load_config
-from voice_coach.durations import clock
-from voice_coach.errors import UsageError, literal
-from voice_coach.live.history import (
-    HistoryEntry,
-    HistoryError,
-    append_history,
-    format_entry,
-    history_path,
-    read_history,
-)
-from voice_coach.live.keys import KEY_HELP, TerminalKeys, open_keys
-from voice_coach.live.outcome import summarize
-from voice_coach.live.resume import StartAt, check_from, resume_point, session_entry
-from voice_coach.output.cuesheets import unknown_format
-from voice_coach.output.mp3 import MP3_RATES
-from voice_coach.wording import plural
+from voice_coach.cli.play_screen import StatusScreen, each
+from voice_coach.cli.programme_commands import ask_how_it_feels
 
 
 def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -49,7 +34,7 @@ def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if not value:
         return ()
     formats = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    if problem := unknown_format(formats):
+    if problem := vc.unknown_format(formats):
         raise click.BadParameter(problem)
     return formats
 
@@ -70,10 +55,8 @@ def parse_loudness(ctx: click.Context, param: click.Parameter, value: str) -> fl
 def parse_sample_rate(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
     """``--sample-rate``: refused for an MP3 or M4B when it cannot have it (the encoder would change it)."""
     output = ctx.params.get("output")
-    kind = output.suffix.lower().lstrip(".") if output is not None else ""
-    if value and kind in ("mp3", "m4b") and value not in MP3_RATES:
-        rates = ", ".join(str(r) for r in MP3_RATES)
-        raise click.BadParameter(f"an {kind.upper()} cannot have {value} Hz; use one of {rates}")
+    if value and output is not None and (problem := vc.sample_rate_problem(output, value)):
+        raise click.BadParameter(problem)
     return value
 
 
@@ -152,7 +135,7 @@ def export(
     cover: Path | None,
     music: Path | None,
     loudness: float | None,
-    routine: RoutineChoices,
+    routine: Chosen,
     speech: SpeechChoices,
 ) -> None:
     """Write a routine or session to an MP3, M4B or WAV file.
@@ -167,10 +150,10 @@ def export(
         voice-coach export spi -o spi.m4b --chapters-json --cover me.jpg
         voice-coach export spi -o spi.wav --music calm.mp3
     """
-    config = load_config()
+    config = vc.load_config()
     timeline = compile_timeline(target, routine, config)
     with progress_bar() as progress:
-        written = api.export(
+        written = vc.export(
             timeline,
             output,
             speech.speech(config),
@@ -189,9 +172,9 @@ def export(
     spoken = written.session.speech
     chapters = len(written.session.schedule.chapters())
     click.echo(
-        f"Wrote {', '.join(str(p) for p in written.paths)} ({clock(written.length_ms)}, "
-        f"{plural(chapters, 'chapter')}; {plural(spoken.synthesized, 'phrase')} synthesized, "
-        f"{spoken.cached} cached)"
+        f"Wrote {', '.join(str(p) for p in written.paths)} ({vc.clock(written.length_ms)}, "
+        f"{vc.plural(chapters, 'chapter')}; {vc.plural(spoken.synthesized, 'phrase')} synthesized, "
+        f"{spoken.cached} cached{made_again(written.session.cache.damaged)})"
     )
 
 
@@ -207,6 +190,11 @@ def export(
 @click.option("--wake-word", is_flag=True, help='Voice commands only after "coach" ("coach, next"): a TV on.')
 @click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
 @click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
+@click.option(
+    "--ask/--no-ask",
+    default=True,
+    help="At the end, ask how your back feels, 0 to 10, for the history (on a terminal or with --listen).",
+)
 @device_option
 @mix_options
 @routine_options
@@ -218,10 +206,11 @@ def play(
     wake_word: bool,
     resume: bool,
     from_routine: str | None,
+    ask: bool,
     device: str | None,
     music: Path | None,
     loudness: float | None,
-    routine: RoutineChoices,
+    routine: Chosen,
     speech: SpeechChoices,
 ) -> None:
     """Speak a routine or session live, hands-free.
@@ -236,6 +225,10 @@ def play(
     A headset's buttons and media keys pause, resume, skip and go back (Linux).
     Without a terminal (a pipe, cron) it plays straight through.
 
+    At the end it asks "How is your back now, from zero to ten?": press 0-9 or
+    t for ten, or say the number with --listen; Enter or 10 s of silence skips.
+    The answer is kept in the history and moves the step of a [progression].
+
     \b
     Examples:
         voice-coach play spi --listen
@@ -244,20 +237,23 @@ def play(
         voice-coach play kneeling-twist --hold 20s --sides left
         voice-coach play spi --device "USB Audio"
     """
-    config = load_config()
-    timeline = compile_timeline(routine_target(target), routine, config)  # before any device is opened
-    start = start_point(timeline, resume, from_routine)
+    config = vc.load_config()
+    timeline, choices, step = compile_run(routine_target(target), routine, config)  # before any device
+    start = vc.start_point(timeline, resume=resume, routine=from_routine, warn=warn)
+    if resume and start is None:
+        warn(f"no unfinished session of {timeline.id} in the history; starting at the beginning")
     sink = output_sink(device, config)
     listening = listen if listen is not None else config.listen
     with (
-        open_keys() as terminal,
-        media_keys(terminal, warn) as (keys, media_status),
-        voice_commands(listening, warn, wake_word) as listener,
+        vc.open_keys() as terminal,
+        vc.media_keys(terminal, warn) as (keys, media_status),
+        vc.voice_commands(listening, warn, wake_word) as listener,
     ):
         screen = None
         if not quiet and sys.stderr.isatty():
-            screen = StatusScreen(sys.stderr, intro=KEY_HELP if isinstance(terminal, TerminalKeys) else None)
-        played = api.play(
+            intro = vc.KEY_HELP if isinstance(terminal, vc.TerminalKeys) else None
+            screen = StatusScreen(sys.stderr, intro=intro)
+        played = vc.play(
             timeline,
             speech.speech(config),
             music=music,
@@ -270,46 +266,29 @@ def play(
             start=start,
             listener=listener,
         )
-    if screen is not None:
-        screen.clear()
-    outcome = played.outcome
-    kinds = dict(zip(timeline.routine_ids, timeline.routine_kinds, strict=True))
-    click.echo(summarize(played.schedule, outcome, kinds))
-    record(session_entry(played.schedule, outcome, history_settings(routine, speech)))
-    if outcome.ended == "interrupted":
-        sys.exit(130)
+        if screen is not None:
+            screen.clear()
+        click.echo(played.summary)  # played to the end: what was done; else where it stopped
+        pain = (
+            ask_how_it_feels(played.outcome.ended, keys, listener, sink, speech.speech(config))
+            if ask
+            else None
+        )
+    settings = history_settings(choices, routine, speech) | ({"step": step.step} if step else {})
+    try:
+        vc.record(played, settings, pain=pain)
+    except vc.VoiceCoachError as error:  # the session itself went well
+        warn(str(error))
+    if played.outcome.ended == "interrupted":
+        sys.exit(vc.interrupts.exit_status())  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
 
 
 def routine_target(target: str) -> str:
     """``target``, refused as "no such file" when it names a file that is not there: an id has no dot,
     so ``neck.tml`` can only be a mistyped path, never an unknown built-in."""
     if "." in Path(target).name and not Path(target).exists():
-        raise UsageError(f"{literal(target)}: no such file")
+        raise vc.UsageError(f"{target}: no such file")  # no options: the text is never formatted
     return target
-
-
-def start_point(timeline: Timeline, resume: bool, from_routine: str | None) -> StartAt | None:
-    """Where ``--resume`` or ``--from`` start (checked before any synthesis), or None for the top."""
-    if resume and from_routine:
-        raise UsageError("give {resume} or {from}, not both", options=("resume", "from"))
-    if from_routine:
-        return check_from(timeline, from_routine)
-    if not resume:
-        return None
-    start = resume_point(timeline, read_history())
-    if start is None:
-        warn(f"no unfinished session of {timeline.id} in the history; starting at the beginning")
-    return start
-
-
-def record(entry: HistoryEntry) -> None:
-    """Append a played session to the history; a failure is a warning (the session itself went well)."""
-    if entry.played_ms == 0 and entry.skipped_ms == 0:
-        return  # stopped before a sound: nothing to record or resume
-    try:
-        append_history(entry)
-    except HistoryError as error:
-        warn(str(error))
 
 
 HISTORY_HEADER = "DATE              PLAYED (OF TOTAL)  SESSION (ID)  HOW IT ENDED  SETTINGS"
@@ -328,14 +307,14 @@ def history(limit: int, as_json: bool) -> None:
         voice-coach history
         voice-coach history --json --limit 5
     """
-    entries = read_history()[-limit:]
+    entries = vc.history(limit, warn=warn)
     if as_json:
         rows = [{**dataclasses.asdict(entry), "completed": entry.completed} for entry in entries]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not entries:
-        click.echo(f"No sessions yet (they are recorded in {history_path()}).")
+        click.echo(f"No sessions yet (they are recorded in {vc.history_path()}).")
         return
     click.echo(HISTORY_HEADER)
     for entry in entries:
-        click.echo(format_entry(entry))
+        click.echo(vc.format_entry(entry))

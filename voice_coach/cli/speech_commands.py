@@ -6,28 +6,19 @@ from pathlib import Path
 
 import click
 
-from voice_coach import api
+import voice_coach as vc
 from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
-    RoutineChoices,
+    Chosen,
     SpeechChoices,
     cache_dir_option,
     compile_timeline,
-    language_option,
-    open_cache,
+    made_again,
     progress_bar,
     routine_options,
     speech_options,
     warn,
 )
-from voice_coach.compiler.timeline import Pause, Say, Timeline
-from voice_coach.config import load_config
-from voice_coach.errors import SynthesisError, UsageError
-from voice_coach.speech.engines import ENGINES, default_engine_name, get_engine
-from voice_coach.wording import plural
-
-LEAD_IN_MS = 300
-"""Silence before the sample, so the first sound of a word is not cut by a waking sound device."""
 
 
 @click.command()
@@ -40,22 +31,27 @@ def voices(engine: str | None) -> None:
         voice-coach voices
         voice-coach voices --engine pyttsx3
     """
-    names = [engine] if engine else sorted(ENGINES, key=lambda n: n != default_engine_name())
-    for name in names:
-        try:
-            chosen = get_engine(name)
-        except SynthesisError as error:
-            if engine:
-                raise
-            click.echo(f"{name}: not available ({error})\n")
+    for found in vc.voices(engine):
+        if found.error is not None:
+            click.echo(f"{found.engine}: not available ({found.error})\n")
             continue
-        default = chosen.default_voice()
-        marker = " (default engine)" if default_engine_name() == chosen.NAME else ""
-        click.echo(f"{chosen.NAME}{marker}:")
-        for info in chosen.voices():
-            star = "*" if info.id == default else " "
+        marker = " (default engine)" if found.default else ""
+        click.echo(f"{found.engine}{marker}:")
+        for info in found.voices:
+            star = "*" if info.id == found.default_voice else " "
             click.echo(f" {star} {info.id:<28} {info.name} [{info.language}]")
         click.echo("")
+
+
+def language_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--language de``, checked by the library's rule for a run's language (BadParameter listing the
+    languages)."""
+    try:
+        language = vc.run_choices(language=value).language
+    except vc.ChoiceError as error:
+        raise click.BadParameter(error.problem, ctx, param) from None
+    assert language is not None  # a language was given
+    return language
 
 
 @click.command(cls=SectionedCommand)
@@ -81,23 +77,11 @@ def say(text: str, output: Path | None, force: bool, language: str, speech: Spee
         voice-coach say "Twist to the left, and hold." --engine pyttsx3 --voice en-us
         voice-coach say "Breathe out." --rate 1.2x -o sample.wav
     """
-    timeline = sample_timeline(text, language)
-    chosen = speech.speech(load_config())
-    if output is None:
-        api.play(timeline, chosen, loudness=-16.0, warn=warn)
-        return
-    written = api.export(timeline, output, chosen, force=force, warn=warn)
-    settings = written.session.speech.settings
-    click.echo(f"Wrote {output} ({settings.engine}, voice {settings.voice})")
-
-
-def sample_timeline(text: str, language: str) -> Timeline:
-    """A timeline that says ``text`` once, after a short lead-in; UsageError if there is nothing to say."""
-    words = " ".join(text.split())
-    if not words:
-        raise UsageError('TEXT is empty; give the words to say, e.g. voice-coach say "Breathe out."')
-    blocks = (Pause(LEAD_IN_MS, "lead-in"), Say(words, "sample"))
-    return Timeline("sample", words[:60], blocks, language=language)
+    spoken = vc.say(text, speech.speech(vc.load_config()), output=output, language=language, force=force,
+                    warn=warn)  # fmt: skip
+    if isinstance(spoken, vc.Exported):
+        settings = spoken.session.speech.settings
+        click.echo(f"Wrote {output} ({settings.engine}, voice {settings.voice})")
 
 
 @click.group()
@@ -118,7 +102,7 @@ def cache_info(cache_dir: Path | None) -> None:
     Example:
         voice-coach cache info
     """
-    info = open_cache(cache_dir, load_config()).info()
+    info = vc.cache_info(SpeechChoices(cache_dir=cache_dir).speech(vc.load_config()))
     click.echo(f"Location: {info.location}")
     click.echo(f"Entries:  {info.entries}")
     click.echo(f"Size:     {info.bytes / 1_048_576:.1f} MB")
@@ -133,16 +117,15 @@ def cache_clear(cache_dir: Path | None) -> None:
     Example:
         voice-coach cache clear
     """
-    phrases = open_cache(cache_dir, load_config())
-    removed = phrases.clear()
-    click.echo(f"Removed {plural(removed, 'cached phrase')} from {phrases.directory}")
+    cleared = vc.clear_cache(SpeechChoices(cache_dir=cache_dir).speech(vc.load_config()))
+    click.echo(f"Removed {vc.plural(cleared.removed, 'cached phrase')} from {cleared.location}")
 
 
 @cache.command("warm", cls=SectionedCommand)
 @click.argument("target", metavar="ID|FILE", shell_complete=complete_target)
 @routine_options
 @speech_options
-def cache_warm(target: str, routine: RoutineChoices, speech: SpeechChoices) -> None:
+def cache_warm(target: str, routine: Chosen, speech: SpeechChoices) -> None:
     """Synthesize every phrase of a routine ahead of time.
 
     \b
@@ -150,12 +133,21 @@ def cache_warm(target: str, routine: RoutineChoices, speech: SpeechChoices) -> N
         voice-coach cache warm spi
         voice-coach cache warm spi --engine pyttsx3 --rate 1.2x
     """
-    config = load_config()
+    config = vc.load_config()
     timeline = compile_timeline(target, routine, config)
+    warnings: list[str] = []
     with progress_bar() as progress:
-        spoken = api.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
+        spoken = vc.synthesize(timeline, speech.speech(config), progress=progress, warn=warnings.append)
+    for message in warnings:
+        if message != spoken.cache.warning:  # warming a cache that keeps nothing is an error, not a warning
+            warn(message)
+    if spoken.cache.warning:
+        problem = spoken.cache.warning.split("; phrases are kept")[0]
+        raise vc.VoiceCoachError(
+            f"{problem}; nothing was stored: make the folder writable, or choose another"
+        )
     result = spoken.speech
     click.echo(
-        f"{plural(result.synthesized, 'phrase')} synthesized, {result.cached} already cached "
-        f"({result.settings.engine}, voice {result.settings.voice})"
+        f"{vc.plural(result.synthesized, 'phrase')} synthesized, {result.cached} already cached "
+        f"({result.settings.engine}, voice {result.settings.voice}){made_again(spoken.cache.damaged)}"
     )

@@ -10,80 +10,89 @@ the run's language, from ``phrases``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import replace
 
-from voice_coach.compiler.cues import COUNTDOWNS as COUNTDOWNS  # re-exported: options, config, CLI
-from voice_coach.compiler.cues import Countdown as Countdown
-from voice_coach.compiler.cues import hold_cues, rest_cues
+from voice_coach.compiler.choices import RunChoices, apply_overrides, personal_overrides
+from voice_coach.compiler.cues import Countdown, hold_cues, rest_cues, settle_ms
 from voice_coach.compiler.phrases import Phrases
-from voice_coach.compiler.session import file_words, run_language, session_equipment, session_values
-from voice_coach.compiler.session import select_items as select_items  # re-exported: tests
-from voice_coach.compiler.timeline import Block, Chapter, Hold, Pause, Rest, Say, Timeline, Tone
-from voice_coach.routine.model import (
-    Overrides,
-    Routine,
-    Selection,
-    Session,
-    SessionItem,
-    Step,
-    apply_overrides,
-    other_side,
+from voice_coach.compiler.progression import step_selection
+from voice_coach.compiler.ranges import range_warnings
+from voice_coach.compiler.session import (
+    file_words,
+    in_language,
+    lexicon,
+    run_language,
+    select_items,
+    session_equipment,
+    session_values,
 )
+from voice_coach.compiler.timeline import Block, Chapter, Hold, Pause, Rest, Say, Timeline, Tone
+from voice_coach.compiler.wayfinding import between_rest, closing, fetch_rest, introduction, with_time_to_go
+from voice_coach.routine.model import Routine, Session, SessionItem, Step, other_side
 
 
-@dataclass(frozen=True)
-class CompileOptions:
-    """Everything a user can change about one run, besides the files themselves."""
-
-    overrides: Overrides = field(default_factory=Overrides)
-    selection: Selection = field(default_factory=Selection)
-    countdown: Countdown = "standard"
-    lead_in_ms: int = 1000
-    language: str | None = None
-    """The language of the framing phrases (a pack's code, checked by ``options.compile_options``);
-    None: the file's own (``language = "de"``), else English."""
-
-
-def compile_target(target: Routine | Session, options: CompileOptions) -> Timeline:
+def compile_target(target: Routine | Session, choices: RunChoices) -> Timeline:
     """The timeline of a routine (as a session of one) or of a session, with overrides applied."""
     single = isinstance(target, Routine)
-    language = run_language(target, options.language)
+    stepped = replace(choices, selection=step_selection(target, choices))
+    language = run_language(target, choices.language, choices.preferred_language)
+    target = in_language(target, language)
     words = file_words(Phrases.of(language), target)
     session = target if isinstance(target, Session) else as_session(target, words)
-    items = select_items(session, options.selection)
+    items = select_items(session, choices.selection)
     routines = [
-        apply_overrides(i.routine, personal_overrides(i.routine, options, single=single)) for i in items
+        apply_overrides(i.routine, personal_overrides(i.routine, stepped, single=single)) for i in items
     ]
+    warnings = range_warnings([i.routine for i in items], routines)
     blocks: list[Block] = chapters(routines[0], file_words(words, routines[0]))
-    if options.lead_in_ms:
-        blocks.append(Pause(options.lead_in_ms, "lead-in"))
-    blocks += session_blocks(session, items, routines, options.countdown, words)
+    if choices.lead_in_ms:
+        blocks.append(Pause(choices.lead_in_ms, "lead-in"))
+    tail: list[Block] = []
     if session.outro:
-        blocks.append(Say(fill(session.outro, session_values(routines, words)), "outro"))
+        tail.append(Say(fill(session.outro, session_values(routines, words)), "outro"))
+    tail += closing()
+    parts = session_blocks(session, items, routines, choices.countdown, words)
+    for part in with_time_to_go(parts, tail, words):
+        blocks += part
     ids = tuple(r.id for r in routines)
     kinds = tuple(r.kind for r in routines)
+    equipment = tuple(r.equipment for r in routines)
     return Timeline(
-        session.id, session.title, tuple(blocks), routine_ids=ids, routine_kinds=kinds, language=language
+        session.id,
+        session.title,
+        tuple(blocks + tail),
+        routine_ids=ids,
+        routine_kinds=kinds,
+        routine_equipment=equipment,
+        language=language,
+        lexicon=lexicon(target, words),
+        warnings=warnings,
     )
 
 
 def session_blocks(
     session: Session, items: list[SessionItem], routines: list[Routine], countdown: Countdown, words: Phrases
-) -> list[Block]:
-    """The opening, then each routine: the first introduced by its title, the others by "Next up"."""
+) -> list[list[Block]]:
+    """The opening, then each routine (a list of blocks each, the opening in the first): the first
+    introduced by its title, the others by "Next up" (or their number: "Stretch 2 of 5")."""
     opening = session_opening(session, routines, words)
-    blocks: list[Block] = list(opening)
+    parts: list[list[Block]] = []
     for index, routine in enumerate(routines):
         upcoming = routines[index + 1].title if index + 1 < len(routines) else None
         own = file_words(words, routine)
         if index:
             rest = items[index - 1].rest_after_ms
             rest_ms = session.rest_ms if rest is None else rest
-            blocks += chapters(routine, own) + preview(routine, upcoming, rest_ms, own)
+            intro = introduction(routine, routines, False, own)
+            blocks = chapters(routine, own) + preview(routine, intro, upcoming, rest_ms, own)
         else:
-            blocks += first_words(routine, opening, own) + preamble(routine, upcoming, own)
-        blocks += routine_blocks(routine, upcoming, countdown, own)
-    return blocks
+            blocks = list(opening) + first_words(routine, routines, opening, own)
+            blocks += preamble(routine, upcoming, own)
+            if routine.equipment:
+                blocks.append(fetch_rest(own))
+        parts.append(blocks + routine_blocks(routine, upcoming, countdown, own))
+    return parts
 
 
 def as_session(routine: Routine, words: Phrases) -> Session:
@@ -96,19 +105,6 @@ def as_session(routine: Routine, words: Phrases) -> Session:
         outro=words.say("routine_outro"),
         language=routine.language,
     )
-
-
-def personal_overrides(routine: Routine, options: CompileOptions, *, single: bool = False) -> Overrides:
-    """Global overrides, then this routine's own ``--set ID.FIELD=VALUE`` on top.
-
-    In a session, a global ``--sides`` changes only the routines that have sides: ``--sides left`` means
-    "my left side", not "do the foam roller on the left". A routine's own ``--set`` always applies, and so
-    does a global value when the routine is the whole target.
-    """
-    general = options.overrides
-    if not routine.sides and not single:
-        general = replace(general, sides=None)
-    return general.merged(options.selection.per_routine.get(routine.id, Overrides()))
 
 
 def chapters(routine: Routine, words: Phrases) -> list[Block]:
@@ -132,26 +128,28 @@ def session_opening(session: Session, routines: list[Routine], words: Phrases) -
     return said
 
 
-def first_words(routine: Routine, opening: list[Say], words: Phrases) -> list[Block]:
+def first_words(routine: Routine, routines: list[Routine], opening: list[Say], words: Phrases) -> list[Block]:
     """The first routine's title and equipment, unless the session's opening just said them."""
     before = opening[-1].text.lower() if opening else ""
     blocks: list[Block] = []
     if routine.title.lower() not in before:
-        blocks.append(Say(words.say("title", title=routine.title), "title"))
+        blocks.append(introduction(routine, routines, True, words))
     if routine.equipment and not any(say.role == "equipment" for say in opening):
         blocks.append(equipment_say(routine, words))
     return blocks
 
 
-def preview(routine: Routine, upcoming: str | None, rest_ms: int, words: Phrases) -> list[Block]:
-    """ "Next up: TITLE.", its equipment, intro and notes, then the rest between routines: time to fetch
-    what it needs, so that "Get ready." leads straight into the first step."""
-    blocks: list[Block] = [Say(words.say("next_up", title=routine.title), "next")]
+def preview(routine: Routine, intro: Say, upcoming: str | None, rest_ms: int, words: Phrases) -> list[Block]:
+    """ "Next up: TITLE.", its equipment, intro and notes, then the rest between routines, announced: time
+    to fetch what it needs, so that "Get ready." leads straight into the first step."""
+    blocks: list[Block] = [intro]
     if routine.equipment:
         blocks.append(equipment_say(routine, words))
     blocks += preamble(routine, upcoming, words)
     if rest_ms > 0:
-        blocks.append(Rest(rest_ms, rest_cues(None, words), "between"))
+        blocks.append(between_rest(routine, rest_ms, words))
+    elif routine.equipment:
+        blocks.append(fetch_rest(words))
     return blocks
 
 
@@ -180,11 +178,11 @@ def routine_blocks(
                 blocks.append(side_chapter(routine, side, words))
             blocks.append(side_say(routine, side_index, values, words))
         for number in range(1, routine.sets.default + 1 if routine.hold else 2):
-            blocks += set_blocks(routine, side, number, values, (countdown, words))
+            blocks += set_blocks(routine, side, number, values, (countdown, words), first=not side_index)
     return blocks
 
 
-def side_say(routine: Routine, side_index: int, values: dict[str, str], words: Phrases) -> Say:
+def side_say(routine: Routine, side_index: int, values: dict[str, object], words: Phrases) -> Say:
     """ "Start with the right side.", the switch announcement, or "Left side only." for one side."""
     if side_index:
         return Say(fill(routine.switch or words.texts["switch"], values, set=1), "switch")
@@ -197,19 +195,24 @@ def set_blocks(
     routine: Routine,
     side: str | None,
     number: int,
-    values: dict[str, str],
+    values: dict[str, object],
     how: tuple[Countdown, Phrases],
+    *,
+    first: bool = True,
 ) -> list[Block]:
-    """One set: announcement, steps, chimed hold, release, and the rest before the next set."""
+    """One set: announcement, steps, chimed hold, release, and the rest before the next set. The step
+    before the hold's chime is followed by time to make the moves it describes (``settle_ms``); a step
+    marked ``once`` is said on the first side only."""
     (countdown, words), sets = how, routine.sets.default
     blocks: list[Block] = []
     if sets > 1:
         last = number == sets
         blocks.append(Say(words.say("last_set" if last else "set_number", set=number, sets=sets), "set"))
     steps = routine.reentry if number > 1 and routine.reentry else routine.setup
-    blocks += step_blocks(steps, values, number, "step")
+    blocks += step_blocks(tuple(s for s in steps if first or not s.once), values, number, "step")
     if routine.hold is None:
         return blocks
+    blocks = settled(blocks)
     hold = routine.hold.default
     during = tuple(fill(text, values, set=number) for text in routine.during)
     cues = hold_cues(hold, during, countdown, words)
@@ -221,7 +224,19 @@ def set_blocks(
     return blocks
 
 
-def step_blocks(steps: tuple[Step, ...], values: dict[str, str], number: int, role: str) -> list[Block]:
+def settled(blocks: list[Block]) -> list[Block]:
+    """``blocks`` ending in a pause long enough to make the moves the last step describes."""
+    if blocks and isinstance(blocks[-1], Pause):
+        last_say, pause = blocks[-2], blocks[-1]
+        if isinstance(last_say, Say) and pause.ms < settle_ms(last_say.text):
+            return [*blocks[:-1], Pause(settle_ms(last_say.text), "settle")]
+        return blocks
+    if blocks and isinstance(blocks[-1], Say):
+        return [*blocks, Pause(settle_ms(blocks[-1].text), "settle")]
+    return blocks
+
+
+def step_blocks(steps: tuple[Step, ...], values: dict[str, object], number: int, role: str) -> list[Block]:
     blocks: list[Block] = []
     for step in steps:
         blocks.append(Say(fill(step.text, values, set=number), role))
@@ -230,7 +245,7 @@ def step_blocks(steps: tuple[Step, ...], values: dict[str, str], number: int, ro
     return blocks
 
 
-def variables(routine: Routine, side: str | None, upcoming: str | None, words: Phrases) -> dict[str, str]:
+def variables(routine: Routine, side: str | None, upcoming: str | None, words: Phrases) -> dict[str, object]:
     """Values for ``{sets}``, ``{side}``, ``{other}``, ``{hold}`` and ``{next}`` (``{set}`` is per set),
     in the run's language."""
     return {
@@ -242,6 +257,6 @@ def variables(routine: Routine, side: str | None, upcoming: str | None, words: P
     }
 
 
-def fill(text: str, values: dict[str, str], **more: object) -> str:
+def fill(text: str, values: Mapping[str, object], **more: object) -> str:
     """Cue text with its variables filled in (validated by the loader, so every name is known)."""
     return " ".join(text.format(**values, **more).split())

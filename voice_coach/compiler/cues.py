@@ -25,6 +25,15 @@ CUE_SPACING_MS = 10_000
 much of its length."""
 READY_OFFSET_MS = 1000
 """"Get ready." ends this long before a rest ends."""
+SETTLE_MS_PER_WORD, SETTLE_MIN_MS, SETTLE_MAX_MS = 200, 1000, 4000
+"""**Settle rule**: the step said just before a hold's start chime is followed by 200 ms of silence per word
+it has (the moves it describes), at least 1 s and at most 4 s, so the hold counted is the hold done:
+"Hold." gets 1 s, "Lean back slightly, arms crossed in front, and twist to the left again. Hold." 2.8 s."""
+
+
+def settle_ms(text: str) -> int:
+    """Time to make the moves ``text`` describes before a hold starts (the settle rule above)."""
+    return max(SETTLE_MIN_MS, min(SETTLE_MAX_MS, SETTLE_MS_PER_WORD * len(text.split())))
 
 
 def hold_cues(hold_ms: int, during: tuple[str, ...], countdown: Countdown, words: Phrases) -> tuple[Cue, ...]:

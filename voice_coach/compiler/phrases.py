@@ -17,7 +17,7 @@ from voice_coach.routine.language import DEFAULT_LANGUAGE, LanguagePack, languag
 SENTENCES = frozenset((
     "equipment", "next_up", "routine_outro", "session_equipment", "start_side", "one_side", "set_number",
     "last_set", "rest", "get_ready", "three_two_one", "ten_seconds_left", "one_minute_left", "halfway",
-    "time_left",
+    "time_left", "numbered", "time_to_go", "rest_between", "fetch",
 ))  # fmt: skip
 """Phrases said as sentences: their first letter is a capital ("{side} side only." → "Left side only.").
 A title is said as its file writes it."""
@@ -60,9 +60,11 @@ class Phrases:
         ending, replacement = next((e, r) for e, r in self.pack.plural_endings if noun.endswith(e))
         return noun[: len(noun) - len(ending)] + replacement
 
-    def side(self, side: str) -> str:
-        """How ``left`` or ``right`` is said."""
-        return self.texts[side]
+    def side(self, side: str) -> SideWord:
+        """How ``left`` or ``right`` is said: the file's or pack's word, and the forms ``{side:FORM}`` asks
+        for (``den {side:en} Arm``)."""
+        forms = {form: self.pack.side_word(side, form) for form, _, _ in self.pack.side_forms}
+        return SideWord(self.texts[side], tuple(forms.items()))
 
     def duration(self, ms: int) -> str:
         """A length as said: ``30 seconds``, ``2 minutes 30 seconds`` (``2 Minuten und 30 Sekunden``)."""
@@ -94,6 +96,20 @@ class Phrases:
         German title keeps its capital)."""
         lower = self.pack.lowercase_titles and title[1:2].islower()
         return title[:1].lower() + title[1:] if lower else title
+
+
+@dataclass(frozen=True)
+class SideWord:
+    """A side as a phrase says it: ``{side}`` is ``plain``, ``{side:en}`` the form named ``en``."""
+
+    plain: str
+    forms: tuple[tuple[str, str], ...] = ()
+
+    def __format__(self, spec: str) -> str:
+        return dict(self.forms).get(spec, self.plain) if spec else self.plain
+
+    def __str__(self) -> str:
+        return self.plain
 
 
 def sentence_start(text: str) -> str:

@@ -5,28 +5,83 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from dataclasses import replace
+from typing import TypeVar
 
+from voice_coach.compiler.choices import Selection
 from voice_coach.compiler.phrases import Phrases
 from voice_coach.errors import UsageError, literal
-from voice_coach.routine.language import DEFAULT_LANGUAGE
-from voice_coach.routine.model import Routine, Selection, Session, SessionItem
+from voice_coach.routine.language import DEFAULT_LANGUAGE, available, language_pack
+from voice_coach.routine.model import Reading, Routine, Session, SessionItem
+
+RoutineOrSession = TypeVar("RoutineOrSession", Routine, Session)
 
 
-def run_language(target: Routine | Session, chosen: str | None) -> str:
-    """The run's language: ``chosen`` (``--language``), else the file's own; a session that names none
-    speaks the language all its routines name, else English."""
+def run_language(target: Routine | Session, chosen: str | None, preferred: str | None = None) -> str:
+    """The run's language: ``chosen`` (``--language``), else ``preferred`` (the config file's) when the
+    file is written in it, else the file's own."""
     if chosen is not None:
         return chosen
-    if target.language is not None or isinstance(target, Routine):
-        return target.language or DEFAULT_LANGUAGE
-    named = {item.routine.language for item in target.items}
-    return (next(iter(named)) or DEFAULT_LANGUAGE) if len(named) == 1 else DEFAULT_LANGUAGE
+    return preferred if preferred in languages(target) else written_in(target)
+
+
+def languages(file: Routine | Session) -> tuple[str, ...]:
+    """The languages a file is written in: its own (English when it names none), then its translations'.
+    A session without words of its own to say (no intro, no outro) speaks any its routines all speak."""
+    own = (written_in(file), *(code for code, _ in file.translations))
+    if isinstance(file, Routine) or file.intro or file.outro:
+        return own
+    shared = set.intersection(*(set(languages(item.routine)) for item in file.items))
+    return tuple(code for code in available() if code in shared)
+
+
+def written_in(file: Routine | Session) -> str:
+    """The language of a file's own words: the one it names; for a session that names none, the one all
+    its routines are written in; else English."""
+    if file.language is not None or isinstance(file, Routine):
+        return file.language or DEFAULT_LANGUAGE
+    named = {written_in(item.routine) for item in file.items}
+    return next(iter(named)) if len(named) == 1 else DEFAULT_LANGUAGE
+
+
+def in_language(target: Routine | Session, language: str) -> Routine | Session:
+    """``target`` with every word in ``language`` (its translation), never a mix; ``UsageError`` naming
+    the languages it has when it, or any routine of it, has no text in ``language``."""
+    files = [target] + ([i.routine for i in target.items] if isinstance(target, Session) else [])
+    for file in files:
+        if language not in languages(file):
+            name = language_pack(language).name
+            has = ", ".join(f"{code} ({language_pack(code).name})" for code in languages(file))
+            raise UsageError(
+                f"{{language}}: {literal(f'{file.id!r} has no {name} text; it is written in: {has}')}",
+                options=("language",),
+            )
+    if isinstance(target, Routine):
+        return translated(target, language)
+    items = tuple(replace(item, routine=translated(item.routine, language)) for item in target.items)
+    return replace(translated(target, language), items=items)
+
+
+def translated(file: RoutineOrSession, language: str) -> RoutineOrSession:
+    """The file's own version in ``language`` (itself when written in it; a session without words of its
+    own keeps its own)."""
+    return next((version for code, version in file.translations if code == language), file)
+
+
+def lexicon(target: Routine | Session, words: Phrases) -> tuple[Reading, ...]:
+    """How the run's words are read: the language's built-in lexicon, then the session's and each
+    routine's own entries (a later entry for the same word wins)."""
+    files = [target] + ([i.routine for i in target.items] if isinstance(target, Session) else [])
+    entries = {word.lower(): (word, say, phonemes) for word, say, phonemes in words.pack.lexicon}
+    for file in files:
+        entries |= {word.lower(): (word, say, phonemes) for word, say, phonemes in file.lexicon}
+    return tuple(entries.values())
 
 
 def file_words(words: Phrases, file: Routine | Session) -> Phrases:
-    """``words`` with the file's own ``[phrases]`` on top, when they are written in the run's language
-    (the file names no language, or the run's): a German routine's phrases are not said in English."""
-    if file.phrases and file.language in (None, words.language):
+    """``words`` with the file's own ``[phrases]`` on top, when they are written in the run's language:
+    a German routine's phrases are not said in English."""
+    if file.phrases and written_in(file) == words.language:
         return words.overridden(file.phrases)
     return words
 
@@ -57,10 +112,10 @@ def session_values(routines: list[Routine], words: Phrases) -> dict[str, str]:
     """``{routines}``: what the session holds ("find the muscle, self-massage, and 5 stretches");
     ``{count}``: how many routines ("1 routine", "7 routines")."""
     parts: list[str] = []
-    for kind, run in itertools.groupby(routines, key=lambda r: r.kind):
+    for _, run in itertools.groupby(routines, key=lambda r: r.kind):
         group = list(run)
         if len(group) >= 3:
-            parts.append(f"{len(group)} {words.plural(kind)}")
+            parts.append(f"{len(group)} {words.plural(group[0].kind_word)}")
         else:
             parts += [words.mid_sentence(r.title) for r in group]
     return {"routines": words.spoken_list(parts), "count": words.counted(len(routines), "routine")}

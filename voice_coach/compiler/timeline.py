@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Anchor = Literal["start", "end"]
-ToneKind = Literal["start", "end"]
+ToneKind = Literal["start", "end", "close"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Pause:
 
 @dataclass(frozen=True)
 class Tone:
-    """A generated chime at the start or end of a hold."""
+    """A generated chime at the start or end of a hold, or closing the session."""
 
     kind: ToneKind
     ms: int = 350
@@ -104,9 +104,18 @@ class Timeline:
     routine_ids: tuple[str, ...] = field(default=())
     routine_kinds: tuple[str, ...] = field(default=())
     """The kind (stretch, massage, ...) of each routine in ``routine_ids``, in the same order."""
+    routine_equipment: tuple[tuple[str, ...], ...] = field(default=())
+    """What each routine in ``routine_ids`` needs, as its file lists it (a printed handout shows it)."""
     language: str = "en"
-    """The language its framing phrases are said in (a language pack's code): the speech side picks a
-    voice that speaks it (``speech.engines.voice_for``)."""
+    """The language it is said in (a language pack's code): the speech side picks a voice that speaks it
+    (``speech.engines.voice_for``)."""
+    lexicon: tuple[tuple[str, str, str], ...] = ()
+    """How some of its words are read, for synthesis only: (word, respelling, phonemes); see
+    ``speech.lexicon``."""
+
+    warnings: tuple[str, ...] = ()
+    """What the run's choices do against the routine files' advice ("hold 45 s is longer than 15-30 s
+    for side-lying-overhead"), for the faces to show (``compiler.ranges``)."""
 
     def phrases(self) -> list[str]:
         """Every distinct text the timeline speaks, in order of first use."""

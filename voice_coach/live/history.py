@@ -1,13 +1,18 @@
 """A log of played sessions, completed or partial: one JSON line each, appended, in the user's data folder.
 
-Appending whole lines keeps earlier entries safe if a write is cut off; a line that does not parse is
-skipped when reading, never fatal.
+A write cut short (a full disk, a killed process) can leave a torn last line. Each record therefore starts
+on a line of its own (a newline first if the file does not end with one), and is flushed and synced to
+the disk before the session is over, so the next record is never glued onto the torn one. Reading skips a
+line that does not parse or holds values out of range (``"played_ms": 1e400``) and says so once, by line
+number; it is never fatal, and the lines around it are read as usual.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,9 +20,12 @@ from typing import Any
 
 from voice_coach.durations import clock
 from voice_coach.errors import VoiceCoachError
+from voice_coach.routine.model import PAIN_MAX
 
 DATA_ENV = "VOICE_COACH_DATA_DIR"
 HISTORY_FILE = "history.jsonl"
+MAX_MS = 10**12
+"""More milliseconds than any session lasts (about 31 years): a larger count is a damaged line."""
 
 
 class HistoryError(VoiceCoachError):
@@ -47,6 +55,12 @@ class HistoryEntry:
     stopped_ms: int = 0
     stopped_step: int = 0
     stopped_routine: str = ""
+    total_estimated: bool = False
+    """``total_ms`` is an estimate: the session stopped before every phrase of it was synthesized."""
+    pain: int | None = None
+    """How the back felt after it, 0-10 (the answer to the question at the end, or ``log --pain``);
+    None: not rated."""
+    note: str = ""
 
     @classmethod
     def now(
@@ -77,21 +91,30 @@ def history_path() -> Path:
 
 
 def append_history(entry: HistoryEntry, path: Path | None = None) -> Path:
-    """Append ``entry`` as one line to the history file (created with its folder if missing); its path."""
+    """Append ``entry`` as one line to the history file (created with its folder if missing), on a line
+    of its own even after a torn last line, flushed and synced; its path."""
     path = path or history_path()
-    line = json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True, default=str)
+    line = json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True, default=str) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as file:
-            file.write(line + "\n")
+        with path.open("a+b") as file:
+            if file.tell() > 0:
+                file.seek(-1, os.SEEK_END)
+                if file.read(1) != b"\n":
+                    line = "\n" + line  # the last write was cut short: start on a fresh line
+            file.write(line.encode("utf-8"))
             file.flush()
+            os.fsync(file.fileno())
     except OSError as error:
         raise HistoryError(f"cannot write the session history {path}: {error.strerror or error}") from error
     return path
 
 
-def read_history(path: Path | None = None) -> list[HistoryEntry]:
-    """Every readable entry, oldest first; an empty list when there is no history yet."""
+def read_history(
+    path: Path | None = None, on_skip: Callable[[str], None] | None = None
+) -> list[HistoryEntry]:
+    """Every readable entry, oldest first; an empty list when there is no history yet. ``on_skip`` hears
+    of each line skipped, once: ``history.jsonl line 12 is unreadable; skipped``."""
     path = path or history_path()
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -99,30 +122,59 @@ def read_history(path: Path | None = None) -> list[HistoryEntry]:
         return []
     except OSError as error:
         raise HistoryError(f"cannot read the session history {path}: {error.strerror or error}") from error
-    entries = (_parse(line) for line in text.splitlines() if line.strip())
-    return [entry for entry in entries if entry is not None]
+    entries: list[HistoryEntry] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        entry = _parse(line)
+        if entry is not None:
+            entries.append(entry)
+        elif on_skip is not None:
+            on_skip(f"{path.name} line {number} is unreadable; skipped")
+    return entries
 
 
 def _parse(line: str) -> HistoryEntry | None:
-    """The entry on ``line``, or ``None`` for a corrupt or foreign line."""
+    """The entry on ``line``, or ``None`` for a corrupt or foreign line, or one with a count out of range."""
     try:
         data = json.loads(line)
         entry = HistoryEntry(
             str(data["date"]),
             str(data["id"]),
             str(data["title"]),
-            int(data["played_ms"]),
+            _count(data["played_ms"]),
             data.get("settings", {}),
             str(data.get("ended", "finished")),
-            int(data.get("total_ms", 0)),
-            int(data.get("skipped_ms", 0)),
-            int(data.get("stopped_ms", 0)),
-            int(data.get("stopped_step", 0)),
+            _count(data.get("total_ms", 0)),
+            _count(data.get("skipped_ms", 0)),
+            _count(data.get("stopped_ms", 0)),
+            _count(data.get("stopped_step", 0)),
             str(data.get("stopped_routine", "")),
+            data.get("total_estimated", False) is True,
+            _pain(data.get("pain")),
+            str(data.get("note", "")),
         )
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
         return None
     return entry if isinstance(entry.settings, dict) else None
+
+
+def _count(value: object) -> int:
+    """``value`` as a count of milliseconds or steps: a whole number from 0 to ``MAX_MS``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{value!r} is not a number")
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        raise ValueError(f"{value!r} is not a whole number")
+    if not 0 <= value <= MAX_MS:
+        raise ValueError(f"{value!r} is out of range")
+    return int(value)
+
+
+def _pain(value: object) -> int | None:
+    """A stored rating: a whole number from 0 to 10, else None (not rated, or not a rating)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= PAIN_MAX:
+        return value
+    return None
 
 
 def last_unfinished(id: str, entries: list[HistoryEntry]) -> HistoryEntry | None:
@@ -137,9 +189,11 @@ def format_entry(entry: HistoryEntry) -> str:
     and settings, e.g. ``2026-03-01 07:30  01:07 of 04:12  Twist  (kneeling-twist)  partial: stopped at
     01:10, 00:40 skipped``."""
     date = entry.date[:16].replace("T", " ")
-    played = clock(entry.played_ms) + (f" of {clock(entry.total_ms)}" if entry.total_ms else "")
+    about = "about " if entry.total_estimated else ""
+    played = clock(entry.played_ms) + (f" of {about}{clock(entry.total_ms)}" if entry.total_ms else "")
     settings = " ".join(f"{key}={value}" for key, value in sorted(entry.settings.items()))
-    parts = (date, played, entry.title, f"({entry.id})", _how(entry), settings)
+    pain = "" if entry.pain is None else f"pain {entry.pain}"
+    parts = (date, played, entry.title, f"({entry.id})", _how(entry), pain, settings)
     return "  ".join(part for part in parts if part)
 
 

@@ -35,14 +35,11 @@ STOP_AGAIN = 10.0
 """Seconds within which a second "stop" ends the session; the first one paused it."""
 CONFIRM_STOP = "stop?"
 """What the listener reports for a first "stop": the player pauses and asks for a second."""
-VOICE_ACTIONS = {
-    "stop": ('Heard "stop".', "quit"),
-    CONFIRM_STOP: ('Heard "stop": paused. Say stop again to end.', "pause"),
-}
+VOICE_ACTIONS = {CONFIRM_STOP: ('Heard "stop": paused. Say stop again to end.', "pause")}
 
 
 def voice_action(command: str) -> tuple[str, str]:
-    """What the player shows and does for a command a listener reported."""
+    """What the player shows for a command a listener reported, and the command it acts on."""
     return VOICE_ACTIONS.get(command, (f'Heard "{command}".', command))
 
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Hold
+from voice_coach.durations import clock
+from voice_coach.live.steps import build_step_map
 from voice_coach.wording import plural
 
 Ended = Literal["finished", "quit", "interrupted"]
@@ -72,3 +74,20 @@ def summarize(schedule: Schedule, played: Outcome | int, kinds: Mapping[str, str
 
 def _minutes(ms: int) -> str:
     return f"{round(ms / 60_000)} min" if ms >= 60_000 else f"{ms // 1000} s"
+
+
+def stopped_at(schedule: Schedule, outcome: Outcome, total_ms: int, estimated: bool = False) -> str:
+    """Where a session stopped early, of how long, and in which part of it, e.g. ``Stopped at 01:13 of
+    05:39 (right side, set 2 of 3).`` (the routine is named too when the session has several).
+
+    ``schedule`` reaches at least the position (it may stop there); ``total_ms`` is the whole session's
+    length, said to be ``about`` it when ``estimated``.
+    """
+    plan = build_step_map(schedule)
+    step = plan.steps[plan.step_index(outcome.position)]
+    parts = [step.routine] if len(schedule.timeline.routine_ids) > 1 else []
+    parts += [f"{step.side} side"] if step.side else []
+    parts += [f"set {step.set} of {step.sets}"] if step.set and step.sets and step.sets > 1 else []
+    where = f" ({', '.join(parts)})" if parts else ""
+    about = "about " if estimated else ""
+    return f"Stopped at {clock(schedule.ms(outcome.position))} of {about}{clock(total_ms)}{where}."

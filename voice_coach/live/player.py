@@ -1,36 +1,40 @@
-"""Live, hands-free playback of a session as it is mixed, with keyboard controls and a status callback.
+"""Live, hands-free playback of a session as it is mixed: a thin loop around the ``playback`` state.
 
 Playing starts as soon as the first step can be rendered, while later phrases are still being synthesized
-(``ready`` says which are there): each tick the player places in the ``Mix`` whatever has arrived, without
-waiting, and extends its map of steps. A step is only started once all of it can be rendered; until
-then playback holds silence and the status says it is waiting for the voice. Nothing is skipped and every
-time stays exact, because the mix places each phrase where the schedule puts it, however late it came.
+(``ready`` says which are there): each tick the loop places in the ``Mix`` whatever has arrived, without
+waiting, and extends its map of steps. A step is only started once all of it can be rendered; until then
+playback holds silence and the status says it is waiting for the voice. Nothing is skipped and every time
+stays exact, because the mix places each phrase where the schedule puts it, however late it came.
 
-The player hands the sink one buffer per step (see ``steps.py`` for what a step is), so gaps between
-buffers fall in silence and never split a phrase. The position in the session is the end of the last
-buffer the device finished, plus the clock time spent in the current one: each finished buffer puts the
-position back on an exact sample, so a long session does not drift however the device's clock runs.
+Each tick the loop tells the state (``playback.Playback``, a value with pure transitions) what the device
+did and what was asked, and does what the new state says: stop the sound, hand the device the next step
+(one buffer per step, see ``steps.py``, so gaps between buffers fall in silence and never split a phrase),
+place more of the mix for a jump that waits for its target. The position is the end of the last buffer
+the device finished plus the clock time spent in the current one, so a long session does not drift.
 
 Keys (also in ``voice-coach play --help``): space pauses and resumes (resuming repeats a phrase or chime
 that was cut short, otherwise continues where it stopped), ``n`` next step, ``b`` back to the start of the
 step (twice within two seconds: the step before), ``]`` next chapter (routine, or side of a two-sided
 routine), ``[`` back to the start of the chapter (twice: the one before), ``?`` shows the keys, ``q``
 quits. Moving while paused stays paused. Voice commands (see ``listen.py``) do the same: "pause" and
-"continue" (or "resume") only pause and only resume, "next", "back" (or "repeat") and "stop".
+"continue" (or "resume") only pause and only resume, "next", "back" (or "repeat") and "stop"; any other
+``Commands`` source (a media remote) feeds the same commands. Ctrl-C, SIGTERM and SIGHUP end the session
+as interrupted, its outcome intact.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from voice_coach import interrupts
+from voice_coach.live.commands import KEY_COMMANDS, VOICE_COMMANDS, CommandQueue, Commands
 from voice_coach.live.device import Clock, Playing, SimpleaudioSink, Sink, SystemClock
 from voice_coach.live.keys import KEY_HELP, Keys, NoKeys, TerminalKeys, open_keys
 from voice_coach.live.listen import CoachVoice, Listener, voice_action
-from voice_coach.live.outcome import Ended, Outcome, summarize
+from voice_coach.live.outcome import Outcome, summarize
+from voice_coach.live.playback import Command, Playback, command, finished_buffer, land, started, starting
 from voice_coach.live.resume import StartAt
 from voice_coach.live.source import Rendered, Source
 from voice_coach.live.status import format_status
@@ -41,53 +45,23 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 __all__ = [
-    "Clock",
-    "Keys",
-    "Listener",
-    "NoKeys",
-    "Outcome",
-    "PlayStep",
-    "Player",
-    "Playing",
-    "Rendered",
-    "SimpleaudioSink",
-    "Sink",
-    "Source",
-    "StartAt",
-    "Status",
-    "SystemClock",
-    "TerminalKeys",
-    "format_status",
-    "open_keys",
-    "play_session",
-    "status_at",
-    "summarize",
-]
+    "Clock", "CommandQueue", "Commands", "Keys", "Listener", "NoKeys", "Outcome", "PlayStep", "Player",
+    "Playing", "Rendered", "SimpleaudioSink", "Sink", "Source", "StartAt", "Status", "SystemClock",
+    "TerminalKeys", "format_status", "open_keys", "play_session", "status_at", "summarize",
+]  # fmt: skip
 
-AGAIN_SECONDS = 2.0
-"""A second ``b`` or ``[`` within this time goes one step or chapter further back."""
 HORIZON_SECONDS = 60.0
 """How far ahead of the playhead arrived phrases are placed (and levelled) each tick."""
 TICK_SECONDS = 0.05
 """How often keys are read and the status refreshed."""
 
-KEY_ACTIONS = {" ": "toggle", "n": "next", "b": "back", "]": "next-chapter", "[": "back-chapter", "?": "help"}
-"""Key → what the player does; ``q`` (quit) is handled in the loop."""
-
-
-@dataclass(frozen=True)
-class _Buffer:
-    start: int
-    end: int
-    started_at: float
-    playing: Playing
-
 
 class Player:
-    """Plays one session's mix through a sink, reading keys and reporting status as it goes.
+    """Plays one session's mix through a sink, reading keys and commands and reporting status as it goes.
 
     ``ready(text)``: whether a phrase has been synthesized (default: all have). ``expected_total``: the
     session's length in samples as estimated before synthesis, for the time left until the end is known.
+    ``commands``: another source of commands besides ``keys`` and ``listener`` (a media remote).
     """
 
     def __init__(
@@ -102,6 +76,7 @@ class Player:
         on_status: Callable[[Status], None] | None = None,
         on_notice: Callable[[str], None] | None = None,
         listener: Listener | None = None,
+        commands: Commands | None = None,
         tick: float = TICK_SECONDS,
     ) -> None:
         self.audio, self.sink, self.tick = audio, sink, tick
@@ -109,80 +84,79 @@ class Player:
         self.expected = expected_total or 0
         self.audio.place_ready(self.ready, 0)
         self.plan: StepMap = self._map()
-        self.waiting = False
         self.clock: Clock = clock or SystemClock()
         self.keys: Keys = keys or NoKeys()
         self.on_status, self.on_notice = on_status, on_notice
-        self.listener = listener
+        self.listener, self.commands = listener, commands
         self.voice = CoachVoice(self.plan.sounds, self.plan.rate)
-        self.cursor = 0
-        self.paused = False
-        self.buffer: _Buffer | None = None
-        self.heard: list[tuple[int, int]] = []
-        self.pressed: dict[str, float] = {}
+        self.state = Playback(self.plan.rate)
+        self.device: Playing | None = None
+        self.waiting = False
         self.shown: Status | None = None
 
-    def play(self, start: int = 0) -> Outcome:
-        """Play from ``start`` (samples) until the end, ``q`` or Ctrl-C; the sound is stopped on return."""
-        self.cursor = start = max(0, min(start, self.plan.end))
-        ended: Ended = "interrupted"
+    def play(self, start: int | StartAt = 0) -> Outcome:
+        """Play from ``start`` (samples, or a routine or step made ready first) until the end, ``q``,
+        Ctrl-C, SIGTERM or SIGHUP; the sound is stopped on return."""
+        at = start if isinstance(start, StartAt) else max(0, min(start, self.plan.end))
+        self.state = starting(self.plan.rate, at)
         try:
-            ended = self._run()
+            self._run()
         except KeyboardInterrupt:
-            ended = "interrupted"
+            pass
+        except SystemExit:
+            if not interrupts.received():
+                raise  # not a signal: someone meant to leave
         finally:
-            self._cut()
-        return Outcome(ended, self.cursor, tuple(self.heard), self.plan.rate, start)
+            if self.device is not None:
+                self.device.stop()
+                self.voice.cut(self.clock.now())
+        return self.state.outcome(self.clock.now())
 
     def position(self) -> int:
-        """Samples from the session's start: the current buffer's start plus the time it has played.
+        """Samples from the session's start (see ``Playback.position``)."""
+        return self.state.position(self.clock.now())
 
-        Until the device reports the buffer done, the position stays inside it, however late the device is.
-        """
-        buffer = self.buffer
-        if buffer is None:
-            return self.cursor
-        played = int((self.clock.now() - buffer.started_at) * self.plan.rate)
-        return buffer.start + max(0, min(buffer.end - buffer.start - 1, played))
-
-    def _run(self) -> Ended:
-        while True:
-            interrupts.check()  # a Ctrl-C that Python had to drop still stops the session
-            action = self._action()
-            if action == "quit":
-                return "quit"
-            if action is not None:
-                self._do(action)
+    def _run(self) -> None:
+        while self.state.ended is None:
+            interrupts.check()  # a signal that Python had to drop still stops the session
+            if self.device is not None and not self.device.is_playing():
+                self.device, self.state = None, finished_buffer(self.state)
+            asked = self._asked()
+            if asked is not None:
+                self._apply(command(self.state, asked, self.plan, self.clock.now()))
             self._grow()
-            if not self.paused and not self._sounding():
-                if self.audio.finished and self.cursor >= self.plan.end:
-                    return "finished"
+            self._apply(land(self.state, self.plan, self.audio.finished))
+            state = self.state
+            if not state.paused and state.sounding is None and state.jump is None and state.ended is None:
+                if self.audio.finished and state.cursor >= self.plan.end:
+                    self.state = replace(state, ended="finished")
+                    break
                 self._start()
             self._report()
             self.clock.sleep(self._nap())
 
-    def _action(self) -> str | None:
-        """What was asked for since the last tick: a key, else a voice command (shown as heard)."""
-        key = self.keys.poll()
-        if key is not None:
-            return "quit" if key.lower() == "q" else KEY_ACTIONS.get(key.lower())
-        command = self.listener.poll(self.voice) if self.listener is not None else None
-        if command is None:
-            return None
-        notice, action = voice_action(command)
-        self._notice(notice)
-        return action
+    def _apply(self, state: Playback) -> None:
+        """Take ``state``; if it no longer has the buffer the device plays, stop the device."""
+        if self.device is not None and state.sounding is None:
+            self.device.stop()
+            self.voice.cut(self.clock.now())
+            self.device = None
+        self.state = state
 
-    def _sounding(self) -> bool:
-        """Whether the current buffer still plays; a finished one moves the cursor to its exact end."""
-        buffer = self.buffer
-        if buffer is None:
-            return False
-        if buffer.playing.is_playing():
-            return True
-        self.heard.append((buffer.start, buffer.end))
-        self.cursor, self.buffer = buffer.end, None
-        return False
+    def _asked(self) -> Command | None:
+        """What was asked since the last tick: a key, else a voice command (shown as heard), else a
+        command from ``commands``."""
+        key = self.keys.poll()
+        if key == "?":
+            self._notice(KEY_HELP)
+        if key is not None:
+            return KEY_COMMANDS.get(key.lower())
+        word = self.listener.poll(self.voice) if self.listener is not None else None
+        if word is not None:
+            notice, said = voice_action(word)
+            self._notice(notice)
+            return VOICE_COMMANDS.get(said)
+        return self.commands.poll() if self.commands is not None else None
 
     def _map(self) -> StepMap:
         """The map of steps as far as the mix is placed."""
@@ -190,55 +164,53 @@ class Player:
         return build_step_map(schedule, schedule.total)
 
     def _grow(self, until: int | None = None) -> None:
-        """Place what has arrived up to ``HORIZON_SECONDS`` ahead (or ``until``), a little at a time, so
-        the first sound does not wait for every phrase to be levelled; extend the map of steps."""
+        """Place what has arrived: up to ``HORIZON_SECONDS`` ahead (or ``until``), a little at a time, so
+        the first sound does not wait for every phrase to be levelled; as far as it goes while a jump
+        waits for its target. Extend the map of steps."""
         if not self.audio.finished:
-            ahead = self.position() + int(HORIZON_SECONDS * self.plan.rate)
-            self.audio.place_ready(self.ready, ahead if until is None else until)
+            if until is None and self.state.jump is None:
+                until = self.position() + int(HORIZON_SECONDS * self.plan.rate)
+            self.audio.place_ready(self.ready, until)
         if self.audio.placed != self.plan.end:  # placed here, or while a step was rendered
             self.plan = self._map()
             self.voice.sounds = self.plan.sounds
 
     def _start(self) -> None:
-        end = self.plan.steps[self.plan.step_index(self.cursor)].end
-        while not self.audio.finished and (end >= self.plan.end or not self.audio.renderable(end)):
-            placed = self.audio.placed
+        """Hand the device the step at the cursor once it can be rendered (a stretch known to be silent,
+        such as the lead-in, at once); until then hold silence and say so."""
+        cursor, audio = self.state.cursor, self.audio
+        end = self._step_end(cursor)
+        while not audio.finished and (end >= self.plan.end or not audio.renderable(end)):
+            placed = audio.placed
             self._grow(end)  # a long step (a 2-minute hold) reaches past the horizon
-            end = self.plan.steps[self.plan.step_index(self.cursor)].end
-            if self.audio.placed == placed:
+            end = self._step_end(cursor)
+            if audio.placed == placed:
                 break
-        self.waiting = not self.audio.finished and (end >= self.plan.end or not self.audio.renderable(end))
-        silent = self.waiting and self.cursor < end and self.audio.known_silent(self.cursor, end)
+        self.waiting = not audio.finished and (end >= self.plan.end or not audio.renderable(end))
+        silent = self.waiting and cursor < end and audio.known_silent(cursor, end)
         if self.waiting and not silent:
-            return  # silence until the step's phrases are here
+            return
         self.waiting = False
-        playing = self.sink.start(self._samples(end, silent), self.plan.rate)
-        self.buffer = _Buffer(self.cursor, end, self.clock.now(), playing)
-        self.voice.playing(self.cursor, end, self.buffer.started_at)
+        now = self.clock.now()
+        self.device = self.sink.start(self._samples(cursor, end, silent), self.plan.rate)
+        self.state = started(self.state, end, now)
+        self.voice.playing(cursor, end, now)
 
-    def _samples(self, end: int, silent: bool) -> npt.NDArray[np.int16]:
-        """The samples from the cursor to ``end``: a stretch known to be silent (the lead-in while the first
+    def _step_end(self, position: int) -> int:
+        return self.plan.steps[self.plan.step_index(position)].end
+
+    def _samples(self, start: int, end: int, silent: bool) -> npt.NDArray[np.int16]:
+        """The samples from ``start`` to ``end``: a stretch known to be silent (the lead-in while the first
         phrase is spoken) is played as zeros without waiting for what follows it."""
         import numpy as np
 
-        return np.zeros(end - self.cursor, np.int16) if silent else self.audio.samples(self.cursor, end)
-
-    def _cut(self) -> None:
-        """Stop the current buffer, keeping the position it reached."""
-        buffer = self.buffer
-        if buffer is None:
-            return
-        reached = self.position() if buffer.playing.is_playing() else buffer.end
-        buffer.playing.stop()
-        self.voice.cut(self.clock.now())
-        self.heard.append((buffer.start, reached))
-        self.cursor, self.buffer = reached, None
+        return np.zeros(end - start, np.int16) if silent else self.audio.samples(start, end)
 
     def _nap(self) -> float:
-        buffer = self.buffer
+        buffer = self.state.sounding
         if buffer is None:
             return self.tick
-        left = (buffer.end - buffer.start) / self.plan.rate - (self.clock.now() - buffer.started_at)
+        left = (buffer.end - buffer.start) / self.plan.rate - (self.clock.now() - buffer.at)
         # Wake just after the buffer should end, so the next one follows with the smallest gap; a device
         # running late is then asked every few milliseconds.
         return min(self.tick, left + 0.001 if left > 0 else 0.005)
@@ -246,73 +218,21 @@ class Player:
     def _report(self) -> None:
         if self.on_status is None:
             return
-        status = status_at(self.plan, self.position(), self.paused)
+        state = self.state
+        status = status_at(self.plan, self.position(), state.paused)
         if not self.audio.finished:
             left = max(self.plan.end, self.expected) - self.position()
             remaining = -(-left // self.plan.rate)
-            status = replace(status, waiting=self.waiting and not self.paused, remaining=remaining)
+            waiting = (self.waiting or state.jump is not None) and not state.paused
+            status = replace(status, waiting=waiting, remaining=remaining)
         if status != self.shown:
             self.shown = status
             self.on_status(status)
-
-    def _do(self, action: str) -> None:
-        actions: dict[str, Callable[[], None]] = {
-            "toggle": self._toggle_pause,
-            "pause": lambda: None if self.paused else self._toggle_pause(),
-            "continue": lambda: self._toggle_pause() if self.paused else None,
-            "next": self._next_step,
-            "back": self._back_step,
-            "next-chapter": self._next_chapter,
-            "back-chapter": self._back_chapter,
-            "help": lambda: self._notice(KEY_HELP),
-        }
-        actions[action]()
 
     def _notice(self, message: str) -> None:
         if self.on_notice is not None:
             self.on_notice(message)
         self.shown = None  # a notice moves the status line: draw it again
-
-    def _toggle_pause(self) -> None:
-        if self.paused:
-            self.paused = False
-            return
-        self._cut()
-        self.cursor = self.plan.resume_point(self.cursor)
-        self.paused = True
-
-    def _seek(self, target: int) -> None:
-        self._cut()
-        self.cursor = max(0, min(target, self.plan.end))
-
-    def _again(self, key: str) -> bool:
-        """Whether ``key`` was also pressed within ``AGAIN_SECONDS``."""
-        now = self.clock.now()
-        last = self.pressed.get(key)
-        self.pressed[key] = now
-        return last is not None and now - last <= AGAIN_SECONDS
-
-    def _next_step(self) -> None:
-        steps = self.plan.steps
-        index = self.plan.step_index(self.position()) + 1
-        self._seek(steps[index].start if index < len(steps) else self.plan.end)
-
-    def _back_step(self) -> None:
-        index = self.plan.step_index(self.position())
-        if self._again("b"):
-            index = max(0, index - 1)
-        self._seek(self.plan.steps[index].start)
-
-    def _next_chapter(self) -> None:
-        chapters = self.plan.chapters
-        index = bisect.bisect_right(chapters, self.position())
-        self._seek(chapters[index] if index < len(chapters) else self.plan.end)
-
-    def _back_chapter(self) -> None:
-        index = bisect.bisect_right(self.plan.chapters, self.position()) - 1
-        if self._again("["):
-            index -= 1
-        self._seek(self.plan.chapters[index] if index >= 0 else 0)
 
 
 def play_session(
@@ -327,13 +247,13 @@ def play_session(
     listener: Listener | None = None,
     clock: Clock | None = None,
     start: StartAt | None = None,
+    commands: Commands | None = None,
 ) -> Outcome:
     """Play ``audio`` live from ``start`` (default: the top) while its phrases arrive (``ready``, see
     ``Player``); how it ended. ``PlaybackError`` if no device. A ``start`` other than the top waits for
-    the whole schedule: where a routine or a step begins is only known once everything before it is."""
-    schedule = audio.schedule() if start is not None else None
+    the phrases before it (only then is its sample known), and no longer."""
     player = Player(
         audio, sink or SimpleaudioSink(), ready=ready, expected_total=expected_total, clock=clock, keys=keys,
-        on_status=on_status, on_notice=on_notice, listener=listener,
+        on_status=on_status, on_notice=on_notice, listener=listener, commands=commands,
     )  # fmt: skip
-    return player.play(start.position(schedule, player.plan) if start and schedule else 0)
+    return player.play(start or 0)

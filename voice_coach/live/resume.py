@@ -1,7 +1,8 @@
 """Where a live session starts: at the top, at a routine of a session (``--from``), or at the step where
 the last unfinished session stopped (``--resume``).
 
-A start is resolved against the synthesized schedule, because only then are the samples known. History
+A start is resolved against the schedule as far as it is placed: the samples of a step are known once
+every phrase before it is, so the player waits for that much and no more. History
 records the step's index and its routine's id, not a time: a step index survives another ``--hold``, and
 when the steps no longer match (other ``--sets``), the routine it was in is still the right place to go on.
 """
@@ -9,6 +10,7 @@ when the steps no longer match (other ``--sets``), the routine it was in is stil
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +30,23 @@ class StartAt:
     step: int | None = None
 
     def position(self, schedule: Schedule, plan: StepMap) -> int:
-        """The sample to start at: the step if it still lies in the routine, else the routine's start."""
+        """The sample to start at in a whole schedule: the step if it still lies in the routine, else the
+        routine's start."""
+        return self.resolve(plan, finished=True) or 0
+
+    def resolve(self, plan: StepMap, finished: bool) -> int | None:
+        """The sample to start at, or None while ``plan`` (placed so far; all of it when ``finished``)
+        does not reach it yet."""
         if self.step is not None and 0 <= self.step < len(plan.steps):
             start = plan.steps[self.step].start
-            if routine_at(schedule, start) == self.routine:
+            if _routine_among(plan.marks, start) == self.routine:
                 return start
-        starts = [start for start, routine in _chapters(schedule) if routine == self.routine]
-        return starts[0] if starts else 0
+        elif self.step is not None and self.step >= 0 and not finished:
+            return None  # the step is not placed yet
+        starts = [start for start, routine in plan.marks if routine == self.routine]
+        if starts:
+            return starts[0]
+        return 0 if finished else None
 
 
 def check_from(timeline: Timeline, routine_id: str) -> StartAt:
@@ -52,7 +64,11 @@ def check_from(timeline: Timeline, routine_id: str) -> StartAt:
 
 def routine_at(schedule: Schedule, position: int) -> str:
     """The id of the routine playing at ``position`` (the first routine's before its first chapter)."""
-    chapters = _chapters(schedule)
+    return _routine_among(_chapters(schedule), position)
+
+
+def _routine_among(chapters: Sequence[tuple[int, str]], position: int) -> str:
+    """The routine of the last of ``chapters`` (start, routine id) at or before ``position``."""
     if not chapters:
         return ""
     index = bisect.bisect_right([start for start, _ in chapters], position) - 1
@@ -64,9 +80,16 @@ def _chapters(schedule: Schedule) -> list[tuple[int, str]]:
     return [(slot.start, slot.block.routine_id) for slot in schedule.slots if isinstance(slot.block, Chapter)]
 
 
-def session_entry(schedule: Schedule, outcome: Outcome, settings: dict[str, Any]) -> HistoryEntry:
+def session_entry(
+    schedule: Schedule,
+    outcome: Outcome,
+    settings: dict[str, Any],
+    total_ms: int | None = None,
+    total_estimated: bool = False,
+) -> HistoryEntry:
     """The history entry of a played session: how long it played and ended, what was skipped and where it
-    stopped (the step and its routine, for ``--resume``)."""
+    stopped (the step and its routine, for ``--resume``). ``total_ms``: the whole session's length
+    (default: ``schedule``'s, which is the whole one when it was all placed)."""
     plan = build_step_map(schedule)
     timeline = schedule.timeline
     return HistoryEntry.now(
@@ -75,11 +98,12 @@ def session_entry(schedule: Schedule, outcome: Outcome, settings: dict[str, Any]
         outcome.heard_ms,
         settings,
         ended=outcome.ended,
-        total_ms=schedule.ms(schedule.total),
+        total_ms=schedule.ms(schedule.total) if total_ms is None else total_ms,
         skipped_ms=outcome.skipped_ms,
         stopped_ms=schedule.ms(outcome.position),
         stopped_step=plan.step_index(outcome.position),
         stopped_routine=routine_at(schedule, outcome.position),
+        total_estimated=total_estimated,
     )
 
 

@@ -1,9 +1,10 @@
-"""The status line a terminal shows during a live session, fitted to any width from 40 columns.
+"""The status line a terminal shows during a live session, fitted to any width, so it never wraps.
 
 What a person mid-stretch needs at a glance is what to do (the step), for how long (the countdown) and how
 much is left; which routine it is they already know. So when space is short the routine's title is
 shortened first, then the set count and the progress bar give way, and only then the step's own text;
-the countdown and the time left are never cut.
+the countdown and the time left are never cut. Below ``MIN_FULL`` columns the line is the minimal form:
+the side, the countdown and the time left (``right | 17s | 05:40 left``), which fits down to 20 columns.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from voice_coach.durations import clock
 from voice_coach.live.steps import Status
 
 BAR_WIDTH = 10
+MIN_FULL = 40
+"""Below this width the line is the minimal form."""
 MIN_TITLE = 12
 """The routine's title is shortened down to this many characters before anything else gives way."""
 MIN_STEP = 12
@@ -40,6 +43,8 @@ def format_status(status: Status, width: int = 80) -> str:
 
     Pass the terminal's width minus one, and pad with spaces when redrawing over a longer line with ``\\r``.
     """
+    if width < MIN_FULL:
+        return minimal_status(status, width)
     for layout in _LAYOUTS:
         line = _fit(status, layout, width, MIN_TITLE, MIN_STEP)
         if line is not None:
@@ -102,3 +107,24 @@ def _shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: width - 3].rstrip() + "..." if width > 3 else text[: max(width, 0)]
+
+
+def minimal_status(status: Status, width: int) -> str:
+    """The side, the countdown and the time left in at most ``width`` characters, barer as it narrows:
+    ``Paused | right | 17s | 05:40 left``, ``Paused right 17s 05:40``, ``right 17s 05:40 left``,
+    ``right 17s 05:40`` (15 characters with a side of five letters), then cut."""
+    word = "Paused" if status.paused else "Waiting" if status.waiting else ""
+    left = clock(status.remaining * 1000)
+    core = [status.side or "", _countdown(status)]
+    for parts, separator in (
+        ([word, *core, f"{left} left"], " | "),
+        ([word, *core, f"{left} left"], " "),
+        ([word, *core, left], " "),
+        ([*core, f"{left} left"], " | "),
+        ([*core, f"{left} left"], " "),
+        ([*core, left], " "),
+    ):
+        line = separator.join(part for part in parts if part)
+        if len(line) <= width:
+            return line
+    return line[: max(width, 0)]

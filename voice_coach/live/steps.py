@@ -47,6 +47,8 @@ class StepMap:
     sounds: tuple[tuple[int, int], ...]
     """Speech and chimes in time order: pausing inside one resumes from its start."""
     starts: tuple[int, ...] = ()
+    marks: tuple[tuple[int, str], ...] = ()
+    """(start, routine id) of every chapter mark placed, in time order: where ``--from`` goes."""
 
     def step_index(self, position: int) -> int:
         """The index of the step that contains ``position`` (the last step at or past the end)."""
@@ -71,7 +73,8 @@ def build_step_map(schedule: Schedule, end: int | None = None) -> StepMap:
     sounds = [(s.start, s.end) for s in schedule.speech()]
     sounds += [(s.start, s.end) for s in schedule.slots if isinstance(s.block, Tone)]
     starts = tuple(step.start for step in steps)
-    return StepMap(schedule.rate, end, tuple(steps), tuple(chapters), tuple(sorted(sounds)), starts)
+    marks = tuple((s.start, s.block.routine_id) for s in schedule.slots if isinstance(s.block, Chapter))
+    return StepMap(schedule.rate, end, tuple(steps), tuple(chapters), tuple(sorted(sounds)), starts, marks)
 
 
 def _steps(schedule: Schedule) -> list[PlayStep]:

@@ -5,13 +5,13 @@ beside the audio.
 Files are safe: everything is written to temporary names in the target folder and renamed into place
 only when all of it is complete, so an interrupted export (an error, Ctrl-C) leaves neither a partial
 file at the target nor a temporary file behind, and an existing target is only replaced with ``force``.
-Call ``check_output`` before synthesis so a bad path fails before the slow work. Nothing here prints.
+Call ``formats.check_output`` before synthesis so a bad path fails before the slow work, then ``write``
+(``export`` does both). Nothing here prints.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,11 +22,12 @@ from voice_coach.audio.clip import Clip
 from voice_coach.audio.wav import write_wav
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Timeline
-from voice_coach.errors import ExportError, OutputError, literal
+from voice_coach.errors import ExportError, OutputError
 from voice_coach.ffmpeg import find_ffmpeg
 from voice_coach.output import cuesheets, m4b, mp3
 from voice_coach.output.chapters_json import chapters_file, chapters_text
 from voice_coach.output.cover import Cover, title_cover
+from voice_coach.output.formats import Target, check_output
 from voice_coach.output.names import playlist_name, track_file_name
 from voice_coach.output.staging import Staging
 from voice_coach.output.tags import ChapterMark, Tags, write_tags
@@ -39,9 +40,6 @@ if TYPE_CHECKING:
     from voice_coach.audio.mixer import Mix
 
 
-FORMATS = ("mp3", "m4b", "wav")
-ENCODED = ("mp3", "m4b")
-"""The formats ffmpeg encodes."""
 _CHUNK = 1 << 15
 
 
@@ -52,60 +50,6 @@ class Track:
     title: str
     start: int
     end: int
-
-
-def check_output(
-    path: str | os.PathLike[str],
-    *,
-    force: bool = False,
-    split: bool = False,
-    cue_formats: Sequence[str] = (),
-    bitrate: str = "64k",
-    rate: int | None = None,
-    chapters_json: bool = False,
-) -> Path:
-    """The target path, once it is known to be writable: call before synthesis. ExportError otherwise.
-
-    Checks the format (from the suffix: .mp3, .m4b or .wav), the cue sheet formats, the bitrate (for an MP3 or
-    M4B of audio at ``rate``, if given; MP3s below 32000 Hz have other bitrates than those above), that the
-    folder exists and can be written, that nothing would be overwritten without ``force``, and that
-    ffmpeg is installed for MP3 and M4B. ``chapters_json``: one is written too (not with ``split``).
-    """
-    target = Path(path)
-    kind = target.suffix.lower().lstrip(".")
-    if kind not in FORMATS:
-        raise OutputError(f"cannot tell the format of {target}: name it .mp3, .m4b or .wav")
-    if chapters_json and split:
-        raise OutputError(
-            "{chapters_json} lists the chapters of one file: leave out {split}",
-            options=("chapters_json", "split"),
-        )
-    if problem := cuesheets.unknown_format(cue_formats):
-        raise OutputError(problem)
-    if kind == "m4b":
-        m4b.check_bitrate(bitrate, rate)
-    else:
-        mp3.check_bitrate(bitrate, rate if kind == "mp3" else None)
-    folder = target.parent
-    if not folder.is_dir():
-        problem = "is not a folder" if folder.exists() else "does not exist"
-        raise OutputError(f"cannot write {target}: {folder} {problem}")
-    try:
-        tempfile.TemporaryFile(dir=folder).close()
-    except OSError as error:
-        raise OutputError(f"cannot write to the folder {folder}: {error.strerror}") from error
-    for existing in _targets(target, split, cue_formats, chapters_json):
-        if existing.is_dir() and not split:
-            raise OutputError(
-                f"{existing} is a folder: give a file name inside it, such as {existing / 'session'}.{kind}"
-            )
-        if (existing.exists() or existing.is_symlink()) and not force:
-            raise OutputError(
-                f"{literal(str(existing))} already exists: add {{force}} to overwrite it", options=("force",)
-            )
-    if kind in ENCODED:
-        find_ffmpeg(f"{kind.upper()} export")
-    return target
 
 
 def export(
@@ -122,7 +66,26 @@ def export(
     chapters_json: bool = False,
     cover: Cover | None = None,
 ) -> list[Path]:
-    """Write ``audio`` (the rendered ``schedule``) to ``path``; the paths written (a folder when ``split``).
+    """Write ``audio`` (the rendered ``schedule``) to ``path``, checked first (``formats.check_output``);
+    the paths written. See ``write``."""
+    target = check_output(
+        path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=audio.rate,
+        chapters_json=chapters_json,
+    )  # fmt: skip
+    return write(audio, schedule, target, progress=progress, check_peaks=check_peaks, cover=cover)
+
+
+def write(
+    audio: Clip | Mix,
+    schedule: Schedule | None,
+    target: Target,
+    *,
+    progress: Progress | None = None,
+    check_peaks: bool = False,
+    cover: Cover | None = None,
+) -> list[Path]:
+    """Write ``audio`` (the rendered ``schedule``) to the checked ``target``; the paths written (a folder
+    when ``split``).
 
     ``check_peaks``: decode each MP3 written and, if the encoder took a true peak above
     ``mp3.PEAK_LIMIT_DBTP`` (a loud, noisy music bed can make it), encode it again that much quieter.
@@ -132,33 +95,31 @@ def export(
     the whole schedule first. The MP3 encoder starts before the first sample is asked for, so its own
     start-up overlaps the mixing.
 
-    MP3 is mono at ``bitrate``, at the session's sample rate (raised to the next rate MP3 allows). Tags
-    are the timeline's title and artist, album = title, a genre and ``cover`` (default: one drawn with
-    the title). ``cue_formats``: any of "lrc", "srt", "vtt". ``chapters_json``: a Podcasting 2.0
-    chapters file beside the audio. M4B is AAC at ``bitrate``, otherwise like MP3.
+    MP3 is mono at the target's bitrate, at the session's sample rate (raised to the next rate MP3
+    allows). Tags are the timeline's title and artist, album = title, a genre and ``cover`` (default: one
+    drawn with the title). Cue sheets: any of "lrc", "srt", "vtt"; ``chapters_json``: a Podcasting 2.0
+    chapters file beside the audio. M4B is AAC at the bitrate, otherwise like MP3.
     """
-    target = check_output(
-        path, force=force, split=split, cue_formats=cue_formats, bitrate=bitrate, rate=audio.rate,
-        chapters_json=chapters_json,
-    )  # fmt: skip
     if schedule is not None:
         _check_audio(audio, schedule)
     timeline = schedule.timeline if schedule is not None else _timeline(audio)
     cover = cover or title_cover(timeline.title, timeline.artist)
     tags = Tags(timeline.title, timeline.artist, timeline.title, cover=cover)
-    writer = _Writer(audio, schedule, target.suffix.lower().lstrip("."), bitrate, tags, cue_formats, progress)
-    writer.check_peaks, writer.chapters_json = check_peaks, chapters_json
+    writer = _Writer(audio, schedule, target, tags, progress)
+    writer.check_peaks = check_peaks
     try:
-        with Staging(force) as staging:
-            if split:
-                written = [writer.write_split(staging, target.with_suffix(""))]
+        with Staging(target.force) as staging:
+            if target.split:
+                written = [writer.write_split(staging, target.path.with_suffix(""))]
             else:
                 written = writer.write_single(staging, target)
             staging.commit()
+    except OutputError:  # a target that appeared meanwhile: the message says which
+        raise
     except ExportError as error:
-        raise ExportError(f"cannot write {target}: {error}") from error
+        raise ExportError(f"cannot write {target.path}: {error}") from error
     except OSError as error:  # a full disk, a file size limit, the folder removed meanwhile
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
+        raise ExportError(f"cannot write {target.path}: {error.strerror or error}") from error
     return written
 
 
@@ -179,17 +140,16 @@ class _Writer:
         self,
         audio: Clip | Mix,
         schedule: Schedule | None,
-        kind: str,
-        bitrate: str,
+        target: Target,
         tags: Tags,
-        cue_formats: Sequence[str],
         progress: Progress | None,
     ) -> None:
-        self.audio, self.known, self.kind, self.bitrate = audio, schedule, kind, bitrate
-        self.tags, self.cue_formats, self.progress = tags, cue_formats, progress
-        self.ffmpeg = find_ffmpeg() if kind in ENCODED else ""
+        self.audio, self.known, self.kind, self.bitrate = audio, schedule, target.format.name, target.bitrate
+        self.tags, self.cue_formats, self.progress = tags, target.cue_formats, progress
+        self.chapters_json = target.chapters_json
+        self.ffmpeg = find_ffmpeg() if target.format.encoded else ""
         self.done = 0
-        self.check_peaks = self.chapters_json = False
+        self.check_peaks = False
 
     @property
     def schedule(self) -> Schedule:
@@ -199,18 +159,18 @@ class _Writer:
             self.known = self.audio.schedule()
         return self.known
 
-    def write_single(self, staging: Staging, target: Path) -> list[Path]:
+    def write_single(self, staging: Staging, target: Target) -> list[Path]:
         """The session as one file with chapter marks, and its cue sheets beside it."""
-        path = staging.file(target)
-        cue_files = [staging.file(target.with_suffix(f".{kind}")) for kind in self.cue_formats]
-        chapters = staging.file(chapters_file(target)) if self.chapters_json else None
+        path = staging.file(target.path)
+        cue_files = [staging.file(target.path.with_suffix(f".{kind}")) for kind in self.cue_formats]
+        chapters = staging.file(chapters_file(target.path)) if self.chapters_json else None
         self._audio(path, Track(self.tags.title, 0, -1), self.tags, None)
         whole = Track(self.tags.title, 0, self.schedule.total)
         for kind, cue_file in zip(self.cue_formats, cue_files, strict=True):
             self._cues(cue_file, kind, whole)
         if chapters is not None:
             chapters.write_text(chapters_text(self.schedule, self.tags.title, self.tags.artist), "utf-8")
-        return _targets(target, False, self.cue_formats, self.chapters_json)
+        return target.paths()
 
     def write_split(self, staging: Staging, folder: Path) -> Path:
         """A folder of one numbered file per chapter, their cue sheets and an .m3u8 playlist."""
@@ -257,7 +217,8 @@ class _Writer:
         chunks = self._chunks(track)
         if gain != 1.0:
             chunks = (np.rint(chunk * gain).astype(np.int16) for chunk in chunks)
-        with mp3.Mp3Encoder(path, self.audio.rate, self.bitrate, self.ffmpeg) as encoder:
+        cutoff = mp3.MUSIC_CUTOFF_HZ if self.check_peaks else None  # peaks are checked under music
+        with mp3.Mp3Encoder(path, self.audio.rate, self.bitrate, self.ffmpeg, cutoff_hz=cutoff) as encoder:
             encoder.write(chunks)
 
     def _cues(self, path: Path, kind: str, track: Track) -> None:
@@ -283,14 +244,6 @@ class _Writer:
         if self.known is not None or isinstance(self.audio, Clip) or self.audio.finished:
             return self.schedule.total
         return max(self.done + 1, self.audio.placed)
-
-
-def _targets(target: Path, split: bool, cue_formats: Sequence[str], chapters_json: bool) -> list[Path]:
-    """What an export to ``target`` creates at the top level."""
-    if split:
-        return [target.with_suffix("")]
-    cues = [target.with_suffix(f".{kind}") for kind in cue_formats]
-    return [target, *cues, *([chapters_file(target)] if chapters_json else [])]
 
 
 def _check_audio(audio: Clip | Mix, schedule: Schedule) -> None:

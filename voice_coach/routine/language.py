@@ -8,12 +8,13 @@ may replace any of its phrases in a ``[phrases]`` table with the pack's keys. Th
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from voice_coach.routine.model import SIDES, VARIABLES
+from voice_coach.routine.model import SIDE_VARIABLES, SIDES, VARIABLES, Reading
 from voice_coach.routine.table import Table, check_text, described
 from voice_coach.routine.toml_file import parse_toml
 
@@ -26,6 +27,10 @@ PHRASE_KEYS: dict[str, tuple[str, ...]] = {
     "title": ("title",),
     "equipment": ("items",),
     "next_up": ("title",),
+    "numbered": ("kind", "number", "count", "title"),
+    "time_to_go": ("duration",),
+    "rest_between": ("duration",),
+    "fetch": ("duration",),
     "routine_outro": (),
     "session_equipment": ("items",),
     "end_of_session": (),
@@ -49,7 +54,8 @@ PHRASE_KEYS: dict[str, tuple[str, ...]] = {
     "duration_parts": ("first", "last"),
 }
 """Every phrase of a pack, with the placeholders it may use (none has to use any)."""
-PACK_KEYS = ("name", "plural_one", "plural_endings", "lowercase_titles", "phrases")
+PACK_KEYS = ("name", "plural_one", "plural_endings", "lowercase_titles", "side_forms", "lexicon", "phrases")
+READING_KEYS = ("say", "phonemes")
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,22 @@ class LanguagePack:
     """(ending, replacement) in order: the plural of a routine's kind replaces the first that matches."""
     lowercase_titles: bool = True
     """Whether a title inside a sentence starts lowercase (English, Spanish; not German)."""
+    side_forms: tuple[tuple[str, str, str], ...] = ()
+    """(form, left, right): the side words a sentence may ask for with ``{side:FORM}`` ("den {side:en}
+    Arm" → "den linken Arm"). A language with forms needs one in every ``{side}`` of a routine's text."""
+    lexicon: tuple[Reading, ...] = ()
+    """How the engines should read words of the built-in content ("serratus", "massager")."""
+
+    def side_word(self, side: str, form: str) -> str:
+        """``left``/``right`` said in ``form`` ("" : the pack's own ``left``/``right`` phrase)."""
+        for name, left, right in self.side_forms:
+            if name == form:
+                return left if side == "left" else right
+        return self.phrases[side]
+
+    def described_forms(self) -> str:
+        """``adverb (links), e (linke), ...``, for messages."""
+        return ", ".join(f"{name} ({left})" for name, left, _ in self.side_forms)
 
 
 def available() -> dict[str, str]:
@@ -110,14 +132,19 @@ def read_pack(document: dict[str, Any], code: str, source: str) -> LanguagePack:
     missing = [key for key in PHRASE_KEYS if key not in phrases]
     if missing:
         raise table.fail("phrases", f"lacks {', '.join(missing)}; a pack has every phrase of en.toml")
-    return LanguagePack(
+    pack = LanguagePack(
         code,
         table.text("name", (), required=True) or code,
         phrases,
         tuple(_whole_numbers(table, "plural_one")),
         tuple(_endings(table)),
         _flag(table, "lowercase_titles"),
+        _side_forms(table),
+        read_lexicon(table),
     )
+    for key, text in phrases.items():
+        check_side_forms(table.fail_at, f"phrases.{key}", text, pack)
+    return pack
 
 
 def read_language(table: Table) -> str | None:
@@ -139,6 +166,70 @@ def read_phrases(table: Table) -> tuple[tuple[str, str], ...]:
     return tuple((key, check_text(value, sub, key, PHRASE_KEYS[key])) for key, value in sub.data.items())
 
 
+def read_lexicon(table: Table) -> tuple[Reading, ...]:
+    """A file's ``[lexicon]``: ``word = "respelling"``, or ``word = { say = "...", phonemes = "..." }``
+    (phonemes in the alphabet of the engines that take them: misaki's, for hibari)."""
+    sub = _lexicon_table(table)
+    if sub is None:
+        return ()
+    readings: list[Reading] = []
+    for word, value in sub.data.items():
+        if not word.strip() or " " in word.strip():
+            raise sub.fail(word, "a lexicon entry is one word; write each word of a phrase on its own")
+        if isinstance(value, str):
+            readings.append((word, check_text(value, sub, word, ()), ""))
+            continue
+        entry = sub.table(word, READING_KEYS)
+        if entry is None or not entry.data:
+            raise sub.fail(word, 'must be a respelling, or { say = "...", phonemes = "..." }')
+        say, phonemes = entry.text("say", ()), entry.text("phonemes", ())
+        readings.append((word, say or "", phonemes or ""))
+    return tuple(readings)
+
+
+def _lexicon_table(table: Table) -> Table | None:
+    value = table.get("lexicon")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise table.fail(
+            "lexicon",
+            f'must be a table of words, such as {{ serratus = "ser-RAY-tus" }}, got {described(value)}',
+        )
+    return Table(value, table.source, table.where("lexicon"))
+
+
+def check_side_forms(fail: Any, where: str, text: str, pack: LanguagePack) -> None:
+    """Nothing if every ``{side:FORM}`` in ``text`` names a form of ``pack``; ``fail(where, problem)``
+    raised otherwise (the form is the language's: German ``en``, Spanish ``m``)."""
+    known = {name for name, _, _ in pack.side_forms}
+    for name, form in side_placeholders(text):
+        if form and form not in known:
+            forms = (
+                f"its forms: {pack.described_forms()}" if known else "it has one form: write {" + name + "}"
+            )
+            raise fail(where, f"{{{name}:{form}}}: {pack.name} has no side form {form!r}; {forms}")
+
+
+def side_placeholders(text: str) -> list[tuple[str, str]]:
+    """(variable, form) of every ``{side}``/``{other}`` in ``text`` ("" when it names no form)."""
+    return [
+        (name, spec or "") for _, name, spec, _ in string.Formatter().parse(text) if name in SIDE_VARIABLES
+    ]
+
+
+def missing_form_advice(where: str, text: str, pack: LanguagePack) -> list[str]:
+    """A warning for each ``{side}`` without a form in a language that needs one."""
+    if not pack.side_forms:
+        return []
+    return [
+        f"{where}: {{{name}}} has no form, so it is said {pack.phrases['left']!r}/{pack.phrases['right']!r}; "
+        f"{pack.name} needs the form the sentence asks for, {{{name}:FORM}}: {pack.described_forms()}"
+        for name, form in side_placeholders(text)
+        if not form
+    ]
+
+
 def side_names(language: str | None) -> dict[str, str]:
     """What a routine file may write in ``sides``: ``left``/``right``, and the language's own words for
     them (``links``/``rechts``), each mapped to ``left`` or ``right``."""
@@ -146,6 +237,15 @@ def side_names(language: str | None) -> dict[str, str]:
     if language is not None:
         names |= {language_pack(language).phrases[side]: side for side in SIDES}
     return names
+
+
+def _side_forms(table: Table) -> tuple[tuple[str, str, str], ...]:
+    value = table.get("side_forms")
+    if not isinstance(value, dict) or not all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(w, str) for w in v) for v in value.values()
+    ):
+        raise table.fail("side_forms", 'must be a table of forms, each ["left word", "right word"]')
+    return tuple((str(name), str(pair[0]), str(pair[1])) for name, pair in value.items())
 
 
 def _whole_numbers(table: Table, key: str) -> list[int]:

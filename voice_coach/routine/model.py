@@ -1,19 +1,22 @@
-"""Immutable routine and session models, and the overrides that make a new model from an old one."""
+"""Immutable routine and session models: what a routine or session file says."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 SIDES = ("left", "right")
 """The sides a routine can be done on."""
-SIDE_CHOICES = ("left", "right", "both", "none")
-"""What ``--sides`` accepts."""
 VARIABLES = ("set", "sets", "side", "other", "hold", "next")
 """Placeholders cue text may use, e.g. ``"Lie on your {other} side"``."""
 SIDE_VARIABLES = ("side", "other")
 """Variables that need the routine to have sides."""
 SESSION_VARIABLES = ("routines", "count")
 """Placeholders a session's intro and outro may use: what the run holds after ``--only``/``--skip``."""
+
+
+Reading = tuple[str, str, str]
+"""A lexicon entry: (word, respelling, phonemes); either may be "" (the word is then read as written by
+engines that need the missing one)."""
 
 
 @dataclass(frozen=True)
@@ -28,12 +31,32 @@ class Range:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
+PAIN_MAX = 10
+"""The top of the 0-10 numeric rating scale (NRS) of pain."""
+
+
+@dataclass(frozen=True)
+class Progression:
+    """The sizes of a step and the rules to go up or back (``routine.progression`` reads it)."""
+
+    hold_step_ms: int = 5_000
+    sets_step: int = 1
+    routines: tuple[str, ...] = ()
+    """The routines of a session that move; empty: every routine that has a hold or sets range."""
+    up_pain: int = 3
+    up_sessions: int = 2
+    back_rise: int = 2
+
+
 @dataclass(frozen=True)
 class Step:
     """One instruction to say, then ``pause_ms`` of silence to do it."""
 
     text: str
     pause_ms: int = 0
+    once: bool = False
+    """Said before the first side only (``once = true``): "Lie on your back." is not said again to a
+    listener who already lies there."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,21 @@ class Routine:
     """The language pack its framing phrases come from (``language = "de"``); None: not said (English)."""
     phrases: tuple[tuple[str, str], ...] = ()
     """The file's own ``[phrases]``: (pack key, text) pairs that replace the pack's."""
+    progression: Progression | None = None
+    """The file's ``[progression]`` table, if any."""
+    lexicon: tuple[Reading, ...] = ()
+    """The file's own ``[lexicon]``: how the engine should read some words, for synthesis only."""
+    translations: tuple[tuple[str, Routine], ...] = ()
+    """The same routine in other languages (``[translations.de]``): (code, routine), each with this one's
+    numbers and sides and its own words."""
+    spoken_kind: str | None = None
+    """A translation's word for its kind ("Dehnung"); ``kind`` stays the file's own ("stretch"), which
+    the run's choices go by (``--massage``)."""
+
+    @property
+    def kind_word(self) -> str:
+        """The kind as said: "5 stretches", "Dehnung 2 von 5"."""
+        return self.spoken_kind or self.kind
 
     @property
     def hold_ms(self) -> int | None:
@@ -90,72 +128,12 @@ class Session:
     """The language of the session's framing phrases; None: the one its routines share, else English."""
     phrases: tuple[tuple[str, str], ...] = ()
     """The file's own ``[phrases]``, applied to the whole session."""
-
-
-@dataclass(frozen=True)
-class Overrides:
-    """Values a user sets for a run; ``None`` keeps the routine's own."""
-
-    hold_ms: int | None = None
-    sets: int | None = None
-    rest_ms: int | None = None
-    sides: str | None = None
-
-    def merged(self, other: Overrides) -> Overrides:
-        """These overrides with ``other``'s set values taking precedence."""
-        return Overrides(
-            hold_ms=other.hold_ms if other.hold_ms is not None else self.hold_ms,
-            sets=other.sets if other.sets is not None else self.sets,
-            rest_ms=other.rest_ms if other.rest_ms is not None else self.rest_ms,
-            sides=other.sides if other.sides is not None else self.sides,
-        )
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which routines of a session to keep, and per-routine overrides (``--set ID.FIELD=VALUE``)."""
-
-    only: tuple[str, ...] = ()
-    skip: tuple[str, ...] = ()
-    per_routine: dict[str, Overrides] = field(default_factory=dict)
-
-
-def apply_overrides(routine: Routine, overrides: Overrides) -> Routine:
-    """A new routine with ``overrides`` applied; the routine's file is never touched."""
-    hold, sets = routine.hold, routine.sets
-    if hold is not None:
-        if overrides.hold_ms is not None:
-            hold = replace(hold, default=overrides.hold_ms)
-        if overrides.sets is not None:
-            sets = replace(sets, default=overrides.sets)
-    return replace(
-        routine,
-        hold=hold,
-        sets=sets,
-        rest_ms=routine.rest_ms if overrides.rest_ms is None else overrides.rest_ms,
-        sides=routine.sides if overrides.sides is None else resolve_sides(routine, overrides.sides),
-    )
-
-
-def resolve_sides(routine: Routine, choice: str) -> tuple[str, ...]:
-    """Sides for ``--sides left|right|both|none``; ``both`` keeps a routine's own order.
-
-    ``none`` drops the side switch. A routine whose steps name the side ("twist to the {side}") cannot do
-    without one, so it keeps its first side only.
-    """
-    current = routine.sides
-    if choice == "none":
-        return current[:1] if names_side(routine) else ()
-    if choice == "both":
-        return current if len(current) == 2 else SIDES
-    return (choice,)
-
-
-def names_side(routine: Routine) -> bool:
-    """Whether any step or prompt of the routine says ``{side}`` or ``{other}``."""
-    steps = (*routine.setup, *routine.reentry, *((routine.release,) if routine.release else ()))
-    texts = (*(s.text for s in steps), *routine.during)
-    return any("{" + name + "}" in text for text in texts for name in SIDE_VARIABLES)
+    progression: Progression | None = None
+    """The file's ``[progression]`` table, if any."""
+    lexicon: tuple[Reading, ...] = ()
+    """The file's own ``[lexicon]``, applied to the whole session."""
+    translations: tuple[tuple[str, Session], ...] = ()
+    """The session's own words (title, intro, outro) in other languages."""
 
 
 def other_side(side: str) -> str:

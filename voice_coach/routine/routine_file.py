@@ -8,13 +8,17 @@ right.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
-from voice_coach.routine.language import read_language, read_phrases, side_names
+from voice_coach.routine.language import read_language, read_lexicon, read_phrases, side_names
 from voice_coach.routine.model import SIDE_VARIABLES, Routine, Step
 from voice_coach.routine.problems import Problems
+from voice_coach.routine.progression import read_progression
 from voice_coach.routine.table import Table, check_text, described
+from voice_coach.routine.translations import ROUTINE_WORDS, check_forms, read_translations
 
 HOLD_LIMIT_MS = 60 * 60_000
 REST_LIMIT_MS = 30 * 60_000
@@ -25,10 +29,11 @@ ONCE_VARIABLES = ("sets", "hold", "next")
 """Variables of text said once per routine (intro, notes), before any side or set begins."""
 ROUTINE_KEYS = (
     "id", "title", "kind", "equipment", "intro", "notes", "setup", "reentry", "release",
-    "during", "hold", "sets", "rest", "sides", "switch", "language", "phrases",
+    "during", "hold", "sets", "rest", "sides", "switch", "language", "phrases", "lexicon", "translations",
+    "progression",
 )  # fmt: skip
 HOLD_ONLY_KEYS = ("during", "release", "reentry", "rest")
-STEP_KEYS = ("say", "pause")
+STEP_KEYS = ("say", "pause", "once")
 
 
 def build_routine(document: dict[str, Any], source: str) -> Routine:
@@ -39,20 +44,11 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
     language = problems.read({"language": lambda: read_language(table)})
     readers: dict[str, Callable[[], Any]] = {
         "id": lambda: read_id(table),
-        "title": lambda: required_text(table, "title"),
-        "kind": lambda: required_text(table, "kind"),
-        "equipment": lambda: table.texts("equipment", ()),
-        "intro": lambda: table.text("intro", ONCE_VARIABLES),
-        "notes": lambda: table.texts("notes", ONCE_VARIABLES),
-        "setup": lambda: read_steps(table, "setup", required=True),
-        "reentry": lambda: read_steps(table, "reentry"),
-        "release": lambda: read_step(table, "release"),
-        "during": lambda: table.texts("during"),
+        **word_readers(table),
         "hold": lambda: table.duration_range("hold", limit_ms=HOLD_LIMIT_MS),
         "sets": lambda: table.count_range("sets", low=1, high=MAX_SETS),
         "rest_ms": lambda: table.duration("rest", limit_ms=REST_LIMIT_MS, allow_zero=True) or 0,
-        "switch": lambda: table.text("switch"),
-        "phrases": lambda: read_phrases(table),
+        "progression": lambda: read_progression(table),
     }
     for key in table.typos(ROUTINE_KEYS) - set(document):  # "titel": the typo, not the missing title
         readers.pop(key, None)
@@ -62,7 +58,31 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
     problems.check()
     routine = Routine(source=source, language=language["language"], **fields)
     check_routine(table, routine)
-    return routine
+    translations = []
+    for code, sub, texts in read_translations(table, ROUTINE_WORDS, word_readers, routine.language):
+        words = {**texts, "kind": routine.kind, "spoken_kind": texts["kind"]}  # the kind's id stays
+        translated = replace(routine, language=code, **words)
+        check_routine(sub, translated)
+        translations.append((code, translated))
+    return replace(routine, translations=tuple(translations))
+
+
+def word_readers(table: Table) -> dict[str, Callable[[], Any]]:
+    """Readers of a routine's words: the file's own, or a translation's (``[translations.de]``)."""
+    return {
+        "title": lambda: required_text(table, "title"),
+        "kind": lambda: required_text(table, "kind"),
+        "equipment": lambda: table.texts("equipment", ()),
+        "intro": lambda: table.text("intro", ONCE_VARIABLES),
+        "notes": lambda: table.texts("notes", ONCE_VARIABLES),
+        "setup": lambda: read_steps(table, "setup", required=True),
+        "reentry": lambda: read_steps(table, "reentry"),
+        "release": lambda: read_step(table, "release"),
+        "during": lambda: table.texts("during"),
+        "switch": lambda: table.text("switch"),
+        "phrases": lambda: read_phrases(table),
+        "lexicon": lambda: read_lexicon(table),
+    }
 
 
 def check_routine(table: Table, routine: Routine) -> None:
@@ -73,12 +93,13 @@ def check_routine(table: Table, routine: Routine) -> None:
                 raise table.fail(key, f'needs a hold; add e.g. hold = "30s", or remove {key}')
     for where, text in cue_texts(routine):
         for name in SIDE_VARIABLES:
-            if "{" + name + "}" in text and not routine.sides:
+            if ("{" + name + "}" in text or "{" + name + ":" in text) and not routine.sides:
                 raise table.fail_at(
                     where, f'says {{{name}}}, but the routine has no sides; add sides = ["left", "right"]'
                 )
         if "{hold}" in text and routine.hold is None:
             raise table.fail_at(where, 'says {hold}, but the routine has no hold; add e.g. hold = "30s"')
+    check_forms(table, routine)
 
 
 def cue_texts(routine: Routine) -> Iterator[tuple[str, str]]:
@@ -91,6 +112,20 @@ def cue_texts(routine: Routine) -> Iterator[tuple[str, str]]:
     if routine.intro:
         yield "intro", routine.intro
     yield from ((f"notes[{i}]", text) for i, text in enumerate(routine.notes))
+
+
+def id_from_name(name: str) -> str:
+    """The id a new routine named ``name`` gets: its letters without accents, lowercase, words joined by
+    ``-`` (``Nacken Übung``: ``nacken-ubung``), or ``my-routine`` if nothing is left."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:64].strip("-") or "my-routine"
+
+
+def title_from_name(name: str) -> str:
+    """The title a new routine named ``name`` gets: its own words and letters (``Nacken Übung``,
+    ``my-stretch``: ``My stretch``), without braces, which a title may not have."""
+    words = " ".join(re.sub(r"[-_{}\s]+", " ", name).split())[:100]
+    return words[:1].upper() + words[1:] if words else "My routine"
 
 
 def read_id(table: Table) -> str:
@@ -140,7 +175,10 @@ def _step(value: Any, table: Table, key: str | int) -> Step:
     sub = Table(value, table.source, table.where(key))
     sub.check_keys(STEP_KEYS)
     text = sub.text("say", required=True) or ""
-    return Step(text, sub.duration("pause", limit_ms=PAUSE_LIMIT_MS, allow_zero=True) or 0)
+    once = sub.get("once")
+    if once is not None and not isinstance(once, bool):
+        raise sub.fail("once", f"must be true or false, got {described(once)}")
+    return Step(text, sub.duration("pause", limit_ms=PAUSE_LIMIT_MS, allow_zero=True) or 0, bool(once))
 
 
 def read_sides(table: Table, language: str | None) -> tuple[str, ...]:

@@ -1,15 +1,15 @@
 """The web application: routes from HTTP requests to the catalog, the variant rules and the export cache.
 
 Routes (below ``/TOKEN``): ``/`` the index, ``/routine/ID`` a routine's page, ``/variant/ID.json`` the checked
-settings and the URLs of their export (``prepare=1``: start making it),
+settings, the URLs of their export and how far it is made (``prepare=1``: start making it),
 ``/audio/ID.mp3|.vtt|.chapters.json|.png`` the export itself and its artwork (made on first request),
-``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files.
+``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files, ``POST /rate/ID.json`` how the back
+feels after a session played on the page (``pain=0..10``), kept in the history like ``voice-coach log``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import re
@@ -23,18 +23,20 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
 import voice_coach as vc
 from voice_coach.serve import pages
-from voice_coach.serve.catalog import Catalog, Entry
-from voice_coach.serve.export_cache import ExportCache
+from voice_coach.serve.demand import Demand, TooMany
+from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
+from voice_coach.serve.live import growing_mp3
 from voice_coach.serve.ranges import file_response
 from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, About, RenderCancelled
+from voice_coach.serve.security import SecurityHeaders
 from voice_coach.serve.variant import FIELDS, Defaults, SettingError, Variant, parse_variant
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": "
 class Served:
     """What the application serves: the routines, the exports and the settings a request leaves unset."""
 
-    catalog: Catalog
+    catalog: vc.Catalog
     cache: ExportCache
     defaults: Defaults = field(default_factory=Defaults)
     feed_wait_s: float = 20.0
@@ -62,18 +64,20 @@ class Served:
 
 
 def create_app(token: str, served: Served) -> ASGIApp:
-    """The ASGI application, behind its token."""
+    """The ASGI application, behind its token, every answer with the security headers."""
     routes = [
         Route("/", _index),
         Route("/routine/{routine_id}", _routine),
         Route("/variant/{routine_id}.json", _variant_info),
         Route("/audio/{name}", _audio),
+        Route("/rate/{routine_id}.json", _rate, methods=["POST"]),
         Route("/feed.xml", _feed),
         Route("/static/{name}", _static),
     ]
     app = Starlette(routes=routes)
     app.state.served = served
-    return TokenGate(app, token)
+    app.state.demand = Demand(served.cache)
+    return SecurityHeaders(TokenGate(app, token))
 
 
 def _served(request: Request) -> Served:
@@ -81,7 +85,16 @@ def _served(request: Request) -> Served:
     return served
 
 
-def _entry(request: Request, routine_id: str) -> Entry:
+def _demand(request: Request) -> Demand:
+    demand: Demand = request.app.state.demand
+    return demand
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _entry(request: Request, routine_id: str) -> vc.CatalogEntry:
     """The routine a path names; 404 for an id that is malformed or not on offer."""
     entry = _served(request).catalog.find(routine_id) if ID.fullmatch(routine_id) else None
     if entry is None:
@@ -102,7 +115,16 @@ def _routine(request: Request) -> Response:
         error, status = "", 200
     except SettingError as problem:
         error, status = str(problem), 400
-    return HTMLResponse(pages.routine_page(entry, served.catalog.length(entry), chosen, error), status)
+    page = pages.routine_page(entry, chosen, error, served.defaults.countdown, _language(entry))
+    return HTMLResponse(page, status)
+
+
+def _language(entry: vc.CatalogEntry) -> str:
+    """The language the entry is said in, for its page's ``lang``."""
+    try:
+        return vc.compile(entry.target).language
+    except vc.VoiceCoachError:
+        return "en"
 
 
 def _variant_info(request: Request) -> Response:
@@ -114,10 +136,16 @@ def _variant_info(request: Request) -> Response:
     except SettingError as problem:
         return JSONResponse({"error": str(problem)}, 400)
     if request.query_params.get("prepare"):
-        with contextlib.suppress(RuntimeError):  # the server is stopping: nothing to prepare
-            _served(request).cache.get(variant)
+        page = request.query_params.get("page")
+        try:
+            _demand(request).prepare(variant, _client(request), page)
+        except TooMany as refused:
+            return JSONResponse({"error": str(refused)}, 429, headers={"Retry-After": "5"})
+        except CacheClosed:  # the server is stopping: nothing to prepare
+            pass
     urls = {kind: "../" + _audio_path(variant, kind) for kind in FILES}
     download = urls["mp3"] + ("&" if variant.query else "?") + "download=1"
+    live = urls["mp3"] + ("&" if variant.query else "?") + "live=1"
     return JSONResponse(
         {
             "title": entry.title,
@@ -128,8 +156,23 @@ def _variant_info(request: Request) -> Response:
             "chapters": urls["chapters.json"],
             "cover": urls["png"],
             "download": download,
+            "live": live,
+            "progress": _percent(_served(request).cache.progress(variant.key)),
+            "seconds": _seconds(variant),
         }
     )
+
+
+def _seconds(variant: Variant) -> float:
+    """How long the variant lasts, as estimated before it is made (for the time left while it streams)."""
+    timeline = vc.compile(variant.entry.target, variant.choices)
+    plan = vc.estimate(timeline, variant.speech, warn=lambda message: None).schedule
+    return plan.ms(plan.total) / 1000
+
+
+def _percent(done: float | None) -> int | None:
+    """How far the export is made, in percent (100: made; None: nobody asked for it)."""
+    return None if done is None else int(done * 100)
 
 
 def _audio_path(variant: Variant, kind: str) -> str:
@@ -146,7 +189,9 @@ async def _audio(request: Request) -> Response:
         variant = parse_variant(entry, request.query_params, _served(request).defaults)
     except SettingError as problem:
         return PlainTextResponse(str(problem), 400)
-    folder = await _made(_served(request).cache, variant)
+    if request.query_params.get("live") and match.group(2) == "mp3":
+        return _live(request, variant)
+    folder = await _made(request, variant)
     if isinstance(folder, Response):
         return folder
     name, media_type = FILES[match.group(2)]
@@ -157,15 +202,48 @@ async def _audio(request: Request) -> Response:
     return file_response(request, folder / name, media_type, headers)
 
 
-async def _made(cache: ExportCache, variant: Variant) -> Path | Response:
+def _live(request: Request, variant: Variant) -> Response:
+    """The MP3 as it is encoded (``live``): the finished file when made, else a stream that follows the
+    render (``429`` past the client's bound)."""
+    cache = _served(request).cache
+    try:
+        made = _demand(request).play(variant, _client(request))
+    except TooMany as refused:
+        return PlainTextResponse(str(refused), 429, headers={"Retry-After": "5"})
+    except CacheClosed:
+        return PlainTextResponse("The server is stopping.", 503)
+    if made.done() and not made.cancelled() and made.exception() is None:
+        return file_response(request, made.result() / AUDIO, "audio/mpeg", {})
+    stream = growing_mp3(made, lambda: cache.control(variant.key))
+    return StreamingResponse(stream, media_type="audio/mpeg", headers={"Cache-Control": "no-store"})
+
+
+async def _made(request: Request, variant: Variant) -> Path | Response:
     """The variant's cache entry once made, or the response that says why it is not."""
     try:
-        return await cache.wait(variant)
+        return await _served(request).cache.wait(_demand(request).play(variant, _client(request)))
+    except TooMany as refused:
+        return PlainTextResponse(str(refused), 429, headers={"Retry-After": "5"})
     except vc.VoiceCoachError as error:
         log.warning("%s: %s", variant.entry.id, error)
         return PlainTextResponse(f"Could not make this export: {error}", 500)
-    except (RenderCancelled, RuntimeError):
+    except (RenderCancelled, CacheClosed):
         return PlainTextResponse("The server is stopping.", 503)
+
+
+async def _rate(request: Request) -> Response:
+    """The answer to the page's question after playback: the session recorded with its rating (as
+    ``voice-coach log`` records one), and the step it earns; 400 with the library's message otherwise."""
+    entry = _entry(request, request.path_params["routine_id"])
+    form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+    pain = form.get("pain", "").strip()  # a form body, read here: the gate let at most a few bytes in
+    try:
+        logged = await run_in_threadpool(vc.log_session, entry.target, pain, note="played on the phone")
+        step = await run_in_threadpool(vc.progression, entry.target) if entry.target.progression else None
+    except vc.UsageError as error:
+        return JSONResponse({"error": error.worded(lambda name: name)}, 400)
+    answer = {"pain": logged.pain, "next": step.summary() if step is not None else None}
+    return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 
 async def _feed(request: Request) -> Response:
@@ -190,7 +268,7 @@ async def _feed(request: Request) -> Response:
 def _episodes(served: Served, defaults: list[Variant], base: str) -> list[Episode]:
     """The default variants, then the recent ones whose settings still name the same export."""
     kept = {v.key: v for v in defaults}
-    for folder in served.cache.recent(served.recent):
+    for folder in served.cache.recent(served.recent, skip=kept):
         about = About.read(folder)
         entry = served.catalog.find(about.routine_id) if about else None
         if about is None or entry is None or folder.name in kept:

@@ -3,6 +3,7 @@ library's ElementTree (feedgen knows no ``podcast:`` namespace and would add lxm
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,8 @@ ET.register_namespace("podcast", PODCAST)
 
 @dataclass(frozen=True)
 class Episode:
-    """One rendered variant as an episode: its audio's URL and exact size, and its chapters' URL."""
+    """One rendered variant as an episode: its audio's URL and exact size, and its chapters' URL; the
+    title and description are plain text."""
 
     guid: str
     title: str
@@ -53,7 +55,7 @@ def feed_xml(title: str, link: str, description: str, episodes: list[Episode], b
 def _item(channel: ET.Element, episode: Episode) -> None:
     item = ET.SubElement(channel, "item")
     _text(item, "title", episode.title)
-    _text(item, "description", episode.description)
+    _text(item, "description", html.escape(episode.description))  # apps show it as HTML: "<" is text
     ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = episode.guid
     _text(item, "pubDate", format_datetime(episode.published))
     length = str(episode.length_bytes)

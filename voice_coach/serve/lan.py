@@ -10,6 +10,11 @@ import sys
 
 SIOCGIFADDR = 0x8915
 """Linux's ioctl for an interface's IPv4 address."""
+QUIET_ZONE = 2
+"""Light modules around the code, in modules."""
+HALF_BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+"""The character drawing (upper, lower) modules, True where the foreground colour shows."""
+BLACK_ON_WHITE, RESET = "\x1b[30;107m", "\x1b[0m"
 
 
 def lan_addresses() -> list[str]:
@@ -50,12 +55,17 @@ def _host_addresses() -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-def qr_text(url: str) -> str:
-    """``url`` as a QR code drawn with block characters, for a terminal."""
-    import io
-
+def qr_text(url: str, *, colour: bool = True) -> str:
+    """``url`` as a QR code for a terminal, two rows of modules per line of half blocks. With ``colour``
+    the code sets its own colours (black modules on white, ANSI), so it reads right on a light or a dark
+    terminal; without (``NO_COLOR``), the light modules are drawn, for the usual light-on-dark terminal."""
     import segno
 
-    out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True)
-    return out.getvalue()
+    rows = [list(row) for row in segno.make(url, error="m").matrix_iter(border=QUIET_ZONE)]
+    rows.append([0] * len(rows[0]))  # an odd last row is paired with a light one
+    lines = []
+    for upper, lower in zip(rows[::2], rows[1::2], strict=False):
+        drawn = [(bool(a), bool(b)) if colour else (not a, not b) for a, b in zip(upper, lower, strict=True)]
+        text = "".join(HALF_BLOCKS[pair] for pair in drawn)
+        lines.append(f"{BLACK_ON_WHITE}{text}{RESET}" if colour else text)
+    return "\n".join(lines) + "\n"

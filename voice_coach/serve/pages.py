@@ -7,19 +7,16 @@ from html import escape
 from urllib.parse import quote
 
 import voice_coach as vc
-from voice_coach.compiler.build import COUNTDOWNS
-from voice_coach.durations import format_duration
-from voice_coach.routine.model import SIDE_CHOICES
-from voice_coach.serve.catalog import Catalog, Entry
 
 APPS_THAT_CAN = "AntennaPod (Android) and Apple Podcasts (iPhone: Library, Follow a Show by URL)"
 APPS_THAT_CANNOT = "apps that fetch feeds on their own servers, such as Pocket Casts, Overcast or Spotify"
 
 
-def page(title: str, body: str, *, up: str = "") -> str:
-    """A whole page; ``up`` is the way from this page back to the index (``../`` below it)."""
+def page(title: str, body: str, *, up: str = "", lang: str = "en") -> str:
+    """A whole page in language ``lang``; ``up`` is the way from this page back to the index (``../``
+    below it)."""
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{escape(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{escape(title)} · voice-coach</title>
@@ -31,12 +28,12 @@ def page(title: str, body: str, *, up: str = "") -> str:
 """
 
 
-def index_page(catalog: Catalog) -> str:
+def index_page(catalog: vc.Catalog) -> str:
     """Every routine and session, built-in and yours, with length and equipment, and the feed to subscribe."""
     entries = catalog.entries()
     sections = []
     for heading, yours in (("Built in", False), ("Yours", True)):
-        rows = [_index_row(entry, catalog.length(entry)) for entry in entries if entry.yours == yours]
+        rows = [_index_row(entry) for entry in entries if entry.yours == yours]
         if rows:
             sections.append(f'<h2>{heading}</h2>\n<ul class="routines">\n' + "\n".join(rows) + "\n</ul>")
     if not any(entry.yours for entry in entries):
@@ -52,45 +49,79 @@ Not {APPS_THAT_CANNOT}: they cannot reach this computer.</p>"""
     return page("Routines", "<h1>voice-coach</h1>\n" + "\n".join(sections) + "\n" + feed)
 
 
-def _index_row(entry: Entry, length: str) -> str:
+def _index_row(entry: vc.CatalogEntry) -> str:
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
     return (
         f'<li><a href="routine/{quote(entry.id)}">{escape(entry.title)}</a>'
-        f'<span class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</span></li>'
+        f'<span class="meta">{escape(entry.kind)} · {escape(entry.length)}{equipment}</span></li>'
     )
 
 
-def routine_page(entry: Entry, length: str, chosen: dict[str, str], error: str = "") -> str:
-    """A routine's page: its settings as a form (``chosen`` filled in, ``error`` shown), Play, Download and
-    the player (an audio element, the chapters and the words being said)."""
+def routine_page(
+    entry: vc.CatalogEntry,
+    chosen: dict[str, str],
+    error: str = "",
+    countdown: str = "standard",
+    lang: str = "en",
+) -> str:
+    """A routine's page, phone first: Play at the top with the length and equipment, the settings folded
+    under "Adjust" (open when ``chosen`` or ``error``; ``countdown`` is the server's own), the progress of
+    a variant being made, and the now-playing view (the instruction being said, where in the routine,
+    progress with chapter ticks, time left, pause and skip, the chapters)."""
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
-    body = f"""<p><a href="../">← All routines</a></p>
+    unfolded = " open" if chosen or error else ""
+    body = f"""<p class="back"><a href="../">← All routines</a></p>
 <h1>{escape(entry.title)}</h1>
-<p class="meta">{escape(entry.kind)} · {escape(length)}{equipment}</p>
-<form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
-{_fields(entry, chosen)}
+<p class="meta" id="about">{escape(entry.kind)} · {escape(entry.length)}{equipment}</p>
+<button type="submit" form="settings" id="play" class="play">Play</button>
+<div id="making" role="status" hidden><p id="making-text">Making your audio…</p>
+<progress id="making-bar" max="100" value="0" aria-labelledby="making-text"></progress></div>
 <p id="message" class="error" role="alert">{escape(error)}</p>
-<div class="buttons"><button type="submit" id="play">Play</button>
-<button type="button" id="download">Download MP3</button></div>
-</form>
-<section id="player" hidden>
-<audio id="audio" controls preload="auto"></audio>
-<p id="now" aria-live="polite"></p>
+<section id="player" aria-label="Now playing" hidden>
+<p id="where" class="where"></p>
+<p id="now" class="now" aria-live="polite"></p>
+<div id="progress" class="progress" role="progressbar" aria-label="Progress" aria-valuemin="0"
+ aria-valuemax="100" aria-valuenow="0"><div id="bar" class="bar"></div><div id="ticks"></div></div>
+<p class="times"><span id="elapsed">0:00</span><span id="left"></span></p>
+<div class="controls"><button type="button" id="previous">Previous</button>
+<button type="button" id="pause">Pause</button><button type="button" id="next">Next</button></div>
+<audio id="audio" preload="auto"></audio>
 <h2>Chapters</h2>
 <ol id="chapters"></ol>
 </section>
+{_rating(entry)}
+<details id="adjust"{unfolded}><summary>Adjust</summary>
+<form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
+{_fields(entry, chosen, countdown)}
+<button type="button" id="download" class="secondary">Download MP3</button>
+</form>
+</details>
 <script src="../static/player.js"></script>"""
-    return page(entry.title, body, up="../")
+    return page(entry.title, body, up="../", lang=lang)
 
 
-def _fields(entry: Entry, chosen: dict[str, str]) -> str:
+def _rating(entry: vc.CatalogEntry) -> str:
+    """The question shown (and said, where the phone can speak) when the session has played to its end:
+    a button per rating from 0 to 10, and Skip."""
+    buttons = "".join(f'<button type="button" value="{n}">{n}</button>' for n in range(11))
+    return f"""<section id="rating" hidden data-rate="../rate/{quote(entry.id)}.json">
+<h2 id="question">How is your back now, from zero to ten?</h2>
+<p class="hint">0: no pain · 10: the worst. It is kept with your sessions.</p>
+<div class="scale" role="group" aria-labelledby="question">{buttons}</div>
+<button type="button" id="skip-rating">Skip</button>
+<p id="rated" aria-live="polite"></p>
+</section>"""
+
+
+def _fields(entry: vc.CatalogEntry, chosen: dict[str, str], countdown: str) -> str:
     hold, sets, rest = _defaults(entry.target)
+    countdowns = ("", *(c for c in vc.COUNTDOWNS if c != countdown))  # the default once, as the empty choice
     fields = [
         _text("hold", "Hold", chosen, hold, "e.g. 20s or 1m"),
         _text("sets", "Sets per side", chosen, sets, "1 to 50", numeric=True),
         _text("rest", "Rest between sets", chosen, rest, "e.g. 15s, 0 for none"),
-        _select("sides", "Sides", chosen, ("", *SIDE_CHOICES), "as written"),
-        _select("countdown", "Countdown", chosen, ("", *COUNTDOWNS), "standard"),
+        _select("sides", "Sides", chosen, ("", *vc.SIDE_CHOICES), "as written"),
+        _select("countdown", "Countdown", chosen, countdowns, countdown),
         _text("rate", "Speaking rate", chosen, "1x", "words per minute (170) or a factor (1.2x)"),
     ]
     return "\n".join(fields)
@@ -100,8 +131,8 @@ def _defaults(target: vc.Routine | vc.Session) -> tuple[str, str, str]:
     """The placeholders of hold, sets and rest: the routine's own values."""
     if isinstance(target, vc.Session):
         return "each routine's own", "each routine's own", "each routine's own"
-    hold = format_duration(target.hold.default) if target.hold else "no hold"
-    return hold, str(target.sets.default), format_duration(target.rest_ms)
+    hold = vc.format_duration(target.hold.default) if target.hold else "no hold"
+    return hold, str(target.sets.default), vc.format_duration(target.rest_ms)
 
 
 def _text(
@@ -121,8 +152,3 @@ def _select(name: str, label: str, chosen: dict[str, str], values: tuple[str, ..
         for v in values
     )
     return f'<label>{label} <select name="{name}" id="{name}">{options}</select></label>'
-
-
-def message_page(status: int, text: str) -> str:
-    """A short page for a refusal: a status and one line, nothing about the server."""
-    return page(str(status), f"<h1>{status}</h1>\n<p>{escape(text)}</p>")

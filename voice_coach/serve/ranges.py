@@ -1,4 +1,4 @@
-"""Serving a file so players can seek and resume: one byte range (``206``), ``416`` for a range that is
+"""Serving a file so players can seek and resume: one byte range (``206``), ``416`` for a byte range that is
 malformed or past the end, ``304`` for a copy the client has, and exact ``Content-Length`` and ``ETag``.
 
 The file is opened before the response starts, so an entry evicted meanwhile is still served whole.
@@ -26,12 +26,15 @@ class Unsatisfiable(Exception):
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """The inclusive ``(first, last)`` bytes a ``Range`` header asks for; None for the whole file (no
-    header, or several ranges, which a server may answer whole); ``Unsatisfiable`` otherwise."""
+    header, a unit other than bytes, or several ranges, which a server may answer whole); ``Unsatisfiable``
+    otherwise."""
     if header is None:
         return None
     unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes":
+        return None  # a unit this server does not know: ignored, as RFC 9110 asks
     parts = [_RANGE.fullmatch(part.strip()) for part in spec.split(",")]
-    if unit.strip().lower() != "bytes" or not all(parts):
+    if not all(parts):
         raise Unsatisfiable
     if len(parts) > 1:
         return None

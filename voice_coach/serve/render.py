@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import voice_coach as vc
-from voice_coach.serve.export_cache import Cancelled
+from voice_coach.serve.control import Control
 from voice_coach.serve.variant import Variant
 
 log = logging.getLogger(__name__)
@@ -48,15 +48,24 @@ class About:
             return None
 
 
-def render_variant(variant: Variant, folder: Path, cancelled: Cancelled) -> None:
+def render_variant(variant: Variant, folder: Path, control: Control) -> None:
     """Export ``variant`` into ``folder``; ``VoiceCoachError`` if the library cannot, ``RenderCancelled``
-    once ``cancelled()``."""
+    once ``control()``. Progress: the synthesis of new phrases is the first half when there is one."""
+    synthesized = False
 
     def progress(stage: str, done: int, total: int) -> None:
-        if cancelled():
+        nonlocal synthesized
+        if control():
             raise RenderCancelled
+        fraction = done / total if total else 0.0
+        if stage == "synthesize":
+            synthesized = True
+            control.report(fraction / 2)
+        else:
+            control.report(0.5 + fraction / 2 if synthesized else fraction)
+            control.encoded = stage == "encode" and done >= total > 0
 
-    timeline = vc.compile(variant.entry.target, variant.options)
+    timeline = vc.compile(variant.entry.target, variant.choices)
     exported = vc.export(
         timeline,
         folder / AUDIO,

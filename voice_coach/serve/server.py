@@ -16,7 +16,8 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from voice_coach.errors import UsageError
+import voice_coach as vc
+from voice_coach.serve.slots import Slots
 
 HEADER_TIMEOUT_S = 10.0
 """How long a client may take to send a request's head: enough for any phone, short for a slow attack."""
@@ -24,7 +25,8 @@ HEADER_TIMEOUT_S = 10.0
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what clients can hold: connections at once, time to send a request, idle keep-alive."""
+    """Bounds on what clients can hold: connections at once (strangers' go first, see ``slots``), time to
+    send a request, idle keep-alive."""
 
     connections: int = 64
     header_timeout_s: float = HEADER_TIMEOUT_S
@@ -47,27 +49,29 @@ def bind(hosts: list[str], port: int) -> list[socket.socket]:
     except OSError as error:
         for sock in sockets:
             sock.close()
-        raise UsageError(
+        raise vc.UsageError(
             f"cannot listen on {host} port {port}: {error.strerror}; choose another with {{port}}",
             options=("port",),
         ) from None
     return sockets
 
 
-def make_server(app: ASGIApp, limits: Limits = Limits()) -> uvicorn.Server:
-    """A uvicorn server for ``app`` within ``limits``; it stops on SIGINT, SIGTERM or ``should_exit``."""
+def make_server(
+    app: ASGIApp, limits: Limits = Limits(), on_stop: Callable[[], None] = lambda: None
+) -> uvicorn.Server:
+    """A uvicorn server for ``app`` within ``limits``; it stops on SIGINT, SIGTERM or ``should_exit``,
+    calling ``on_stop`` first (so the application's waits end) and cutting the responses under way."""
     config = uvicorn.Config(
         app,
-        http=_guarded(limits.header_timeout_s),
+        http=_guarded(limits.header_timeout_s, Slots(limits.connections)),
         lifespan="off",
         log_level="warning",
         access_log=False,
-        limit_concurrency=limits.connections,
         timeout_keep_alive=limits.keep_alive_s,
         timeout_graceful_shutdown=limits.shutdown_s,
         server_header=False,
     )
-    return _QuietServer(config)
+    return _QuietServer(config, on_stop)
 
 
 def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
@@ -80,7 +84,18 @@ def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
 
 
 class _QuietServer(uvicorn.Server):
-    """uvicorn's server, stopping on SIGINT/SIGTERM without raising the signal again afterwards."""
+    """uvicorn's server, stopping on SIGINT/SIGTERM without raising the signal again afterwards, and at
+    once: the application is told first, and responses under way are cut rather than waited for (a
+    phone streaming an hour's MP3 would otherwise hold the stop for uvicorn's grace period, then get its
+    task cancelled with a traceback)."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_stop = on_stop
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_stop()
+        await super().shutdown(sockets)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -96,13 +111,26 @@ class _QuietServer(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def _guarded(timeout_s: float) -> type[H11Protocol]:
-    """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a whole request head in time."""
+def _guarded(timeout_s: float, slots: Slots) -> type[H11Protocol]:
+    """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a whole request head in time,
+    each connection in one of ``slots``."""
 
     class Guarded(H11Protocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            self.app = slots.app_for(self.app, self)
+            slots.opened(self)
             self._deadline(timeout_s)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            slots.closed(self)
+            super().connection_lost(exc)
+
+        def shutdown(self) -> None:
+            busy = self.cycle is not None and not self.cycle.response_complete
+            super().shutdown()
+            if busy:  # the server is stopping: the response under way ends now, its task with it
+                self.transport.abort()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()

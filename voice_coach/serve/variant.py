@@ -10,13 +10,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import voice_coach as vc
-from voice_coach.durations import format_duration
-from voice_coach.errors import UsageError
-from voice_coach.serve.catalog import Entry
 
 FIELDS = ("hold", "sets", "rest", "sides", "countdown", "rate")
 """The settings a page offers, with the CLI's names (``--hold`` ... ``--rate``)."""
-KEY_FORMAT = 1
+KEY_FORMAT = 2
 """Bumped when an export's files change shape, so old cache entries are not served."""
 MAX_VALUE = 32
 """Longer than any valid value: a longer one is refused before any parsing."""
@@ -39,9 +36,9 @@ class Defaults:
 class Variant:
     """A routine (``entry``) and the settings chosen for it, normalized (``20`` and ``20s`` are one)."""
 
-    entry: Entry
+    entry: vc.CatalogEntry
     chosen: tuple[tuple[str, str], ...]
-    options: vc.CompileOptions
+    choices: vc.RunChoices
     speech: vc.Speech
 
     @property
@@ -64,8 +61,9 @@ class Variant:
             self.entry.id,
             self.entry.digest,
             list(self.chosen),
-            self.options.countdown,
-            self.options.lead_in_ms,
+            self.choices.countdown,
+            self.choices.lead_in_ms,
+            self.choices.step,
             speech.engine,
             speech.voice,
             speech.rate,
@@ -73,7 +71,7 @@ class Variant:
         return hashlib.sha256(json.dumps(fields).encode("utf-8")).hexdigest()
 
 
-def parse_variant(entry: Entry, query: Mapping[str, str], defaults: Defaults) -> Variant:
+def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: Defaults) -> Variant:
     """The variant of ``entry`` that ``query`` chooses (fields left empty keep the defaults); ``SettingError``
     with the library's message, the option named by its form field."""
     raw = {name: query.get(name, "").strip() for name in FIELDS}
@@ -81,36 +79,53 @@ def parse_variant(entry: Entry, query: Mapping[str, str], defaults: Defaults) ->
         raise SettingError(f"{too_long[0]}: too long")
     chosen = {name: value for name, value in raw.items() if value}
     try:
-        options = vc.compile_options(
+        choices = vc.run_choices(
             hold=chosen.get("hold"),
-            sets=chosen.get("sets"),  # type: ignore[arg-type]  # checked as --sets is: a whole number 1-50
+            sets=chosen.get("sets"),
             rest=chosen.get("rest"),
             sides=chosen.get("sides"),
             countdown=chosen.get("countdown", defaults.countdown),
             lead_in=defaults.lead_in,
         )
+        choices, _ = vc.apply_progression(entry.target, choices)  # today's step, as play and export use
+        vc.compile(entry.target, choices)  # the whole run's checks (its length limit) answer now, not Play
         rate = chosen.get("rate")
         speech = defaults.speech
         if rate is not None:
             speech = vc.Speech(
                 speech.engine, speech.voice, str(vc.Speech(rate=rate).settings().rate), speech.cache_dir
             )
-    except UsageError as error:
+    except vc.UsageError as error:
         raise SettingError(error.worded(lambda name: name)) from None
-    return Variant(entry, _normalized(options, chosen, speech), options, speech)
+    normalized = _normalized(choices, chosen, speech)
+    return Variant(entry, _without_defaults(normalized, entry, defaults), choices, speech)
 
 
 def _normalized(
-    options: vc.CompileOptions, chosen: Mapping[str, str], speech: vc.Speech
+    choices: vc.RunChoices, chosen: Mapping[str, str], speech: vc.Speech
 ) -> tuple[tuple[str, str], ...]:
     """The chosen settings in a canonical spelling, in ``FIELDS`` order."""
-    overrides = options.overrides
+    overrides = choices.overrides
     values = {
-        "hold": None if overrides.hold_ms is None else format_duration(overrides.hold_ms),
+        "hold": None if overrides.hold_ms is None else vc.format_duration(overrides.hold_ms),
         "sets": None if overrides.sets is None else str(overrides.sets),
-        "rest": None if overrides.rest_ms is None else format_duration(overrides.rest_ms),
+        "rest": None if overrides.rest_ms is None else vc.format_duration(overrides.rest_ms),
         "sides": overrides.sides,
-        "countdown": options.countdown if "countdown" in chosen else None,
+        "countdown": choices.countdown if "countdown" in chosen else None,
         "rate": speech.rate if "rate" in chosen else None,
     }
     return tuple((name, value) for name, value in values.items() if value is not None)
+
+
+def _without_defaults(
+    chosen: tuple[tuple[str, str], ...], entry: vc.CatalogEntry, defaults: Defaults
+) -> tuple[tuple[str, str], ...]:
+    """``chosen`` without the settings that change nothing (the routine's own sets, hold and rest, the
+    server's countdown), so choosing a default makes the same export and feed episode as leaving it."""
+    same = {"countdown": defaults.countdown}
+    routine = entry.target
+    if isinstance(routine, vc.Routine):
+        same |= {"sets": str(routine.sets.default), "rest": vc.format_duration(routine.rest_ms)}
+        if routine.hold is not None:
+            same["hold"] = vc.format_duration(routine.hold.default)
+    return tuple((name, value) for name, value in chosen if same.get(name) != value)

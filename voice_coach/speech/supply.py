@@ -171,3 +171,36 @@ def synthesize_phrases(
     or a phrase that fails or exceeds ``timeout`` seconds."""
     with PhraseSupply(texts, settings, cache, workers=workers, timeout=timeout) as supply:
         return supply.result(progress)
+
+
+class SpokenPhrases:
+    """Phrases already spoken (a ``SynthesisResult``), handed out as a ``PhraseSupply`` hands them, so
+    whatever mixes a session takes either."""
+
+    def __init__(self, spoken: SynthesisResult) -> None:
+        self.spoken = spoken
+
+    def progress(self) -> tuple[int, int]:
+        """(phrases ready, distinct phrases): all of them."""
+        return len(self.spoken.clips), len(self.spoken.clips)
+
+    def done(self) -> bool:
+        return True
+
+    def ready(self, text: str) -> bool:
+        return True
+
+    def clip(self, text: str) -> Clip:
+        """The audio of ``text``; KeyError for a phrase that was never spoken."""
+        return self.spoken.clips[text]
+
+    def result(self, progress: Progress | None = None) -> SynthesisResult:
+        return self.spoken
+
+    def __enter__(self) -> SpokenPhrases:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        return None

@@ -30,7 +30,9 @@ from voice_coach.cpu import usable_cores
 from voice_coach.errors import SynthesisError
 from voice_coach.speech.engines import Engine, EngineSettings, get_engine
 from voice_coach.speech.engines.base import require_text
+from voice_coach.speech.lexicon import spoken
 from voice_coach.speech.phrase_cache import PhraseCache, phrase_key
+from voice_coach.speech.trim import TRIM_ID
 from voice_coach.speech.worker_protocol import STOP_GRACE, Phrase, Reply, Start, decode, receive, send
 
 __all__ = [
@@ -105,14 +107,15 @@ def look_up(texts: Iterable[str], engine_spec: EngineSettings, cache: PhraseCach
 
 
 def cache_key(engine: Engine, settings: EngineSettings, text: str) -> str:
-    """The cache key of ``text`` spoken by ``engine`` with ``settings`` (the voice resolved)."""
+    """The cache key of ``text`` spoken by ``engine`` with ``settings`` (the voice resolved), trimmed as
+    ``trim`` trims it: keyed on the text the engine is given, the lexicon applied."""
     return phrase_key(
-        engine.identity,
+        f"{engine.identity} {TRIM_ID}",
         settings.voice or "",
         str(settings.rate),
         settings.volume,
         engine.sample_rate,
-        text,
+        spoken(text, settings.lexicon, engine.PHONEMES),
     )
 
 
@@ -196,7 +199,13 @@ class _Pool:
     def start(self, count: int, start: Start) -> None:
         """Start ``count`` workers and send each ``start``."""
         _reap_scratch()
-        self.scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+        try:
+            self.scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+        except OSError as error:  # a full or read-only temporary folder
+            folder = tempfile.gettempdir()
+            raise SynthesisError(
+                f"cannot make the speech workers' folder in {folder}: {error.strerror or error}"
+            ) from error
         env = {**os.environ, "TMPDIR": self.scratch}
         for _ in range(count):
             stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()

@@ -33,6 +33,8 @@ from voice_coach import interrupts
 from voice_coach.audio.clip import Clip
 from voice_coach.errors import SynthesisError
 from voice_coach.speech.engines import Engine, EngineSettings, get_engine
+from voice_coach.speech.lexicon import spoken
+from voice_coach.speech.trim import trim_silence
 from voice_coach.speech.worker_protocol import STOP_GRACE, Phrase, Reply, Start, decode, receive, send
 
 PARENT_POLL = 0.5
@@ -191,7 +193,8 @@ def _synthesize_one(text: str) -> Clip:
     engine, settings = _engine
     _busy = True
     try:
-        return engine.synthesize(text, settings.voice or "", settings.rate, settings.volume)
+        said = spoken(text, settings.lexicon, engine.PHONEMES)
+        return trim_silence(engine.synthesize(said, settings.voice or "", settings.rate, settings.volume))
     except _StopRequested:
         # The engine's own clean-up (temporary files, its child process) ran on the way here.
         os._exit(0)

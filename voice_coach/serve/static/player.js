@@ -1,16 +1,23 @@
-// The routine page: checks the settings with the server (its messages are the CLI's), plays the export
-// with its chapters and cue sheet, and wires the Media Session so the lock screen and headphone buttons
-// play, pause, seek and skip between chapters. No libraries, no network beyond this server.
+// The routine page: checks the settings with the server (its messages are the CLI's) and has it prepare
+// the ones on screen; Play shows how far a new variant is made, then the now-playing view: the words being
+// said, where in the routine, progress with chapter ticks, time left, pause and skip, the chapters. The
+// Media Session makes the lock screen and headphone buttons play, pause, seek and skip between chapters.
+// No libraries, nothing global, no network beyond this server.
 "use strict";
 (function () {
-  const form = document.getElementById("settings");
-  const audio = document.getElementById("audio");
-  const message = document.getElementById("message");
-  const player = document.getElementById("player");
-  const list = document.getElementById("chapters");
-  const now = document.getElementById("now");
-  const state = { chapters: [], handlers: {}, info: null };
-  window.voiceCoach = state; // for tests and curious users
+  const $ = (id) => document.getElementById(id);
+  const form = $("settings"), audio = $("audio"), message = $("message"), player = $("player");
+  const list = $("chapters"), now = $("now"), where = $("where"), making = $("making");
+  const makingText = $("making-text"), makingBar = $("making-bar"), progress = $("progress");
+  const bar = $("bar"), ticks = $("ticks"), elapsed = $("elapsed"), left = $("left"), pause = $("pause");
+  const page = randomId();
+  const state = { chapters: [], cues: [], info: null, polling: null, live: false };
+
+  function randomId() {
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
 
   function query() {
     const params = new URLSearchParams();
@@ -20,29 +27,65 @@
     return params.toString();
   }
 
-  async function check() {
-    const q = query();
-    const response = await fetch(form.dataset.variant + (q ? "?" + q : ""), { cache: "no-store" });
-    const info = await response.json();
-    message.textContent = response.ok ? "" : info.error;
-    if (!response.ok) return null;
-    history.replaceState(null, "", info.query ? "?" + info.query : location.pathname);
-    return info;
+  function variantUrl(extra) {
+    const parts = [query(), extra].filter(Boolean).join("&");
+    return form.dataset.variant + (parts ? "?" + parts : "");
   }
 
-  function current(time) {
+  // The server's answer as {ok, body}; a body that is not JSON (a proxy's or an error page) becomes
+  // {error: its text}, so the message shown is always the server's own words.
+  async function ask(url, init) {
+    const response = await fetch(url, Object.assign({ cache: "no-store" }, init || {}));
+    const type = response.headers.get("content-type") || "";
+    if (type.includes("json")) return { ok: response.ok, body: await response.json() };
+    const text = (await response.text()).trim();
+    return { ok: response.ok, body: { error: text || `The server answered ${response.status}.` } };
+  }
+
+  async function check(extra) {
+    const { ok, body } = await ask(variantUrl(extra));
+    message.textContent = ok ? "" : body.error;
+    return ok ? body : null;
+  }
+
+  function clock(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  }
+
+  function duration() {
+    if (audio.duration && isFinite(audio.duration)) return audio.duration;
+    const last = state.chapters[state.chapters.length - 1];
+    return last ? last.endTime : (state.info && state.info.seconds) || 0;
+  }
+
+  function current(items, time) {
     let index = -1;
-    state.chapters.forEach((chapter, i) => { if (chapter.startTime <= time + 0.05) index = i; });
+    items.forEach((item, i) => { if (item.startTime <= time + 0.05) index = i; });
     return index;
   }
 
-  function seek(seconds) {
-    audio.currentTime = Math.max(0, Math.min(seconds, audio.duration || seconds));
+  // A seek on the stream of a variant being made (it cannot seek) first moves to the finished file, once
+  // there is one; until then it stays within what has arrived.
+  async function seek(seconds) {
+    const time = Math.max(0, Math.min(seconds, duration() || seconds));
+    if (state.live) {
+      const { ok, body } = await ask(variantUrl("")).catch(() => ({ ok: false, body: {} }));
+      if (ok && body.progress === 100) {
+        state.live = false;
+        audio.src = state.info.audio;
+      } else {
+        const arrived = audio.seekable.length ? audio.seekable.end(audio.seekable.length - 1) : 0;
+        audio.currentTime = Math.min(time, arrived);
+        return;
+      }
+    }
+    audio.currentTime = time;
     if (audio.paused) audio.play();
   }
 
   function skip(step) {
-    const here = current(audio.currentTime);
+    const here = current(state.chapters, audio.currentTime);
     let target = here + step;
     if (step < 0 && here >= 0 && audio.currentTime - state.chapters[here].startTime > 3) target = here;
     if (target < 0) target = 0;
@@ -55,25 +98,73 @@
     list.replaceChildren(...chapters.map((chapter, i) => {
       const item = document.createElement("li");
       const button = document.createElement("button");
-      const minutes = Math.floor(chapter.startTime / 60);
-      const seconds = String(Math.floor(chapter.startTime % 60)).padStart(2, "0");
       button.type = "button";
-      button.textContent = `${minutes}:${seconds}  ${chapter.title}`;
+      button.textContent = `${clock(chapter.startTime)}  ${chapter.title}`;
       button.dataset.index = String(i);
+      button.dataset.start = String(chapter.startTime);
       button.addEventListener("click", () => seek(chapter.startTime));
       item.append(button);
       return item;
     }));
+    showTicks();
   }
 
-  function highlight() {
-    const here = current(audio.currentTime);
+  function showTicks() {
+    const total = duration(), chapters = state.chapters;
+    ticks.replaceChildren(...chapters.slice(1).map((chapter) => {
+      const tick = document.createElement("span");
+      tick.style.left = total ? `${(100 * chapter.startTime) / total}%` : "0";
+      return tick;
+    }));
+  }
+
+  // The cue sheet read here, not by a <track> (whose loading would hold back the start of playback until
+  // the export is made): each cue's times and its words as plain text ("Hips &amp; knees" is
+  // "Hips & knees"), shown by the time played, so a seek shows the right words at once.
+  function seconds(stamp) {
+    return stamp.split(":").reduce((total, part) => total * 60 + parseFloat(part), 0);
+  }
+
+  function parseCues(sheet) {
+    const plain = (text) => new DOMParser().parseFromString(text, "text/html").documentElement.textContent;
+    return sheet.replace(/\r/g, "").split(/\n\n+/).flatMap((block) => {
+      const lines = block.split("\n");
+      const at = lines.findIndex((line) => line.includes("-->"));
+      if (at < 0) return [];
+      const [start, end] = lines[at].split("-->").map((stamp) => seconds(stamp.trim().split(/\s/)[0]));
+      return [{ startTime: start, endTime: end, text: plain(lines.slice(at + 1).join(" ")).trim() }];
+    });
+  }
+
+  function cueText(cue) {
+    return cue.text;
+  }
+
+  function showWords() {
+    const time = audio.currentTime;
+    const here = current(state.chapters, time);
+    const cue = state.cues[current(state.cues, time)];
+    now.textContent = cue ? cueText(cue) : "";
+    const set = state.cues.filter((c) => c.startTime <= time + 0.05 && /^set \d+/i.test(cueText(c))).pop();
+    const inChapter = set && here >= 0 && set.startTime >= state.chapters[here].startTime;
+    const chapter = here >= 0 ? state.chapters[here].title : (state.info ? state.info.title : "");
+    where.textContent = chapter + (inChapter ? ` · ${cueText(set).replace(/\.$/, "")}` : "");
+  }
+
+  function showPosition() {
+    const total = duration(), time = audio.currentTime;
+    const percent = total ? Math.min(100, (100 * time) / total) : 0;
+    bar.style.width = `${percent}%`;
+    progress.setAttribute("aria-valuenow", String(Math.round(percent)));
+    elapsed.textContent = clock(time);
+    left.textContent = total ? `${clock(total - time)} left` : "";
+    const here = current(state.chapters, time);
     list.querySelectorAll("li").forEach((item, i) => item.classList.toggle("current", i === here));
+    showWords();
     if ("mediaSession" in navigator && audio.duration && isFinite(audio.duration)) {
       try {
         navigator.mediaSession.setPositionState({
-          duration: audio.duration, position: Math.min(audio.currentTime, audio.duration),
-          playbackRate: audio.playbackRate,
+          duration: audio.duration, position: Math.min(time, audio.duration), playbackRate: audio.playbackRate,
         });
       } catch (error) { /* some browsers refuse while loading */ }
     }
@@ -102,56 +193,128 @@
     for (const [action, handler] of Object.entries(handlers)) {
       try {
         navigator.mediaSession.setActionHandler(action, handler);
-        state.handlers[action] = handler;
       } catch (error) { /* an action this browser does not know */ }
     }
   }
 
+  // While a new variant is made: "Making your audio… 40 %", from the server's own progress.
+  function showMaking(info) {
+    clearInterval(state.polling);
+    const show = (percent) => {
+      making.hidden = false;
+      makingBar.value = percent;
+      makingText.textContent = `Making your audio… ${percent} %`;
+    };
+    if (info.progress === 100) return;
+    show(info.progress || 0);
+    state.polling = setInterval(async () => {
+      const { ok, body } = await ask(variantUrl("")).catch(() => ({ ok: false, body: {} }));
+      if (ok && typeof body.progress === "number" && !making.hidden) show(body.progress);
+    }, 500);
+  }
+
+  function stopMaking() {
+    clearInterval(state.polling);
+    making.hidden = true;
+  }
+
+  async function loadCues(info) {
+    const response = await fetch(info.vtt);
+    if (!response.ok || state.info !== info) return;
+    state.cues = parseCues(await response.text());
+    showWords();
+  }
+
   function load(info) {
     state.info = info;
-    player.hidden = false;
-    audio.querySelectorAll("track").forEach((track) => track.remove());
-    audio.src = info.audio;
-    const track = document.createElement("track");
-    track.kind = "captions";
-    track.label = "What is said";
-    track.srclang = "en";
-    track.src = info.vtt;
-    track.default = true;
-    audio.append(track);
-    track.track.mode = "hidden";
-    track.track.addEventListener("cuechange", () => {
-      const cues = track.track.activeCues;
-      if (cues && cues.length) now.textContent = cues[cues.length - 1].text;
-    });
+    state.cues = [];
+    state.live = info.progress !== 100; // not made yet: its stream, as it is encoded
+    message.textContent = "";
+    audio.src = state.live ? info.live : info.audio;
+    loadCues(info).catch(() => {});
     mediaSession(info);
+    showMaking(info);
     const playing = audio.play();
-    fetch(info.chapters).then((r) => r.json()).then((data) => { showChapters(data.chapters); highlight(); });
+    ask(info.chapters).then(({ ok, body }) => { if (ok) { showChapters(body.chapters); showPosition(); } });
     return playing;
   }
 
-  // The settings on screen are likely the ones played: have the server make their export while the
-  // person reads, so Play starts at once. Typing waits for a pause; a mistake shows as it is made.
-  let typing = null;
-  async function prepare() {
-    const q = query();
-    const response = await fetch(form.dataset.variant + "?" + (q ? q + "&" : "") + "prepare=1", { cache: "no-store" });
-    message.textContent = response.ok ? "" : (await response.json()).error;
+  // Why the audio did not come: the server's words (a failed render, too many asked at once).
+  async function explainFailure() {
+    stopMaking();
+    if (!state.info) return;
+    state.live = false;
+    const { ok, body } = await ask(state.info.audio, { headers: { Range: "bytes=0-0" } })
+      .catch(() => ({ ok: false, body: { error: "The server cannot be reached: is voice-coach serve running?" } }));
+    message.textContent = ok ? "The audio could not be played; try again." : body.error;
+    document.body.classList.remove("playing");
+    player.hidden = true;
   }
-  form.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => prepare().catch(() => {}), 700); });
-  prepare().catch(() => {});
+
+  // The settings on screen are likely the ones played: have the server make their export while the
+  // person reads (one per page: the one before is dropped), so Play starts at once. Typing waits for a
+  // pause; a mistake shows as it is made.
+  let typing = null;
+  const prepare = () => check("prepare=1&page=" + page).catch(() => {});
+  form.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(prepare, 700); });
+  prepare();
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const info = await check();
-    if (info) load(info).catch(() => { message.textContent = "Tap the play button of the player to start."; });
+    const info = await check("");
+    if (!info) return;
+    history.replaceState(null, "", info.query ? "?" + info.query : location.pathname);
+    load(info).catch((error) => {
+      if (error && error.name === "NotAllowedError") message.textContent = "Tap Play again to start.";
+    });
   });
-  document.getElementById("download").addEventListener("click", async () => {
-    const info = await check();
+  $("download").addEventListener("click", async () => {
+    const info = await check("");
     if (info) location.href = info.download;
   });
-  audio.addEventListener("timeupdate", highlight);
-  audio.addEventListener("error", () => {
-    if (audio.src) message.textContent = "The audio could not be made or loaded; try again.";
+  $("previous").addEventListener("click", () => skip(-1));
+  $("next").addEventListener("click", () => skip(1));
+  pause.addEventListener("click", () => (audio.paused ? audio.play() : audio.pause()));
+  audio.addEventListener("playing", () => {
+    stopMaking();
+    player.hidden = false;
+    document.body.classList.add("playing");
+    document.getElementById("adjust").open = false;
+    window.scrollTo(0, 0);
   });
+  audio.addEventListener("play", () => { pause.textContent = "Pause"; });
+  audio.addEventListener("pause", () => { pause.textContent = "Resume"; });
+  audio.addEventListener("timeupdate", showPosition);
+  audio.addEventListener("seeked", showPosition);
+  audio.addEventListener("durationchange", showTicks);
+  audio.addEventListener("error", () => { if (audio.getAttribute("src")) explainFailure(); });
+  audio.addEventListener("ended", () => { if (state.live && audio.currentTime < duration() - 2) explainFailure(); });
+
+  // At the end, the question of the programme over weeks: asked aloud where the phone has a voice of its
+  // own, answered with a tap, and kept in the history (the answer moves the step of a [progression]).
+  const rating = $("rating");
+  const rated = $("rated");
+  function ask() {
+    rating.hidden = false;
+    rated.textContent = "";
+    rating.querySelectorAll("button").forEach((button) => { button.disabled = false; });
+    if ("speechSynthesis" in window) {
+      try { speechSynthesis.speak(new SpeechSynthesisUtterance($("question").textContent)); }
+      catch (error) { /* no voice on this phone: the question is on screen */ }
+    }
+  }
+  async function rate(pain) {
+    rating.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+    const body = new URLSearchParams({ pain: String(pain) });
+    const response = await fetch(rating.dataset.rate, { method: "POST", body, cache: "no-store" });
+    const answer = await response.json();
+    rated.textContent = !response.ok ? answer.error
+      : `Kept: pain ${answer.pain}/10.` + (answer.next ? ` Next time: ${answer.next}` : "");
+    state.rated = response.ok ? answer.pain : null;
+  }
+  rating.querySelectorAll(".scale button").forEach((button) => {
+    button.addEventListener("click", () => rate(button.value).catch(() => { rated.textContent = "Not kept; try again."; }));
+  });
+  $("skip-rating").addEventListener("click", () => { rating.hidden = true; });
+  audio.addEventListener("ended", () => { if (!(state.live && audio.currentTime < duration() - 2)) ask(); });
 })();

@@ -86,9 +86,16 @@ def _cannot_speak(engine: str, voice: str | None, speaks: str) -> str:
     return f"the voice {voice} speaks {language}" if voice else f"{engine}'s default voice speaks {language}"
 
 
-def settings_for(language: str, settings: EngineSettings, note: Callable[[str], None]) -> EngineSettings:
+def settings_for(
+    language: str,
+    settings: EngineSettings,
+    note: Callable[[str], None],
+    lexicon: tuple[tuple[str, str, str], ...] = (),
+) -> EngineSettings:
     """``settings`` when their voice speaks ``language``, else ``voice_for``'s engine and voice, whose note
-    is passed to ``note`` (the API's ``warn``). The engine is the default one when ``settings`` name none."""
+    is passed to ``note`` (the API's ``warn``). The engine is the default one when ``settings`` name none.
+    ``lexicon`` (a timeline's) says how some of its words are read (``speech.lexicon``)."""
+    settings = replace(settings, lexicon=lexicon) if lexicon else settings
     engine, voice, said = voice_for(language, settings.engine or default_engine_name(), settings.voice)
     if said is None:
         return settings

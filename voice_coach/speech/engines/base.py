@@ -68,6 +68,8 @@ class EngineSettings:
     voice: str | None = None
     rate: Rate = field(default_factory=Rate)
     volume: float = 1.0
+    lexicon: tuple[tuple[str, str, str], ...] = ()
+    """How some words are read (``speech.lexicon``): the run's, from its timeline."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.volume <= 1.0:
@@ -95,6 +97,9 @@ class Engine(ABC):
     NATURAL_WPM: ClassVar[int]
     """The engine's pace at factor 1.0x, in words per minute."""
     LANGUAGES: ClassVar[tuple[str, ...]] = ()
+    PHONEMES: ClassVar[bool] = False
+    """Whether it reads phonemes written ``[word](/phonemes/)`` (misaki's alphabet): a lexicon entry's
+    phonemes are given to it instead of the respelling (``speech.lexicon``)."""
     """The languages its voices speak (ISO 639-1 codes: ``en``, ``de``), known without starting it."""
 
     @classmethod

@@ -43,6 +43,8 @@ class HibariEngine(Engine):
     for following an exercise with eyes closed, yet not slow."""
     SAMPLE_RATE: ClassVar[int] = 24000
     LANGUAGES: ClassVar[tuple[str, ...]] = ("en",)
+    PHONEMES: ClassVar[bool] = True
+    """Its G2P reads misaki markup: ``[word](/phonemes/)``."""
     """Its bundled voice (``heart``) speaks American English only."""
 
     def __init__(self) -> None:

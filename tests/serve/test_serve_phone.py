@@ -1,0 +1,229 @@
+"""The phone-first page in a phone-sized headless Chromium: Play at the top; "Making your audio… N %" while
+a new variant is made; then the now-playing view without scrolling; captions as plain text, right after a
+seek; the server's own words for a refused or failed request; no serious accessibility violation (axe-core,
+vendored under ``vendor/``), light and dark; usable at 320 px; no Content-Security-Policy violation.
+Screenshots at 360x800 and 320x640 are kept in the artefacts folder (``$VOICE_COACH_TEST_ARTEFACTS``, else
+the test's temporary folder)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import RealServer, start_server
+
+pytestmark = pytest.mark.slow
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+HIPS = """id = "hips"
+title = "Hips & knees"
+kind = "stretch"
+setup = [{ say = "Lie on your back & bend your knees." }]
+hold = "6s"
+sets = { default = 2 }
+sides = ["right", "left"]
+"""
+WATCH = """window.testLog = { errors: [], csp: [], making: [] };
+addEventListener("error", (e) => testLog.errors.push(String(e.message)));
+addEventListener("unhandledrejection", (e) => testLog.errors.push(String(e.reason)));
+document.addEventListener("securitypolicyviolation", (e) => testLog.csp.push(e.violatedDirective));
+addEventListener("DOMContentLoaded", () => {
+  const making = document.getElementById("making-text");
+  if (making) new MutationObserver(() => testLog.making.push(making.textContent))
+    .observe(making, { childList: true, characterData: true, subtree: true });
+});"""
+"""The test's own watch on the page: uncaught errors, CSP violations, the "Making your audio" texts."""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
+    root = tmp_path_factory.mktemp("phone")
+    (root / "routines").mkdir()
+    (root / "routines" / "hips.toml").write_text(HIPS, encoding="utf-8")
+    running = start_server(root, "--routines", str(root / "routines"))
+    yield running
+    running.process.kill()
+    running.process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (CHROMIUM and DRIVER):
+        pytest.skip("needs Debian's chromium and chromium-driver (./scripts/setup.sh installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--mute-audio",
+                     "--autoplay-policy=no-user-gesture-required"):  # fmt: skip
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    driver.set_script_timeout(60)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def artefacts(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("VOICE_COACH_TEST_ARTEFACTS") or tmp_path / "artefacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def phone(driver: Any, width: int, height: int, *, dark: bool = False) -> None:
+    """Make the viewport a phone's, in the system's light or dark setting."""
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    scheme = [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": scheme})
+
+
+def wait_for(driver: Any, script: str, timeout: float = 120) -> Any:
+    """The first truthy value of ``script`` (a JS expression) within ``timeout`` seconds."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
+        lambda d: d.execute_script(f"return {script}")
+    )
+
+
+def text_of(driver: Any, element_id: str) -> str:
+    text: str = driver.execute_script(f"return document.getElementById('{element_id}').textContent")
+    return text
+
+
+def adjust(driver: Any, **settings: str) -> None:
+    """Unfold "Adjust" and type ``settings`` into their fields."""
+    from selenium.webdriver.common.by import By
+
+    if not driver.execute_script("return document.getElementById('adjust').open"):
+        driver.find_element(By.CSS_SELECTOR, "#adjust summary").click()
+    for name, value in settings.items():
+        field = driver.find_element(By.ID, name)
+        field.clear()
+        field.send_keys(value)
+
+
+def serious_violations(driver: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA)."""
+    if not driver.execute_script("return typeof axe !== 'undefined'"):
+        driver.execute_script(AXE.read_text("utf-8"))
+    found = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})"
+        ".then(r => done(r.violations.map(v => [v.impact, v.id, v.nodes.map(n => n.target.join(' '))])));"
+    )
+    return [f"{impact} {rule}: {nodes}" for impact, rule, nodes in found if impact in ("serious", "critical")]
+
+
+def cues(server: RealServer, query: str) -> list[tuple[float, str]]:
+    """(start in seconds, text as said) of each cue of the variant's cue sheet."""
+    sheet = httpx.get(server.url + f"audio/hips.vtt?{query}", timeout=300).text
+    found = re.findall(r"(\d+):(\d+):([\d.]+) --> [^\n]+\n([^\n]+)", sheet)
+    return [(int(h) * 3600 + int(m) * 60 + float(s), html.unescape(text)) for h, m, s, text in found]
+
+
+def test_play_shows_the_making_then_the_now_playing_view_without_scrolling(
+    server: RealServer, browser: Any, artefacts: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/hips")
+    play = browser.find_element(By.ID, "play")
+    assert play.rect["y"] + play.rect["height"] < 400 and play.rect["height"] >= 44, "Play big, at the top"
+    adjust(browser, hold="7s")
+    play.click()
+    wait_for(browser, "document.getElementById('audio').currentTime > 0")
+    assert "live=1" in browser.execute_script("return document.getElementById('audio').src"), "streamed"
+    making = browser.execute_script("return testLog.making")
+    assert making and all(re.fullmatch(r"Making your audio… \d{1,3} %", text) for text in making), making
+    wait_for(browser, "document.getElementById('making').hidden")
+    for element_id in ("where", "now", "progress", "left", "pause", "next"):
+        box = browser.execute_script(
+            f"const r = document.getElementById('{element_id}').getBoundingClientRect();"
+            "return [r.top, r.bottom, r.height, scrollY];"
+        )
+        assert box[0] >= 0 and box[1] <= 800 and box[3] == 0, (element_id, box)
+    assert wait_for(browser, "document.getElementById('where').textContent").startswith("Hips & knees")
+    assert re.fullmatch(r"\d+:\d\d left", wait_for(browser, "document.getElementById('left').textContent"))
+    wait_for(browser, "document.querySelectorAll('#ticks span').length >= 1")  # once the chapters are made
+    assert (
+        browser.execute_script("return document.getElementById('now').getAttribute('aria-live')") == "polite"
+    )
+    assert browser.save_screenshot(str(artefacts / "now-playing-360x800.png"))
+    assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
+
+
+def test_captions_are_plain_text_and_follow_a_seek(server: RealServer, browser: Any) -> None:
+    """The cue sheet writes "&" as "&amp;"; the page shows the words as said, and after a seek the words
+    at the new time (not the ones before it)."""
+    from selenium.webdriver.common.by import By
+
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/hips?hold=7s")
+    browser.find_element(By.ID, "play").click()
+    wait_for(browser, "document.getElementById('audio').currentTime > 0")
+    said = cues(server, "hold=7s")
+    assert said[0][1] == "Hips & knees."
+    for start, text in (said[1], said[-1], said[0]):
+        browser.execute_script(
+            f"const a = document.getElementById('audio'); a.pause(); a.currentTime = {start + 0.1};"
+        )
+        wait_for(browser, f"document.getElementById('now').textContent === {text!r}", timeout=10)
+    assert "&amp;" not in text_of(browser, "now") and "&amp;" not in text_of(browser, "where")
+
+
+def test_a_session_too_long_is_refused_while_typing_and_play_says_so(
+    server: RealServer, browser: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/spi")
+    adjust(browser, hold="1h", sets="50")
+    assert "the limit is 12h" in wait_for(browser, "document.getElementById('message').textContent", 20)
+    browser.execute_script("document.getElementById('message').textContent = ''")
+    browser.find_element(By.ID, "play").click()
+    assert "the limit is 12h" in wait_for(browser, "document.getElementById('message').textContent", 20)
+    assert browser.execute_script("return document.getElementById('player').hidden")
+    adjust(browser, hold="1" * 2100)  # refused by the server before any check, in plain text
+    wait_for(browser, "document.getElementById('message').textContent === 'URI Too Long'", 20)
+    assert browser.execute_script("return testLog.errors") == []
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_no_serious_accessibility_violation_and_usable_at_320_px(
+    server: RealServer, browser: Any, artefacts: Path, dark: bool
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    phone(browser, 320, 640, dark=dark)
+    browser.get(server.url)
+    assert serious_violations(browser) == []
+    browser.get(server.url + "routine/hips")
+    adjust(browser)
+    assert serious_violations(browser) == []
+    browser.find_element(By.ID, "play").click()
+    wait_for(browser, "document.getElementById('audio').currentTime > 0")
+    wait_for(browser, "document.querySelectorAll('#chapters button').length >= 1")
+    assert serious_violations(browser) == []
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 320, "no sideways scroll"
+    small = browser.execute_script(
+        "return Array.from(document.querySelectorAll('button, input, select, summary, p.back a'))"
+        ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)"
+        ".map(e => e.id || e.tagName);"
+    )
+    assert small == [], "touch targets of 44 px at least"
+    scheme = "dark" if dark else "light"
+    assert browser.save_screenshot(str(artefacts / f"now-playing-320x640-{scheme}.png"))
+    assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []

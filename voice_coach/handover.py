@@ -1,0 +1,61 @@
+"""The therapist's hand-over, as library calls: a printed handout of a run (``handout``); the routines, audio
+and handout in one file to send (``pack``, in ``pack``), and that file put into a patient's routine
+library (``import_pack``, in ``unpack``).
+
+    import voice_coach as vc
+    timeline = vc.compile("spi", hold="25s")
+    vc.handout(timeline, "spi.pdf", url="http://192.168.1.20:8765/Xy3q/")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from voice_coach.compiler.timeline import Timeline
+from voice_coach.errors import UsageError, literal
+from voice_coach.output.handout_content import handout_content
+from voice_coach.output.handout_pdf import PAPERS, write_handout
+
+__all__ = ["PAPERS", "checked_url", "handout"]
+
+
+def handout(
+    timeline: Timeline,
+    output: str | os.PathLike[str],
+    *,
+    url: str | None = None,
+    paper: str = "a4",
+    progression: Mapping[str, str] | None = None,
+    force: bool = False,
+) -> Path:
+    """Write the printable handout of ``timeline`` to ``output`` (a ``.pdf``, ``paper`` ``a4`` or
+    ``letter``): each routine's steps as the voice says them, its settings as compiled, its cautions, a QR
+    code of ``url`` (the phone's page or feed) and a table to log sessions and pain by hand.
+
+    ``progression``: a routine id's progression plan in one sentence, printed with its settings.
+    """
+    content = handout_content(timeline, url=checked_url(url), progression=progression)
+    return write_handout(content, Path(output), paper=paper, force=force)
+
+
+MAX_URL_CHARS = 500
+"""A QR code of this many characters still prints at 110 points with modules a phone reads."""
+
+
+def checked_url(url: str | None) -> str | None:
+    """``url`` stripped, once it is a web link short enough for a QR code; None for none."""
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise UsageError(
+            f"{{url}}: {literal(repr(url))} is not a web link; give the one 'voice-coach serve' prints "
+            "(http://...)",
+            options=("url",),
+        )
+    if len(url) > MAX_URL_CHARS:
+        raise UsageError(f"{{url}}: longer than {MAX_URL_CHARS} characters, too long for a QR code",
+                         options=("url",))  # fmt: skip
+    return url
