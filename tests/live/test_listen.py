@@ -119,16 +119,16 @@ def test_a_spoken_next_in_the_silent_hold_goes_to_the_next_step(
 def test_a_session_is_paused_continued_taken_back_and_stopped_by_voice(
     coach: tuple[Timeline, Clip, Clip], recognizer: CommandRecognizer, tmp_path: Path
 ) -> None:
-    """The room hears only the person: "pause" 3 s into the hold, "continue" 3 s later, "back" (to the
+    """The room hears only the person: "pause, please" 3 s into the hold, "continue" 3 s later, "back" (to the
     start of the hold's step) and "stop" twice (the first only pauses and asks); each said while the coach
     is silent, each acted on."""
     timeline, audio, _ = coach
-    words = ["Pause.", "Continue.", "Back.", "Stop."]
+    words = ["Pause, please.", "Continue.", "Back.", "Stop."]
     said = {text: at_16k(clip) for text, clip in spoken(words, tmp_path).items()}
     plan = schedule(timeline, mixer.phrase_lengths(CLIPS, audio.rate), audio.rate)
     hold = next(s for s in plan.slots if isinstance(s.block, Hold))
     at = hold.start / audio.rate
-    times = [("Pause.", at + 3.0), ("Continue.", at + 6.0), ("Back.", at + 9.0), ("Stop.", at + 13.0)]
+    times = [("Pause, please.", at + 3.0), ("Continue.", at + 6.0), ("Back.", at + 9.0), ("Stop.", at + 13.0)]
     times.append(("Stop.", at + 16.0))
     microphone = np.zeros(int((at + 18) * LISTEN_RATE), np.int16)
     for text, when in times:
@@ -142,7 +142,7 @@ def test_a_session_is_paused_continued_taken_back_and_stopped_by_voice(
     assert outcome.ended == "quit"
     spans = [(start / audio.rate, end / audio.rate) for start, end in outcome.heard]
     paused_at = next(end for _, end in spans if end > at + 3.0)
-    pause_said = (at + 3.0, at + 3.0 + len(said["Pause."]) / LISTEN_RATE)
+    pause_said = (at + 3.0, at + 3.0 + len(said["Pause, please."]) / LISTEN_RATE)
     assert pause_said[0] < paused_at < pause_said[1] + 0.5, "the pause cut the sound at once"
     resumed = spans[[end for _, end in spans].index(paused_at) + 1][0]
     assert resumed == pytest.approx(paused_at, abs=0.01), "continued where it paused, 3 s later"
