@@ -13,6 +13,8 @@ SYSTEM_PACKAGES=(espeak-ng ffmpeg libasound2-dev alsa-utils gcc)
 SYSTEM_PACKAGES+=(chromium chromium-driver)
 # PortAudio: the microphone for play --listen (sounddevice).
 SYSTEM_PACKAGES+=(libportaudio2)
+# The media keys' tests run a private D-Bus session bus.
+SYSTEM_PACKAGES+=(dbus-daemon)
 
 say() { printf '==> %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -29,7 +29,7 @@ from voice_coach.compiler.cues import COUNTDOWNS
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.config import UserConfig, load_config
 from voice_coach.cpu import usable_cores
-from voice_coach.devices import devices, open_device, voice_commands
+from voice_coach.devices import devices, media_keys, open_device, voice_commands
 from voice_coach.durations import clock, format_duration
 from voice_coach.errors import (
     ChoiceError,
@@ -153,6 +153,7 @@ __all__ = [
     "load",
     "load_config",
     "log_session",
+    "media_keys",
     "new_routine",
     "no_outputs_message",
     "open_device",

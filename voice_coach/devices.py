@@ -8,17 +8,20 @@ goes through PortAudio (``SounddeviceSink``), which can open any of them.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from voice_coach.api_types import Warn, default_warn
 from voice_coach.live.device import Sink
+from voice_coach.live.keys import Keys
 from voice_coach.live.listen import CommandListener, CommandRecognizer, Listener
 from voice_coach.live.microphone import Microphone, MicrophoneError
+from voice_coach.live.mpris import EitherKeys, open_media_keys
 from voice_coach.live.sounddevice_sink import (
     OutputDevice,
     SounddeviceSink,
     output_devices,
 )
+from voice_coach.live.steps import Status
 
 
 def devices() -> list[OutputDevice]:
@@ -38,14 +41,19 @@ def open_device(choice: str | int) -> Sink:
 
 
 @contextlib.contextmanager
-def voice_commands(listen: bool, warn: Warn | None = None) -> Iterator[Listener | None]:
-    """A listener for ``play(listener=)`` on the default microphone when ``listen``; with no microphone
-    (or no recognizer), one warning and None: the session plays on without voice commands."""
+def voice_commands(
+    listen: bool, warn: Warn | None = None, wake_word: bool = False
+) -> Iterator[Listener | None]:
+    """A listener for ``play(listener=)`` on the default microphone when ``listen`` (commands only after
+    "coach" with ``wake_word``); with no microphone (or no recognizer), one warning and None: the session
+    plays on without voice commands."""
     if not listen:
         yield None
         return
     try:
-        recognizer = CommandRecognizer()  # before the microphone, which would be left open if this failed
+        recognizer = CommandRecognizer(
+            wake_word
+        )  # before the microphone, which would be left open if this failed
         listener = CommandListener(Microphone(), recognizer)
     except MicrophoneError as error:
         (warn or default_warn)(str(error))
@@ -55,3 +63,19 @@ def voice_commands(listen: bool, warn: Warn | None = None) -> Iterator[Listener 
         yield listener
     finally:
         listener.close()
+
+
+@contextlib.contextmanager
+def media_keys(
+    keys: Keys, warn: Warn | None = None
+) -> Iterator[tuple[Keys, Callable[[Status], None] | None]]:
+    """``keys`` and a headset's or the desktop's media keys (MPRIS, where there is a session bus), and what
+    the media keys must be told of each status (``play(on_status=)``), or None."""
+    media = open_media_keys(warn or default_warn)
+    if media is None:
+        yield keys, None
+        return
+    try:
+        yield EitherKeys(keys, media), media.status
+    finally:
+        media.close()

@@ -66,3 +66,16 @@ def fit_lines(message: str, width: int) -> list[str]:
         else:
             lines += textwrap.wrap(item, max(width, 1), break_on_hyphens=False) or [""]
     return lines
+
+
+def each(*callbacks: Callable[[vc.Status], None] | None) -> Callable[[vc.Status], None] | None:
+    """One status callback that calls each of ``callbacks`` (None if there are none)."""
+    chosen = [callback for callback in callbacks if callback is not None]
+    if not chosen:
+        return None
+
+    def every(status: vc.Status) -> None:
+        for callback in chosen:
+            callback(status)
+
+    return every

@@ -25,7 +25,7 @@ from voice_coach.cli.options import (
     speech_options,
     warn,
 )
-from voice_coach.cli.play_screen import StatusScreen
+from voice_coach.cli.play_screen import StatusScreen, each
 from voice_coach.cli.programme_commands import ask_how_it_feels
 
 
@@ -187,6 +187,7 @@ def export(
     help='Voice commands from the microphone: "pause", "continue", "next", "back", "stop" '
     "[default: 'listen' in the config file, else off].",
 )
+@click.option("--wake-word", is_flag=True, help='Voice commands only after "coach" ("coach, next"): a TV on.')
 @click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
 @click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
 @click.option(
@@ -202,6 +203,7 @@ def play(
     target: str,
     quiet: bool,
     listen: bool | None,
+    wake_word: bool,
     resume: bool,
     from_routine: str | None,
     ask: bool,
@@ -218,8 +220,10 @@ def play(
         space  pause / resume      n  next step       b  back (twice: previous step)
         ]      next routine/side   [  start of it (twice: previous)     q  quit
     Voice commands (--listen): pause, continue (or resume), next, back (or repeat),
-    stop; heard while the coach is silent. Without a terminal (a pipe, cron) it
-    plays straight through.
+    stop (say it twice), also "okay next", "go back", "can you repeat that"; heard
+    while the coach is silent. --wake-word: only after "coach" ("coach, next").
+    A headset's buttons and media keys pause, resume, skip and go back (Linux).
+    Without a terminal (a pipe, cron) it plays straight through.
 
     At the end it asks "How is your back now, from zero to ten?": press 0-9 or
     t for ten, or say the number with --listen; Enter or 10 s of silence skips.
@@ -240,10 +244,14 @@ def play(
         warn(f"no unfinished session of {timeline.id} in the history; starting at the beginning")
     sink = output_sink(device, config)
     listening = listen if listen is not None else config.listen
-    with vc.open_keys() as keys, vc.voice_commands(listening, warn) as listener:
+    with (
+        vc.open_keys() as terminal,
+        vc.media_keys(terminal, warn) as (keys, media_status),
+        vc.voice_commands(listening, warn, wake_word) as listener,
+    ):
         screen = None
         if not quiet and sys.stderr.isatty():
-            intro = vc.KEY_HELP if isinstance(keys, vc.TerminalKeys) else None
+            intro = vc.KEY_HELP if isinstance(terminal, vc.TerminalKeys) else None
             screen = StatusScreen(sys.stderr, intro=intro)
         played = vc.play(
             timeline,
@@ -252,7 +260,7 @@ def play(
             loudness=loudness,
             sink=sink,
             keys=keys,
-            on_status=screen.status if screen is not None else None,
+            on_status=each(screen.status if screen is not None else None, media_status),
             on_notice=screen.notice if screen is not None else None,
             warn=warn,
             start=start,

@@ -1,4 +1,5 @@
-"""Voice commands: "pause", "continue" (or "resume"), "next", "back" (or "repeat"), "stop", heard offline.
+"""Voice commands: "pause", "continue" (or "resume"), "next", "back" (or "repeat"), "stop", and natural
+ways of saying them ("okay next", "can you repeat that", "let's continue"), heard offline.
 
 Why the coach's own voice never triggers one: the player knows, to the sample, when it makes a sound (every
 phrase and chime is in the schedule), and the listener drops any utterance that overlaps one of those
@@ -6,42 +7,40 @@ times, widened by ``ECHO_TAIL`` for the room's echo and the device's output dela
 cancel an echo it cannot measure (speakers, headphones and rooms differ); it simply does not listen while
 the coach talks, and holds and rests, where commands are wanted, are mostly silence.
 
-The recognizer is pocketsphinx 5 with the US English model inside its wheel and a grammar of just these
-words, decoding one utterance at a time: ``utterances.Utterances`` cuts the stream into utterances against
-the room's own noise, and only a short one (a single word, ``MAX_COMMAND``) is decoded, so talk, music and
-the coach's sentences are not forced onto a command.
+``utterances.Utterances`` cuts the stream into utterances against the room's own (moving) background; only
+a short one (``MAX_COMMAND``) is decoded, by ``recognizer.CommandRecognizer``, which acts only on what is
+surely a command. A TV must not end a session: outside wake-word mode the first "stop" only pauses and
+asks for a second (``STOP_AGAIN``); pause is always safe.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from voice_coach.live.microphone import LISTEN_RATE, AudioSource, MicrophoneError
+from voice_coach.live.microphone import LISTEN_RATE, AudioSource
+from voice_coach.live.recognizer import COMMANDS, CommandRecognizer
 from voice_coach.live.utterances import Utterances
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+    pass
 
-COMMANDS = {
-    "pause": "pause",
-    "continue": "continue",
-    "resume": "continue",
-    "next": "next",
-    "back": "back",
-    "repeat": "back",
-    "stop": "stop",
-}
-"""Word heard → the command it gives."""
+__all__ = ["COMMANDS", "CoachVoice", "CommandListener", "CommandRecognizer", "Listener", "voice_action"]
+
 ECHO_TAIL = 0.5
 """Seconds after the coach's sound ends during which what is heard may still be its echo."""
-PRONUNCIATIONS = {"back(2)": "B AA K"}
-"""Pronunciations the US English dictionary lacks: British and Northern English say "back" with an open
-/a/, which the US model took for the vowel of "stop" (3 in 84 commands wrong at 20 dB SNR without it)."""
-MIN_COMMAND, MAX_COMMAND = 0.08, 1.6
-"""Seconds of speech an utterance must have to be taken for one command word."""
+MIN_COMMAND, MAX_COMMAND = 0.08, 1.8
+"""Seconds of speech an utterance must have to be taken for one command (a phrase: "can you repeat that")."""
 KEEP_SECONDS = 30.0
+STOP_AGAIN = 10.0
+"""Seconds within which a second "stop" ends the session; the first one paused it."""
+CONFIRM_STOP = "stop?"
+"""What the listener reports for a first "stop": the player pauses and asks for a second."""
+VOICE_ACTIONS = {CONFIRM_STOP: ('Heard "stop": paused. Say stop again to end.', "pause")}
+
+
+def voice_action(command: str) -> tuple[str, str]:
+    """What the player shows for a command a listener reported, and the command it acts on."""
+    return VOICE_ACTIONS.get(command, (f'Heard "{command}".', command))
 
 
 class CoachVoice:
@@ -74,32 +73,11 @@ class Listener(Protocol):
     def poll(self, coach: CoachVoice) -> str | None: ...
 
 
-class CommandRecognizer:
-    """pocketsphinx with a grammar of the command words; one decoder, reused for every utterance."""
-
-    def __init__(self) -> None:
-        pocketsphinx = _import_pocketsphinx()
-        words = " | ".join(sorted(COMMANDS))
-        grammar = f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {words};\n"
-        self.decoder = pocketsphinx.Decoder(lm=None, loglevel="FATAL", samprate=LISTEN_RATE)
-        for word, phones in PRONUNCIATIONS.items():
-            self.decoder.add_word(word, phones, False)
-        self.decoder.add_jsgf_string("commands", grammar)  # after the words: the grammar uses them all
-        self.decoder.activate_search("commands")
-
-    def command(self, samples: npt.NDArray[np.int16]) -> str | None:
-        """The command in one utterance, or None when it is no command word."""
-        decoder = self.decoder
-        decoder.start_utt()
-        decoder.process_raw(samples.tobytes(), full_utt=True)
-        decoder.end_utt()
-        hypothesis = decoder.hyp()
-        word = hypothesis.hypstr.strip() if hypothesis is not None else ""
-        return COMMANDS.get(word)
-
-
 class CommandListener:
-    """Voice commands from ``source``: utterances heard while the coach is silent, decoded to commands."""
+    """Voice commands from ``source``: utterances heard while the coach is silent, decoded to commands.
+
+    Outside wake-word mode a "stop" is reported as ``CONFIRM_STOP`` (pause and ask) unless another came
+    within ``STOP_AGAIN`` seconds before it."""
 
     def __init__(self, source: AudioSource, recognizer: CommandRecognizer | None = None) -> None:
         self.source = source
@@ -108,6 +86,7 @@ class CommandListener:
         self.offset: float | None = None
         self.ignored = 0
         """Utterances dropped because the coach was audible."""
+        self.stop_asked: float | None = None
 
     def poll(self, coach: CoachVoice) -> str | None:
         samples, captured = self.source.read()
@@ -121,19 +100,15 @@ class CommandListener:
                 continue
             command = self.recognizer.command(audio)
             if command is not None:
-                return command
+                return self._guarded(command, self.offset + end)
         return None
+
+    def _guarded(self, command: str, at: float) -> str:
+        """``command``, but a first "stop" (outside wake-word mode) only asks."""
+        if command != "stop" or self.recognizer.wake_word:
+            return command
+        asked, self.stop_asked = self.stop_asked, at
+        return "stop" if asked is not None and at - asked <= STOP_AGAIN else CONFIRM_STOP
 
     def close(self) -> None:
         self.source.close()
-
-
-def _import_pocketsphinx() -> Any:
-    try:
-        pocketsphinx = importlib.import_module("pocketsphinx")
-    except ImportError as error:
-        raise MicrophoneError(
-            f"Voice commands need the pocketsphinx recognizer ({error}); "
-            "install it with: pip install 'voice-coach[listen]'"
-        ) from error
-    return pocketsphinx

@@ -32,7 +32,7 @@ from voice_coach import interrupts
 from voice_coach.live.commands import KEY_COMMANDS, VOICE_COMMANDS, CommandQueue, Commands
 from voice_coach.live.device import Clock, Playing, SimpleaudioSink, Sink, SystemClock
 from voice_coach.live.keys import KEY_HELP, Keys, NoKeys, TerminalKeys, open_keys
-from voice_coach.live.listen import CoachVoice, Listener
+from voice_coach.live.listen import CoachVoice, Listener, voice_action
 from voice_coach.live.outcome import Outcome, summarize
 from voice_coach.live.playback import Command, Playback, command, finished_buffer, land, started, starting
 from voice_coach.live.resume import StartAt
@@ -153,8 +153,9 @@ class Player:
             return KEY_COMMANDS.get(key.lower())
         word = self.listener.poll(self.voice) if self.listener is not None else None
         if word is not None:
-            self._notice(f'Heard "{word}".')
-            return VOICE_COMMANDS.get(word)
+            notice, said = voice_action(word)
+            self._notice(notice)
+            return VOICE_COMMANDS.get(said)
         return self.commands.poll() if self.commands is not None else None
 
     def _map(self) -> StepMap:

@@ -1,17 +1,20 @@
-"""Cut a stream of microphone audio into utterances, against the room's own noise.
+"""Cut a stream of microphone audio into utterances, against the room's own background, moving or not.
 
 A fixed voice activity detector (pocketsphinx's, WebRTC's) decides "speech" from the signal alone; in a room
-with a fan or traffic at 10 dB under the voice it hears speech everywhere, so a spoken "next" was buried in
-one endless utterance (40 % of the commands were found at 10 dB SNR). This detector measures the level in
-the band where speech carries its words (300-3400 Hz, so hum and rumble count for little), follows the
-noise floor (it falls at once with the level and rises slowly, so a word does not lift it), and calls
-speech what stands ``ONSET_DB`` above the floor, until the level has stayed under ``OFFSET_DB`` above it for
-``HANGOVER`` seconds. Each utterance is handed over with ``PRE_ROLL`` of audio before it (the soft start of
-a word that the threshold missed) and half as much after.
+with a fan or traffic at 10 dB under the voice it hears speech everywhere. This detector measures the level
+in the band where speech carries its words (300-3400 Hz, so hum and rumble count for little) and compares
+it with the background: the median level of the last ``BACKGROUND_SECONDS``. A floor that followed the
+room's quietest moments (as this detector's first version did) was fooled by a TV or music, which come and
+go: their every syllable stood out of the pauses, and a command merged with them into one long utterance
+that was never decoded. The median is the level of the TV or music itself, so what stands ``ONSET_DB``
+over it is a voice nearer and louder than the background: the person. Speech goes on until the level has
+stayed under ``OFFSET_DB`` above the background for ``HANGOVER`` seconds. Each utterance is handed over with
+``PRE_ROLL`` of audio before it (the soft start of a word that the threshold missed) and half as much after.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -25,18 +28,17 @@ HOP = LISTEN_RATE // 100
 """Samples in one 10 ms analysis frame."""
 BAND_HZ = (300, 3400)
 ONSET_DB, OFFSET_DB = 9.0, 5.0
-"""Decibels above the noise floor at which speech starts, and under which it may end."""
+"""Decibels above the background at which speech starts, and under which it may end."""
 START_FRAMES = 3
 """Frames in a row above the onset level that start an utterance (a click is not speech)."""
 HANGOVER = 0.25
 PRE_ROLL = 0.25
-FALL, RISE = 0.2, 0.004
-"""How fast the noise floor follows a level under it, and one over it (per frame; a quarter of that
-while speech goes on)."""
+BACKGROUND_SECONDS = 3.0
+"""How much of the recent past the background level is the median of."""
 LONGEST = 4.0
-"""Seconds after which an utterance is cut off: longer is talk or a new noise, not a command. The floor
-then starts again from the quietest frame of it, so a floor that started too low (digital silence before
-the room's noise) cannot hold the detector in "speech" for ever."""
+"""Seconds after which an utterance is cut off: longer is talk or a new noise, not a command. The
+background is then measured again, with the new sound in it, so a background that started too low
+(digital silence before the room's noise) cannot hold the detector in "speech" for ever."""
 
 
 class Utterances:
@@ -53,13 +55,12 @@ class Utterances:
         self.kept_from = 0
         self.analysed = 0
         self.previous = np.zeros(HOP)
-        self.floor: float | None = None
+        self.history: deque[float] = deque(maxlen=int(BACKGROUND_SECONDS * LISTEN_RATE / HOP))
+        self.floor = 0.0
         self.start: int | None = None
         self.last_loud = 0
         self.loud_run = 0
         self.quiet_run = 0
-        self.quietest = 0.0
-        """The lowest level since the utterance started."""
 
     def feed(self, samples: npt.NDArray[np.int16]) -> Iterator[tuple[npt.NDArray[np.int16], float, float]]:
         """Each utterance completed by ``samples``: its audio (with pre-roll) and the start and end of its
@@ -85,27 +86,28 @@ class Utterances:
 
     def _step(self, level: float) -> tuple[npt.NDArray[np.int16], float, float] | None:
         """Advance the detector by one frame at ``level``; the utterance that ended with it, if any."""
-        floor = level if self.floor is None else self.floor
-        speaking = self.start is not None
-        loud = level > floor + (OFFSET_DB if speaking else ONSET_DB)
-        rate = FALL if level < floor else RISE / 4 if speaking else RISE
-        self.floor = floor + rate * (level - floor)
-        if not speaking:
-            self.loud_run = self.loud_run + 1 if loud else 0
+        self.history.append(level)
+        if self.start is None:
+            self.floor = self._background()
+            self.loud_run = self.loud_run + 1 if level > self.floor + ONSET_DB else 0
             if self.loud_run >= START_FRAMES:
                 self.start = self.analysed - self.loud_run * HOP
-                self.last_loud, self.quiet_run, self.quietest = self.analysed, 0, level
+                self.last_loud, self.quiet_run = self.analysed, 0
             return None
-        self.quietest = min(self.quietest, level)
-        if loud:
+        if level > self.floor + OFFSET_DB:
             self.last_loud, self.quiet_run = self.analysed, 0
         else:
             self.quiet_run += 1
-        assert self.start is not None
         if self.analysed - self.start >= LONGEST * LISTEN_RATE:
-            self.floor = self.quietest
+            self.floor = self._background()
             return self._end()
         return self._end() if self.quiet_run * HOP >= HANGOVER * LISTEN_RATE else None
+
+    def _background(self) -> float:
+        """The background's level: the median of the recent frames (the first frame's, at the start)."""
+        import numpy as np
+
+        return float(np.median(np.fromiter(self.history, np.float64)))
 
     def _end(self) -> tuple[npt.NDArray[np.int16], float, float]:
         assert self.start is not None

@@ -1,0 +1,188 @@
+"""What a short utterance says, if it is a command: two offline decodes (pocketsphinx 5) that must agree.
+
+The first decode knows nothing but the command phrases (``PHRASES``: "next", "okay next", "go back", "can
+you repeat that", ...), so any sound is forced onto one of them: alone it turned 26 of 27 short TV lines
+("Thank you.", "Okay.") into a command. The second decode is the rejection: the same audio against a
+filler model, a unigram language model of the command words among a few hundred everyday words
+(``FILLERS``), where "thank you" is heard as "thank you" and not as "stop". A command is acted on only if
+the second decode also heard that command, and no more other words than the phrase has around it ("bus
+stop" and "the next day" are no command). Each command word's share of the filler model is its threshold
+(``WORD_SHARE``): a larger share hears more commands, and more fragments of talk as commands; the shares
+were set on a rejection set of short TV lines and espeak-ng voices (``scripts/bench_listen.py`` measures
+them on others).
+
+In wake-word mode a phrase must begin with "coach" ("coach, next"): a TV says "next" far more often than
+"coach next".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from voice_coach.live.microphone import LISTEN_RATE, MicrophoneError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+COMMANDS = {
+    "pause": "pause",
+    "continue": "continue",
+    "resume": "continue",
+    "next": "next",
+    "back": "back",
+    "repeat": "back",
+    "stop": "stop",
+}
+"""Word heard → the command it gives."""
+PHRASES = {
+    "next": ("next", "okay next", "next please"),
+    "back": ("back", "go back", "repeat", "can you repeat that", "repeat please"),
+    "stop": ("stop", "stop it", "stop please"),
+    "pause": ("pause", "pause please", "okay pause"),
+    "continue": ("continue", "resume", "let's continue", "continue please", "okay continue"),
+}
+"""Command → the ways of saying it that are heard: natural phrasings map to their command."""
+WAKE_WORD = "coach"
+PRONUNCIATIONS = {"back(2)": "B AA K"}
+"""Pronunciations the US English dictionary lacks: British and Northern English say "back" with an open
+/a/, which the US model took for the vowel of "stop"."""
+WORD_SHARE = {
+    "next": 0.06,
+    "back": 0.06,
+    "repeat": 0.04,
+    "stop": 0.02,
+    "pause": 0.08,
+    "continue": 0.04,
+    "resume": 0.04,
+}
+"""Each command word's probability in the filler model: its threshold against everyday words."""
+FILLERS = """
+a about after again all also always am an and another any are around as ask at away bad be because bed been
+before being best better big black book both bring bus but buy by call came car case cat child city close
+cold come could cut day dear did do does dog don't done door down each end even ever every eye face fact far
+feel few find fine first for found four free friend from full game gave get girl give glad go god going gone
+good got great had hand happy hard have he head hear heard hello help her here hey high him his hold
+home hope hot house how i i'm if in into is it just keep kind knew know last late left less let life like
+line little live long look lot love made make man many may me mean men might mind miss money more morning
+most mother move much music must my name need never new news nice night no not nothing now of off oh old on
+once one only open or other our out over own part party people place play please put read ready real really
+red right room run said same saw say school see seem she should show side since sit so some something soon
+sorry start stay still story such sure take talk tell ten than thank that the their them then there these
+they thing think this those though thought three through time to today together told too top took two under
+until up us very wait walk want was watch water way we week well went were what when where which while who
+why will with woman word work world would yeah year yes yet you young your
+"""
+"""Everyday words that compete with the commands in the filler model (the phrase words among them)."""
+
+
+def _import_pocketsphinx() -> Any:
+    try:
+        pocketsphinx = importlib.import_module("pocketsphinx")
+    except ImportError as error:
+        raise MicrophoneError(
+            f"Voice commands need the pocketsphinx recognizer ({error}); "
+            "install it with: pip install 'voice-coach[listen]'"
+        ) from error
+    return pocketsphinx
+
+
+def command_grammar(wake_word: bool) -> str:
+    """The JSGF grammar of every phrase, each tagged with its command's rule; with the wake word first."""
+    rules = [f"<{name}> = {' | '.join(phrases)};" for name, phrases in PHRASES.items()]
+    body = " | ".join(f"<{name}>" for name in PHRASES)
+    start = f"{WAKE_WORD} ({body})" if wake_word else body
+    return "#JSGF V1.0;\ngrammar commands;\n" + "\n".join(rules) + f"\npublic <command> = {start};\n"
+
+
+def filler_model(words: list[str]) -> str:
+    """The filler language model (ARPA text): the command words at their ``WORD_SHARE``, ``words`` sharing
+    the rest evenly."""
+    rest = 1.0 - sum(WORD_SHARE.values())
+    entries = [(math.log10(share), word) for word, share in WORD_SHARE.items()]
+    entries += [(math.log10(rest * 0.8 / len(words)), word) for word in words]
+    lines = [
+        "\\data\\",
+        f"ngram 1={len(entries) + 2}",
+        "",
+        "\\1-grams:",
+        "-99 <s> 0",
+        f"{math.log10(0.2):.4f} </s> 0",
+    ]
+    lines += [f"{logprob:.4f} {word} 0" for logprob, word in entries]
+    return "\n".join([*lines, "", "\\end\\", ""])
+
+
+PHRASE_WORDS = frozenset(
+    word for phrases in PHRASES.values() for phrase in phrases for word in phrase.split()
+)
+
+
+def phrase_command(words: list[str]) -> str | None:
+    """The command a decoded phrase gives: its one command word's (``None`` for none, or two)."""
+    found = {COMMANDS[word] for word in words if word in COMMANDS}
+    return found.pop() if len(found) == 1 else None
+
+
+def agrees(phrase: list[str], heard: list[str], command: str) -> bool:
+    """Whether the filler decode (``heard``) confirms ``command`` from the phrase decode (``phrase``): the
+    same command, and no more words outside the phrases than the phrase has words around its command (a
+    filler may stand for "okay" in "okay next", but "bus stop" and "the next day" are no command)."""
+    outside = [word for word in heard if word not in PHRASE_WORDS | {WAKE_WORD}]
+    return phrase_command(heard) == command and len(outside) < len(phrase)
+
+
+@contextlib.contextmanager
+def _written(text: str, suffix: str) -> Iterator[str]:
+    """``text`` in a temporary file, for an API that reads only files; removed afterwards."""
+    handle, path = tempfile.mkstemp(suffix=suffix, prefix="voice-coach-")
+    try:
+        with os.fdopen(handle, "w") as file:
+            file.write(text)
+        yield path
+    finally:
+        os.unlink(path)
+
+
+class CommandRecognizer:
+    """The command in one utterance, or None: the phrase decode and the filler decode must agree
+    (``verify=False`` skips the second, to measure what it saves)."""
+
+    def __init__(self, wake_word: bool = False, verify: bool = True) -> None:
+        pocketsphinx = _import_pocketsphinx()
+        self.wake_word, self.verify = wake_word, verify
+        self.decoder = pocketsphinx.Decoder(lm=None, loglevel="FATAL", samprate=LISTEN_RATE)
+        for word, phones in PRONUNCIATIONS.items():
+            self.decoder.add_word(word, phones, False)
+        self.decoder.add_jsgf_string("phrases", command_grammar(wake_word))
+        known = sorted({word for word in FILLERS.split() if self.decoder.lookup_word(word)} - set(WORD_SHARE))
+        with _written(filler_model([*known, WAKE_WORD]), ".arpa") as path:
+            self.decoder.add_lm_file("fillers", path)
+
+    def command(self, samples: npt.NDArray[np.int16]) -> str | None:
+        """The command said in ``samples`` (one utterance), or None when it is not surely one."""
+        phrase = self._decode("phrases", samples)
+        if self.wake_word and phrase[:1] != [WAKE_WORD]:
+            return None
+        command = phrase_command(phrase)
+        if command is None or not self.verify:
+            return command
+        heard = self._decode("fillers", samples)
+        if self.wake_word and WAKE_WORD not in heard:
+            return None
+        return command if agrees(phrase, heard, command) else None
+
+    def _decode(self, search: str, samples: npt.NDArray[np.int16]) -> list[str]:
+        decoder = self.decoder
+        decoder.activate_search(search)
+        decoder.start_utt()
+        decoder.process_raw(samples.tobytes(), full_utt=True)
+        decoder.end_utt()
+        hypothesis = decoder.hyp()
+        return hypothesis.hypstr.split() if hypothesis is not None else []
