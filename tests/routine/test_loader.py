@@ -79,7 +79,7 @@ def test_validate_reports_every_bad_file_and_passes_good_ones(
     names = ["range-hold-zero.toml", str(tmp_path / "good.toml"), "sides-unknown.toml"]
     result = runner.invoke(cli, ["validate", *names])
     assert result.exit_code == 2
-    assert result.stdout == f"ok: {tmp_path / 'good.toml'}: routine 'ok', about 00:33\n"
+    assert result.stdout == f"ok: {tmp_path / 'good.toml'}: routine 'ok', about 00:31\n"
     assert result.stderr == (
         f"Error: {EXPECTED['range-hold-zero.toml']}\nError: {EXPECTED['sides-unknown.toml']}\n"
         "2 of 3 files are invalid\n"
