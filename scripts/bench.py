@@ -36,7 +36,11 @@ in the same run:
 10. lexicon: each word of the built-in pronunciation lexicon, in the phrases of the session that say it,
    as pocketsphinx hears it from the default engine with the lexicon (as voice-coach speaks it) vs
    without (the written text) (``scripts/lexicon_check.py``; target: "massager" heard in at least 5 of
-   every 6 cues).
+   every 6 cues);
+11. hostile input: files made to blow up a parser (a 100,000-part dotted key, 60,000 levels of nesting, a
+   250 KB string, 17,000 routines), a session that lists itself, a FIFO and ``/dev/zero``, each refused
+   with one line (exit 2) vs validating a good file (target: each within 1 s of CPU time and 100 MB
+   peak, start-up included; CPU time, because a loaded machine stretches the wall time of everything).
 
 Usage::
 
@@ -146,6 +150,8 @@ class Proc:
     rss_mb: float
     out: str
     err: str
+    cpu: float = 0.0
+    """CPU seconds (user and system) of it and its children: what a loaded machine does not inflate."""
 
 
 @dataclass
@@ -238,6 +244,7 @@ def run(
             usage.ru_maxrss / 1024,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
+            usage.ru_utime + usage.ru_stime,
         )
     if check and process.returncode:
         raise SystemExit(f"bench: {' '.join(command)} failed ({process.returncode}):\n{done.err[-2000:]}")
@@ -678,6 +685,72 @@ def bench_engines(b: Bench) -> list[Row]:
     return rows
 
 
+HOSTILE_SECONDS, HOSTILE_MB = 1.0, 100.0
+"""Each hostile file must be refused within this long and this much peak memory, start-up included."""
+
+
+def hostile_files(folder: Path, library: Path) -> dict[str, list[str]]:
+    """The hostile kinds of input, each as the command that meets it (a file of 200-250 KB, under the
+    size limit: what the size limit alone lets through)."""
+    kinds: dict[str, tuple[str, bytes | None]] = {
+        "dotted keys": ("dotted.toml", b"a" + b".a" * 99_999 + b" = 1\n"),
+        "nesting": ("nested.toml", b"a = " + b"[\n" * 60_000 + b"]\n" * 60_000),
+        "huge strings": ("huge.toml", b'title = """' + b"word " * 50_000 + b'"""\n'),
+        "many routines": ("many.toml", b'id = "m"\ntitle = "M"\nroutines = [\n' + b'"locate-spi",\n' * 17_000
+                          + b"]\n"),
+        "FIFO": ("fifo.toml", None),
+    }  # fmt: skip
+    commands = {}
+    for kind, (name, content) in kinds.items():
+        path = folder / name
+        if content is None:
+            os.mkfifo(path)
+        else:
+            path.write_bytes(content)
+        commands[kind] = ["validate", str(path)]
+    library.mkdir(parents=True, exist_ok=True)
+    (library / "loopself.toml").write_text('id = "loopself"\ntitle = "L"\nroutines = ["loopself"]\n', "utf-8")
+    commands["self-listing session"] = ["show", "loopself", "--estimate"]
+    commands["/dev/zero"] = ["validate", "/dev/zero"]
+    return commands
+
+
+def bench_hostile(b: Bench) -> list[Row]:
+    """Each kind of hostile input refused (exit 2, one line) in time and memory, vs a good file's check."""
+    folder = b.fresh("hostile")
+    good = folder / "good.toml"
+    good.write_text('id = "ok"\ntitle = "Ok"\nkind = "stretch"\nsetup = ["Kneel."]\nhold = "20s"\n', "utf-8")
+    commands = hostile_files(folder, b.work / "xdg" / "voice-coach" / "routines")
+    cache = b.fresh("hostile-cache")
+    walls: dict[str, list[float]] = {kind: [] for kind in commands}
+    cpus: dict[str, list[float]] = {kind: [] for kind in commands}
+    peaks: dict[str, float] = {}
+    refused: dict[str, bool] = {}
+    baseline = [b.voice_coach("validate", str(good), cache=cache).cpu for _ in range(b.runs)]
+    for _ in range(b.runs):
+        for kind, command in commands.items():
+            done = b.voice_coach(*command, cache=cache, check=False)
+            walls[kind].append(done.wall)
+            cpus[kind].append(done.cpu)
+            peaks[kind] = max(peaks.get(kind, 0.0), done.rss_mb)
+            refused[kind] = done.err.count("\n") == 1 and done.err.startswith("Error: ")
+    worst = max(median(c) for c in cpus.values())
+    name = "hostile input refused (slowest kind, CPU)"
+    row = Row(name, worst, "s", "validate a good file", median(baseline))
+    row.ratio = worst / row.baseline if row.baseline else None
+    row.target = f"each < {HOSTILE_SECONDS:g} s, < {HOSTILE_MB:g} MB"
+    row.passed = all(
+        refused[k] and median(cpus[k]) < HOSTILE_SECONDS and peaks[k] < HOSTILE_MB for k in commands
+    )
+    row.runs = cpus
+    row.notes += [
+        f"{kind}: {median(cpus[kind]):.2f} s CPU ({median(walls[kind]):.2f} s wall), "
+        f"{peaks[kind]:.0f} MB peak" + ("" if refused[kind] else ", NOT REFUSED")
+        for kind in commands
+    ]
+    return [row]
+
+
 def bench_lexicon(b: Bench) -> list[Row]:
     """Words of the pronunciation lexicon heard by pocketsphinx, with the lexicon vs without."""
     script = Path(__file__).with_name("lexicon_check.py")
@@ -706,6 +779,7 @@ BENCHMARKS: dict[str, Callable[[Bench], list[Row]]] = {
     "scale": bench_scale,
     "engines": bench_engines,
     "lexicon": bench_lexicon,
+    "hostile": bench_hostile,
 }
 
 
@@ -765,7 +839,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         bench = Bench(work, runs, profile, args.engine)
         chosen = args.only or list(BENCHMARKS)
-        if any(name not in ("startup", "lexicon") for name in chosen) and "cold" not in chosen:
+        if any(name not in ("startup", "lexicon", "hostile") for name in chosen) and "cold" not in chosen:
             print("bench: filling the phrase cache...", file=sys.stderr, flush=True)
             bench.export(profile.target, cache=bench.warm_cache, output=work / "fill.mp3")
             make_pcm(bench)  # what the cold benchmark leaves for the others

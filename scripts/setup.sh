@@ -44,8 +44,8 @@ if [ ! -x .venv/bin/python ]; then
   say "Creating .venv"
   "$PYTHON" -m venv .venv
 fi
-extras="test,listen"
-[ "${VOICE_COACH_PIPER:-}" = "1" ] && extras="test,listen,piper"
+extras="test,listen,chart"
+[ "${VOICE_COACH_PIPER:-}" = "1" ] && extras="test,listen,chart,piper"
 say "Installing voice-coach[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[$extras]"

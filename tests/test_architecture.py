@@ -23,7 +23,8 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "speech": ("audio.clip", "audio.wav", "audio.dsp"),
     "audio": ("compiler",),  # a schedule says where each sound goes
     "output": ("audio", "compiler"),
-    "live": ("audio", "compiler"),
+    # The programme over weeks is a function of the file (its ranges and [progression]) and the history.
+    "live": ("audio", "compiler", "routine.model"),
     # The faces: the server and the command line use the package (``import voice_coach as vc``) and their
     # own modules, nothing else (``FACES``).
     "serve": (),

@@ -90,7 +90,9 @@ def test_damaged_cache_entries_are_made_again_during_export(runner: CliRunner, t
     garbage.write_bytes(os.urandom(garbage.stat().st_size))
     empty.write_bytes(b"")
     result = ok(runner, "export", session, *PYTTSX3, "-o", str(second))
-    assert result.stdout.endswith(f"; 3 phrases synthesized, {len(entries) - 3} cached)\n")
+    assert result.stdout.endswith(
+        f"; 3 phrases synthesized, {len(entries) - 3} cached; 3 damaged phrases made again)\n"
+    )
     assert result.stderr == ""
     assert cache_entries() == entries and all(valid_entry(p) for p in entries)
     assert_same_audio(read_wav(first)[0], read_wav(second)[0])

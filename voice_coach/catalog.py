@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,6 +23,7 @@ from voice_coach.files import write_text_atomically
 from voice_coach.routine.library import builtin_ids, default_library, library_files
 from voice_coach.routine.loader import load_builtin, load_path
 from voice_coach.routine.model import Routine, Session
+from voice_coach.routine.routine_file import id_from_name, title_from_name
 
 BUILTIN = "built-in:"
 """How a built-in file's ``source`` starts (``built-in:spi``)."""
@@ -142,7 +142,7 @@ def new_routine(
     name; the path. ``UsageError`` if it exists and not ``force``, ``RoutineError`` if it cannot be
     written."""
     path = Path(name if name.endswith(".toml") else f"{name}.toml")
-    routine_id = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64] or "my-routine"
+    routine_id = id_from_name(path.stem)
     if in_library:
         folder = Path(library).expanduser() if library is not None else default_library()
         try:
@@ -153,7 +153,7 @@ def new_routine(
     if path.exists() and not force:
         raise UsageError(f"{path}: already exists; use {{force}} to overwrite it", options=("force",))
     template = (resources.files("voice_coach.routine") / "templates" / "routine.toml").read_text("utf-8")
-    title = routine_id.replace("-", " ").capitalize()
+    title = json.dumps(title_from_name(Path(name).name.removesuffix(".toml")), ensure_ascii=False)[1:-1]
     text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", str(path))
     try:
         write_text_atomically(path, text)

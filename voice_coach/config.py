@@ -3,6 +3,7 @@ the output device and voice commands, when no option says."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,11 @@ from pathlib import Path
 from voice_coach.api_types import Speech
 from voice_coach.compiler.choices import lead_in_ms
 from voice_coach.compiler.cues import COUNTDOWNS
-from voice_coach.errors import UsageError, VoiceCoachError, literal
+from voice_coach.errors import UnknownVoiceError, UsageError, VoiceCoachError, literal
 from voice_coach.routine.language import check_language
 from voice_coach.routine.table import Table
 from voice_coach.routine.toml_file import read_toml
+from voice_coach.speech.engines import ENGINES, get_engine
 from voice_coach.speech.engines.base import parse_rate
 from voice_coach.speech.phrase_cache import default_cache_dir
 
@@ -40,6 +42,17 @@ class UserConfig:
     listen: bool = False
     """``listen = true``: ``play`` takes voice commands without ``--listen``."""
 
+    def checked_voice(self, engine: str | None) -> str | None:
+        """``voice``, checked to be one of ``engine``'s voices (the config file's engine when None); an
+        unknown one is a UsageError naming this file, where the typo is."""
+        if self.voice is None:
+            return None
+        try:
+            get_engine(engine or self.engine).resolve_voice(self.voice)
+        except UnknownVoiceError as error:
+            raise UsageError(f"{self.source}: voice: {error}") from None
+        return self.voice
+
     def library(self) -> Path | None:
         """The user's routine library named by ``routines_dir`` (None: the default folder)."""
         return Path(self.routines_dir).expanduser() if self.routines_dir else None
@@ -54,7 +67,7 @@ class UserConfig:
         """The voice and phrase cache a run uses: what it chose, the config file filling the rest (the
         cache folder: ``cache_dir``, else $VOICE_COACH_CACHE_DIR, the config file or the default)."""
         folder = Path(cache_dir) if cache_dir else default_cache_dir(self.cache_dir)
-        return Speech(engine or self.engine, voice or self.voice, rate or self.rate, folder)
+        return Speech(engine or self.engine, voice or self.checked_voice(engine), rate or self.rate, folder)
 
 
 def config_path() -> Path:
@@ -96,6 +109,13 @@ def _flag(table: Table, key: str) -> bool:
 def _check_values(table: Table, values: dict[str, str | None]) -> None:
     """Reject values the options they stand for would reject, naming the file and key."""
     countdown, lead_in, rate = values["countdown"], values["lead_in"], values["rate"]
+    engine = values["engine"]
+    if engine is not None and engine.strip().lower() not in ENGINES:
+        close = difflib.get_close_matches(engine.strip().lower(), list(ENGINES), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise table.fail(
+            "engine", f"unknown engine {engine!r}; {hint}choose one of: {', '.join(sorted(ENGINES))}"
+        )
     if countdown is not None and countdown not in COUNTDOWNS:
         raise table.fail("countdown", f"must be one of {', '.join(COUNTDOWNS)}")
     try:

@@ -7,6 +7,10 @@ import shutil
 
 from voice_coach.errors import ExportError
 
+OWN_PROCESS_GROUP = 0
+"""``process_group`` for every ffmpeg started: a group of its own, so the Ctrl-C a terminal sends to its
+foreground group reaches voice-coach alone, which stops ffmpeg itself and reports ``Interrupted.``; in
+the same group ffmpeg would also get it, exit 255 and sometimes be seen failing first."""
 INSTALL_FFMPEG = "install it with `sudo apt-get install ffmpeg` (or run ./scripts/setup.sh)"
 
 

@@ -8,12 +8,15 @@ The server stage (``serve/``) is itself a face over this package, and it brings 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voice_coach.api_types import Speech
 from voice_coach.errors import UsageError
+from voice_coach.files import write_text_atomically
+from voice_coach.live.history import history_path
 
 if TYPE_CHECKING:
     from voice_coach.serve.launch import Server
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
 SERVER_STAGE = "voice_coach.serve.launch"
 SERVER_PORT = 8765
 EXPORTS_BYTES = 1 << 30
+LINK_FILE = "serve-link.json"
+"""Where a running server leaves its link (beside the history), for ``remind`` to put in its events."""
 
 
 def server(
@@ -44,6 +49,51 @@ def server(
     chosen = (speech or Speech(), countdown or "standard", lead_in or "1s")
     made: Server = stage.bound_server(port, lan, new_token, folder, exports_bytes, chosen)
     return made
+
+
+def keep_link(url: str) -> Path:
+    """Note ``url`` as the running server's link (with this process's id); the file's path."""
+    path = history_path().parent / LINK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(path, json.dumps({"url": url, "pid": os.getpid()}) + "\n")
+    return path
+
+
+def forget_link() -> None:
+    """Remove the link this process noted; another server's is left alone."""
+    path = history_path().parent / LINK_FILE
+    if _link(path, alive=False) == os.getpid():
+        path.unlink(missing_ok=True)
+
+
+def running_link() -> str | None:
+    """The link of a ``serve`` running now (the phone's, with ``--lan``), or None (none runs, or one was
+    killed before it could remove its note)."""
+    path = history_path().parent / LINK_FILE
+    pid = _link(path, alive=True)
+    if pid is None:
+        return None
+    url = json.loads(path.read_text("utf-8"))["url"]
+    return str(url)
+
+
+def _link(path: Path, *, alive: bool) -> int | None:
+    """The process id in the note at ``path`` (only if that process runs, with ``alive``), or None."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        pid, url = data["pid"], data["url"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(pid, int) and isinstance(url, str) and url.startswith("http")):
+        return None
+    if alive:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:  # another user's process: alive, but not ours to trust
+            return None
+    return pid
 
 
 def phone_link(port: int = SERVER_PORT, *, feed: bool = False) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from voice_coach.api_types import Played, Warn
 from voice_coach.api_types import default_warn as _warn
@@ -21,13 +22,15 @@ def history(limit: int | None = None, *, warn: Warn | None = None) -> list[Histo
     return entries[-limit:] if limit else entries
 
 
-def record(played: Played, settings: Mapping[str, object]) -> HistoryEntry | None:
+def record(played: Played, settings: Mapping[str, object], *, pain: int | None = None) -> HistoryEntry | None:
     """``played`` appended to the history with the ``settings`` a person chose (as they would write
-    them: ``{"hold": "20s"}``), or None when it stopped before a sound (nothing to record or resume);
-    ``HistoryError`` if the history cannot be written."""
+    them: ``{"hold": "20s"}``) and how the back felt after it (``pain``, 0-10; None: not rated), or None
+    when it stopped before a sound (nothing to record or resume); ``HistoryError`` if the history cannot
+    be written."""
     entry = session_entry(
         played.schedule, played.outcome, dict(settings), played.total_ms or None, played.total_estimated
     )
+    entry = replace(entry, pain=pain)
     if entry.played_ms == 0 and entry.skipped_ms == 0:
         return None
     append_history(entry)

@@ -157,7 +157,9 @@ SAY_ROLES = {
 @pytest.mark.parametrize("routine_id", ["spi", "kneeling-twist"])
 def test_show_json_has_the_documented_fields(runner: CliRunner, routine_id: str) -> None:
     data = show_json(runner, routine_id)
-    assert set(data) == {"id", "title", "timing", "total_ms", "chapters", "blocks", "dropped"}
+    assert set(data) == {
+        "id", "title", "timing", "total_ms", "rate", "total_samples", "chapters", "blocks", "dropped",
+    }  # fmt: skip
     assert data["id"] == routine_id
     assert re.fullmatch(ESTIMATED, data["timing"])
     for chapter in data["chapters"]:
@@ -346,10 +348,11 @@ def test_estimate_scales_with_the_rate(runner: CliRunner) -> None:
     assert natural["timing"].startswith("estimated for hibari voice heart at 1x: ")
     fast = show_json(runner, "locate-spi", "--rate", "2x")
     assert fast["timing"].startswith("estimated for hibari voice heart at 2x: ")
-    assert 0.45 < said_ms(fast) / said_ms(natural) < 0.55
+    # hibari asked for 2x speaks its trimmed phrases 1.6-1.9 times as fast (measured by fit_estimate.py)
+    assert 0.5 < said_ms(fast) / said_ms(natural) < 0.65
     slow = show_json(runner, "locate-spi", "--rate", "130")
     assert slow["timing"].startswith("estimated for hibari voice heart at 130 words a minute: ")
-    assert 1.25 < said_ms(slow) / said_ms(natural) < 1.41  # 173 / 130 = 1.33
+    assert 1.25 < said_ms(slow) / said_ms(natural) < 1.45  # 173 / 130 = 1.33; hibari's pace: 7 % slower
 
 
 def test_estimate_follows_the_engine(runner: CliRunner) -> None:
@@ -542,6 +545,11 @@ CONFIG_ERRORS = [
         'colour = "red"',
         "colour: unknown key; allowed keys: cache_dir, countdown, device, engine, language, lead_in, listen, "
         "rate, routines_dir, voice",
+    ),
+    (
+        'language = "fr"',
+        "language: 'fr' is not a language voice-coach speaks; available: de (German), en (English), "
+        "es (Spanish)",
     ),
 ]
 

@@ -61,6 +61,8 @@ def test_entries_are_appended_one_json_line_each(tmp_path: Path, monkeypatch: py
         "stopped_step": 0,
         "stopped_routine": "",
         "total_estimated": False,
+        "pain": None,
+        "note": "",
     }
     assert read_history() == [entry(), entry(60_000)]
 
@@ -206,3 +208,19 @@ def test_history_and_resume_skip_a_1e400_line_with_one_note(
 def test_an_estimated_total_says_so() -> None:
     estimated = dataclasses.replace(ended("quit", stopped_ms=71_000), total_estimated=True)
     assert "  01:07 of about 04:12  Twist" in format_entry(estimated)
+
+
+def test_a_rating_and_a_note_are_kept_and_a_bad_rating_reads_as_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path))
+    path = append_history(dataclasses.replace(entry(), pain=3, note="after a walk"))
+    with path.open("a", encoding="utf-8") as file:
+        for pain in ("11", "-1", "true", '"3"', "2.5"):
+            file.write(
+                json.dumps({**json.loads(path.read_text().splitlines()[0]), "pain": json.loads(pain)}) + "\n"
+            )
+    read = read_history()
+    assert (read[0].pain, read[0].note) == (3, "after a walk")
+    assert [e.pain for e in read[1:]] == [None] * 5, "kept as a session, not as a rating"
+    assert "pain 3" in format_entry(read[0])

@@ -23,7 +23,7 @@ from audio_cli_helpers import BEND, REACH, VOICE_COACH, run_cli, write_session
 
 from voice_coach import KEY_HELP
 
-PYTTSX3 = ["--engine", "pyttsx3"]
+PYTTSX3 = ["--engine", "pyttsx3", "--no-ask"]
 NO_RESUME = "Warning: no unfinished session of tiny in the history; starting at the beginning\n"
 DEADLINE_SECONDS = 120
 """How long a session may take to end before the test gives up on it (it takes a few seconds)."""

@@ -142,3 +142,18 @@ class QuitAt:
 
     def poll(self) -> str | None:
         return "q" if self.elapsed >= self.seconds else None
+
+
+def test_from_a_routine_not_spoken_yet_starts_exactly_at_its_mark(tmp_path: Path) -> None:
+    """``--from``: the player waits for the phrases before the routine (not for the whole session)."""
+    timeline = vc.compile(own_session(tmp_path))
+    clock = FakeClock()
+    keys = QuitAt(40)
+    start = vc.start_point(timeline, routine="twist")
+    played = vc.play(
+        timeline, sink=RecordingSink(clock), clock=clock, keys=keys, on_status=keys.status, start=start
+    )
+    mark = vc.synthesize(timeline).schedule
+    twist = next(c.start for c in mark.chapters() if c.routine_id == "twist")
+    assert played.outcome.start == played.outcome.heard[0][0] == twist
+    assert played.outcome.ended == "quit" and played.outcome.skipped_ms == 0

@@ -144,7 +144,7 @@ def _loop(path: Path) -> None:
 
 
 LATIN1 = ROUTINE.encode() + b'intro = "Caf\xe9 au lait"\n'
-DEEP = b"a = " + b"[" * 100_000 + b"]" * 100_000
+DEEP = b"a = " + b"[\n" * 50_000 + b"]\n" * 50_000
 UTF16 = (
     """is UTF-16 text (Notepad's "Unicode"); save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)"""
 )
@@ -160,8 +160,30 @@ MADE = [
     ("missing.toml", lambda path: None, "no such file"),
     ("fifo.toml", lambda path: os.mkfifo(path), "is not a regular file; give a routine file (*.toml)"),
     ("loop.toml", _loop, "cannot be read (Too many levels of symbolic links)"),
-    ("deep.toml", _write(DEEP), "lists or tables are nested too deeply to be a routine"),
-]
+    ("deep.toml", _write(DEEP), "line 17: lists or tables are nested too deeply to be a routine"),
+    ("deep-inline.toml", _write(ROUTINE.encode() + b"x = " + b"{a = " * 17 + b"1" + b"}" * 17),
+     "line 6: lists or tables are nested too deeply to be a routine"),
+    ("dotted.toml", _write(ROUTINE.encode() + b"a" + b".a" * 16 + b" = 1\n"),
+     "line 6: a key has more than 16 dotted parts; a routine needs two or three"),
+    ("dotted-header.toml", _write(ROUTINE.encode() + b"[a" + b" . a" * 16 + b"]\n"),
+     "line 6: a key has more than 16 dotted parts; a routine needs two or three"),
+    ("dotted-inline.toml", _write(ROUTINE.encode() + b"x = { b = 1, " + b"a." * 16 + b"a = 1 }\n"),
+     "line 6: a key has more than 16 dotted parts; a routine needs two or three"),
+    ("dotted-huge.toml", _write(b"a" + b".a" * 99_999 + b" = 1\n"),
+     "line 1: is 200003 characters long; keep lines under 10000"),
+    ("long-line.toml", _write(ROUTINE.encode() + b'notes = ["' + b"x" * 10_000 + b'"]\n'),
+     "line 6: is 10012 characters long; keep lines under 10000"),
+]  # fmt: skip
+
+
+def test_dots_and_brackets_in_strings_and_numbers_are_not_counted(tmp_path: Path) -> None:
+    """Only the shape of the document counts: text, comments and numbers may hold any dots or brackets."""
+    text = ROUTINE.replace('hold = "20s"', 'hold = { default = "20s", min = 15.0, max = "30s" }')
+    text += 'notes = ["' + "a." * 20 + '", """a' + "[" * 20 + '""", \'a' + "{{" * 10 + "'] # "
+    text += "." * 20 + "\n"
+    path = tmp_path / "ok.toml"
+    path.write_text(text, "utf-8")
+    assert load_path(path).notes[1] == "a" + "[" * 20
 
 
 @pytest.mark.parametrize(("name", "make", "message"), MADE, ids=[m[0] for m in MADE])
@@ -441,7 +463,9 @@ def test_any_bytes_give_a_routine_error_or_a_document(raw: bytes) -> None:
         assert isinstance(parsed, dict)
 
 
-SESSION_ALLOWED = "id, intro, language, lexicon, outro, phrases, rest, routines, title, translations"
+SESSION_ALLOWED = (
+    "id, intro, language, lexicon, outro, phrases, progression, rest, routines, title, translations"
+)
 
 
 @pytest.mark.parametrize(
@@ -475,3 +499,42 @@ def test_a_routine_with_a_routines_like_key_is_still_a_routine(tmp_path: Path) -
     with pytest.raises(RoutineError) as caught:
         load_path(path)
     assert str(caught.value).startswith(f"{path}: routine: unknown key; allowed keys: during, equipment, ")
+
+
+def test_the_config_file_is_bounded_like_a_routine(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("a" + ".a" * 20 + ' = "x"\n', "utf-8")
+    monkeypatch.setenv("VOICE_COACH_CONFIG", str(config))
+    result = runner.invoke(cli, ["show", "spi", "--estimate"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {config}: line 1: a key has more than 16 dotted parts; a routine needs two or three\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("say", "problem"),
+    [
+        ("1" + "0" * 494, "has a number of 495 digits; write numbers of 15 digits at most, or in words"),
+        ("Hold 1,000,000,000,000,000,000 breaths.",
+         "has a number of 19 digits; write numbers of 15 digits at most, or in words"),
+        ("$😀", "'$😀' has no letters or digits to say; write the words to say"),
+        ("😀", "'😀' has no letters or digits to say; write the words to say"),
+    ],
+)  # fmt: skip
+def test_validate_refuses_text_that_synthesis_would_fail_on(
+    runner: CliRunner, tmp_path: Path, say: str, problem: str
+) -> None:
+    path = tmp_path / "unsayable.toml"
+    path.write_text(ROUTINE + f"intro = {toml_string(say)}\n", "utf-8")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert (result.exit_code, result.stderr) == (2, f"Error: {path}: intro: {problem}\n")
+
+
+def test_numbers_people_count_and_emoji_among_words_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "fine.toml"
+    intro = 'intro = "Pay $😀 now: 3 sets of 999,999,999,999,999 breaths, 1.5 each."\n'
+    path.write_text(ROUTINE + intro, "utf-8")
+    assert load_path(path).intro

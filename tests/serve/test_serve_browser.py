@@ -76,8 +76,9 @@ def test_choose_a_hold_play_skip_chapters_with_lock_screen_controls(
     wait_for(browser, "document.getElementById('audio').currentTime > 1")
     assert browser.current_url.endswith("?hold=15s&sets=1")
     wait_for(browser, "document.querySelectorAll('#chapters button').length >= 2")
-    browser.find_elements(By.CSS_SELECTOR, "#chapters button")[1].click()
-    second = float(browser.find_elements(By.CSS_SELECTOR, "#chapters button")[1].get_attribute("data-start"))
+    chapter = browser.find_elements(By.CSS_SELECTOR, "#chapters button")[1]
+    second = float(chapter.get_attribute("data-start"))
+    chapter.click()
     at = wait_for(browser, f"Math.abs(audio.currentTime - {second}) < 1.5 && audio.currentTime")
     assert second - 0.1 <= at < second + 1.5
     wait_for(browser, "document.querySelector('#chapters li.current button').dataset.index === '1'")
@@ -104,3 +105,18 @@ def test_choose_a_hold_play_skip_chapters_with_lock_screen_controls(
 
     screenshot = tmp_path / "player.png"
     assert browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 5000
+
+
+def test_after_playback_the_page_asks_how_the_back_feels(real_server: RealServer, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(real_server.url + "routine/kneeling-twist?hold=15s&sets=1")
+    assert not browser.find_element(By.ID, "rating").is_displayed()
+    browser.find_element(By.ID, "play").click()
+    duration = wait_for(browser, "isFinite(audio.duration) && audio.duration > 5 && audio.duration")
+    browser.execute_script(f"audio.currentTime = {duration - 1}")  # the last second: it ends at once
+    wait_for(browser, "!document.getElementById('rating').hidden")
+    assert browser.find_element(By.ID, "question").text == "How is your back now, from zero to ten?"
+    browser.find_element(By.CSS_SELECTOR, "#rating .scale button[value='2']").click()
+    assert wait_for(browser, "document.getElementById('rated').textContent") == "Kept: pain 2/10."
+    assert browser.execute_script("return voiceCoach.rated") == 2

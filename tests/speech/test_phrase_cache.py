@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from audio_cli_helpers import REACH, write_session
+from click.testing import CliRunner
 
 import voice_coach
 from voice_coach.audio.clip import Clip
+from voice_coach.cli.main import cli
 from voice_coach.errors import CacheError
 from voice_coach.speech import phrase_cache as cache_module
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir, phrase_key
@@ -104,6 +110,45 @@ def test_damaged_entry_is_deleted_and_counts_as_a_miss(cache: PhraseCache, damag
     assert cache.get(KEY) is not None
 
 
+def flip_a_sample(data: bytes) -> bytes:
+    return data[:1000] + bytes([data[1000] ^ 0x40]) + data[1001:]
+
+
+def zero_the_samples(data: bytes) -> bytes:
+    return data[:44] + bytes(len(tone().samples) * 2) + data[44 + len(tone().samples) * 2 :]
+
+
+@pytest.mark.parametrize("damage", [flip_a_sample, zero_the_samples], ids=["flipped", "zeroed"])
+def test_an_entry_whose_samples_changed_is_damaged_and_made_again(
+    cache: PhraseCache, damage: Callable[[bytes], bytes]
+) -> None:
+    """The file is still a valid WAV of the right length: only its checksum tells."""
+    cache.put(KEY, tone())
+    path = cache.path(KEY)
+    path.write_bytes(damage(path.read_bytes()))
+    assert cache.frames(KEY, 22050) == len(tone().samples), "the header alone still looks right"
+    assert (cache.get(KEY), cache.damaged) == (None, 1)
+    assert not path.exists()
+    cache.put(KEY, tone())
+    assert cache.get(KEY) is not None and cache.damaged == 1
+
+
+def test_another_phrases_valid_entry_under_this_name_is_damaged(cache: PhraseCache) -> None:
+    cache.put(OTHER_KEY, tone(300))
+    cache.path(KEY).parent.mkdir(parents=True, exist_ok=True)
+    cache.path(KEY).write_bytes(cache.path(OTHER_KEY).read_bytes())
+    assert (cache.get(KEY), cache.damaged) == (None, 1)
+    assert cache.get(OTHER_KEY) is not None
+
+
+def test_an_entry_records_its_own_key_and_checksum(cache: PhraseCache) -> None:
+    cache.put(KEY, tone())
+    raw = cache.path(KEY).read_bytes()
+    record = json.loads(raw[raw.index(b"vcid") + 8 :])
+    assert record["key"] == [2, *KEY_FIELDS.values()]
+    assert record["sha256"] == hashlib.sha256(tone().samples.astype("<i2").tobytes()).hexdigest()
+
+
 def test_failed_write_leaves_no_partial_entry_and_keeps_the_clip_in_memory(
     cache: PhraseCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,7 +182,8 @@ def test_info_counts_entries_and_bytes(cache: PhraseCache) -> None:
     cache.put(OTHER_KEY, tone(300))
     info = cache.info()
     assert (info.location, info.entries) == (cache.directory, 2)
-    assert info.bytes == 2 * 44 + 2 * (2205 + 6615)
+    assert info.bytes == sum(cache.path(k).stat().st_size for k in (KEY, OTHER_KEY))
+    assert info.bytes > 2 * 44 + 2 * (2205 + 6615), "headers, samples and each entry's record of itself"
 
 
 def test_clear_removes_only_cache_files(cache: PhraseCache) -> None:
@@ -195,3 +241,22 @@ def test_default_dir_outside_a_checkout_is_the_user_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(cache_module, "_checkout_cache", lambda: None)
     assert default_cache_dir() == tmp_path / "voice-coach" / "phrases"
+
+
+def test_export_remakes_an_entry_with_another_phrase_in_it_and_says_so(tmp_path: Path) -> None:
+    """Another phrase's valid file under an entry's name would put a wrong sentence in the export."""
+    runner = CliRunner()
+    session = str(write_session(tmp_path / "routines", REACH))
+    first, second = tmp_path / "first.wav", tmp_path / "second.wav"
+    assert runner.invoke(cli, ["export", session, "--engine", "pyttsx3", "-o", str(first)]).exit_code == 0
+    entries = sorted(Path(os.environ["VOICE_COACH_CACHE_DIR"]).glob("*/*/*.wav"))
+    entries[0].write_bytes(entries[1].read_bytes())
+    entries[2].write_bytes(flip_a_sample(entries[2].read_bytes()))
+    result = runner.invoke(cli, ["export", session, "--engine", "pyttsx3", "-o", str(second)])
+    assert result.stdout.endswith(
+        f"; 2 phrases synthesized, {len(entries) - 2} cached; 2 damaged phrases made again)\n"
+    )
+    assert first.read_bytes() == second.read_bytes()
+    warm = runner.invoke(cli, ["cache", "warm", session, "--engine", "pyttsx3"])
+    assert warm.stdout.startswith(f"0 phrases synthesized, {len(entries)} already cached")
+    assert "damaged" not in warm.stdout

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voice_coach.audio.clip import Clip
-from voice_coach.errors import ExportError, OutputError
+from voice_coach.errors import OutputError
 from voice_coach.ffmpeg import find_ffmpeg
 
 
@@ -40,10 +40,10 @@ def read_music(path: Path) -> Clip:
         segment = AudioSegment.from_file(str(path))
     except (CouldntDecodeError, OSError, ValueError, IndexError, EOFError) as error:
         lines = [line for line in str(error).strip().splitlines() if line.strip()]
-        reason = lines[-1] if lines else "no audio in it"
-        raise ExportError(f"could not read music file {path}: {reason}") from None
+        reason = lines[-1].removeprefix(f"{path}: ") if lines else "no audio in it"
+        raise OutputError(f"could not read music file {path}: not audio ffmpeg can read ({reason})") from None
     if len(segment) == 0:
-        raise ExportError(f"could not read music file {path}: no audio in it")
+        raise OutputError(f"could not read music file {path}: no audio in it")
     # At its own rate: the mixer resamples with a proper anti-alias filter (pydub's audioop has none).
     segment = segment.set_channels(1).set_sample_width(2)
     return Clip(np.array(segment.get_array_of_samples(), dtype=np.int16), segment.frame_rate)

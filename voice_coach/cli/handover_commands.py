@@ -57,7 +57,7 @@ def handout(target: str, output: Path, url: str | None, paper: str, force: bool,
         voice-coach handout kneeling-twist --hold 20s --sets 4 -o twist.pdf --paper letter
     """
     config = vc.load_config()
-    timeline = compile_timeline(target, run_choices(routine, config), config)
+    timeline = compile_timeline(target, routine, config)
     written = vc.handout(timeline, output, url=link(url), paper=paper, force=force)
     click.echo(f"Wrote {written} ({vc.plural(len(timeline.routine_ids), 'routine')}, {paper.upper()})")
 

@@ -13,6 +13,7 @@ import voice_coach as vc
 from voice_coach.cli.device_commands import devices
 from voice_coach.cli.handover_commands import handout, import_command, pack
 from voice_coach.cli.help import DEBUG, debug_option, one_line
+from voice_coach.cli.programme_commands import log_command, progress, remind
 from voice_coach.cli.script_commands import list_command, new, show, validate
 from voice_coach.cli.setup_commands import completion, config_command
 from voice_coach.cli.sound_commands import export, history, play
@@ -121,6 +122,9 @@ COMMANDS = (
     voices,
     cache,
     history,
+    log_command,
+    progress,
+    remind,
     config_command,
     completion,
 )

@@ -24,8 +24,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 Chosen = dict[str, Any]
 """The routine options a user set, by the library's names (``hold``, ``per_routine``...), as given."""
 ROUTINE_OPTIONS = (
-    "hold", "massage", "sets", "rest", "sides", "only", "skip", "countdown", "lead_in", "language",
+    "hold", "massage", "sets", "rest", "sides", "only", "skip", "countdown", "lead_in", "language", "step",
 )  # fmt: skip
+NO_PROGRESSION = "progression"
+"""The key of ``routine`` that ``--no-progression`` sets to False: not a run's choice, but which step to
+choose (the file's defaults rather than today's)."""
 
 
 @dataclass(frozen=True)
@@ -46,21 +49,37 @@ def run_choices(routine: Chosen, config: vc.UserConfig) -> vc.RunChoices:
     """The run's choices, the config file filling what no flag set (countdown, lead-in); an invalid value
     is refused as click refuses a flag's value (``Invalid value for '--hold': ...``)."""
     try:
-        chosen: Chosen = {"countdown": config.countdown, "lead_in": config.lead_in, **routine}
-        return vc.run_choices(**chosen, preferred_language=config.language)
+        defaults: Chosen = {
+            "countdown": config.countdown, "lead_in": config.lead_in, "preferred_language": config.language,
+        }  # fmt: skip
+        given = {name: value for name, value in routine.items() if name != NO_PROGRESSION}
+        return vc.run_choices(**{**defaults, **given})
     except vc.ChoiceError as error:
         problem = f"{error.given!r}: {error.problem}" if error.name == "set" else error.problem
         raise click.BadParameter(problem, param_hint=f"'--{error.name.replace('_', '-')}'") from None
 
 
-def compile_timeline(target: str, choices: vc.RunChoices, config: vc.UserConfig) -> vc.Timeline:
+def compile_timeline(target: str, routine: Chosen, config: vc.UserConfig) -> vc.Timeline:
     """``target`` (a file, or an id of the user's library, ``routines_dir`` in the config file, or a
-    built-in) compiled with the run's choices."""
-    return vc.compile(vc.load(target, config.library()), choices, warn=warn)
+    built-in) compiled with the run's choices, at today's step of its ``[progression]``."""
+    return compile_run(target, routine, config)[0]
+
+
+def compile_run(
+    target: str, routine: Chosen, config: vc.UserConfig
+) -> tuple[vc.Timeline, vc.RunChoices, vc.Today | None]:
+    """``target`` compiled with the run's choices at today's step of its ``[progression]`` (unless
+    ``--step`` or ``--no-progression`` say otherwise); the choices, and the step with why (None: the
+    file's defaults)."""
+    loaded = vc.load(target, config.library())
+    enabled = routine.get(NO_PROGRESSION, True)
+    choices, step = vc.apply_progression(loaded, run_choices(routine, config), enabled=enabled)
+    return vc.compile(loaded, choices, warn=warn), choices, step
 
 
 def routine_options(func: F) -> F:
-    """``--hold --sets --rest --sides --set --only --skip --countdown --lead-in``, as ``routine``."""
+    """``--hold --sets --rest --sides --set --only --skip --countdown --lead-in --language --step
+    --no-progression``, as ``routine``."""
 
     @functools.wraps(func)
     def command(*args: Any, **params: Any) -> Any:
@@ -68,6 +87,8 @@ def routine_options(func: F) -> F:
         chosen = {name: value for name, value in given.items() if value not in (None, ())}
         if per_routine := parse_set_values(params.pop("set_values")):
             chosen["per_routine"] = per_routine
+        if params.pop("no_progression"):
+            chosen[NO_PROGRESSION] = False
         return func(*args, routine=chosen, **params)
 
     options = [
@@ -121,6 +142,16 @@ def routine_options(func: F) -> F:
             "--language",
             metavar="CODE",
             help="Language to say it in: one the file is written in (en, de, es) [default: the file's own].",
+        ),
+        click.option(
+            "--step",
+            metavar="N",
+            help="This step of the file's [progression] [default: the one your pain ratings earned].",
+        ),
+        click.option(
+            "--no-progression",
+            is_flag=True,
+            help="The file's own defaults, not a step of its [progression].",
         ),
     ]
     return cast(F, _decorate(command, options))
@@ -177,6 +208,11 @@ def _decorate(func: Callable[..., Any], options: list[Callable[[Any], Any]]) -> 
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def made_again(damaged: int) -> str:
+    """``; 1 damaged phrase made again`` for a summary line, when the phrase cache found damaged entries."""
+    return f"; {vc.plural(damaged, 'damaged phrase')} made again" if damaged else ""
 
 
 def warn(message: str) -> None:

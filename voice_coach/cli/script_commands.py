@@ -14,10 +14,9 @@ from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     Chosen,
     SpeechChoices,
-    compile_timeline,
+    compile_run,
     progress_bar,
     routine_options,
-    run_choices,
     speech_options,
     warn,
 )
@@ -96,7 +95,7 @@ def show(target: str, estimate: bool, as_json: bool, routine: Chosen, speech: Sp
         voice-coach show my-stretch.toml --estimate
     """
     config = vc.load_config()
-    timeline = compile_timeline(target, run_choices(routine, config), config)
+    timeline, _, step = compile_run(target, routine, config)
     scheduled: vc.Estimated | vc.Synthesized
     if estimate:
         scheduled = vc.estimate(timeline, speech.speech(config), warn=warn)
@@ -106,7 +105,10 @@ def show(target: str, estimate: bool, as_json: bool, routine: Chosen, speech: Sp
     if as_json:
         click.echo(json.dumps(vc.timeline_json(scheduled.schedule, scheduled.timing), indent=2))
     else:
-        click.echo("\n".join(vc.script_lines(scheduled.schedule, scheduled.timing)))
+        lines = vc.script_lines(scheduled.schedule, scheduled.timing)
+        if step is not None:  # under the title: today's step, and why
+            lines.insert(1, f"Progression: {step.summary()}")
+        click.echo("\n".join(lines))
         for dropped in scheduled.schedule.dropped:  # the same words as export's and play's warning
             warn(f'cue "{dropped.text}" dropped: {dropped.reason}')
 
@@ -120,11 +122,12 @@ def validate(files: tuple[Path, ...]) -> None:
     Example:
         voice-coach validate my-stretch.toml my-session.toml
     """
-    speech = SpeechChoices().speech(vc.load_config())
+    config = vc.load_config()
+    speech = SpeechChoices().speech(config)
     failures = 0
     for path in files:
         try:
-            target = vc.load(path)
+            target = vc.load(path, config.library())
             timeline = vc.compile(target)
         except vc.VoiceCoachError as error:
             failures += 1

@@ -16,15 +16,17 @@ from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     Chosen,
     SpeechChoices,
+    compile_run,
     compile_timeline,
     history_settings,
+    made_again,
     progress_bar,
     routine_options,
-    run_choices,
     speech_options,
     warn,
 )
 from voice_coach.cli.play_screen import StatusScreen
+from voice_coach.cli.programme_commands import ask_how_it_feels
 
 
 def parse_cues(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -149,7 +151,7 @@ def export(
         voice-coach export spi -o spi.wav --music calm.mp3
     """
     config = vc.load_config()
-    timeline = compile_timeline(target, run_choices(routine, config), config)
+    timeline = compile_timeline(target, routine, config)
     with progress_bar() as progress:
         written = vc.export(
             timeline,
@@ -172,7 +174,7 @@ def export(
     click.echo(
         f"Wrote {', '.join(str(p) for p in written.paths)} ({vc.clock(written.length_ms)}, "
         f"{vc.plural(chapters, 'chapter')}; {vc.plural(spoken.synthesized, 'phrase')} synthesized, "
-        f"{spoken.cached} cached)"
+        f"{spoken.cached} cached{made_again(written.session.cache.damaged)})"
     )
 
 
@@ -187,6 +189,11 @@ def export(
 )
 @click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
 @click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
+@click.option(
+    "--ask/--no-ask",
+    default=True,
+    help="At the end, ask how your back feels, 0 to 10, for the history (on a terminal or with --listen).",
+)
 @device_option
 @mix_options
 @routine_options
@@ -197,6 +204,7 @@ def play(
     listen: bool | None,
     resume: bool,
     from_routine: str | None,
+    ask: bool,
     device: str | None,
     music: Path | None,
     loudness: float | None,
@@ -213,6 +221,10 @@ def play(
     stop; heard while the coach is silent. Without a terminal (a pipe, cron) it
     plays straight through.
 
+    At the end it asks "How is your back now, from zero to ten?": press 0-9 or
+    t for ten, or say the number with --listen; Enter or 10 s of silence skips.
+    The answer is kept in the history and moves the step of a [progression].
+
     \b
     Examples:
         voice-coach play spi --listen
@@ -222,8 +234,7 @@ def play(
         voice-coach play spi --device "USB Audio"
     """
     config = vc.load_config()
-    choices = run_choices(routine, config)
-    timeline = compile_timeline(routine_target(target), choices, config)  # before any device is opened
+    timeline, choices, step = compile_run(routine_target(target), routine, config)  # before any device
     start = vc.start_point(timeline, resume=resume, routine=from_routine, warn=warn)
     if resume and start is None:
         warn(f"no unfinished session of {timeline.id} in the history; starting at the beginning")
@@ -247,11 +258,17 @@ def play(
             start=start,
             listener=listener,
         )
-    if screen is not None:
-        screen.clear()
-    click.echo(played.summary)  # played to the end: what was done; else where it stopped
+        if screen is not None:
+            screen.clear()
+        click.echo(played.summary)  # played to the end: what was done; else where it stopped
+        pain = (
+            ask_how_it_feels(played.outcome.ended, keys, listener, sink, speech.speech(config))
+            if ask
+            else None
+        )
+    settings = history_settings(choices, routine, speech) | ({"step": step.step} if step else {})
     try:
-        vc.record(played, history_settings(choices, routine, speech))
+        vc.record(played, settings, pain=pain)
     except vc.VoiceCoachError as error:  # the session itself went well
         warn(str(error))
     if played.outcome.ended == "interrupted":

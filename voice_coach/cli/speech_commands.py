@@ -13,9 +13,9 @@ from voice_coach.cli.options import (
     SpeechChoices,
     cache_dir_option,
     compile_timeline,
+    made_again,
     progress_bar,
     routine_options,
-    run_choices,
     speech_options,
     warn,
 )
@@ -134,11 +134,20 @@ def cache_warm(target: str, routine: Chosen, speech: SpeechChoices) -> None:
         voice-coach cache warm spi --engine pyttsx3 --rate 1.2x
     """
     config = vc.load_config()
-    timeline = compile_timeline(target, run_choices(routine, config), config)
+    timeline = compile_timeline(target, routine, config)
+    warnings: list[str] = []
     with progress_bar() as progress:
-        spoken = vc.synthesize(timeline, speech.speech(config), progress=progress, warn=warn)
+        spoken = vc.synthesize(timeline, speech.speech(config), progress=progress, warn=warnings.append)
+    for message in warnings:
+        if message != spoken.cache.warning:  # warming a cache that keeps nothing is an error, not a warning
+            warn(message)
+    if spoken.cache.warning:
+        problem = spoken.cache.warning.split("; phrases are kept")[0]
+        raise vc.VoiceCoachError(
+            f"{problem}; nothing was stored: make the folder writable, or choose another"
+        )
     result = spoken.speech
     click.echo(
         f"{vc.plural(result.synthesized, 'phrase')} synthesized, {result.cached} already cached "
-        f"({result.settings.engine}, voice {result.settings.voice})"
+        f"({result.settings.engine}, voice {result.settings.voice}){made_again(spoken.cache.damaged)}"
     )

@@ -11,10 +11,12 @@ the run's language, from ``phrases``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from voice_coach.compiler.choices import RunChoices, apply_overrides, personal_overrides
 from voice_coach.compiler.cues import Countdown, hold_cues, rest_cues, settle_ms
 from voice_coach.compiler.phrases import Phrases
+from voice_coach.compiler.progression import step_selection
 from voice_coach.compiler.ranges import range_warnings
 from voice_coach.compiler.session import (
     file_words,
@@ -33,13 +35,14 @@ from voice_coach.routine.model import Routine, Session, SessionItem, Step, other
 def compile_target(target: Routine | Session, choices: RunChoices) -> Timeline:
     """The timeline of a routine (as a session of one) or of a session, with overrides applied."""
     single = isinstance(target, Routine)
+    stepped = replace(choices, selection=step_selection(target, choices))
     language = run_language(target, choices.language, choices.preferred_language)
     target = in_language(target, language)
     words = file_words(Phrases.of(language), target)
     session = target if isinstance(target, Session) else as_session(target, words)
     items = select_items(session, choices.selection)
     routines = [
-        apply_overrides(i.routine, personal_overrides(i.routine, choices, single=single)) for i in items
+        apply_overrides(i.routine, personal_overrides(i.routine, stepped, single=single)) for i in items
     ]
     warnings = range_warnings([i.routine for i in items], routines)
     blocks: list[Block] = chapters(routines[0], file_words(words, routines[0]))

@@ -70,6 +70,15 @@ def countdown_choice(value: object) -> Countdown:
     return value
 
 
+def step_number(value: object) -> int:
+    """A step of a ``[progression]``, a whole number from 1 (the file's own range is checked when it is
+    compiled); ValueError otherwise."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise ValueError(f"step must be a whole number from 1, got {text}")
+    return int(text)
+
+
 RULES: dict[str, Callable[[object], Any]] = {
     "hold": hold_ms,
     "massage": hold_ms,
@@ -79,6 +88,7 @@ RULES: dict[str, Callable[[object], Any]] = {
     "countdown": countdown_choice,
     "lead_in": lead_in_ms,
     "language": check_language,
+    "step": step_number,
 }
 """Each choice's rule: the value as given → the value the compiler uses; ValueError saying what is allowed."""
 
@@ -129,6 +139,8 @@ class RunChoices:
     (or ``preferred_language``)."""
     preferred_language: str | None = None
     """The config file's ``language``: used when the file is written in it, else the file's own."""
+    step: int | None = None
+    """The step of the file's ``[progression]`` (``compiler.progression``); None: the file's defaults."""
 
 
 class Given(TypedDict, total=False):
@@ -136,7 +148,8 @@ class Given(TypedDict, total=False):
     None: the default. ``hold`` is every stretch's hold, ``massage`` every massage's length (``"3m"``);
     ``per_routine`` changes single routines of a session (``{"spi-massage": {"hold": "3m"}}``);
     ``language`` (``"de"``) chooses among the languages the file is written in, ``preferred_language``
-    (the config file's) is used where the file is written in it."""
+    (the config file's) is used where the file is written in it; ``step`` is a step of the file's
+    ``[progression]``."""
 
     hold: Duration | None
     sets: int | str | None
@@ -150,6 +163,7 @@ class Given(TypedDict, total=False):
     lead_in: Duration | None
     language: str | None
     preferred_language: str | None
+    step: int | str | None
 
 
 def run_choices(**given: Unpack[Given]) -> RunChoices:
@@ -176,6 +190,7 @@ def run_choices(**given: Unpack[Given]) -> RunChoices:
         _checked("lead_in", RULES["lead_in"], "1s" if lead_in is None else lead_in),
         None if language is None else _checked("language", RULES["language"], language),
         None if preferred is None else _checked("language", RULES["language"], preferred),
+        None if (step := given.get("step")) is None else _checked("step", RULES["step"], step),
     )
 
 

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from voice_coach.compiler.cues import rest_cues
-from voice_coach.compiler.estimate import estimate_ms
+from voice_coach.compiler.estimate import DEFAULT_MODEL, estimate_ms
 from voice_coach.compiler.phrases import Phrases, sentence_start
 from voice_coach.compiler.schedule import SAY_GAP_MS
 from voice_coach.compiler.timeline import Block, Chapter, Hold, Pause, Rest, Say, Tone
@@ -24,6 +24,9 @@ FETCH_MS = 10_000
 TAIL_MS = 3_000
 """Quiet after the closing chime."""
 CLOSING_CHIME_MS = 1_200
+OTHER_LANGUAGES_MODEL = "pyttsx3"
+"""The length model for a run in another language than English: espeak-ng's voices (the ``pyttsx3``
+engine) are the shipped ones that speak it (hibari and Piper speak English only)."""
 
 
 def introduction(routine: Routine, routines: list[Routine], first: bool, words: Phrases) -> Say:
@@ -66,9 +69,10 @@ def with_time_to_go(parts: list[list[Block]], tail: list[Block], words: Phrases)
     what the routine before said: "About 30 minutes to go." once, not twice a minute apart)."""
     if len(parts) < 2:
         return parts
-    left, lefts = sum(block_ms(b) for b in tail), []
+    model = DEFAULT_MODEL if words.language == "en" else OTHER_LANGUAGES_MODEL
+    left, lefts = sum(block_ms(b, model) for b in tail), []
     for part in reversed(parts):
-        left += sum(block_ms(b) for b in part)
+        left += sum(block_ms(b, model) for b in part)
         lefts.append(rounded(left))
     told: list[list[Block]] = []
     previous: int | None = None
@@ -96,10 +100,10 @@ def rounded(ms: int) -> int | None:
     return None
 
 
-def block_ms(block: Block) -> int:
-    """A block's length as estimated before synthesis (phrases by the default engine's model)."""
+def block_ms(block: Block, model: str = DEFAULT_MODEL) -> int:
+    """A block's length as estimated before synthesis (phrases by the engine ``model``'s fitted model)."""
     if isinstance(block, Say):
-        return estimate_ms(block.text) + SAY_GAP_MS
+        return estimate_ms(block.text, model) + SAY_GAP_MS
     if isinstance(block, Pause | Hold | Rest | Tone):
         return block.ms
     assert isinstance(block, Chapter)

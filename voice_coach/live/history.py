@@ -20,6 +20,7 @@ from typing import Any
 
 from voice_coach.durations import clock
 from voice_coach.errors import VoiceCoachError
+from voice_coach.routine.model import PAIN_MAX
 
 DATA_ENV = "VOICE_COACH_DATA_DIR"
 HISTORY_FILE = "history.jsonl"
@@ -56,6 +57,10 @@ class HistoryEntry:
     stopped_routine: str = ""
     total_estimated: bool = False
     """``total_ms`` is an estimate: the session stopped before every phrase of it was synthesized."""
+    pain: int | None = None
+    """How the back felt after it, 0-10 (the answer to the question at the end, or ``log --pain``);
+    None: not rated."""
+    note: str = ""
 
     @classmethod
     def now(
@@ -146,6 +151,8 @@ def _parse(line: str) -> HistoryEntry | None:
             _count(data.get("stopped_step", 0)),
             str(data.get("stopped_routine", "")),
             data.get("total_estimated", False) is True,
+            _pain(data.get("pain")),
+            str(data.get("note", "")),
         )
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
         return None
@@ -163,6 +170,13 @@ def _count(value: object) -> int:
     return int(value)
 
 
+def _pain(value: object) -> int | None:
+    """A stored rating: a whole number from 0 to 10, else None (not rated, or not a rating)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= PAIN_MAX:
+        return value
+    return None
+
+
 def last_unfinished(id: str, entries: list[HistoryEntry]) -> HistoryEntry | None:
     """The latest entry of session ``id`` if it stopped early; None if the latest one was finished (or
     there is none): a session done since is not resumed."""
@@ -178,7 +192,8 @@ def format_entry(entry: HistoryEntry) -> str:
     about = "about " if entry.total_estimated else ""
     played = clock(entry.played_ms) + (f" of {about}{clock(entry.total_ms)}" if entry.total_ms else "")
     settings = " ".join(f"{key}={value}" for key, value in sorted(entry.settings.items()))
-    parts = (date, played, entry.title, f"({entry.id})", _how(entry), settings)
+    pain = "" if entry.pain is None else f"pain {entry.pain}"
+    parts = (date, played, entry.title, f"({entry.id})", _how(entry), pain, settings)
     return "  ".join(part for part in parts if part)
 
 

@@ -22,7 +22,7 @@ from voice_coach.audio.clip import Clip
 from voice_coach.audio.wav import write_wav
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Timeline
-from voice_coach.errors import ExportError
+from voice_coach.errors import ExportError, OutputError
 from voice_coach.ffmpeg import find_ffmpeg
 from voice_coach.output import cuesheets, m4b, mp3
 from voice_coach.output.chapters_json import chapters_file, chapters_text
@@ -114,6 +114,8 @@ def write(
             else:
                 written = writer.write_single(staging, target)
             staging.commit()
+    except OutputError:  # a target that appeared meanwhile: the message says which
+        raise
     except ExportError as error:
         raise ExportError(f"cannot write {target.path}: {error}") from error
     except OSError as error:  # a full disk, a file size limit, the folder removed meanwhile
@@ -215,7 +217,8 @@ class _Writer:
         chunks = self._chunks(track)
         if gain != 1.0:
             chunks = (np.rint(chunk * gain).astype(np.int16) for chunk in chunks)
-        with mp3.Mp3Encoder(path, self.audio.rate, self.bitrate, self.ffmpeg) as encoder:
+        cutoff = mp3.MUSIC_CUTOFF_HZ if self.check_peaks else None  # peaks are checked under music
+        with mp3.Mp3Encoder(path, self.audio.rate, self.bitrate, self.ffmpeg, cutoff_hz=cutoff) as encoder:
             encoder.write(chunks)
 
     def _cues(self, path: Path, kind: str, track: Track) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voice_coach.errors import ExportError, OutputError
-from voice_coach.ffmpeg import find_ffmpeg
+from voice_coach.ffmpeg import OWN_PROCESS_GROUP, find_ffmpeg
 from voice_coach.output.mp3 import Mp3Encoder, mp3_rate
 
 Chapter = tuple[str, int, int]
@@ -74,7 +74,9 @@ def add_chapters(path: Path, chapters: Sequence[Chapter]) -> None:
         command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-i", str(path), "-f", "ffmetadata"]
         command += ["-i", str(metadata), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
         command += ["-codec", "copy", "-movflags", "+faststart", "-brand", "M4B ", "-f", "ipod", "-y"]
-        result = subprocess.run([*command, str(remuxed)], capture_output=True, check=False)
+        result = subprocess.run(
+            [*command, str(remuxed)], capture_output=True, check=False, process_group=OWN_PROCESS_GROUP
+        )
         if result.returncode:
             message = result.stderr.decode(errors="replace").strip().splitlines()
             raise ExportError(f"ffmpeg could not add the chapters: {message[-1] if message else 'failed'}")

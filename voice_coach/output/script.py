@@ -61,6 +61,8 @@ def timeline_json(plan: Schedule, timing: str) -> dict[str, Any]:
         "title": plan.timeline.title,
         "timing": timing,
         "total_ms": plan.ms(plan.total),
+        "rate": plan.rate,
+        "total_samples": plan.total,
         "chapters": [
             {
                 "title": c.title,

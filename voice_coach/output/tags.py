@@ -44,7 +44,20 @@ class ChapterMark:
 
 
 def write_tags(path: Path, kind: str, tags: Tags, chapters: Sequence[ChapterMark] = ()) -> None:
-    """Add tags (and chapters, in time order) to the ``kind`` ("mp3", "m4b" or "wav") file at ``path``."""
+    """Add tags (and chapters, in time order) to the ``kind`` ("mp3", "m4b" or "wav") file at ``path``;
+    OSError if the file cannot be written (mutagen wraps it in an error of its own)."""
+    from mutagen import MutagenError
+
+    try:
+        _write_tags(path, kind, tags, chapters)
+    except MutagenError as error:  # a full disk, an I/O error: as any other failed write
+        cause = error.args[0] if error.args and isinstance(error.args[0], OSError) else None
+        if cause is None:
+            raise
+        raise cause from error
+
+
+def _write_tags(path: Path, kind: str, tags: Tags, chapters: Sequence[ChapterMark]) -> None:
     if kind == "m4b":
         m4b.add_chapters(path, [(c.title, c.start_ms, c.end_ms) for c in _ordered(chapters)])
         _write_mp4_tags(path, tags)

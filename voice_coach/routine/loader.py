@@ -16,6 +16,7 @@ from voice_coach.routine.language import read_language, read_lexicon, read_phras
 from voice_coach.routine.library import builtin_ids, default_library, known_ids, library_files
 from voice_coach.routine.model import SESSION_VARIABLES, Routine, Session, SessionItem
 from voice_coach.routine.problems import Problems
+from voice_coach.routine.progression import check_moving, read_progression
 from voice_coach.routine.routine_file import (
     REST_LIMIT_MS,
     ROUTINE_KEYS,
@@ -28,8 +29,11 @@ from voice_coach.routine.toml_file import parse_toml, read_toml
 from voice_coach.routine.translations import SESSION_WORDS, read_translations
 
 SESSION_REST_MS = 20_000
+MAX_ROUTINES = 100
+"""A session is a morning's programme; a longer list is a mistake (or a file made to be slow)."""
 SESSION_KEYS = (
     "id", "title", "intro", "outro", "rest", "routines", "language", "phrases", "lexicon", "translations",
+    "progression",
 )  # fmt: skip
 ITEM_KEYS = ("routine", "rest_after")
 
@@ -77,11 +81,13 @@ def build_session(
             "language": lambda: read_language(table),
             "phrases": lambda: read_phrases(table),
             "lexicon": lambda: read_lexicon(table),
+            "progression": lambda: read_progression(table),
         }
     )
     if table.has("routines") or not problems.found:  # a misspelt routines key has said enough
         fields |= problems.read({"items": lambda: read_items(table, base, library)})
     problems.check()
+    check_moving(table, fields["progression"], [item.routine.id for item in fields["items"]])
     if fields["rest_ms"] is None:
         fields["rest_ms"] = SESSION_REST_MS
     session = Session(source=source, **fields)
@@ -113,17 +119,21 @@ def read_items(table: Table, base: Path | None, library: Path | None) -> tuple[S
         raise table.fail("routines", f"must be a list of routine ids or files, got {described(value)}")
     if not value:
         raise table.fail("routines", 'is an empty list; name at least one routine, e.g. ["foam-roller"]')
+    if len(value) > MAX_ROUTINES:
+        problem = f"lists {len(value)} routines; a session may list {MAX_ROUTINES} at most"
+        raise table.fail("routines", problem)
     listing = Table({}, table.source, table.where("routines"))
     problems = Problems()
     items: dict[int, SessionItem] = {}
+    first_index: dict[str, int] = {}  # routine id → where it was first listed: repeats found in one pass
     for index, raw in enumerate(value):
         read = problems.read({"item": functools.partial(read_item, listing, index, raw, base, library)})
         if "item" not in read:
             continue
         item = read["item"]
-        earlier = [i for i, seen in items.items() if seen.routine.id == item.routine.id]
-        if earlier:
-            problem = f"repeats {item.routine.id!r} (also routines[{earlier[0]}]); list each routine once"
+        earlier = first_index.setdefault(item.routine.id, index)
+        if earlier != index:
+            problem = f"repeats {item.routine.id!r} (also routines[{earlier}]); list each routine once"
             problems.add([listing.fail(index, problem)])
         items[index] = item
     problems.check()
@@ -145,7 +155,8 @@ def read_item(listing: Table, index: int, raw: Any, base: Path | None, library: 
 
 
 def resolve_routine(ref: str, where: Table, base: Path | None, library: Path | None) -> Routine:
-    """The routine a session names: a file relative to the session, else an id (yours or a built-in)."""
+    """The routine a session names: a file relative to the session, else an id (yours or a built-in).
+    A session named here is refused before it is built: a session that lists itself is not followed."""
     context = f"{where.source}: {where.path}: "
     if ref.endswith(".toml") or "/" in ref:
         path = Path(ref) if base is None else base / ref
@@ -155,18 +166,33 @@ def resolve_routine(ref: str, where: Table, base: Path | None, library: Path | N
                 return build_routine(document, str(path))
         except RoutineError as error:
             raise RoutineError(f"{context}{error}") from None
-        raise RoutineError(f"{context}{ref!r} is a session; a session lists routines only")
-    target = load_id(ref, library, context)
-    if isinstance(target, Session):
-        raise RoutineError(f"{context}{ref!r} is a session; a session lists routines only")
-    return target
+    else:
+        document, source = id_document(ref, library, context)
+        if not is_session(document):
+            return build_routine(document, source)
+    raise RoutineError(f"{context}{ref!r} is a session; a session lists routines only")
+
+
+def id_document(ref: str, library: Path | None, context: str) -> tuple[dict[str, Any], str]:
+    """The parsed file of id ``ref`` (the user's ``library``, else a built-in) and its source name."""
+    mine = library_files(library)
+    if ref in mine:
+        return read_toml(mine[ref]), str(mine[ref])
+    if ref not in builtin_ids():
+        raise unknown_id(ref, library, context)
+    return builtin_document(ref), f"built-in:{ref}"
+
+
+def builtin_document(ref: str) -> dict[str, Any]:
+    """The parsed built-in file of id ``ref``."""
+    file = resources.files("voice_coach.routine") / "builtin" / f"{ref}.toml"
+    return parse_toml(file.read_bytes(), f"built-in:{ref}")
 
 
 def load_builtin(ref: str) -> Routine | Session:
     """The built-in routine or session ``ref`` (an id ``builtin_ids`` lists)."""
-    file = resources.files("voice_coach.routine") / "builtin" / f"{ref}.toml"
     source = f"built-in:{ref}"
-    document = parse_toml(file.read_bytes(), source)
+    document = builtin_document(ref)
     if is_session(document):
         return build_session(document, source, None)
     return build_routine(document, source)

@@ -31,6 +31,23 @@ class Range:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
+PAIN_MAX = 10
+"""The top of the 0-10 numeric rating scale (NRS) of pain."""
+
+
+@dataclass(frozen=True)
+class Progression:
+    """The sizes of a step and the rules to go up or back (``routine.progression`` reads it)."""
+
+    hold_step_ms: int = 5_000
+    sets_step: int = 1
+    routines: tuple[str, ...] = ()
+    """The routines of a session that move; empty: every routine that has a hold or sets range."""
+    up_pain: int = 3
+    up_sessions: int = 2
+    back_rise: int = 2
+
+
 @dataclass(frozen=True)
 class Step:
     """One instruction to say, then ``pause_ms`` of silence to do it."""
@@ -67,6 +84,8 @@ class Routine:
     """The language pack its framing phrases come from (``language = "de"``); None: not said (English)."""
     phrases: tuple[tuple[str, str], ...] = ()
     """The file's own ``[phrases]``: (pack key, text) pairs that replace the pack's."""
+    progression: Progression | None = None
+    """The file's ``[progression]`` table, if any."""
     lexicon: tuple[Reading, ...] = ()
     """The file's own ``[lexicon]``: how the engine should read some words, for synthesis only."""
     translations: tuple[tuple[str, Routine], ...] = ()
@@ -109,6 +128,8 @@ class Session:
     """The language of the session's framing phrases; None: the one its routines share, else English."""
     phrases: tuple[tuple[str, str], ...] = ()
     """The file's own ``[phrases]``, applied to the whole session."""
+    progression: Progression | None = None
+    """The file's ``[progression]`` table, if any."""
     lexicon: tuple[Reading, ...] = ()
     """The file's own ``[lexicon]``, applied to the whole session."""
     translations: tuple[tuple[str, Session], ...] = ()

@@ -8,6 +8,7 @@ right.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from voice_coach.routine.language import read_language, read_lexicon, read_phrases, side_names
 from voice_coach.routine.model import SIDE_VARIABLES, Routine, Step
 from voice_coach.routine.problems import Problems
+from voice_coach.routine.progression import read_progression
 from voice_coach.routine.table import Table, check_text, described
 from voice_coach.routine.translations import ROUTINE_WORDS, check_forms, read_translations
 
@@ -28,6 +30,7 @@ ONCE_VARIABLES = ("sets", "hold", "next")
 ROUTINE_KEYS = (
     "id", "title", "kind", "equipment", "intro", "notes", "setup", "reentry", "release",
     "during", "hold", "sets", "rest", "sides", "switch", "language", "phrases", "lexicon", "translations",
+    "progression",
 )  # fmt: skip
 HOLD_ONLY_KEYS = ("during", "release", "reentry", "rest")
 STEP_KEYS = ("say", "pause", "once")
@@ -45,6 +48,7 @@ def build_routine(document: dict[str, Any], source: str) -> Routine:
         "hold": lambda: table.duration_range("hold", limit_ms=HOLD_LIMIT_MS),
         "sets": lambda: table.count_range("sets", low=1, high=MAX_SETS),
         "rest_ms": lambda: table.duration("rest", limit_ms=REST_LIMIT_MS, allow_zero=True) or 0,
+        "progression": lambda: read_progression(table),
     }
     for key in table.typos(ROUTINE_KEYS) - set(document):  # "titel": the typo, not the missing title
         readers.pop(key, None)
@@ -108,6 +112,20 @@ def cue_texts(routine: Routine) -> Iterator[tuple[str, str]]:
     if routine.intro:
         yield "intro", routine.intro
     yield from ((f"notes[{i}]", text) for i, text in enumerate(routine.notes))
+
+
+def id_from_name(name: str) -> str:
+    """The id a new routine named ``name`` gets: its letters without accents, lowercase, words joined by
+    ``-`` (``Nacken Übung``: ``nacken-ubung``), or ``my-routine`` if nothing is left."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:64].strip("-") or "my-routine"
+
+
+def title_from_name(name: str) -> str:
+    """The title a new routine named ``name`` gets: its own words and letters (``Nacken Übung``,
+    ``my-stretch``: ``My stretch``), without braces, which a title may not have."""
+    words = " ".join(re.sub(r"[-_{}\s]+", " ", name).split())[:100]
+    return words[:1].upper() + words[1:] if words else "My routine"
 
 
 def read_id(table: Table) -> str:

@@ -7,6 +7,7 @@ import difflib
 import json
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,6 +17,9 @@ from voice_coach.routine.model import SIDE_VARIABLES, VARIABLES, Range
 
 MAX_TEXT = 500
 """Longest phrase a cue may be, in characters: a cue is said while moving, not read."""
+MAX_DIGITS = 15
+"""Most digits a number in a cue may have: engines spell numbers out, and none can say 10^40."""
+NUMBER = re.compile(r"\d(?:[\d,.']*\d)?")
 DURATION_HINT = "a duration such as 30, 30s, 1m30s or 2m"
 RANGE_KEYS = ("default", "min", "max")
 
@@ -171,6 +175,7 @@ def check_text(value: Any, table: Table, key: str | int, variables: tuple[str, .
         raise table.fail(key, "is empty; write the words to say, or remove it")
     if len(text) > MAX_TEXT:
         raise table.fail(key, f"is {len(text)} characters long; keep it to {MAX_TEXT} at most")
+    check_speakable(text, table, key)
     if not variables:
         if "{" in text or "}" in text:
             raise table.fail(
@@ -198,6 +203,21 @@ def check_text(value: Any, table: Table, key: str | int, variables: tuple[str, .
         if spec or conversion:
             raise table.fail(key, "write {" + name + "} without ':' or '!'; allowed: " + allowed)
     return text
+
+
+def check_speakable(text: str, table: Table, key: str | int) -> None:
+    """Refuse text no engine can say (what would pass validation and then fail synthesis): nothing but
+    symbols and emoji (engines say nothing for them), or a number too long to spell out."""
+    symbols = any(unicodedata.category(char).startswith("S") for char in text)  # $, emoji; not "..."
+    if symbols and not any(char.isalnum() for char in text):
+        raise table.fail(key, f"{text[:40]!r} has no letters or digits to say; write the words to say")
+    for number in NUMBER.finditer(text):
+        digits = sum(char.isdigit() for char in number.group())
+        if digits > MAX_DIGITS:
+            raise table.fail(
+                key,
+                f"has a number of {digits} digits; write numbers of {MAX_DIGITS} digits at most, or in words",
+            )
 
 
 def check_duration(value: Any, table: Table, key: str, limit_ms: int, allow_zero: bool) -> int:

@@ -1,4 +1,5 @@
-"""Reading a TOML file safely: bounded in size, never blocking, every failure a one-line RoutineError."""
+"""Reading a TOML file safely: bounded in size and shape, never blocking, every failure a one-line
+RoutineError."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_coach.errors import RoutineError
+from voice_coach.routine.toml_bounds import toml_bounds_problem
 from voice_coach.routine.toml_hints import likely_cause
 
 MAX_FILE_BYTES = 256 * 1024
@@ -60,6 +62,8 @@ def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise RoutineError(f"{source}: line {line}: not UTF-8 text; save the file as UTF-8") from None
+    if problem := toml_bounds_problem(text):  # before the parser, whose time and memory it would blow up
+        raise RoutineError(f"{source}: {problem}")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -3,7 +3,8 @@
 Routes (below ``/TOKEN``): ``/`` the index, ``/routine/ID`` a routine's page, ``/variant/ID.json`` the checked
 settings, the URLs of their export and how far it is made (``prepare=1``: start making it),
 ``/audio/ID.mp3|.vtt|.chapters.json|.png`` the export itself and its artwork (made on first request),
-``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files.
+``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files, ``POST /rate/ID.json`` how the back
+feels after a session played on the page (``pain=0..10``), kept in the history like ``voice-coach log``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def create_app(token: str, served: Served) -> ASGIApp:
         Route("/routine/{routine_id}", _routine),
         Route("/variant/{routine_id}.json", _variant_info),
         Route("/audio/{name}", _audio),
+        Route("/rate/{routine_id}.json", _rate, methods=["POST"]),
         Route("/feed.xml", _feed),
         Route("/static/{name}", _static),
     ]
@@ -227,6 +229,21 @@ async def _made(request: Request, variant: Variant) -> Path | Response:
         return PlainTextResponse(f"Could not make this export: {error}", 500)
     except (RenderCancelled, CacheClosed):
         return PlainTextResponse("The server is stopping.", 503)
+
+
+async def _rate(request: Request) -> Response:
+    """The answer to the page's question after playback: the session recorded with its rating (as
+    ``voice-coach log`` records one), and the step it earns; 400 with the library's message otherwise."""
+    entry = _entry(request, request.path_params["routine_id"])
+    form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+    pain = form.get("pain", "").strip()  # a form body, read here: the gate let at most a few bytes in
+    try:
+        logged = await run_in_threadpool(vc.log_session, entry.target, pain, note="played on the phone")
+        step = await run_in_threadpool(vc.progression, entry.target) if entry.target.progression else None
+    except vc.UsageError as error:
+        return JSONResponse({"error": error.worded(lambda name: name)}, 400)
+    answer = {"pain": logged.pain, "next": step.summary() if step is not None else None}
+    return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 
 async def _feed(request: Request) -> Response:

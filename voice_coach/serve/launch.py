@@ -3,6 +3,7 @@ package's ``server`` call returns (``voice-coach serve`` announces its URLs, the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 from dataclasses import dataclass
@@ -44,9 +45,13 @@ class Server:
     def run(self) -> None:
         """Serve until Ctrl-C (or SIGTERM); renders in progress are stopped and their files removed."""
         try:
+            with contextlib.suppress(OSError):  # a link for 'remind'; serving matters more
+                vc.keep_link(self.urls[-1])
             app = create_app(self.token, self.served)
             server.run(server.make_server(app, on_stop=self.served.cache.stop), list(self.sockets))
         finally:
+            with contextlib.suppress(OSError):
+                vc.forget_link()
             self.served.cache.close()
 
 

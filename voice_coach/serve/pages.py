@@ -89,6 +89,7 @@ def routine_page(
 <h2>Chapters</h2>
 <ol id="chapters"></ol>
 </section>
+{_rating(entry)}
 <details id="adjust"{unfolded}><summary>Adjust</summary>
 <form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
 {_fields(entry, chosen, countdown)}
@@ -97,6 +98,19 @@ def routine_page(
 </details>
 <script src="../static/player.js"></script>"""
     return page(entry.title, body, up="../", lang=lang)
+
+
+def _rating(entry: vc.CatalogEntry) -> str:
+    """The question shown (and said, where the phone can speak) when the session has played to its end:
+    a button per rating from 0 to 10, and Skip."""
+    buttons = "".join(f'<button type="button" value="{n}">{n}</button>' for n in range(11))
+    return f"""<section id="rating" hidden data-rate="../rate/{quote(entry.id)}.json">
+<h2 id="question">How is your back now, from zero to ten?</h2>
+<p class="hint">0: no pain · 10: the worst. It is kept with your sessions.</p>
+<div class="scale" role="group" aria-labelledby="question">{buttons}</div>
+<button type="button" id="skip-rating">Skip</button>
+<p id="rated" aria-live="polite"></p>
+</section>"""
 
 
 def _fields(entry: vc.CatalogEntry, chosen: dict[str, str], countdown: str) -> str:

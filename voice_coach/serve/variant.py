@@ -13,7 +13,7 @@ import voice_coach as vc
 
 FIELDS = ("hold", "sets", "rest", "sides", "countdown", "rate")
 """The settings a page offers, with the CLI's names (``--hold`` ... ``--rate``)."""
-KEY_FORMAT = 1
+KEY_FORMAT = 2
 """Bumped when an export's files change shape, so old cache entries are not served."""
 MAX_VALUE = 32
 """Longer than any valid value: a longer one is refused before any parsing."""
@@ -63,6 +63,7 @@ class Variant:
             list(self.chosen),
             self.choices.countdown,
             self.choices.lead_in_ms,
+            self.choices.step,
             speech.engine,
             speech.voice,
             speech.rate,
@@ -86,6 +87,7 @@ def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: De
             countdown=chosen.get("countdown", defaults.countdown),
             lead_in=defaults.lead_in,
         )
+        choices, _ = vc.apply_progression(entry.target, choices)  # today's step, as play and export use
         vc.compile(entry.target, choices)  # the whole run's checks (its length limit) answer now, not Play
         rate = chosen.get("rate")
         speech = defaults.speech

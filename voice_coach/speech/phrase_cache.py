@@ -3,7 +3,11 @@
 Layout: ``<cache dir>/ab/cd/abcd....wav`` where ``abcd...`` is the SHA-256 of (format, engine identity,
 voice, rate, volume, sample rate, text). Writes go to a temporary file in the same directory and are
 renamed into place, so readers (and other processes warming the same phrases) never see half a file.
-Reads are validated; an entry that is truncated or corrupt is deleted and counts as a miss.
+Each entry proves its content: after its samples, a ``vcid`` chunk (which WAV readers skip) records the
+key's own fields (format, engine and its version, voice, rate, volume, sample rate, text) and the SHA-256
+of the samples. A read checks both, so flipped or zeroed samples, or another phrase's valid file under
+this entry's name, are found like a truncated or corrupt entry: deleted, counted as ``damaged`` and made
+again.
 
 Beside the phrases, side files about them are named ``*.json`` (earlier versions kept the loudness
 analyses of their mixes there); they describe these phrases, so ``clear`` removes them too.
@@ -21,30 +25,46 @@ import os
 import re
 import struct
 import tomllib
-import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.audio.clip import Clip
-from voice_coach.audio.wav import read_wav_frames, write_wav
 from voice_coach.errors import CacheError
 from voice_coach.files import TEMP_PREFIX, replace_atomically
 
-CACHE_FORMAT = 1
-"""Bump to orphan every existing entry when the key or file format changes."""
+CACHE_FORMAT = 2
+"""Bump to orphan every existing entry when the key or file format changes (2: entries prove their
+content)."""
 ENV_VAR = "VOICE_COACH_CACHE_DIR"
 WAV_HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
 """The 44 bytes before an entry's samples, as ``audio.wav.write_wav`` writes them (the standard library's
 ``wave``): RIFF header, ``fmt `` chunk (PCM, channels, rate, byte rate, block size, bits), ``data`` header."""
+PROOF_CHUNK = b"vcid"
+"""The chunk after the samples that says what the entry is: its key's fields and its samples' checksum."""
+CHUNK = struct.Struct("<4sI")
 ENTRY_RE = re.compile(r"[0-9a-f]{64}\.wav")
 SIDE_FILES = "*.json"
 """Files beside the phrases that describe them (and their leftover temporary files): removed by ``clear``."""
 
 
-def phrase_key(identity: str, voice: str, rate: str, volume: float, sample_rate: int, text: str) -> str:
+class PhraseKey(str):
+    """A cache key (64 hex digits) that knows what it is the key of: ``fields``, which the entry records."""
+
+    fields: list[object]
+
+    def __new__(cls, fields: list[object]) -> PhraseKey:
+        key = super().__new__(cls, _digest(fields))
+        key.fields = fields
+        return key
+
+
+def phrase_key(identity: str, voice: str, rate: str, volume: float, sample_rate: int, text: str) -> PhraseKey:
     """The cache key (64 hex digits) of one phrase spoken with these settings."""
-    fields = [CACHE_FORMAT, identity, voice, rate, round(volume, 3), sample_rate, text]
+    return PhraseKey([CACHE_FORMAT, identity, voice, rate, round(volume, 3), sample_rate, text])
+
+
+def _digest(fields: object) -> str:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -92,6 +112,8 @@ class PhraseCache:
         self.warning: str | None = None
         self._warn = warn
         self._memory: dict[str, Clip] = {}
+        self.damaged = 0
+        """Entries found damaged (and deleted, to be made again) by this cache's reads so far."""
 
     def path(self, key: str) -> Path:
         """The file that holds the entry ``key``."""
@@ -105,15 +127,16 @@ class PhraseCache:
             return self._memory.get(key)
         path = self.path(key)
         try:
-            return _read_entry(path)
+            return _read_entry(path, key)
         except FileNotFoundError:
             return None
         except PermissionError as exc:
             self._report(f"cannot read the phrase cache at {self.directory} ({exc})")
             return None
-        except (OSError, EOFError, ValueError, wave.Error, struct.error):
+        except (OSError, ValueError, struct.error):
             with contextlib.suppress(OSError):
                 path.unlink()
+            self.damaged += 1
             return None
 
     def frames(self, key: str, rate: int) -> int | None:
@@ -130,11 +153,8 @@ class PhraseCache:
             return None
         if len(header) < WAV_HEADER.size:
             return None
-        data = WAV_HEADER.unpack(header)[-1]
-        expected = WAV_HEADER.pack(
-            b"RIFF", 36 + data, b"WAVE", b"fmt ", 16, 1, 1, rate, 2 * rate, 2, 16, b"data", data
-        )
-        return data // 2 if data and header == expected and size == len(header) + data else None
+        riff, data = WAV_HEADER.unpack(header)[1], WAV_HEADER.unpack(header)[-1]
+        return data // 2 if data and header == _wav_header(riff, rate, data) and size == riff + 8 else None
 
     def put(self, key: str, clip: Clip) -> None:
         """Store ``clip`` under ``key``; if the disk refuses, keep it in memory and report why."""
@@ -142,7 +162,7 @@ class PhraseCache:
             self._memory[key] = clip
             return
         try:
-            _write_atomically(self.path(key), clip)
+            _write_atomically(self.path(key), clip, key)
         except OSError as exc:
             self._memory[key] = clip
             self._report(
@@ -202,15 +222,50 @@ class PhraseCache:
                 self._warn(message)
 
 
-def _read_entry(path: Path) -> Clip:
-    """The clip in the entry file; ValueError unless it is complete mono 16-bit PCM."""
-    frames, rate = read_wav_frames(path)
-    if frames.shape[1] != 1:
-        raise ValueError(f"{path} is not a mono entry")
-    return Clip(frames[:, 0].copy(), rate)
+def _wav_header(riff: int, rate: int, data: int) -> bytes:
+    """The 44 bytes before an entry's samples: mono 16-bit PCM at ``rate``, ``data`` bytes of samples."""
+    return WAV_HEADER.pack(b"RIFF", riff, b"WAVE", b"fmt ", 16, 1, 1, rate, 2 * rate, 2, 16, b"data", data)
 
 
-def _write_atomically(path: Path, clip: Clip) -> None:
-    """Write ``clip`` to ``path`` as a WAV entry, through a temporary file and a rename."""
+def _entry_bytes(key: str, clip: Clip) -> bytes:
+    """An entry file: a WAV of ``clip`` whose ``vcid`` chunk records ``key``'s fields and the checksum."""
+    samples = clip.samples.astype("<i2", copy=False).tobytes()
+    fields = getattr(key, "fields", None)
+    proof = json.dumps({"key": fields, "sha256": hashlib.sha256(samples).hexdigest()}, ensure_ascii=False)
+    payload = proof.encode("utf-8")
+    payload += b" " * (len(payload) % 2)  # chunks are of even length
+    riff = WAV_HEADER.size - 8 + len(samples) + CHUNK.size + len(payload)
+    header = _wav_header(riff, clip.rate, len(samples))
+    return header + samples + CHUNK.pack(PROOF_CHUNK, len(payload)) + payload
+
+
+def _read_entry(path: Path, key: str) -> Clip:
+    """The clip in the entry file of ``key``; ValueError unless it is whole and proves to be ``key``'s:
+    mono 16-bit PCM whose recorded key fields make ``key`` and whose samples match their checksum."""
+    import numpy as np
+
+    raw = path.read_bytes()
+    if len(raw) < WAV_HEADER.size:
+        raise ValueError(f"{path}: shorter than a WAV header")
+    fields = WAV_HEADER.unpack_from(raw)
+    riff, rate, data = fields[1], fields[7], fields[-1]
+    if raw[: WAV_HEADER.size] != _wav_header(riff, rate, data) or len(raw) != riff + 8 or not data:
+        raise ValueError(f"{path}: not a whole mono 16-bit entry")
+    samples = raw[WAV_HEADER.size : WAV_HEADER.size + data]
+    chunk, size = CHUNK.unpack_from(raw, WAV_HEADER.size + data)
+    start = WAV_HEADER.size + data + CHUNK.size
+    if chunk != PROOF_CHUNK or start + size != len(raw):
+        raise ValueError(f"{path}: no record of what it holds")
+    proof = json.loads(raw[start:].decode("utf-8"))
+    if not isinstance(proof, dict) or _digest(proof.get("key")) != key:
+        raise ValueError(f"{path}: holds another phrase")
+    if proof.get("sha256") != hashlib.sha256(samples).hexdigest():
+        raise ValueError(f"{path}: its samples have changed")
+    return Clip(np.frombuffer(samples, "<i2").astype(np.int16), rate)
+
+
+def _write_atomically(path: Path, clip: Clip, key: str) -> None:
+    """Write ``clip`` to ``path`` as the entry of ``key``, through a temporary file and a rename."""
+    entry = _entry_bytes(key, clip)
     path.parent.mkdir(parents=True, exist_ok=True)
-    replace_atomically(path, lambda raw: write_wav(raw, [clip.samples], clip.rate))
+    replace_atomically(path, lambda raw: raw.write(entry))

@@ -199,7 +199,13 @@ class _Pool:
     def start(self, count: int, start: Start) -> None:
         """Start ``count`` workers and send each ``start``."""
         _reap_scratch()
-        self.scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+        try:
+            self.scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+        except OSError as error:  # a full or read-only temporary folder
+            folder = tempfile.gettempdir()
+            raise SynthesisError(
+                f"cannot make the speech workers' folder in {folder}: {error.strerror or error}"
+            ) from error
         env = {**os.environ, "TMPDIR": self.scratch}
         for _ in range(count):
             stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()

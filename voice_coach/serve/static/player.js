@@ -106,7 +106,11 @@
       item.append(button);
       return item;
     }));
-    const total = duration();
+    showTicks();
+  }
+
+  function showTicks() {
+    const total = duration(), chapters = state.chapters;
     ticks.replaceChildren(...chapters.slice(1).map((chapter) => {
       const tick = document.createElement("span");
       tick.style.left = total ? `${(100 * chapter.startTime) / total}%` : "0";
@@ -282,7 +286,35 @@
   audio.addEventListener("pause", () => { pause.textContent = "Resume"; });
   audio.addEventListener("timeupdate", showPosition);
   audio.addEventListener("seeked", showPosition);
-  audio.addEventListener("durationchange", () => showChapters(state.chapters));
+  audio.addEventListener("durationchange", showTicks);
   audio.addEventListener("error", () => { if (audio.getAttribute("src")) explainFailure(); });
   audio.addEventListener("ended", () => { if (state.live && audio.currentTime < duration() - 2) explainFailure(); });
+
+  // At the end, the question of the programme over weeks: asked aloud where the phone has a voice of its
+  // own, answered with a tap, and kept in the history (the answer moves the step of a [progression]).
+  const rating = $("rating");
+  const rated = $("rated");
+  function ask() {
+    rating.hidden = false;
+    rated.textContent = "";
+    rating.querySelectorAll("button").forEach((button) => { button.disabled = false; });
+    if ("speechSynthesis" in window) {
+      try { speechSynthesis.speak(new SpeechSynthesisUtterance($("question").textContent)); }
+      catch (error) { /* no voice on this phone: the question is on screen */ }
+    }
+  }
+  async function rate(pain) {
+    rating.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+    const body = new URLSearchParams({ pain: String(pain) });
+    const response = await fetch(rating.dataset.rate, { method: "POST", body, cache: "no-store" });
+    const answer = await response.json();
+    rated.textContent = !response.ok ? answer.error
+      : `Kept: pain ${answer.pain}/10.` + (answer.next ? ` Next time: ${answer.next}` : "");
+    state.rated = response.ok ? answer.pain : null;
+  }
+  rating.querySelectorAll(".scale button").forEach((button) => {
+    button.addEventListener("click", () => rate(button.value).catch(() => { rated.textContent = "Not kept; try again."; }));
+  });
+  $("skip-rating").addEventListener("click", () => { rating.hidden = true; });
+  audio.addEventListener("ended", () => { if (!(state.live && audio.currentTime < duration() - 2)) ask(); });
 })();
