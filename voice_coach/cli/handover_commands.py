@@ -12,10 +12,9 @@ from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     Chosen,
     SpeechChoices,
-    compile_timeline,
+    compile_run,
     progress_bar,
     routine_options,
-    run_choices,
     speech_options,
     warn,
 )
@@ -57,8 +56,9 @@ def handout(target: str, output: Path, url: str | None, paper: str, force: bool,
         voice-coach handout kneeling-twist --hold 20s --sets 4 -o twist.pdf --paper letter
     """
     config = vc.load_config()
-    timeline = compile_timeline(target, routine, config)
-    written = vc.handout(timeline, output, url=link(url), paper=paper, force=force)
+    timeline, _, step = compile_run(target, routine, config)  # at today's step of a [progression]
+    plan = vc.progression_plan(vc.load(target, config.library()), step)
+    written = vc.handout(timeline, output, url=link(url), paper=paper, progression=plan, force=force)
     click.echo(f"Wrote {written} ({vc.plural(len(timeline.routine_ids), 'routine')}, {paper.upper()})")
 
 
@@ -99,7 +99,7 @@ def pack(
         voice-coach pack my-session -o for-anna.zip --audio m4b --url http://192.168.1.20:8765/Xy3q/
     """
     config = vc.load_config()
-    choices = run_choices(routine, config)
+    _, choices, _ = compile_run(target, routine, config)  # with today's step, which the pack records
     with progress_bar() as progress:
         packed = vc.pack(
             target,
