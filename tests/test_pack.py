@@ -246,3 +246,28 @@ def test_a_pack_records_the_programmes_step_and_import_plays_it(
     assert done.exit_code == 0, done.output
     assert done.stdout.endswith("Play it: voice-coach play spi --step 2\n")
     assert show_json(runner, ["spi", "--step", "2"]) == expected != show_json(runner, ["spi"])
+
+
+def test_a_pack_can_carry_reminders(tmp_path: Path, runner: CliRunner, therapist: Path) -> None:
+    sent = tmp_path / "twist.zip"
+    args = [
+        "pack",
+        "kneeling-twist",
+        "-o",
+        str(sent),
+        "--audio",
+        "none",
+        "--remind",
+        "mon,thu",
+        "--at",
+        "07:30",
+    ]
+    done = runner.invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(sent) as archive:
+        calendar = archive.read("kneeling-twist.ics").decode("utf-8")
+        assert "kneeling-twist.ics" in json.loads(archive.read("voice-coach-pack.json"))["files"]
+    assert calendar.startswith("BEGIN:VCALENDAR") and "RRULE:FREQ=WEEKLY;BYDAY=MO,TH" in calendar
+    assert "T073000" in calendar
+    bad = runner.invoke(cli, [*args[:3], str(tmp_path / "bad.zip"), "--audio", "none", "--remind", "moonday"])
+    assert bad.exit_code == 2 and "days" in bad.stderr and not (tmp_path / "bad.zip").exists()

@@ -76,6 +76,10 @@ def handout(target: str, output: Path, url: str | None, paper: str, force: bool,
 @click.option(
     "--paper", type=click.Choice(vc.HANDOUT_PAPERS), default="a4", show_default=True, help=PAPER_HELP
 )
+@click.option(
+    "--remind", metavar="DAYS", help="Add reminders on these days, e.g. mon,wed,fri (see 'remind')."
+)
+@click.option("--at", default="18:00", show_default=True, metavar="HH:MM", help="The reminders' time.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @routine_options
 @speech_options
@@ -85,6 +89,8 @@ def pack(
     audio: str,
     url: str | None,
     paper: str,
+    remind: str | None,
+    at: str,
     force: bool,
     routine: Chosen,
     speech: SpeechChoices,
@@ -96,7 +102,7 @@ def pack(
     \b
     Examples:
         voice-coach pack spi --hold 25s -o spi-pack.zip
-        voice-coach pack my-session -o for-anna.zip --audio m4b --url http://192.168.1.20:8765/Xy3q/
+        voice-coach pack my-session -o for-anna.zip --audio m4b --url serve --remind mon,thu --at 07:30
     """
     config = vc.load_config()
     _, choices, _ = compile_run(target, routine, config)  # with today's step, which the pack records
@@ -110,6 +116,7 @@ def pack(
             audio=audio,
             url=link(url),
             paper=paper,
+            remind=(remind, at) if remind else None,
             force=force,
             progress=progress,
             warn=warn,
