@@ -232,3 +232,42 @@ def test_a_built_in_pack_holds_no_routine_files_and_imports_nothing(
     imported = vc.import_pack(packed.path)
     assert imported.written == () and not library.exists()
     assert imported.command == "voice-coach play kneeling-twist --sets 4"
+
+
+def test_a_pack_records_the_programmes_step_and_import_plays_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner, therapist: Path
+) -> None:
+    sent = tmp_path / "spi.zip"
+    done = runner.invoke(cli, ["pack", "spi", "-o", str(sent), "--audio", "none", "--step", "2"])
+    assert done.exit_code == 0, done.output
+    expected = show_json(runner, ["spi", "--step", "2"])
+    patient(tmp_path, monkeypatch)
+    done = runner.invoke(cli, ["import", str(sent)])
+    assert done.exit_code == 0, done.output
+    assert done.stdout.endswith("Play it: voice-coach play spi --step 2\n")
+    assert show_json(runner, ["spi", "--step", "2"]) == expected != show_json(runner, ["spi"])
+
+
+def test_a_pack_can_carry_reminders(tmp_path: Path, runner: CliRunner, therapist: Path) -> None:
+    sent = tmp_path / "twist.zip"
+    args = [
+        "pack",
+        "kneeling-twist",
+        "-o",
+        str(sent),
+        "--audio",
+        "none",
+        "--remind",
+        "mon,thu",
+        "--at",
+        "07:30",
+    ]
+    done = runner.invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(sent) as archive:
+        calendar = archive.read("kneeling-twist.ics").decode("utf-8")
+        assert "kneeling-twist.ics" in json.loads(archive.read("voice-coach-pack.json"))["files"]
+    assert calendar.startswith("BEGIN:VCALENDAR") and "RRULE:FREQ=WEEKLY;BYDAY=MO,TH" in calendar
+    assert "T073000" in calendar
+    bad = runner.invoke(cli, [*args[:3], str(tmp_path / "bad.zip"), "--audio", "none", "--remind", "moonday"])
+    assert bad.exit_code == 2 and "days" in bad.stderr and not (tmp_path / "bad.zip").exists()

@@ -41,7 +41,7 @@ from voice_coach.errors import (
     VoiceCoachError,
 )
 from voice_coach.handover import PAPERS as HANDOUT_PAPERS
-from voice_coach.handover import handout
+from voice_coach.handover import handout, progression_plan
 from voice_coach.live.device import Sink
 from voice_coach.live.history import HistoryEntry, format_entry, history_path
 from voice_coach.live.keys import KEY_HELP, TerminalKeys, open_keys
@@ -167,6 +167,7 @@ __all__ = [
     "progress_report",
     "progress_text_chart",
     "progression",
+    "progression_plan",
     "record",
     "remind",
     "run_choices",

@@ -13,12 +13,16 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from voice_coach.compiler.progression import ladder
 from voice_coach.compiler.timeline import Timeline
+from voice_coach.durations import format_duration
 from voice_coach.errors import UsageError, literal
+from voice_coach.live.progression import Today
 from voice_coach.output.handout_content import handout_content
 from voice_coach.output.handout_pdf import PAPERS, write_handout
+from voice_coach.routine.model import Routine, Session
 
-__all__ = ["PAPERS", "checked_url", "handout"]
+__all__ = ["PAPERS", "checked_url", "handout", "progression_plan"]
 
 
 def handout(
@@ -59,3 +63,20 @@ def checked_url(url: str | None) -> str | None:
         raise UsageError(f"{{url}}: longer than {MAX_URL_CHARS} characters, too long for a QR code",
                          options=("url",))  # fmt: skip
     return url
+
+
+def progression_plan(target: Routine | Session, today: Today | None) -> dict[str, str]:
+    """Each moving routine's progression plan in one sentence, at the step ``today`` (what
+    ``vc.apply_progression`` gives), for ``handout(progression=...)``; empty without a ``[progression]``."""
+    rules = target.progression
+    if rules is None or today is None:
+        return {}
+    growth = [f"{format_duration(rules.hold_step_ms)} to the hold"] if rules.hold_step_ms else []
+    growth += [f"{rules.sets_step} set at the top of the hold range"] if rules.sets_step else []
+    sessions = "session" if rules.up_sessions == 1 else f"{rules.up_sessions} sessions in a row"
+    sentence = (
+        f"Step {today.step} of {today.steps} ({today.reason}); each step adds {' then '.join(growth)}, "
+        f"after {sessions} with pain {rules.up_pain} or less, and a rise of {rules.back_rise} or more "
+        "goes a step back."
+    )
+    return {routine.id: sentence for routine in ladder(target).routines}

@@ -5,6 +5,7 @@ built-ins, which every voice-coach has), the recording, the printed handout and 
     routines/ID.toml          the files, byte for byte as the therapist has them
     ID.mp3 (or ID.m4b)        the recording, as ``export`` makes it
     ID.pdf                    the handout, as ``handout`` makes it
+    ID.ics                    reminders, as ``remind`` makes them (when asked for)
 
 The zip is written to a temporary file and renamed, so an interrupted pack leaves nothing behind.
 """
@@ -28,6 +29,7 @@ from voice_coach.files import replace_atomically
 from voice_coach.handover import checked_url, handout
 from voice_coach.output.handout_pdf import PAPERS
 from voice_coach.pack_choices import choices_record
+from voice_coach.programme import remind as remind_calendar
 from voice_coach.progress import Progress
 from voice_coach.routine.loader import load_target
 from voice_coach.routine.model import Routine, Session
@@ -59,12 +61,14 @@ def pack(
     audio: str = "mp3",
     url: str | None = None,
     paper: str = "a4",
+    remind: tuple[str, str] | None = None,
     force: bool = False,
     progress: Progress | None = None,
     warn: Warn | None = None,
 ) -> Packed:
     """Write ``target`` with ``options`` to the zip ``output``: its files (from ``library`` or paths), the
-    recording (``audio``: ``mp3``, ``m4b`` or ``none``), the handout (QR code of ``url``) and the choices."""
+    recording (``audio``: ``mp3``, ``m4b`` or ``none``), the handout (QR code of ``url``), the choices, and
+    with ``remind`` (days, time: ``("mon,wed,fri", "18:00")``) a calendar of reminders (``ID.ics``)."""
     zip_path = check_pack_output(Path(output), force=force)
     if audio not in PACK_AUDIO:
         raise UsageError(f"{{audio}}: must be one of {', '.join(PACK_AUDIO)}", options=("audio",))
@@ -74,6 +78,7 @@ def pack(
     loaded = target if isinstance(target, Routine | Session) else load_target(str(target), library)
     options = options or RunChoices()
     timeline = api.compile(loaded, options)
+    calendar = reminders(loaded, remind, url)  # checked before the slow recording
     files = routine_files(loaded)
     members: dict[str, bytes | Path] = {f"{ROUTINES_FOLDER}/{name}": data for name, data in files.items()}
     with tempfile.TemporaryDirectory(prefix="voice-coach-pack-") as folder:
@@ -85,7 +90,8 @@ def pack(
             length_ms = exported.length_ms
         sheet = handout(timeline, Path(folder) / f"{timeline.id}.pdf", url=url, paper=paper)
         members[sheet.name] = sheet
-        members |= reminder_members(timeline)
+        if calendar is not None:
+            members[f"{timeline.id}.ics"] = calendar
         manifest = pack_manifest(loaded, timeline, options, members)
         write_zip(zip_path, {MANIFEST: manifest, **members})
     return Packed(zip_path, (MANIFEST, *members), length_ms)
@@ -138,10 +144,12 @@ def _read(source: str) -> bytes:
         raise UsageError(f"{literal(source)}: cannot read ({error.strerror})") from None
 
 
-def reminder_members(timeline: Timeline) -> dict[str, bytes | Path]:
-    """The reminders calendar (``ID.ics``) a pack carries once voice-coach makes one from a programme's
-    schedule; none yet. A member added here is listed in the manifest and ignored by ``import``."""
-    return {}
+def reminders(target: Routine | Session, remind: tuple[str, str] | None, url: str | None) -> bytes | None:
+    """The iCalendar file of reminders on ``remind``'s days at its time (``vc.remind``'s), or None."""
+    if remind is None:
+        return None
+    days, at = remind
+    return remind_calendar(target, days=days, at=at, url=url)[0]
 
 
 def pack_manifest(

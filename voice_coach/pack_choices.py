@@ -37,6 +37,8 @@ def choices_record(options: RunChoices) -> dict[str, Any]:
         record["lead_in"] = format_duration(options.lead_in_ms)
     if options.language is not None:
         record["language"] = options.language
+    if options.step is not None:
+        record["step"] = options.step
     return record
 
 
@@ -62,6 +64,7 @@ def options_from_record(record: object, where: str) -> RunChoices:
         "countdown",
         "lead_in",
         "language",
+        "step",
     )
     if not isinstance(record, Mapping) or any(key not in allowed for key in record):
         raise UsageError(f"{where}: its choices are not a table of {', '.join(allowed)}")
@@ -76,7 +79,7 @@ def options_from_record(record: object, where: str) -> RunChoices:
 def command_line(verb: str, target_id: str, record: Mapping[str, Any]) -> str:
     """``voice-coach play spi --hold 25s --sets 4``: the command that runs ``target_id`` with ``record``."""
     words = ["voice-coach", verb, target_id]
-    for name in ("hold", "sets", "rest", "sides", "countdown", "lead_in", "language"):
+    for name in ("hold", "sets", "rest", "sides", "countdown", "lead_in", "language", "step"):
         if name in record:
             words += [f"--{name.replace('_', '-')}", str(record[name])]
     for routine_id, fields in record.get("per_routine", {}).items():

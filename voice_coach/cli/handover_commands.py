@@ -12,10 +12,9 @@ from voice_coach.cli.help import SectionedCommand, complete_target
 from voice_coach.cli.options import (
     Chosen,
     SpeechChoices,
-    compile_timeline,
+    compile_run,
     progress_bar,
     routine_options,
-    run_choices,
     speech_options,
     warn,
 )
@@ -57,8 +56,9 @@ def handout(target: str, output: Path, url: str | None, paper: str, force: bool,
         voice-coach handout kneeling-twist --hold 20s --sets 4 -o twist.pdf --paper letter
     """
     config = vc.load_config()
-    timeline = compile_timeline(target, routine, config)
-    written = vc.handout(timeline, output, url=link(url), paper=paper, force=force)
+    timeline, _, step = compile_run(target, routine, config)  # at today's step of a [progression]
+    plan = vc.progression_plan(vc.load(target, config.library()), step)
+    written = vc.handout(timeline, output, url=link(url), paper=paper, progression=plan, force=force)
     click.echo(f"Wrote {written} ({vc.plural(len(timeline.routine_ids), 'routine')}, {paper.upper()})")
 
 
@@ -76,6 +76,10 @@ def handout(target: str, output: Path, url: str | None, paper: str, force: bool,
 @click.option(
     "--paper", type=click.Choice(vc.HANDOUT_PAPERS), default="a4", show_default=True, help=PAPER_HELP
 )
+@click.option(
+    "--remind", metavar="DAYS", help="Add reminders on these days, e.g. mon,wed,fri (see 'remind')."
+)
+@click.option("--at", default="18:00", show_default=True, metavar="HH:MM", help="The reminders' time.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @routine_options
 @speech_options
@@ -85,6 +89,8 @@ def pack(
     audio: str,
     url: str | None,
     paper: str,
+    remind: str | None,
+    at: str,
     force: bool,
     routine: Chosen,
     speech: SpeechChoices,
@@ -96,10 +102,10 @@ def pack(
     \b
     Examples:
         voice-coach pack spi --hold 25s -o spi-pack.zip
-        voice-coach pack my-session -o for-anna.zip --audio m4b --url http://192.168.1.20:8765/Xy3q/
+        voice-coach pack my-session -o for-anna.zip --audio m4b --url serve --remind mon,thu --at 07:30
     """
     config = vc.load_config()
-    choices = run_choices(routine, config)
+    _, choices, _ = compile_run(target, routine, config)  # with today's step, which the pack records
     with progress_bar() as progress:
         packed = vc.pack(
             target,
@@ -110,6 +116,7 @@ def pack(
             audio=audio,
             url=link(url),
             paper=paper,
+            remind=(remind, at) if remind else None,
             force=force,
             progress=progress,
             warn=warn,

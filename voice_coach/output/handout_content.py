@@ -21,6 +21,8 @@ class HandoutRoutine:
 
     routine_id: str
     title: str
+    intro: str | None
+    """The routine's own intro, as said (a session's intro is not a routine's)."""
     equipment: tuple[str, ...]
     settings: tuple[tuple[str, str], ...]
     """(label, value) pairs in the run's language: hold, sets, sides, rest; only those the routine has."""
@@ -93,6 +95,7 @@ def routine_part(
     return HandoutRoutine(
         routine_id=marks[0].routine_id,
         title=marks[0].title,
+        intro=routine_intro(span),
         equipment=equipment,
         settings=settings(first, sides, _set_rest(span), words, phrases),
         steps=first_steps(span),
@@ -102,6 +105,18 @@ def routine_part(
         switch=next((b.text for b in span if isinstance(b, Say) and b.role == "switch"), None),
         cautions=tuple(b.text for b in span if isinstance(b, Say) and b.role == "note"),
     )
+
+
+def routine_intro(span: list[Block]) -> str | None:
+    """The routine's intro: an intro said after its title, "Next up" or equipment (a session's intro opens
+    the session, before any of them)."""
+    introduced = False
+    for block in span:
+        if isinstance(block, Say) and block.role in ("title", "next", "equipment"):
+            introduced = True
+        elif isinstance(block, Say) and block.role == "intro" and introduced:
+            return block.text
+    return None
 
 
 def _offset(cue: object) -> int:

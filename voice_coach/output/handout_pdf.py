@@ -148,6 +148,8 @@ def routine_flow(routine: HandoutRoutine, handout: Handout, look: dict[str, Any]
     flow: list[Flowable] = []
     if routine.title != handout.title:  # a routine alone: the page's title already names it
         flow.append(Paragraph(_text(routine.title), look["heading"]))
+    if routine.intro:
+        flow.append(Paragraph(_text(routine.intro), look["body"]))
     if routine.equipment:
         flow.append(_labelled(words.equipment, ", ".join(routine.equipment), look))
     if routine.settings:
