@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,20 +60,29 @@ def serve() -> tuple[subprocess.Popen[str], str]:
     return process, line.removeprefix("Serving on ").strip()
 
 
-def browser() -> Any:
+@contextmanager
+def browser() -> Iterator[Any]:
+    """Headless Chromium, its profile and temporary files (Chromium leaves singleton folders behind even
+    after a clean quit) in a folder of its own, removed once it has quit."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--mute-audio",
-                     "--autoplay-policy=no-user-gesture-required", "--window-size=360,800"):  # fmt: skip
-        options.add_argument(argument)
-    driver = webdriver.Chrome(
-        options=options, service=Service(shutil.which("chromedriver") or "chromedriver")
-    )
-    driver.set_script_timeout(300)
-    return driver
+    with tempfile.TemporaryDirectory(prefix="voice-coach-chromium-", ignore_cleanup_errors=True) as folder:
+        options = webdriver.ChromeOptions()
+        options.binary_location = shutil.which("chromium") or "chromium"
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--mute-audio",
+                         "--autoplay-policy=no-user-gesture-required", "--window-size=360,800",
+                         f"--user-data-dir={folder}/profile"):  # fmt: skip
+            options.add_argument(argument)
+        service = Service(
+            shutil.which("chromedriver") or "chromedriver", env={**os.environ, "TMPDIR": folder}
+        )
+        driver = webdriver.Chrome(options=options, service=service)
+        try:
+            driver.set_script_timeout(300)
+            yield driver
+        finally:
+            driver.quit()
 
 
 def play_to_sound(driver: Any, url: str, hold: str, *, at_once: bool) -> float:
@@ -95,15 +108,12 @@ def main() -> int:
     )
     args = parser.parse_args()
     process, url = serve()
-    driver = None
     try:
-        driver = browser()
-        page = f"{url}routine/{args.routine}"
-        new = play_to_sound(driver, page, args.hold, at_once=args.at_once)
-        made = play_to_sound(driver, page, args.hold, at_once=True)
+        with browser() as driver:
+            page = f"{url}routine/{args.routine}"
+            new = play_to_sound(driver, page, args.hold, at_once=args.at_once)
+            made = play_to_sound(driver, page, args.hold, at_once=True)
     finally:
-        if driver is not None:
-            driver.quit()
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=60)
     print(json.dumps({"new": new, "made": made}))
