@@ -28,6 +28,7 @@ from typing import IO
 from voice_coach.audio.clip import Clip
 from voice_coach.cpu import usable_cores
 from voice_coach.errors import SynthesisError
+from voice_coach.files import process_alive
 from voice_coach.speech.engines import Engine, EngineSettings, get_engine
 from voice_coach.speech.engines.base import require_text
 from voice_coach.speech.lexicon import spoken
@@ -289,18 +290,8 @@ def _reap_scratch() -> None:
     and only those of processes that are gone are removed."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
         owner = folder.name.removeprefix(SCRATCH_PREFIX).split("-")[0]
-        if owner.isdigit() and not _alive(int(owner)):
+        if owner.isdigit() and not process_alive(int(owner)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def _clip(worker: _Worker, phrase: Phrase, data: bytes | None) -> Clip:
