@@ -24,9 +24,10 @@ from voice_coach import api
 from voice_coach.api_types import Speech, Warn
 from voice_coach.compiler.choices import RunChoices
 from voice_coach.compiler.timeline import Timeline
-from voice_coach.errors import ExportError, OutputError, UsageError, literal
+from voice_coach.errors import ExportError, UsageError, literal
 from voice_coach.files import replace_atomically
 from voice_coach.handover import checked_url, handout
+from voice_coach.output.formats import check_document
 from voice_coach.output.handout_pdf import PAPERS
 from voice_coach.pack_choices import choices_record
 from voice_coach.programme import remind as remind_calendar
@@ -69,7 +70,7 @@ def pack(
     """Write ``target`` with ``options`` to the zip ``output``: its files (from ``library`` or paths), the
     recording (``audio``: ``mp3``, ``m4b`` or ``none``), the handout (QR code of ``url``), the choices, and
     with ``remind`` (days, time: ``("mon,wed,fri", "18:00")``) a calendar of reminders (``ID.ics``)."""
-    zip_path = check_pack_output(Path(output), force=force)
+    zip_path = check_document(Path(output), ".zip", "a pack is a zip file", force=force)
     if audio not in PACK_AUDIO:
         raise UsageError(f"{{audio}}: must be one of {', '.join(PACK_AUDIO)}", options=("audio",))
     if paper not in PAPERS:
@@ -95,17 +96,6 @@ def pack(
         manifest = pack_manifest(loaded, timeline, options, members)
         write_zip(zip_path, {MANIFEST: manifest, **members})
     return Packed(zip_path, (MANIFEST, *members), length_ms)
-
-
-def check_pack_output(path: Path, *, force: bool) -> Path:
-    """``path``, once it is a ``.zip`` in an existing folder that would not replace a file unasked."""
-    if path.suffix.lower() != ".zip":
-        raise OutputError(f"{path}: a pack is a zip file: name it .zip")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: no such folder {path.parent}")
-    if path.exists() and not force:
-        raise OutputError(f"{path}: already exists; use {{force}} to overwrite it", options=("force",))
-    return path
 
 
 def routine_files(target: Routine | Session) -> dict[str, bytes]:

@@ -655,8 +655,8 @@ def test_a_resumed_step_that_moved_to_another_routine_starts_that_routine(sessio
     plan = build_step_map(session)
     last_step_of_a = max(i for i, s in enumerate(plan.steps) if s.routine == "Stretch A")
     wrong = StartAt("b", last_step_of_a)
-    assert wrong.position(session, plan) == say_start(session, "Massage B.")
-    assert StartAt("b", 10_000).position(session, plan) == say_start(session, "Massage B.")
+    assert wrong.resolve(plan, finished=True) == say_start(session, "Massage B.")
+    assert StartAt("b", 10_000).resolve(plan, finished=True) == say_start(session, "Massage B.")
 
 
 def test_from_a_routine_starts_at_it_and_an_unknown_one_lists_them(session: Schedule) -> None:

@@ -126,7 +126,7 @@ def test_the_cli_writes_it_and_refuses_to_overwrite(tmp_path: Path, runner: CliR
     assert "Sets: 5 per side" in pdf_text(target)
     again = runner.invoke(cli, ["handout", "kneeling-twist", "-o", str(target)])
     assert again.exit_code == 2
-    assert again.stderr == f"Error: {target}: already exists; use --force to overwrite it\n"
+    assert again.stderr == f"Error: {target} already exists: add --force to overwrite it\n"
     wrong = runner.invoke(cli, ["handout", "kneeling-twist", "-o", str(tmp_path / "twist.txt")])
     assert wrong.exit_code == 2 and "name it .pdf" in wrong.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["twist.pdf"]

@@ -29,11 +29,6 @@ class StartAt:
     routine: str
     step: int | None = None
 
-    def position(self, schedule: Schedule, plan: StepMap) -> int:
-        """The sample to start at in a whole schedule: the step if it still lies in the routine, else the
-        routine's start."""
-        return self.resolve(plan, finished=True) or 0
-
     def resolve(self, plan: StepMap, finished: bool) -> int | None:
         """The sample to start at, or None while ``plan`` (placed so far; all of it when ``finished``)
         does not reach it yet."""

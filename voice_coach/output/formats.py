@@ -142,6 +142,19 @@ def check_output(
     return target
 
 
+def check_document(path: Path, suffix: str, what: str, *, force: bool = False) -> Path:
+    """``path`` for a document (a handout's ``.pdf``, a pack's ``.zip``), once it has ``suffix`` and its
+    folder can be written without replacing a file unasked; OutputError naming the fix otherwise."""
+    if path.suffix.lower() != suffix:
+        raise OutputError(f"{path}: {what}: name it {suffix}")
+    _check_folder(path.parent, path)
+    if (path.exists() or path.is_symlink()) and not force:
+        raise OutputError(
+            f"{literal(str(path))} already exists: add {{force}} to overwrite it", options=("force",)
+        )
+    return path
+
+
 def _check_folder(folder: Path, target: Path) -> None:
     """OutputError unless ``folder`` exists and a file can be written in it."""
     if not folder.is_dir():

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from voice_coach.errors import ExportError, OutputError
 from voice_coach.files import replace_atomically
+from voice_coach.output.formats import check_document
 from voice_coach.output.handout_content import Handout, HandoutRoutine
 
 if TYPE_CHECKING:
@@ -26,22 +27,11 @@ MARGIN_PT = 48
 QR_PT = 110
 
 
-def check_handout_output(path: Path, *, force: bool = False) -> Path:
-    """``path``, once it is a ``.pdf`` in a folder that exists and would not overwrite a file unasked."""
-    if path.suffix.lower() != ".pdf":
-        raise OutputError(f"{path}: a handout is a PDF: name it .pdf")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: no such folder {path.parent}")
-    if path.exists() and not force:
-        raise OutputError(f"{path}: already exists; use {{force}} to overwrite it", options=("force",))
-    return path
-
-
 def write_handout(handout: Handout, path: Path, *, paper: str = "a4", force: bool = False) -> Path:
     """Write ``handout`` to ``path`` (checked first); nothing is left at ``path`` if anything fails."""
     if paper not in PAPERS:
         raise OutputError(f"{{paper}}: must be one of {', '.join(PAPERS)}", options=("paper",))
-    check_handout_output(path, force=force)
+    check_document(path, ".pdf", "a handout is a PDF", force=force)
     data = handout_pdf(handout, paper)
     try:
         replace_atomically(path, lambda raw: raw.write(data))

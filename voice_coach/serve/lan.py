@@ -18,8 +18,9 @@ BLACK_ON_WHITE, RESET = "\x1b[30;107m", "\x1b[0m"
 
 
 def lan_addresses() -> list[str]:
-    """The machine's private IPv4 addresses (no loopback, no link-local), sorted; empty when offline."""
-    found = set(_interface_addresses()) | set(_host_addresses())
+    """The machine's private IPv4 addresses (no loopback, no link-local), sorted; empty when offline. The
+    host name is resolved only where the interfaces can't be read: resolving it may ask a DNS server."""
+    found = set(_interface_addresses()) or set(_host_addresses())
     return sorted((a for a in found if _usable(a)), key=lambda a: ipaddress.IPv4Address(a))
 
 
