@@ -103,8 +103,9 @@ def measure(engine: str, texts: list[str], python: str) -> EngineFigures:
     return EngineFigures(engine, timing["first"], timing["total"], audio, words, errors)
 
 
-def recognize(samples: object, rate: int) -> list[str]:
-    """The words pocketsphinx hears in mono int16 ``samples`` at ``rate``."""
+def recognize(samples: object, rate: int, extra_words: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """The words pocketsphinx hears in mono int16 ``samples`` at ``rate``; ``extra_words`` (word, phones)
+    join its dictionary first."""
     import numpy as np
 
     from voice_coach.audio import dsp
@@ -112,7 +113,7 @@ def recognize(samples: object, rate: int) -> list[str]:
     audio = np.asarray(samples, dtype=np.float32) / 32768
     at_16k = dsp.resample(audio, rate, 16000) if rate != 16000 else audio
     pcm = np.clip(np.rint(at_16k * 32767), -32768, 32767).astype(np.int16).tobytes()
-    decoder = _decoder()
+    decoder = _decoder(extra_words)
     decoder.start_utt()
     decoder.process_raw(pcm, full_utt=True)
     decoder.end_utt()
@@ -121,11 +122,14 @@ def recognize(samples: object, rate: int) -> list[str]:
 
 
 @functools.cache
-def _decoder() -> Any:
-    """One pocketsphinx decoder for the whole run (loading the model takes a second)."""
+def _decoder(extra_words: tuple[tuple[str, str], ...]) -> Any:
+    """One pocketsphinx decoder per dictionary for the whole run (loading the model takes a second)."""
     from pocketsphinx import Decoder
 
-    return Decoder(loglevel="FATAL")
+    decoder = Decoder(loglevel="FATAL")
+    for word, phones in extra_words:
+        decoder.add_word(word, phones, True)
+    return decoder
 
 
 def normalized(text: str) -> list[str]:

@@ -12,14 +12,12 @@ Every phrase is counted as often as the routine says it (the massage says "massa
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import sys
 from collections import Counter
-from typing import Any
 
-from compare_engines import normalized
+from compare_engines import recognize
 
 EXTRA_WORDS = {"serratus": "S ER EY T AH S"}
 """Lexicon words missing from pocketsphinx's dictionary, in its phone set: how the lexicon says them."""
@@ -59,37 +57,12 @@ def heard(target: str) -> dict[str, dict[str, int]]:
             counts["cues"] += times
             for kind, given in (("plain", text), ("lexicon", spoken(text, lexicon, engine.PHONEMES))):
                 clip = engine.synthesize(given, voice, Rate(), 1.0)
-                counts[kind] += times * (word.lower() in recognize(clip.samples, clip.rate))
+                counts[kind] += times * (
+                    word.lower() in recognize(clip.samples, clip.rate, tuple(EXTRA_WORDS.items()))
+                )
         if counts["cues"]:
             figures[word] = counts
     return figures
-
-
-def recognize(samples: Any, rate: int) -> list[str]:
-    """The words pocketsphinx hears in mono int16 ``samples`` at ``rate``."""
-    import numpy as np
-
-    from voice_coach.audio import dsp
-
-    audio = np.asarray(samples, dtype=np.float32) / 32768
-    at_16k = dsp.resample(audio, rate, 16000) if rate != 16000 else audio
-    pcm = np.clip(np.rint(at_16k * 32767), -32768, 32767).astype(np.int16).tobytes()
-    decoder = _decoder()
-    decoder.start_utt()
-    decoder.process_raw(pcm, full_utt=True)
-    decoder.end_utt()
-    hypothesis = decoder.hyp()
-    return normalized(hypothesis.hypstr if hypothesis else "")
-
-
-@functools.cache
-def _decoder() -> Any:
-    from pocketsphinx import Decoder
-
-    decoder = Decoder(loglevel="FATAL")
-    for word, phones in EXTRA_WORDS.items():
-        decoder.add_word(word, phones, True)
-    return decoder
 
 
 if __name__ == "__main__":
