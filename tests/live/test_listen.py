@@ -19,6 +19,7 @@ from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeli
 from voice_coach.live.listen import CommandListener, CommandRecognizer
 from voice_coach.live.microphone import LISTEN_RATE, Microphone, MicrophoneError, RecordedSource
 from voice_coach.live.player import Outcome, Player, Rendered
+from voice_coach.live.recognizer import RULE, WAKE_RULE, Heard, decide
 from voice_coach.live.steps import build_step_map
 from voice_coach.speech.engines import EngineSettings
 from voice_coach.speech.phrase_cache import PhraseCache
@@ -197,3 +198,14 @@ def test_no_input_device_is_one_warning_and_play_goes_on() -> None:
 def test_a_named_input_device_that_does_not_exist_is_a_microphone_error() -> None:
     with pytest.raises(MicrophoneError, match="No microphone was found"):
         Microphone(device="voice-coach-no-such-device")
+
+
+def test_a_command_the_filler_decode_is_unsure_of_is_not_acted_on() -> None:
+    """The filler decode's posterior of the command word must reach that command's threshold; in wake-word
+    mode it must also have heard "coach"."""
+    unsure, sure = Heard(["next"], [("next", 0.4)]), Heard(["next"], [("next", 0.9)])
+    assert (decide(unsure, False, RULE), decide(sure, False, RULE)) == (None, "next")
+    woken = Heard(["coach", "next"], [("coach", 0.5), ("next", 0.9)])
+    assert decide(woken, True, WAKE_RULE) == "next"
+    assert decide(Heard(["coach", "next"], [("next", 0.9)]), True, WAKE_RULE) is None
+    assert decide(Heard(["next"], [("the", 0.9), ("next", 0.9)]), False, RULE) is None, "'the next' is talk"

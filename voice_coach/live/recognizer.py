@@ -6,13 +6,14 @@ you repeat that", ...), so any sound is forced onto one of them: alone it turned
 filler model, a unigram language model of the command words among a few hundred everyday words
 (``FILLERS``), where "thank you" is heard as "thank you" and not as "stop". A command is acted on only if
 the second decode also heard that command, and no more other words than the phrase has around it ("bus
-stop" and "the next day" are no command). Each command word's share of the filler model is its threshold
-(``WORD_SHARE``): a larger share hears more commands, and more fragments of talk as commands; the shares
-were set on a rejection set of short TV lines and espeak-ng voices (``scripts/bench_listen.py`` measures
-them on others).
+stop" and "the next day" are no command), and surely: the command word's posterior in the second decode's
+lattice (its share of the paths that explain the audio) must reach that command's threshold (``RULE``).
+Each command word's share of the filler model (``WORD_SHARE``) sets how readily it is heard at all.
+``scripts/tune_listen.py`` sets both on a tuning set of its own (three voices; TV-like lines and music that
+the benchmark's are not); ``scripts/bench_listen.py`` measures them on other voices and lines.
 
-In wake-word mode a phrase must begin with "coach" ("coach, next"): a TV says "next" far more often than
-"coach next".
+In wake-word mode a phrase must begin with "coach" ("coach, next"), and the filler decode must hear
+"coach" too: a TV says "next" far more often than "coach next".
 """
 
 from __future__ import annotations
