@@ -1,7 +1,7 @@
 """A real ``voice-coach play`` (its own process, in a pseudo-terminal, on the ALSA null device) published on
 a private session bus: a desktop's PlayPause, Next and Previous calls over D-Bus pause it, resume it and
-move it, as the terminal shows, and a key still quits it; each change of its playback state is announced on the bus (a headset's or
-desktop's widget follows it)."""
+move it, as the terminal shows, and a key still quits it; each change of its playback state is announced
+on the bus (a headset's or desktop's widget follows it)."""
 
 from __future__ import annotations
 
