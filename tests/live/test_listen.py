@@ -16,7 +16,7 @@ from voice_coach.audio.clip import Clip
 from voice_coach.audio.dsp import resample
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeline, Tone
-from voice_coach.live.listen import CommandListener, CommandRecognizer
+from voice_coach.live.listen import CoachVoice, CommandListener, CommandRecognizer
 from voice_coach.live.microphone import LISTEN_RATE, Microphone, MicrophoneError, RecordedSource
 from voice_coach.live.player import Outcome, Player, Rendered
 from voice_coach.live.recognizer import RULE, WAKE_RULE, Heard, decide
@@ -209,3 +209,21 @@ def test_a_command_the_filler_decode_is_unsure_of_is_not_acted_on() -> None:
     assert decide(woken, True, WAKE_RULE) == "next"
     assert decide(Heard(["coach", "next"], [("next", 0.9)]), True, WAKE_RULE) is None
     assert decide(Heard(["next"], [("the", 0.9), ("next", 0.9)]), False, RULE) is None, "'the next' is talk"
+
+
+def test_in_wake_word_mode_too_a_first_stop_only_asks(tmp_path: Path) -> None:
+    """A TV says "coach, stop" too (7 times in 30 minutes of TV-like talk, in one setting): the first pauses
+    and asks, a second within 10 s ends."""
+    said = at_16k(spoken(["Coach, stop."], tmp_path)["Coach, stop."])
+    rng = np.random.default_rng(1)
+    room = rng.normal(0, 30, 9 * LISTEN_RATE)
+    for at in (1, 5):
+        room[at * LISTEN_RATE : at * LISTEN_RATE + len(said)] += said
+    clock = FakeClock()
+    microphone = np.clip(room, -32768, 32767).astype(np.int16)
+    listener = CommandListener(RecordedSource(microphone, clock), CommandRecognizer(wake_word=True))
+    heard = []
+    while clock.now() < 10:
+        clock.sleep(0.05)
+        heard += [command] if (command := listener.poll(CoachVoice((), LISTEN_RATE))) else []
+    assert heard == ["stop?", "stop"]

@@ -9,8 +9,9 @@ the coach talks, and holds and rests, where commands are wanted, are mostly sile
 
 ``utterances.Utterances`` cuts the stream into utterances against the room's own (moving) background; only
 a short one (``MAX_COMMAND``) is decoded, by ``recognizer.CommandRecognizer``, which acts only on what is
-surely a command. A TV must not end a session: outside wake-word mode the first "stop" only pauses and
-asks for a second (``STOP_AGAIN``); pause is always safe.
+surely a command. A TV must not end a session: the first "stop" only pauses and asks for a second
+(``STOP_AGAIN``), in wake-word mode too (30 minutes of TV speech gave 7 "coach, stop"s in one setting of
+it); pause is always safe.
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ class Listener(Protocol):
 class CommandListener:
     """Voice commands from ``source``: utterances heard while the coach is silent, decoded to commands.
 
-    Outside wake-word mode a "stop" is reported as ``CONFIRM_STOP`` (pause and ask) unless another came
-    within ``STOP_AGAIN`` seconds before it."""
+    A "stop" is reported as ``CONFIRM_STOP`` (pause and ask) unless another came within ``STOP_AGAIN``
+    seconds before it."""
 
     def __init__(self, source: AudioSource, recognizer: CommandRecognizer | None = None) -> None:
         self.source = source
@@ -104,8 +105,8 @@ class CommandListener:
         return None
 
     def _guarded(self, command: str, at: float) -> str:
-        """``command``, but a first "stop" (outside wake-word mode) only asks."""
-        if command != "stop" or self.recognizer.wake_word:
+        """``command``, but a first "stop" only asks."""
+        if command != "stop":
             return command
         asked, self.stop_asked = self.stop_asked, at
         return "stop" if asked is not None and at - asked <= STOP_AGAIN else CONFIRM_STOP

@@ -66,9 +66,6 @@ WORD_SHARE = {
 }
 """Each command word's probability in the filler model: its threshold against everyday words (1.6 times
 the first hand-set shares: ``scripts/tune_listen.py`` found that to keep the most commands)."""
-WAKE_SHARE = 0.05
-"""The wake word's probability in the filler model in wake-word mode (an everyday word's, 0.002, missed
-"coach" in a third of the commands; 0.05 kept 10 % more and still no false action)."""
 FILLERS = """
 a about after again all also always am an and another any are around as ask at away bad be because bed been
 before being best better big black book both bring bus but buy by call came car case cat child city close
@@ -217,7 +214,7 @@ class CommandRecognizer:
     ) -> None:
         pocketsphinx = _import_pocketsphinx()
         self.wake_word, self.verify = wake_word, verify
-        self.shares = shares or ({**WORD_SHARE, WAKE_WORD: WAKE_SHARE} if wake_word else WORD_SHARE)
+        self.shares = shares or WORD_SHARE
         self.rule = rule or (WAKE_RULE if wake_word else RULE)
         self.decoder = pocketsphinx.Decoder(lm=None, loglevel="FATAL", samprate=LISTEN_RATE)
         for word, phones in PRONUNCIATIONS.items():
