@@ -172,9 +172,25 @@ def false_actions(label: str, audio: np.ndarray, recognizers: dict[str, CommandR
     return rows
 
 
+def print_false_actions(
+    minutes: int, tv: np.ndarray, tune: np.ndarray, recognizers: dict[str, CommandRecognizer]
+) -> None:
+    print(
+        f"False actions with no command said ({minutes} min of each background, levels as a TV in the room):"
+    )
+    print("| background | recognizer | actions an hour | stop heard | ended by two | utterances | CPU each |")
+    print("|---|---|---|---|---|---|---|")
+    for label, audio in (("TV speech", tv), ("music", tune)):
+        for row in false_actions(label, audio * 1000 + room_noise(minutes * 60, 3) * 30, recognizers):
+            print(row, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--only", choices=["false", "rooms"], help="only the false actions, or only the rooms"
+    )
     args = parser.parse_args()
     minutes = 10 if args.quick else 30
     tv, tune = tv_speech(minutes * 60, 1), music(minutes * 60, 2)
@@ -186,14 +202,10 @@ def main() -> None:
         "default (filler decode agrees)": CommandRecognizer(),
         "wake word": CommandRecognizer(wake_word=True),
     }
-    print(
-        f"False actions with no command said ({minutes} min of each background, levels as a TV in the room):"
-    )
-    print("| background | recognizer | actions an hour | stop heard | ended by two | utterances | CPU each |")
-    print("|---|---|---|---|---|---|---|")
-    for label, audio in (("TV speech", tv), ("music", tune)):
-        for row in false_actions(label, audio * 1000 + room_noise(minutes * 60, 3) * 30, recognizers):
-            print(row, flush=True)
+    if args.only != "rooms":
+        print_false_actions(minutes, tv, tune, recognizers)
+    if args.only == "false":
+        return
     sets = [("held-out voices", HELD_OUT)] + ([] if args.quick else [("tuned voices", TUNED)])
     for name, voices in sets:
         for mode, recognizer, wake in (("default", recognizers["default (filler decode agrees)"], False),

@@ -182,9 +182,11 @@ def decide(heard: Heard, wake_word: bool, rule: Rule | None) -> str | None:
     return command if not rule.agree or agrees(heard, command, rule) else None
 
 
-RULE = Rule({"next": 0.6, "back": 0.8, "stop": 0.3, "pause": 0.0, "continue": 0.0})
+RULE = Rule({"next": math.inf, "back": math.inf, "stop": 0.3, "pause": 0.0, "continue": math.inf})
 """The posterior each command word needs in the filler decode: the lowest that no utterance of the tuning
-set's 10 minutes of TV-like talk and of music reached (``scripts/tune_listen.py``), "stop" one step higher."""
+set (``scripts/tune_listen.py``: 30 minutes of TV-like talk and of music) reached, "stop" one step higher.
+TV talk reached every posterior up to 1 as "next", "back" and "continue" (a TV says "next" and "back" as
+a person does): without the wake word, only "pause" and "stop" (which asks) are acted on."""
 WAKE_RULE = Rule()
 """In wake-word mode "coach" is the rejection: no utterance of the tuning set reached any threshold."""
 
