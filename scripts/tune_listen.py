@@ -21,11 +21,12 @@ from listen_corpus import PHRASINGS, TUNED, WORDS, music, room_noise, tv_speech
 from voice_coach.live.microphone import LISTEN_RATE
 from voice_coach.live.recognizer import PHRASES, WAKE_WORD, WORD_SHARE, CommandRecognizer, Heard, Rule, decide
 
-SCALES = (0.625, 1.0, 1.5)
-WAKE_SHARES = (0.0, 0.02, 0.05, 0.1)
+SCALES = (1.0,)
+MINUTES = 30
+WAKE_SHARES = (0.0,)
 """The wake word's share of the filler model tried in wake-word mode (0: an everyday word's)."""
-EXTRA_WORDS = (0, 1)
-GRID = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.995, 1.01)
+EXTRA_WORDS = (0,)
+GRID = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.01)
 """Posterior thresholds tried (above 1: the command is never acted on)."""
 OPEN = Rule(dict.fromkeys(PHRASES, 0.0))
 
@@ -34,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wake-word", action="store_true")
     wake = parser.parse_args().wake_word
-    tv, tune = tv_speech(600, 11, tuning=True), music(600, 12)
+    tv, tune = tv_speech(MINUTES * 60, 11, tuning=True), music(MINUTES * 60, 12)
     recognizers = {
         scale: CommandRecognizer(wake, shares={w: s * scale for w, s in WORD_SHARE.items()})
         for scale in SCALES
@@ -55,7 +56,7 @@ def main() -> None:
         for name, room in rooms.items()
         for seed, (_, _, command, speech) in enumerate(corpus)
     ]
-    background = tv * 1000 + room_noise(600, 3) * 30, tune * 1000 + room_noise(600, 4) * 30
+    background = tv * 1000 + room_noise(MINUTES * 60, 3) * 30, tune * 1000 + room_noise(MINUTES * 60, 4) * 30
     rejection = [u for audio in background for u, _ in short_utterances(audio)]
     print(f"{len(said)} commands, {len(rejection)} rejection utterances; wake word: {wake}")
     for scale, recognizer in recognizers.items():

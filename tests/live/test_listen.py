@@ -19,7 +19,7 @@ from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeli
 from voice_coach.live.listen import CoachVoice, CommandListener, CommandRecognizer
 from voice_coach.live.microphone import LISTEN_RATE, Microphone, MicrophoneError, RecordedSource
 from voice_coach.live.player import Outcome, Player, Rendered
-from voice_coach.live.recognizer import RULE, WAKE_RULE, Heard, decide
+from voice_coach.live.recognizer import EVERY_WORD, RULE, WAKE_RULE, Heard, decide
 from voice_coach.live.steps import build_step_map
 from voice_coach.speech.engines import EngineSettings
 from voice_coach.speech.phrase_cache import PhraseCache
@@ -30,7 +30,8 @@ pytest.importorskip("pocketsphinx")
 
 @pytest.fixture(scope="module")
 def recognizer() -> CommandRecognizer:
-    return CommandRecognizer()
+    """Every command without the wake word (``play --every-word``): the listener's path is what is tested."""
+    return CommandRecognizer(rule=EVERY_WORD)
 
 
 def spoken(texts: list[str], tmp: Path) -> dict[str, Clip]:
@@ -204,11 +205,15 @@ def test_a_command_the_filler_decode_is_unsure_of_is_not_acted_on() -> None:
     """The filler decode's posterior of the command word must reach that command's threshold; in wake-word
     mode it must also have heard "coach"."""
     unsure, sure = Heard(["next"], [("next", 0.4)]), Heard(["next"], [("next", 0.9)])
-    assert (decide(unsure, False, RULE), decide(sure, False, RULE)) == (None, "next")
+    assert (decide(unsure, False, EVERY_WORD), decide(sure, False, EVERY_WORD)) == (None, "next")
     woken = Heard(["coach", "next"], [("coach", 0.5), ("next", 0.9)])
     assert decide(woken, True, WAKE_RULE) == "next"
     assert decide(Heard(["coach", "next"], [("next", 0.9)]), True, WAKE_RULE) is None
-    assert decide(Heard(["next"], [("the", 0.9), ("next", 0.9)]), False, RULE) is None, "'the next' is talk"
+    assert decide(Heard(["next"], [("the", 0.9), ("next", 0.9)]), False, EVERY_WORD) is None, (
+        "'the next' is talk"
+    )
+    assert decide(sure, False, RULE) is None, 'by default, without the wake word, only "pause" and "stop"'
+    assert decide(Heard(["pause"], [("pause", 0.5)]), False, RULE) == "pause"
 
 
 def test_in_wake_word_mode_too_a_first_stop_only_asks(tmp_path: Path) -> None:

@@ -188,6 +188,9 @@ def export(
     "[default: 'listen' in the config file, else off].",
 )
 @click.option("--wake-word", is_flag=True, help='Voice commands only after "coach" ("coach, next"): a TV on.')
+@click.option(
+    "--every-word", is_flag=True, help='"next", "back", "continue" without "coach" too (no TV or radio on).'
+)
 @click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
 @click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
 @click.option(
@@ -204,6 +207,7 @@ def play(
     quiet: bool,
     listen: bool | None,
     wake_word: bool,
+    every_word: bool,
     resume: bool,
     from_routine: str | None,
     ask: bool,
@@ -219,9 +223,10 @@ def play(
     Keys (on a terminal, no Enter needed; '?' shows them again):
         space  pause / resume      n  next step       b  back (twice: previous step)
         ]      next routine/side   [  start of it (twice: previous)     q  quit
-    Voice commands (--listen): pause, continue (or resume), next, back (or repeat),
-    stop (say it twice), also "okay next", "go back", "can you repeat that"; heard
-    while the coach is silent. --wake-word: only after "coach" ("coach, next").
+    Voice commands (--listen): pause and stop (say it twice); with --wake-word
+    after "coach": pause, continue (or resume), next, back (or repeat), stop, also
+    "coach, okay next", "coach, go back"; --every-word: all without "coach" (no TV
+    on). Heard while the coach is silent.
     A headset's buttons and media keys pause, resume, skip and go back (Linux).
     Without a terminal (a pipe, cron) it plays straight through.
 
@@ -247,7 +252,7 @@ def play(
     with (
         vc.open_keys() as terminal,
         vc.media_keys(terminal, warn) as (keys, media_status),
-        vc.voice_commands(listening, warn, wake_word) as listener,
+        vc.voice_commands(listening, warn, wake_word, every_word) as listener,
     ):
         screen = None
         if not quiet and sys.stderr.isatty():
