@@ -5,9 +5,11 @@ false actions per hour on 30 minutes of TV-like speech and of music with no comm
 The corpus (``listen_corpus.py``) is built from espeak-ng and hibari voices; the figures that count are on
 voices and TV lines the recognizer was not tuned on (``HELD_OUT``, ``TV_LINES``: ``tune_listen.py`` tunes
 on others). Everything goes through the microphone's path: ``RecordedSource`` and a fake clock feeding
-``CommandListener``. Four recognizers are compared: the phrase grammar alone (how voice commands worked
-before rejection), the first, hand-set filler check, the tuned one (the filler decode must agree, surely
-enough) and wake-word mode ("coach, next"). Latency is from the end of the last word to the action.
+``CommandListener``. Five recognizers are compared: the phrase grammar alone (how voice commands worked
+before rejection), the first, hand-set filler check, ``--every-word`` (the filler decode must agree,
+surely enough), the default (only "pause" and "stop" without the wake word) and wake-word mode ("coach,
+next"). In the rooms' tables the default's "acted on" counts every command said, "next" too. Latency is
+from the end of the last word to the action.
 Run: ``nice .venv/bin/python scripts/bench_listen.py`` (``--quick``: 10 minutes of each background,
 held-out voices only; spoken audio is cached under /tmp, so a second run synthesizes nothing).
 """
@@ -42,7 +44,7 @@ from voice_coach.live.listen import (
     CommandRecognizer,
 )
 from voice_coach.live.microphone import LISTEN_RATE, RecordedSource
-from voice_coach.live.recognizer import WORD_SHARE, Rule
+from voice_coach.live.recognizer import EVERY_WORD, WORD_SHARE, Rule
 from voice_coach.live.utterances import Utterances
 
 RATE = LISTEN_RATE
@@ -199,7 +201,8 @@ def main() -> None:
         "hand-set filler check": CommandRecognizer(
             shares={w: s / 1.6 for w, s in WORD_SHARE.items()}, rule=Rule()
         ),
-        "default (filler decode agrees)": CommandRecognizer(),
+        "--every-word (tuned thresholds)": CommandRecognizer(rule=EVERY_WORD),
+        "default (pause and stop only)": CommandRecognizer(),
         "wake word": CommandRecognizer(wake_word=True),
     }
     if args.only != "rooms":
@@ -208,8 +211,13 @@ def main() -> None:
         return
     sets = [("held-out voices", HELD_OUT)] + ([] if args.quick else [("tuned voices", TUNED)])
     for name, voices in sets:
-        for mode, recognizer, wake in (("default", recognizers["default (filler decode agrees)"], False),
-                                       ("wake word", recognizers["wake word"], True)):  # fmt: skip
+        modes = (
+            ("default", "default (pause and stop only)", False),
+            ("--every-word", "--every-word (tuned thresholds)", False),
+            ("wake word", "wake word", True),
+        )
+        for mode, key, wake in modes:
+            recognizer = recognizers[key]
             for kind, texts in (("words alone", WORDS), ("phrases", PHRASINGS)):
                 corpus = items(voices, texts, wake)
                 print(f"\n{kind.capitalize()}, {name} ({len(voices)}), {mode}: {len(corpus)} commands a room")
