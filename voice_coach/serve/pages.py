@@ -63,11 +63,13 @@ def routine_page(
     error: str = "",
     countdown: str = "standard",
     lang: str = "en",
+    programme: str = "",
 ) -> str:
     """A routine's page, phone first: Play at the top with the length and equipment, the settings folded
     under "Adjust" (open when ``chosen`` or ``error``; ``countdown`` is the server's own), the progress of
     a variant being made, and the now-playing view (the instruction being said, where in the routine,
-    progress with chapter ticks, time left, pause and skip, the chapters)."""
+    progress with chapter ticks, time left, pause and skip, the chapters); ``programme``, the view of a
+    file's programme over weeks, below the question after playback, with its script."""
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
     unfolded = " open" if chosen or error else ""
     body = f"""<p class="back"><a href="../">← All routines</a></p>
@@ -90,13 +92,15 @@ def routine_page(
 <ol id="chapters"></ol>
 </section>
 {_rating(entry)}
+{programme}
 <details id="adjust"{unfolded}><summary>Adjust</summary>
 <form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
 {_fields(entry, chosen, countdown)}
 <button type="button" id="download" class="secondary">Download MP3</button>
 </form>
 </details>
-<script src="../static/player.js"></script>"""
+<script src="../static/player.js"></script>
+{'<script src="../static/programme.js"></script>' if programme else ""}"""
     return page(entry.title, body, up="../", lang=lang)
 
 
