@@ -17,6 +17,7 @@ from voice_coach.compiler.choices import Overrides, RunChoices
 from voice_coach.compiler.progression import check_step, ladder
 from voice_coach.durations import format_duration
 from voice_coach.routine.model import Progression, Routine, Session
+from voice_coach.wording import plural
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Today:
         if first is not None and first.hold_ms is not None:
             values.append(f"hold {_length(first.hold_ms)}")
         if first is not None and first.sets is not None:
-            values.append(f"{first.sets} sets")
+            values.append(plural(first.sets, "set"))
         return ", ".join(values)
 
 

@@ -11,7 +11,6 @@ feels after a session played on the page (``pain=0..10``), kept in the history l
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import re
@@ -36,7 +35,7 @@ from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
 from voice_coach.serve.live import growing_mp3
-from voice_coach.serve.programme import as_today, programme
+from voice_coach.serve.programme import make_today, programme, with_today
 from voice_coach.serve.programme_view import programme_inner, programme_section
 from voice_coach.serve.ranges import file_response
 from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, About, RenderCancelled
@@ -251,16 +250,9 @@ async def _rate(request: Request) -> Response:
     except vc.UsageError as error:
         return JSONResponse({"error": error.worded(lambda name: name)}, 400)
     if step is not None:
-        await run_in_threadpool(_make_today, _served(request), entry)
+        await run_in_threadpool(make_today, _served(request).cache, entry, _served(request).defaults)
     answer = {"pain": logged.pain, "next": step.summary() if step is not None else None}
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
-
-
-def _make_today(served: Served, entry: vc.CatalogEntry) -> None:
-    """Start making the export of the step a rating leaves (the Today episode, and Play's default) ahead
-    of the feed's own renders; nothing when it is made already."""
-    with contextlib.suppress(SettingError, CacheClosed):  # a file made invalid meanwhile; stopping
-        served.cache.get(parse_variant(entry, {}, served.defaults), prepare=True)
 
 
 def _programme(request: Request) -> Response:
@@ -307,11 +299,7 @@ def _episodes(served: Served, defaults: list[Variant], base: str) -> list[Episod
         if variant.key == folder.name:
             kept[variant.key] = variant
     episodes = {key: e for key, v in kept.items() if (e := _episode(served.cache, v, base)) is not None}
-    for variant in defaults:  # a file with a progression: its default is today's step, the Today episode
-        view = programme(variant.entry) if variant.key in episodes else None
-        if view is not None and view.today.step == variant.choices.step:
-            episodes[variant.key] = as_today(episodes[variant.key], view, variant.key)
-    return list(episodes.values())
+    return list(with_today(episodes, defaults).values())  # a progression's default: the Today episode
 
 
 def _episode(cache: ExportCache, variant: Variant, base: str) -> Episode | None:

@@ -8,11 +8,14 @@ and nothing a rating leaves unchanged makes a new one."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from typing import Any
 
 import voice_coach as vc
+from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode
+from voice_coach.serve.variant import Defaults, SettingError, Variant, parse_variant
 
 CHART_SESSIONS = 14
 """The rated sessions the page's chart shows, the latest (two weeks of daily sessions)."""
@@ -85,6 +88,24 @@ def programme(entry: vc.CatalogEntry) -> Programme | None:
 
 def _skipped(message: str) -> None:
     """A torn history line: ``history`` and ``progress`` say so in the terminal; the page shows the rest."""
+
+
+def with_today(episodes: dict[str, Episode], defaults: list[Variant]) -> dict[str, Episode]:
+    """``episodes`` (by export key) with the default of each file with a progression, made at today's
+    step, as its Today episode."""
+    todays = dict(episodes)
+    for variant in defaults:
+        view = programme(variant.entry) if variant.key in episodes else None
+        if view is not None and view.today.step == variant.choices.step:  # else rated meanwhile
+            todays[variant.key] = as_today(episodes[variant.key], view, variant.key)
+    return todays
+
+
+def make_today(cache: ExportCache, entry: vc.CatalogEntry, defaults: Defaults) -> None:
+    """Start making the export of the step a rating leaves (the Today episode, and Play's default) ahead
+    of the feed's own renders; nothing when it is made already."""
+    with contextlib.suppress(SettingError, CacheClosed):  # a file made invalid meanwhile; stopping
+        cache.get(parse_variant(entry, {}, defaults), prepare=True)
 
 
 def as_today(episode: Episode, view: Programme, key: str) -> Episode:
