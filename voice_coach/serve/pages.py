@@ -43,7 +43,8 @@ def index_page(catalog: vc.Catalog) -> str:
         )
     feed = f"""<h2>Podcast feed</h2>
 <p>Subscribe to <a href="feed.xml" id="feed">this feed</a> in a podcast app to get every routine, and the
-variants you played lately, as episodes with chapters. On your local network only apps that fetch the feed
+variants you played lately, as episodes with chapters; a routine with a programme over weeks is its
+"Today" episode, the step your ratings have reached. On your local network only apps that fetch the feed
 from the phone itself can subscribe: {APPS_THAT_CAN}.
 Not {APPS_THAT_CANNOT}: they cannot reach this computer.</p>"""
     return page("Routines", "<h1>voice-coach</h1>\n" + "\n".join(sections) + "\n" + feed)
