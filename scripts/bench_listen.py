@@ -7,8 +7,8 @@ voices and TV lines the recognizer was not tuned on (``HELD_OUT``, ``TV_LINES``:
 on others). Everything goes through the microphone's path: ``RecordedSource`` and a fake clock feeding
 ``CommandListener``. Five recognizers are compared: the phrase grammar alone (how voice commands worked
 before rejection), the first, hand-set filler check, ``--every-word`` (the filler decode must agree,
-surely enough), the default (only "pause" and "stop" without the wake word) and wake-word mode ("coach,
-next"). In the rooms' tables the default's "acted on" counts every command said, "next" too. Latency is
+surely enough), ``--no-wake-word`` (only "pause" and "stop") and the default, wake-word mode ("coach,
+next"). In the rooms' tables ``--no-wake-word``'s "acted on" counts every command said, "next" too. Latency is
 from the end of the last word to the action.
 Run: ``nice .venv/bin/python scripts/bench_listen.py`` (``--quick``: 10 minutes of each background,
 held-out voices only; spoken audio is cached under /tmp, so a second run synthesizes nothing).
@@ -202,8 +202,8 @@ def main() -> None:
             shares={w: s / 1.6 for w, s in WORD_SHARE.items()}, rule=Rule()
         ),
         "--every-word (tuned thresholds)": CommandRecognizer(rule=EVERY_WORD),
-        "default (pause and stop only)": CommandRecognizer(),
-        "wake word": CommandRecognizer(wake_word=True),
+        "--no-wake-word (pause and stop)": CommandRecognizer(),
+        "default (wake word)": CommandRecognizer(wake_word=True),
     }
     if args.only != "rooms":
         print_false_actions(minutes, tv, tune, recognizers)
@@ -212,9 +212,9 @@ def main() -> None:
     sets = [("held-out voices", HELD_OUT)] + ([] if args.quick else [("tuned voices", TUNED)])
     for name, voices in sets:
         modes = (
-            ("default", "default (pause and stop only)", False),
+            ("--no-wake-word", "--no-wake-word (pause and stop)", False),
             ("--every-word", "--every-word (tuned thresholds)", False),
-            ("wake word", "wake word", True),
+            ("default (wake word)", "default (wake word)", True),
         )
         for mode, key, wake in modes:
             recognizer = recognizers[key]

@@ -43,11 +43,12 @@ def open_device(choice: str | int) -> Sink:
 
 @contextlib.contextmanager
 def voice_commands(
-    listen: bool, warn: Warn | None = None, wake_word: bool = False, every_word: bool = False
+    listen: bool, warn: Warn | None = None, wake_word: bool = True, every_word: bool = False
 ) -> Iterator[Listener | None]:
-    """A listener for ``play(listener=)`` on the default microphone when ``listen``: "pause" and "stop" (every
-    command after "coach" with ``wake_word``, every command alone with ``every_word``); with no microphone
-    (or no recognizer), one warning and None: the session plays on without voice commands."""
+    """A listener for ``play(listener=)`` on the default microphone when ``listen``: every command after
+    "coach" (``wake_word``, the default: the fewest false actions), else "pause" and "stop" alone, or every
+    command alone with ``every_word``; with no microphone (or no recognizer), one warning and None: the
+    session plays on without voice commands."""
     if not listen:
         yield None
         return
