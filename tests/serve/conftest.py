@@ -135,10 +135,13 @@ class RealServer:
         return self.process.returncode, out, err
 
 
-def start_server(root: Path, *args: str) -> RealServer:
-    """``voice-coach serve --port 0`` with its own data, config and cache folders under ``root``."""
+def start_server(root: Path, *args: str, temporary: Path | None = None) -> RealServer:
+    """``voice-coach serve --port 0`` with its own data, config and cache folders under ``root`` (and its
+    temporary files in ``temporary``, when given)."""
     env = {**os.environ, "VOICE_COACH_DATA_DIR": str(root / "data"), "XDG_CONFIG_HOME": str(root / "config"),
            "VOICE_COACH_CACHE_DIR": str(root / "phrases"), "XDG_DATA_HOME": str(root / "xdg")}  # fmt: skip
+    if temporary is not None:
+        env["TMPDIR"] = str(temporary)
     process = subprocess.Popen(
         [sys.executable, "-c", START_SERVER, "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
