@@ -8,6 +8,7 @@ the test's temporary folder)."""
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import mutagen.mp3
 import pytest
 from browsers import headless_chromium
 from conftest import RealServer, start_server
@@ -214,4 +216,38 @@ def test_no_serious_accessibility_violation_and_usable_at_320_px(
     assert small == [], "touch targets of 44 px at least"
     scheme = "dark" if dark else "light"
     assert browser.save_screenshot(str(artefacts / f"now-playing-320x640-{scheme}.png"))
+    assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
+
+
+POSITIONS = """window.positions = [];
+const audio = document.getElementById("audio");
+audio.addEventListener("timeupdate", () =>
+  positions.push([audio.src.includes("live=1"), audio.currentTime, audio.paused, audio.duration]));"""
+"""The test's record of where the audio element is, at each of its ``timeupdate`` events."""
+
+
+def test_the_finished_file_takes_the_streams_place_once_made_at_the_same_moment(
+    server: RealServer, browser: Any
+) -> None:
+    """A new variant plays from its stream as it is made; once made, the page switches to the finished
+    file by itself (no seek needed), so the lock screen gets its length and seeking works, and playback
+    goes on from where the stream was, still playing."""
+    from selenium.webdriver.common.by import By
+
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/spi?hold=22s")  # its phrases new here: seconds of streaming
+    browser.execute_script(POSITIONS)
+    browser.find_element(By.ID, "play").click()
+    wait_for(browser, "positions.some(([live, time]) => live && time > 0)")
+    wait_for(browser, "!document.getElementById('audio').src.includes('live=1')", timeout=120)
+    wait_for(browser, "positions.some(([live, time]) => !live && time > 0)", timeout=30)
+    positions = browser.execute_script("return positions")
+    streamed = [time for live, time, _, _ in positions if live]
+    from_file = [(time, paused, length) for live, time, paused, length in positions if not live and time > 0]
+    assert streamed[-1] > 1, "the stream played a while before the export was made"
+    assert from_file[0][0] == pytest.approx(streamed[-1], abs=0.5), (streamed[-3:], from_file[:3])
+    assert not any(paused for _, paused, _ in from_file), "still playing"
+    mp3 = httpx.get(server.url + "audio/spi.mp3?hold=22s", timeout=60).content
+    length = mutagen.mp3.MP3(io.BytesIO(mp3)).info.length
+    assert from_file[-1][2] == pytest.approx(length, abs=0.1), "the element knows the file's length"
     assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
