@@ -25,7 +25,7 @@ with warnings.catch_warnings():  # starlette now prefers httpx2 for its test cli
 from voice_coach import Catalog
 from voice_coach.serve.app import Served, create_app
 from voice_coach.serve.export_cache import ExportCache
-from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, COVER, CUES, About
+from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, COVER, CUES, SETS, About
 from voice_coach.serve.variant import Variant
 
 TOKEN = "t" * 43
@@ -79,6 +79,8 @@ def write_fake_export(variant: Variant, folder: Path) -> None:
         {"startTime": 30, "endTime": 61, "title": "Second"},
     ]
     (folder / CHAPTERS).write_text(json.dumps({"version": "1.2.0", "chapters": chapters}), encoding="utf-8")
+    sets = [{"startTime": 5, "endTime": 25, "set": 1, "sets": 1, "side": None, "routine": variant.entry.id}]
+    (folder / SETS).write_text(json.dumps({"sets": sets}), encoding="utf-8")
     about = About(
         variant.entry.id,
         variant.entry.title,

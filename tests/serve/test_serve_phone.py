@@ -31,6 +31,8 @@ hold = "6s"
 sets = { default = 2 }
 sides = ["right", "left"]
 """
+NACKEN = (Path(__file__).parents[1] / "compiler" / "german" / "nacken.toml").read_text("utf-8")
+"""A routine written in German, its sides right then left, two sets a side."""
 WATCH = """window.testLog = { errors: [], csp: [], making: [] };
 addEventListener("error", (e) => testLog.errors.push(String(e.message)));
 addEventListener("unhandledrejection", (e) => testLog.errors.push(String(e.reason)));
@@ -48,6 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
     root = tmp_path_factory.mktemp("phone")
     (root / "routines").mkdir()
     (root / "routines" / "hips.toml").write_text(HIPS, encoding="utf-8")
+    (root / "routines" / "nacken.toml").write_text(NACKEN, encoding="utf-8")
     running = start_server(root, "--routines", str(root / "routines"))
     yield running
     running.process.kill()
@@ -115,9 +118,9 @@ def serious_violations(driver: Any) -> list[str]:
     return [f"{impact} {rule}: {nodes}" for impact, rule, nodes in found if impact in ("serious", "critical")]
 
 
-def cues(server: RealServer, query: str) -> list[tuple[float, str]]:
+def cues(server: RealServer, query: str, routine: str = "hips") -> list[tuple[float, str]]:
     """(start in seconds, text as said) of each cue of the variant's cue sheet."""
-    sheet = httpx.get(server.url + f"audio/hips.vtt?{query}", timeout=300).text
+    sheet = httpx.get(server.url + f"audio/{routine}.vtt?{query}", timeout=300).text
     found = re.findall(r"(\d+):(\d+):([\d.]+) --> [^\n]+\n([^\n]+)", sheet)
     return [(int(h) * 3600 + int(m) * 60 + float(s), html.unescape(text)) for h, m, s, text in found]
 
@@ -250,4 +253,28 @@ def test_the_finished_file_takes_the_streams_place_once_made_at_the_same_moment(
     mp3 = httpx.get(server.url + "audio/spi.mp3?hold=22s", timeout=60).content
     length = mutagen.mp3.MP3(io.BytesIO(mp3)).info.length
     assert from_file[-1][2] == pytest.approx(length, abs=0.1), "the element knows the file's length"
+    assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
+
+
+def test_the_set_and_side_shown_come_from_the_exports_numbers_in_any_language(
+    server: RealServer, browser: Any
+) -> None:
+    """A routine said in German ("Satz 1 von 2.", then "Letzter Satz." for the second): the now-playing
+    view shows each set's number and side, read from the export's sets, not from English words."""
+    from selenium.webdriver.common.by import By
+
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/nacken?hold=6s")
+    browser.find_element(By.ID, "play").click()
+    wait_for(browser, "document.getElementById('audio').currentTime > 0")
+    said = cues(server, "hold=6s", "nacken")
+    announced = [start for start, text in said if text in ("Satz 1 von 2.", "Letzter Satz.")]
+    assert len(announced) == 4, said
+    expected = [("rechte", 1), ("rechte", 2), ("linke", 1), ("linke", 2)]
+    for start, (side, number) in zip(announced, expected, strict=True):
+        browser.execute_script(
+            f"const a = document.getElementById('audio'); a.pause(); a.currentTime = {start + 0.3};"
+        )
+        shown = f"Nackendehnung, {side} Seite · Set {number} of 2"
+        wait_for(browser, f"document.getElementById('where').textContent === {shown!r}", timeout=30)
     assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []

@@ -13,7 +13,7 @@ import voice_coach as vc
 
 FIELDS = ("hold", "sets", "rest", "sides", "countdown", "rate")
 """The settings a page offers, with the CLI's names (``--hold`` ... ``--rate``)."""
-KEY_FORMAT = 2
+KEY_FORMAT = 3
 """Bumped when an export's files change shape, so old cache entries are not served."""
 MAX_VALUE = 32
 """Longer than any valid value: a longer one is refused before any parsing."""

@@ -12,7 +12,7 @@
   const bar = $("bar"), ticks = $("ticks"), elapsed = $("elapsed"), left = $("left"), pause = $("pause");
   const page = randomId();
   const state = {
-    chapters: [], cues: [], info: null, polling: null, watching: null, live: false, shown: false,
+    chapters: [], cues: [], sets: [], info: null, polling: null, watching: null, live: false, shown: false,
   };
 
   function randomId() {
@@ -175,10 +175,11 @@
     const here = current(state.chapters, time);
     const cue = state.cues[current(state.cues, time)];
     now.textContent = cue ? cueText(cue) : "";
-    const set = state.cues.filter((c) => c.startTime <= time + 0.05 && /^set \d+/i.test(cueText(c))).pop();
-    const inChapter = set && here >= 0 && set.startTime >= state.chapters[here].startTime;
+    // The set from the export's own numbers (not its words, which are the routine's language)
+    const set = state.sets[current(state.sets, time)];
+    const inChapter = set && set.sets > 1 && here >= 0 && set.startTime >= state.chapters[here].startTime;
     const chapter = here >= 0 ? state.chapters[here].title : (state.info ? state.info.title : "");
-    where.textContent = chapter + (inChapter ? ` · ${cueText(set).replace(/\.$/, "")}` : "");
+    where.textContent = chapter + (inChapter ? ` · Set ${set.set} of ${set.sets}` : "");
   }
 
   function showPosition() {
@@ -258,6 +259,7 @@
   function load(info) {
     state.info = info;
     state.cues = [];
+    state.sets = [];
     state.live = info.progress !== 100; // not made yet: its stream, as it is encoded
     message.textContent = "";
     state.shown = false;
@@ -268,6 +270,9 @@
     watchRender(info);
     const playing = audio.play();
     ask(info.chapters).then(({ ok, body }) => { if (ok) { showChapters(body.chapters); showPosition(); } });
+    ask(info.sets).then(({ ok, body }) => {
+      if (ok && state.info === info) { state.sets = body.sets; showWords(); }
+    });
     return playing;
   }
 
