@@ -278,3 +278,14 @@ def test_the_set_and_side_shown_come_from_the_exports_numbers_in_any_language(
         shown = f"Nackendehnung, {side} Seite · Set {number} of 2"
         wait_for(browser, f"document.getElementById('where').textContent === {shown!r}", timeout=30)
     assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
+
+
+def test_a_bad_massage_length_is_refused_while_typing(server: RealServer, browser: Any) -> None:
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/spi-massage")
+    adjust(browser, massage="3x")
+    said = wait_for(browser, "document.getElementById('message').textContent", 20)
+    assert said.startswith("massage: '3x' is not a duration"), said
+    adjust(browser, massage="3m")
+    wait_for(browser, "document.getElementById('message').textContent === ''", 20)
+    assert browser.execute_script("return testLog.errors") == []
