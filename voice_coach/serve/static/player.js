@@ -76,7 +76,7 @@
 
   // The stream of a variant being made cannot seek and has no length; the finished file can, and tells
   // the lock screen how long it is. So once the export is made the file takes the stream's place, at
-  // the same moment of the routine (``#t=``: it starts loading there), playing or paused as it was.
+  // the same moment of the routine ("#t=": it starts loading there), playing or paused as it was.
   function switchToFile(at) {
     const playing = !audio.paused, time = at === undefined ? audio.currentTime : at;
     state.live = false;
