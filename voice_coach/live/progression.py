@@ -17,6 +17,7 @@ from voice_coach.compiler.choices import Overrides, RunChoices
 from voice_coach.compiler.progression import check_step, ladder
 from voice_coach.durations import format_duration
 from voice_coach.routine.model import Progression, Routine, Session
+from voice_coach.wording import plural
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,18 @@ class Today:
     def summary(self) -> str:
         """What ``show`` prints, e.g. ``hold 25 s, 3 sets (step 2 of 5): pain 3 or less in your last 2
         sessions``."""
+        what = self.settings()
+        return f"{what + ' ' if what else ''}(step {self.step} of {self.steps}): {self.reason}"
+
+    def settings(self) -> str:
+        """What the step sets, e.g. ``hold 25 s, 3 sets`` (empty when it sets nothing)."""
         first = next(iter(self.overrides.values()), None)
         values = []
         if first is not None and first.hold_ms is not None:
             values.append(f"hold {_length(first.hold_ms)}")
         if first is not None and first.sets is not None:
-            values.append(f"{first.sets} sets")
-        what = ", ".join(values)
-        return f"{what + ' ' if what else ''}(step {self.step} of {self.steps}): {self.reason}"
+            values.append(plural(first.sets, "set"))
+        return ", ".join(values)
 
 
 def replay(progression: Progression, steps: int, pains: Sequence[int | None]) -> list[Move]:
