@@ -18,11 +18,10 @@ from typing import Any
 import httpx
 import mutagen.mp3
 import pytest
-from browsers import headless_chromium
+from browsers import headless_chromium, phone, serious_violations, wait_for
 from conftest import RealServer, start_server
 
 pytestmark = pytest.mark.slow
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 HIPS = """id = "hips"
 title = "Hips & knees"
 kind = "stretch"
@@ -72,23 +71,6 @@ def artefacts(tmp_path: Path) -> Path:
     return folder
 
 
-def phone(driver: Any, width: int, height: int, *, dark: bool = False) -> None:
-    """Make the viewport a phone's, in the system's light or dark setting."""
-    metrics = {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True}
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-    scheme = [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": scheme})
-
-
-def wait_for(driver: Any, script: str, timeout: float = 120) -> Any:
-    """The first truthy value of ``script`` (a JS expression) within ``timeout`` seconds."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
-        lambda d: d.execute_script(f"return {script}")
-    )
-
-
 def text_of(driver: Any, element_id: str) -> str:
     text: str = driver.execute_script(f"return document.getElementById('{element_id}').textContent")
     return text
@@ -104,18 +86,6 @@ def adjust(driver: Any, **settings: str) -> None:
         field = driver.find_element(By.ID, name)
         field.clear()
         field.send_keys(value)
-
-
-def serious_violations(driver: Any) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA)."""
-    if not driver.execute_script("return typeof axe !== 'undefined'"):
-        driver.execute_script(AXE.read_text("utf-8"))
-    found = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})"
-        ".then(r => done(r.violations.map(v => [v.impact, v.id, v.nodes.map(n => n.target.join(' '))])));"
-    )
-    return [f"{impact} {rule}: {nodes}" for impact, rule, nodes in found if impact in ("serious", "critical")]
 
 
 def cues(server: RealServer, query: str, routine: str = "hips") -> list[tuple[float, str]]:
