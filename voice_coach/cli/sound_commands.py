@@ -270,7 +270,9 @@ def play(
             screen.clear()
         click.echo(played.summary)  # played to the end: what was done; else where it stopped
         pain = (
-            ask_how_it_feels(played.outcome.ended, keys, listener, sink, speech.speech(config))
+            ask_how_it_feels(
+                played.outcome.ended, keys, listener, sink, speech.speech(config), timeline.language
+            )
             if ask
             else None
         )
