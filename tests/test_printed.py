@@ -47,7 +47,7 @@ def keys_in_code() -> set[str]:
             texts = {"printed": node.args[1:2], "printed_count": node.args[2:4], "of": node.args[:1]}
             for arg in texts.get(str(name), []):
                 branches = [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
-                keys |= {b.value for b in branches if isinstance(b, ast.Constant) and isinstance(b.value, str)}
+                keys |= {b.value for b in branches if isinstance(b, ast.Constant) and type(b.value) is str}
     return keys
 
 
@@ -63,11 +63,12 @@ def test_every_printed_text_has_a_translation(language: str) -> None:
 @pytest.mark.parametrize(
     ("language", "step", "header"),
     [
-        ("de", [], "Steigerung: halten 20 s, 3 Sätze (Stufe 1 von 5): noch keine bewertete Einheit, also die "
-                   "erste Stufe"),
-        ("de", ["--step", "3"], "Steigerung: halten 30 s, 3 Sätze (Stufe 3 von 5): die Stufe, die du gewählt hast"),
-        ("es", [], "Progresión: mantener 20 s, 3 series (nivel 1 de 5): aún no hay sesiones valoradas, así que "
-                   "el primer nivel"),
+        ("de", [], "Steigerung: halten 20 s, 3 Sätze (Stufe 1 von 5): noch keine bewertete Einheit, "
+                   "also die erste Stufe"),
+        ("de", ["--step", "3"], "Steigerung: halten 30 s, 3 Sätze (Stufe 3 von 5): die Stufe, die du "
+                                "gewählt hast"),
+        ("es", [], "Progresión: mantener 20 s, 3 series (nivel 1 de 5): aún no hay sesiones valoradas, "
+                   "así que el primer nivel"),
         ("es", ["--step", "3"], "Progresión: mantener 30 s, 3 series (nivel 3 de 5): el nivel que elegiste"),
     ],
 )  # fmt: skip
@@ -83,7 +84,8 @@ def test_show_prints_every_line_in_the_runs_language(
 
 def test_show_in_english_is_unchanged(runner: CliRunner) -> None:
     lines = runner.invoke(cli, ["show", "spi", "--estimate"]).stdout.splitlines()
-    assert lines[1] == "Progression: hold 20 s, 3 sets (step 1 of 5): no rated sessions yet, so the first step"
+    header = "Progression: hold 20 s, 3 sets (step 1 of 5): no rated sessions yet, so the first step"
+    assert lines[1] == header
     assert any(line.endswith("HOLD 20s (set 1 of 3, right)") for line in lines)
     assert re.fullmatch(r"Total \d\d:\d\d \(estimated for .* phrases cached\)", lines[-1])
 
