@@ -53,6 +53,7 @@ _GERMAN = {
     "{count} session": "einer Einheit",
     "{count} sessions in a row": "{count} Einheiten in Folge",
     # play: the status line and how a session ended
+    "Keys: space pause/resume | n next step | b back (twice: step before) | ] next routine | [ its start (twice: one before) | ? keys | q quit": "Tasten: Leertaste Pause/weiter | n nächster Schritt | b zurück (zweimal: Schritt davor) | ] nächste Übung | [ ihr Anfang (zweimal: die davor) | ? Tasten | q beenden",
     "Paused": "Pausiert",
     "Waiting for the voice": "Warte auf die Stimme",
     "Waiting": "Warte",
@@ -134,6 +135,7 @@ _SPANISH = {
     "{first} then {last}": "{first} y después {last}",
     "{count} session": "una sesión",
     "{count} sessions in a row": "{count} sesiones seguidas",
+    "Keys: space pause/resume | n next step | b back (twice: step before) | ] next routine | [ its start (twice: one before) | ? keys | q quit": "Teclas: espacio pausa/sigue | n paso siguiente | b atrás (dos veces: paso anterior) | ] ejercicio siguiente | [ su inicio (dos veces: el anterior) | ? teclas | q salir",
     "Paused": "En pausa",
     "Waiting for the voice": "Esperando la voz",
     "Waiting": "Esperando",

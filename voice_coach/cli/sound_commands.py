@@ -251,7 +251,8 @@ def play(
     ):
         screen = None
         if not quiet and sys.stderr.isatty():
-            intro = vc.KEY_HELP if isinstance(terminal, vc.TerminalKeys) else None
+            keys_help = vc.printed(timeline.language, vc.KEY_HELP)
+            intro = keys_help if isinstance(terminal, vc.TerminalKeys) else None
             screen = StatusScreen(sys.stderr, intro=intro)
         played = vc.play(
             timeline,
