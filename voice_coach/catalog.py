@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -154,7 +155,8 @@ def new_routine(
         raise UsageError(f"{path}: already exists; use {{force}} to overwrite it", options=("force",))
     template = (resources.files("voice_coach.routine") / "templates" / "routine.toml").read_text("utf-8")
     title = json.dumps(title_from_name(Path(name).name.removesuffix(".toml")), ensure_ascii=False)[1:-1]
-    text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", str(path))
+    shell_path = shlex.quote(str(path))
+    text = template.replace("@ID@", routine_id).replace("@TITLE@", title).replace("@FILE@", shell_path)
     try:
         write_text_atomically(path, text)
     except OSError as error:

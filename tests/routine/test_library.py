@@ -93,6 +93,15 @@ def test_new_keeps_the_titles_letters_and_makes_only_the_id_a_slug(
     assert (routine.id, routine.title) == (routine_id, title)
 
 
+def test_new_writes_commands_in_its_comments_that_a_shell_can_run_as_they_are(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["new", "Hamstring floss"]).exit_code == 0
+    first = (tmp_path / "Hamstring floss.toml").read_text("utf-8").splitlines()[0]
+    assert first.endswith("voice-coach validate 'Hamstring floss.toml'")
+
+
 def test_new_in_the_library_takes_the_title_from_the_name_given(runner: CliRunner, library: Path) -> None:
     assert runner.invoke(cli, ["new", "Nacken Übung", "--library"]).exit_code == 0
     assert load_id("nacken-ubung", library).title == "Nacken Übung"
