@@ -50,16 +50,20 @@ class Today:
     def summary(self, language: str = "en") -> str:
         """What ``show`` prints, e.g. ``hold 25 s, 3 sets (step 2 of 5): pain 3 or less in your last 2
         sessions``, in ``language``."""
+        what = self.settings(language)
+        where = printed(language, "(step {step} of {steps}): {reason}", step=self.step, steps=self.steps,
+                        reason=self.why.said_in(language))  # fmt: skip
+        return f"{what + ' ' if what else ''}{where}"
+
+    def settings(self, language: str = "en") -> str:
+        """What the step sets, e.g. ``hold 25 s, 3 sets`` (empty when it sets nothing), in ``language``."""
         first = next(iter(self.overrides.values()), None)
         values = []
         if first is not None and first.hold_ms is not None:
             values.append(printed(language, "hold {length}", length=_length(first.hold_ms)))
         if first is not None and first.sets is not None:
             values.append(printed_count(language, first.sets, "{count} set", "{count} sets"))
-        what = ", ".join(values)
-        where = printed(language, "(step {step} of {steps}): {reason}", step=self.step, steps=self.steps,
-                        reason=self.why.said_in(language))  # fmt: skip
-        return f"{what + ' ' if what else ''}{where}"
+        return ", ".join(values)
 
 
 def replay(progression: Progression, steps: int, pains: Sequence[int | None]) -> list[Move]:

@@ -4,7 +4,8 @@ Routes (below ``/TOKEN``): ``/`` the index, ``/routine/ID`` a routine's page, ``
 settings, the URLs of their export and how far it is made (``prepare=1``: start making it),
 ``/audio/ID.mp3|.vtt|.chapters.json|.png`` the export itself and its artwork (made on first request),
 ``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files, ``POST /rate/ID.json`` how the back
-feels after a session played on the page (``pain=0..10``), kept in the history like ``voice-coach log``.
+feels after a session played on the page (``pain=0..10``), kept in the history like ``voice-coach log``;
+``/programme/ID.json`` where a file's programme stands (the next session, the ratings, the page's view).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
 from voice_coach.serve.live import growing_mp3
+from voice_coach.serve.programme import make_today, programme, with_today
+from voice_coach.serve.programme_view import programme_inner, programme_section
 from voice_coach.serve.ranges import file_response
 from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, About, RenderCancelled
 from voice_coach.serve.security import SecurityHeaders
@@ -48,7 +51,8 @@ FILES = {
     "png": (COVER, "image/png"),
 }
 AUDIO_NAME = re.compile(r"([a-z0-9][a-z0-9-]{0,63})\.(mp3|vtt|chapters\.json|png)")
-STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": "image/svg+xml"}
+STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": "image/svg+xml",
+          "programme.js": "text/javascript"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ def create_app(token: str, served: Served) -> ASGIApp:
         Route("/variant/{routine_id}.json", _variant_info),
         Route("/audio/{name}", _audio),
         Route("/rate/{routine_id}.json", _rate, methods=["POST"]),
+        Route("/programme/{routine_id}.json", _programme),
         Route("/feed.xml", _feed),
         Route("/static/{name}", _static),
     ]
@@ -115,7 +120,9 @@ def _routine(request: Request) -> Response:
         error, status = "", 200
     except SettingError as problem:
         error, status = str(problem), 400
-    page = pages.routine_page(entry, chosen, error, served.defaults.countdown, _language(entry))
+    view = programme(entry)
+    extra = programme_section(view) if view is not None else ""
+    page = pages.routine_page(entry, chosen, error, served.defaults.countdown, _language(entry), extra)
     return HTMLResponse(page, status)
 
 
@@ -242,7 +249,19 @@ async def _rate(request: Request) -> Response:
         step = await run_in_threadpool(vc.progression, entry.target) if entry.target.progression else None
     except vc.UsageError as error:
         return JSONResponse({"error": error.worded(lambda name: name)}, 400)
+    if step is not None:
+        await run_in_threadpool(make_today, _served(request).cache, entry, _served(request).defaults)
     answer = {"pain": logged.pain, "next": step.summary() if step is not None else None}
+    return JSONResponse(answer, headers={"Cache-Control": "no-store"})
+
+
+def _programme(request: Request) -> Response:
+    """Where the file's programme stands (``programme.js`` shows it again after a rating); 404 for a file
+    without a progression."""
+    view = programme(_entry(request, request.path_params["routine_id"]))
+    if view is None:
+        return JSONResponse({"error": "this routine has no programme over weeks ([progression])"}, 404)
+    answer = view.as_dict() | {"html": programme_inner(view)}
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 
@@ -279,7 +298,8 @@ def _episodes(served: Served, defaults: list[Variant], base: str) -> list[Episod
             continue
         if variant.key == folder.name:
             kept[variant.key] = variant
-    return [e for v in kept.values() if (e := _episode(served.cache, v, base)) is not None]
+    episodes = {key: e for key, v in kept.items() if (e := _episode(served.cache, v, base)) is not None}
+    return list(with_today(episodes, defaults).values())  # a progression's default: the Today episode
 
 
 def _episode(cache: ExportCache, variant: Variant, base: str) -> Episode | None:

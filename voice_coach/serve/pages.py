@@ -43,7 +43,8 @@ def index_page(catalog: vc.Catalog) -> str:
         )
     feed = f"""<h2>Podcast feed</h2>
 <p>Subscribe to <a href="feed.xml" id="feed">this feed</a> in a podcast app to get every routine, and the
-variants you played lately, as episodes with chapters. On your local network only apps that fetch the feed
+variants you played lately, as episodes with chapters; a routine with a programme over weeks is its
+"Today" episode, the step your ratings have reached. On your local network only apps that fetch the feed
 from the phone itself can subscribe: {APPS_THAT_CAN}.
 Not {APPS_THAT_CANNOT}: they cannot reach this computer.</p>"""
     return page("Routines", "<h1>voice-coach</h1>\n" + "\n".join(sections) + "\n" + feed)
@@ -63,11 +64,13 @@ def routine_page(
     error: str = "",
     countdown: str = "standard",
     lang: str = "en",
+    programme: str = "",
 ) -> str:
     """A routine's page, phone first: Play at the top with the length and equipment, the settings folded
     under "Adjust" (open when ``chosen`` or ``error``; ``countdown`` is the server's own), the progress of
     a variant being made, and the now-playing view (the instruction being said, where in the routine,
-    progress with chapter ticks, time left, pause and skip, the chapters)."""
+    progress with chapter ticks, time left, pause and skip, the chapters); ``programme``, the view of a
+    file's programme over weeks, below the question after playback, with its script."""
     equipment = f" · {escape(', '.join(entry.equipment))}" if entry.equipment else ""
     unfolded = " open" if chosen or error else ""
     body = f"""<p class="back"><a href="../">← All routines</a></p>
@@ -90,13 +93,15 @@ def routine_page(
 <ol id="chapters"></ol>
 </section>
 {_rating(entry)}
+{programme}
 <details id="adjust"{unfolded}><summary>Adjust</summary>
 <form id="settings" method="get" data-variant="../variant/{quote(entry.id)}.json">
 {_fields(entry, chosen, countdown)}
 <button type="button" id="download" class="secondary">Download MP3</button>
 </form>
 </details>
-<script src="../static/player.js"></script>"""
+<script src="../static/player.js"></script>
+{'<script src="../static/programme.js"></script>' if programme else ""}"""
     return page(entry.title, body, up="../", lang=lang)
 
 

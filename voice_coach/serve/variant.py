@@ -72,12 +72,13 @@ class Variant:
 
 
 def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: Defaults) -> Variant:
-    """The variant of ``entry`` that ``query`` chooses (fields left empty keep the defaults); ``SettingError``
-    with the library's message, the option named by its form field."""
-    raw = {name: query.get(name, "").strip() for name in FIELDS}
+    """The variant of ``entry`` that ``query`` chooses (fields left empty keep the defaults; ``step`` pins a
+    step of the file's progression, which is otherwise the history's: the same export, so not part of the
+    query); ``SettingError`` with the library's message, the option named by its form field."""
+    raw = {name: query.get(name, "").strip() for name in (*FIELDS, "step")}
     if too_long := [name for name, value in raw.items() if len(value) > MAX_VALUE]:
         raise SettingError(f"{too_long[0]}: too long")
-    chosen = {name: value for name, value in raw.items() if value}
+    chosen = {name: value for name, value in raw.items() if value and name != "step"}
     try:
         choices = vc.run_choices(
             hold=chosen.get("hold"),
@@ -86,6 +87,7 @@ def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: De
             sides=chosen.get("sides"),
             countdown=chosen.get("countdown", defaults.countdown),
             lead_in=defaults.lead_in,
+            step=raw["step"] or None,  # a step pinned (the feed's Today episode); else the history's
         )
         choices, _ = vc.apply_progression(entry.target, choices)  # today's step, as play and export use
         vc.compile(
