@@ -21,7 +21,8 @@ in the same run:
    buffer in real time on the wall clock, so this runs without a sound card (targets: cold at most
    1.8 s and warm at most 1.5 s with the lead-in, warm at most 0.5 s without); and ``serve`` in
    headless Chromium (``scripts/phone_sound.py``): the tap on Play to sound for a new variant, warm and
-   cold, vs Play on that variant once made (targets: warm at most 1.5 s, cold at most 3 s);
+   cold, vs Play on that variant once made (targets: warm at most 1.5 s, cold at most 3 s), and Ctrl-C
+   on ``serve`` while a new variant is made to its exit (target: at most 0.5 s);
 6. true peak (dBTP) and integrated loudness (LUFS) of exports measured by an independent meter,
    ``ffmpeg``'s ``ebur128`` filter (true peak: oversampled to 192 kHz): the session to MP3 and WAV,
    with a loud music bed (chords and pink noise made by ``ffmpeg``) to both, and a routine with 7 s
@@ -503,6 +504,7 @@ def bench_serve(b: Bench) -> list[Row]:
         print("bench: serve skipped: it needs chromium and chromium-driver", file=sys.stderr)
         return []
     rows = []
+    stops: list[float] = []
     for kind, limit in (("warm", 1.5), ("cold", 3.0)):
         news: list[float] = []
         mades: list[float] = []
@@ -516,6 +518,8 @@ def bench_serve(b: Bench) -> list[Row]:
             figures = json.loads(done.out.strip().splitlines()[-1])
             news.append(figures["new"])
             mades.append(figures["made"])
+            if figures["stopped_rendering"]:
+                stops.append(figures["stop"])
         runs = {"new variant": news, "made": mades}
         row = Row(f"serve {b.profile.target} ({kind}): Play to sound, new variant", median(news), "s")
         row.baseline_name, row.baseline = "made variant", median(mades)
@@ -523,7 +527,15 @@ def bench_serve(b: Bench) -> list[Row]:
         row.target, row.passed = f"<= {limit:g} s", median(news) <= limit
         row.runs, row.warnings = runs, spread_warnings(runs)
         rows.append(row)
-    return rows
+    return rows + ([serve_stop_row(stops)] if stops else [])
+
+
+def serve_stop_row(stops: list[float]) -> Row:
+    """Ctrl-C on ``serve`` while a new variant is made (speech workers and ffmpeg running) to its exit."""
+    row = Row("serve: Ctrl-C during a render to exit", median(stops), "s", target="<= 0.5 s")
+    row.passed, row.runs = median(stops) <= 0.5, {"stop": stops}
+    row.warnings = spread_warnings(row.runs)
+    return row
 
 
 def bench_memory(b: Bench) -> list[Row]:

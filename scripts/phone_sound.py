@@ -5,8 +5,9 @@ Starts ``voice-coach serve --port 0`` (its phrase cache and config from the envi
 opens ROUTINE's page at 360x800, waits for the render the page starts for its settings (not with
 ``--at-once``, for an empty phrase cache: then both renders synthesize at once), and taps Play twice:
 on a new variant (the hold typed without the page preparing it, as when Play follows the typing at once),
-then again on that same variant, now made. Prints
-one JSON line: ``{"new": seconds, "made": seconds}``::
+then again on that same variant, now made; then taps Play on a third new variant and, while it is made,
+stops the server with Ctrl-C (SIGINT), timing the stop. Prints one JSON line:
+``{"new": seconds, "made": seconds, "stop": seconds, "stopped_rendering": true}``::
 
     .venv/bin/python scripts/phone_sound.py kneeling-twist --hold 23s
 
@@ -99,6 +100,19 @@ def play_to_sound(driver: Any, url: str, hold: str, *, at_once: bool) -> float:
     return float(driver.execute_async_script(PLAY_TO_SOUND)) / 1000
 
 
+def stop_while_rendering(
+    driver: Any, process: subprocess.Popen[str], page: str, hold: str
+) -> tuple[float, bool]:
+    """Seconds from Ctrl-C to the server's exit, with Play tapped on a new variant (``hold``) and its
+    sound started; and whether its render was still under way when the stop came."""
+    play_to_sound(driver, page, hold, at_once=True)
+    query = httpx.get(page.replace("/routine/", "/variant/") + f".json?hold={hold}", timeout=60).json()
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    return time.monotonic() - started, query["progress"] != 100
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("routine")
@@ -113,10 +127,12 @@ def main() -> int:
             page = f"{url}routine/{args.routine}"
             new = play_to_sound(driver, page, args.hold, at_once=args.at_once)
             made = play_to_sound(driver, page, args.hold, at_once=True)
+            stop, rendering = stop_while_rendering(driver, process, page, "1" + args.hold)
     finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=60)
-    print(json.dumps({"new": new, "made": made}))
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=60)
+    print(json.dumps({"new": new, "made": made, "stop": stop, "stopped_rendering": rendering}))
     return 0
 
 

@@ -86,3 +86,36 @@ def test_decoded_exports_stay_under_minus_one_dbtp_and_near_the_target(
     samples, rate = decoded(out)
     assert true_peak_dbtp(samples) <= PROMISE_DBTP
     assert abs(pyloudnorm.Meter(rate).integrated_loudness(samples) - -16.0) <= 1.0
+
+
+class Stop(Exception):
+    """The caller's own reason to stop (a server's render withdrawn, the server stopping)."""
+
+
+def children() -> set[int]:
+    """This process's child processes (speech workers, ffmpeg)."""
+    tasks = Path("/proc/self/task").iterdir()
+    return {int(pid) for task in tasks for pid in (task / "children").read_text().split()}
+
+
+def test_an_export_reports_while_its_first_phrase_is_made_so_a_caller_can_stop_it_at_once(
+    tmp_path: Path,
+) -> None:
+    """The progress callback is called while the encoder waits for the first phrase (not only once a
+    phrase is there), so raising in it stops the export before any phrase is made: its workers and
+    ffmpeg end, nothing is written, nothing is cached."""
+    timeline = vc.compile("spi", hold="20s")
+    cache = tmp_path / "cache"
+    before = children()
+    seen: list[tuple[str, int, int]] = []
+
+    def progress(*report: object) -> None:
+        seen.append(report)  # type: ignore[arg-type]
+        raise Stop
+
+    with pytest.raises(Stop):
+        vc.export(timeline, tmp_path / "spi.mp3", vc.Speech(cache_dir=cache), progress=progress)
+    assert seen[0][0] == "synthesize" and seen[0][1] == 0 < seen[0][2], seen
+    assert list(tmp_path.iterdir()) == [cache] or list(tmp_path.iterdir()) == []
+    assert not [path for path in cache.rglob("*") if path.is_file()] if cache.exists() else True
+    assert children() <= before

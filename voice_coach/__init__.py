@@ -46,6 +46,7 @@ from voice_coach.live.device import Sink
 from voice_coach.live.history import HistoryEntry, format_entry, history_path
 from voice_coach.live.keys import KEY_HELP, TerminalKeys, open_keys
 from voice_coach.live.outcome import Outcome
+from voice_coach.live.pain_question import SPOKEN_ANSWER_LANGUAGES
 from voice_coach.live.resume import StartAt
 from voice_coach.live.sounddevice_sink import OutputDevice, no_outputs_message
 from voice_coach.live.status import format_status
@@ -55,6 +56,7 @@ from voice_coach.output.cuesheets import unknown_format
 from voice_coach.output.formats import sample_rate_problem
 from voice_coach.output.script import script_lines, timeline_json
 from voice_coach.pack import PACK_AUDIO, Packed, pack
+from voice_coach.printed import printed
 from voice_coach.programme import (
     ProgressReport,
     Today,
@@ -90,6 +92,7 @@ __all__ = [
     "MAX_SETS",
     "PACK_AUDIO",
     "SIDE_CHOICES",
+    "SPOKEN_ANSWER_LANGUAGES",
     "Catalog",
     "CatalogEntry",
     "ChoiceError",
@@ -162,6 +165,7 @@ __all__ = [
     "phone_link",
     "play",
     "plural",
+    "printed",
     "progress_chart",
     "progress_csv",
     "progress_report",

@@ -166,8 +166,11 @@ def export(
     with phrases() as supply:
         ceiling = target.format.ceiling(music=bed is not None)
         audio = Mix(timeline, supply.clip, rate, loudness_lufs=loudness, music=bed, ceiling_dbtp=ceiling)
+        reporting = _with_synthesis(progress, supply)
+        if reporting is not None and isinstance(supply, PhraseSupply):  # also while waiting for a phrase
+            supply.on_wait = lambda: reporting("synthesize", *supply.progress())
         known = audio.schedule() if split else None  # a file per chapter needs the chapters first
-        paths = write_export(audio, known, target, progress=_with_synthesis(progress, supply),
+        paths = write_export(audio, known, target, progress=reporting,
                              check_peaks=bed is not None, cover=art)  # fmt: skip
         spoken = Synthesized(timeline, audio.schedule(), supply.result(), cache)
     _warn_dropped(spoken.schedule, warn)

@@ -13,6 +13,7 @@ from pathlib import Path
 from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Timeline
 from voice_coach.live.outcome import Outcome, stopped_at, summarize
+from voice_coach.printed import printed
 from voice_coach.speech.engines import EngineSettings, parse_rate
 from voice_coach.speech.lengths import KnownLengths
 from voice_coach.speech.phrase_cache import PhraseCache, default_cache_dir
@@ -71,8 +72,12 @@ class Estimated:
 
     @property
     def timing(self) -> str:
-        """How the times were found, as ``show`` prints it."""
-        return f"estimated for {self.speech}"
+        """How the times were found, as ``show --json`` gives it."""
+        return self.timing_in("en")
+
+    def timing_in(self, language: str) -> str:
+        """How the times were found, in ``language`` (``show`` prints it in the timeline's)."""
+        return printed(language, "estimated for {speech}", speech=self.speech.described(language))
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,13 @@ class Synthesized:
 
     @property
     def timing(self) -> str:
-        """How the times were found, as ``show`` prints it."""
-        return f"exact, {self.speech.settings.engine} voice {self.speech.settings.voice}"
+        """How the times were found, as ``show --json`` gives it."""
+        return self.timing_in("en")
+
+    def timing_in(self, language: str) -> str:
+        """How the times were found, in ``language`` (``show`` prints it in the timeline's)."""
+        engine, voice = self.speech.settings.engine, self.speech.settings.voice
+        return printed(language, "exact, {engine} voice {voice}", engine=engine, voice=voice)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from voice_coach.errors import UsageError, literal
 from voice_coach.live.progression import Today
 from voice_coach.output.handout_content import handout_content
 from voice_coach.output.handout_pdf import PAPERS, write_handout
+from voice_coach.printed import printed, printed_count
 from voice_coach.routine.model import Routine, Session
 
 __all__ = ["PAPERS", "checked_url", "handout", "progression_plan"]
@@ -65,18 +66,35 @@ def checked_url(url: str | None) -> str | None:
     return url
 
 
-def progression_plan(target: Routine | Session, today: Today | None) -> dict[str, str]:
-    """Each moving routine's progression plan in one sentence, at the step ``today`` (what
-    ``vc.apply_progression`` gives), for ``handout(progression=...)``; empty without a ``[progression]``."""
+def progression_plan(target: Routine | Session, today: Today | None, language: str = "en") -> dict[str, str]:
+    """Each moving routine's progression plan in one sentence in ``language`` (the timeline's), at the
+    step ``today`` (what ``vc.apply_progression`` gives), for ``handout(progression=...)``; empty without
+    a ``[progression]``."""
     rules = target.progression
     if rules is None or today is None:
         return {}
-    growth = [f"{format_duration(rules.hold_step_ms)} to the hold"] if rules.hold_step_ms else []
-    growth += [f"{rules.sets_step} set at the top of the hold range"] if rules.sets_step else []
-    sessions = "session" if rules.up_sessions == 1 else f"{rules.up_sessions} sessions in a row"
-    sentence = (
-        f"Step {today.step} of {today.steps} ({today.reason}); each step adds {' then '.join(growth)}, "
-        f"after {sessions} with pain {rules.up_pain} or less, and a rise of {rules.back_rise} or more "
-        "goes a step back."
-    )
+    length = format_duration(rules.hold_step_ms)
+    growth = [printed(language, "{length} to the hold", length=length)] if rules.hold_step_ms else []
+    if rules.sets_step:
+        growth.append(printed_count(language, rules.sets_step, "{count} set at the top of the hold range",
+                                    "{count} sets at the top of the hold range"))  # fmt: skip
+    sessions = printed_count(language, rules.up_sessions, "{count} session", "{count} sessions in a row")
+    sentence = printed(
+        language, _PLAN, step=today.step, steps=today.steps, reason=today.why.said_in(language),
+        growth=_then(language, growth), sessions=sessions, up=rules.up_pain, rise=rules.back_rise,
+    )  # fmt: skip
     return {routine.id: sentence for routine in ladder(target).routines}
+
+
+_PLAN = (
+    "Step {step} of {steps} ({reason}); each step adds {growth}, after {sessions} with pain {up} or less, "
+    "and a rise of {rise} or more goes a step back."
+)
+"""The progression plan's sentence, a key of ``printed``."""
+
+
+def _then(language: str, parts: list[str]) -> str:
+    """``a``, or ``a then b``, in ``language``."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return printed(language, "{first} then {last}", first=parts[0], last=parts[1])

@@ -32,13 +32,14 @@ from voice_coach.live.device import Clock, SimpleaudioSink, Sink, SystemClock
 from voice_coach.live.history import HistoryEntry, append_history, read_history
 from voice_coach.live.keys import Keys, NoKeys
 from voice_coach.live.microphone import AudioSource
-from voice_coach.live.pain_question import PAIN_QUESTION, ask_pain
+from voice_coach.live.pain_question import PAIN_QUESTION, SPOKEN_ANSWER_LANGUAGES, ask_pain
 from voice_coach.live.progression import Today, today, with_step
 from voice_coach.live.ratings import check_pain, check_session_date, logged_entry, pains_of
 from voice_coach.live.weeks import ProgressReport, report_csv
 from voice_coach.live.weeks import progress_report as weeks_report
 from voice_coach.output.calendar import Reminder, parse_days, parse_time, reminder_ics
 from voice_coach.output.progress_chart import ChartPoint, check_chart_path, text_chart, write_chart
+from voice_coach.printed import printed
 from voice_coach.routine.model import Routine, Session
 from voice_coach.serving import running_link
 from voice_coach.speech.engines import settings_for
@@ -114,21 +115,25 @@ def log_session(
 def ask_pain_rating(
     speech: Speech | None = None,
     *,
+    language: str = "en",
     sink: Sink | None = None,
     keys: Keys | None = None,
     microphone: AudioSource | None = None,
     clock: Clock | None = None,
     answer_seconds: float = 10.0,
 ) -> int | None:
-    """Ask "How is your back now, from zero to ten?" aloud and wait for the answer: a key (0-9, ``t``), a
-    number said into ``microphone``, or None when skipped (Enter, or ``answer_seconds`` of silence)."""
+    """Ask "How is your back now, from zero to ten?" aloud in ``language`` (the session's) and wait for
+    the answer: a key (0-9, ``t``), a number said into ``microphone`` (in a language of
+    ``SPOKEN_ANSWER_LANGUAGES``; in any other the microphone is not listened to), or None when skipped
+    (Enter, or ``answer_seconds`` of silence)."""
     speech = speech or Speech()
-    settings = settings_for("en", speech.settings(), lambda message: None)
-    spoken = synthesize_phrases([PAIN_QUESTION], settings, speech.cache(lambda message: None))
-    clip = spoken.clips[PAIN_QUESTION]
+    question = printed(language, PAIN_QUESTION)
+    settings = settings_for(language, speech.settings(), lambda message: None)
+    clip = synthesize_phrases([question], settings, speech.cache(lambda message: None)).clips[question]
+    heard = microphone if language in SPOKEN_ANSWER_LANGUAGES else None
     return ask_pain(
         clip.samples, clip.rate, sink or SimpleaudioSink(), clock or SystemClock(), keys or NoKeys(),
-        microphone, answer_seconds=answer_seconds,
+        heard, answer_seconds=answer_seconds,
     )  # fmt: skip
 
 

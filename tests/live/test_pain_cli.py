@@ -29,9 +29,9 @@ def null_device(tmp_path: Path) -> dict[str, str]:
     return {"ALSA_CONFIG_PATH": str(path), "COLUMNS": "100", "VOICE_COACH_DATA_DIR": str(tmp_path / "data")}
 
 
-def answered(args: list[str], answer: str, env: dict[str, str]) -> tuple[int, str]:
-    """``voice-coach ARGS`` in a terminal; ``answer`` typed once the question is on screen. Its exit code
-    and everything it drew."""
+def answered(args: list[str], answer: str, env: dict[str, str], prompt: bytes = PROMPT) -> tuple[int, str]:
+    """``voice-coach ARGS`` in a terminal; ``answer`` typed once the question (``prompt``) is on screen.
+    Its exit code and everything it drew."""
     master, slave = pty.openpty()
     tty.setcbreak(slave)
     with subprocess.Popen(
@@ -50,7 +50,7 @@ def answered(args: list[str], answer: str, env: dict[str, str]) -> tuple[int, st
                 if not chunk:
                     break
                 screen += chunk
-                if PROMPT in screen and answer:
+                if prompt in screen and answer:
                     os.write(master, answer.encode())
                     answer = ""
         finally:
@@ -75,6 +75,29 @@ def test_the_answer_by_key_is_kept_with_the_session(tmp_path: Path, null_device:
     code, screen = answered(play, "\n", null_device)
     assert code == 0 and "Skipped." in screen
     assert ratings(null_device) == [4, 10, None]
+
+
+GERMAN_STRETCH = """id = "beugen"
+title = "Beugen"
+kind = "Dehnung"
+language = "de"
+setup = ["Beug dich nach vorn."]
+hold = "3s"
+sets = 1
+"""
+
+
+def test_a_german_session_asks_and_answers_in_german(tmp_path: Path, null_device: dict[str, str]) -> None:
+    routine = tmp_path / "beugen.toml"
+    routine.write_text(GERMAN_STRETCH, encoding="utf-8")
+    prompt = "Wie geht es deinem Rücken jetzt, von 0 bis 10?"
+    code, screen = answered(["play", str(routine)], "4", null_device, prompt.encode())
+    assert code == 0, screen
+    assert f"{prompt} Drück 0-9 oder t für 10; Enter überspringt." in screen
+    assert "Schmerz 4/10, bei dieser Einheit gespeichert." in screen
+    assert "How is your back" not in screen and "Pain 4" not in screen and "Keys:" not in screen
+    assert "Tasten: Leertaste Pause/weiter" in screen and "noch 00:" in screen
+    assert ratings(null_device) == [4]
 
 
 def test_without_a_terminal_nothing_is_asked(tmp_path: Path, null_device: dict[str, str]) -> None:

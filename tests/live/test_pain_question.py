@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from fakes import FakeClock, RecordingSink, ScriptedKeys
 
+import voice_coach as vc
 from voice_coach.audio.clip import Clip
 from voice_coach.audio.dsp import resample
 from voice_coach.live.keys import NoKeys
 from voice_coach.live.microphone import LISTEN_RATE, RecordedSource
 from voice_coach.live.pain_question import PAIN_QUESTION, NumberRecognizer, ask_pain
-from voice_coach.speech.engines import EngineSettings
+from voice_coach.speech.engines import EngineSettings, settings_for
 from voice_coach.speech.phrase_cache import PhraseCache
 from voice_coach.speech.supply import synthesize_phrases
 
@@ -97,3 +98,33 @@ def test_silence_skips_after_ten_seconds(voice: dict[str, Clip], tmp_path: Path)
     question = voice[PAIN_QUESTION]
     assert ask_pain(question.samples, question.rate, RecordingSink(clock), clock, NoKeys()) is None
     assert clock.now() == pytest.approx(seconds(question) + 10, abs=0.06)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "rating"),
+    [
+        ("en", PAIN_QUESTION, 7),  # the spoken "seven" comes first
+        ("de", "Wie geht es deinem Rücken jetzt, von null bis zehn?", 4),  # only the key counts
+        ("es", "¿Cómo está tu espalda ahora, de cero a diez?", 4),
+    ],
+)
+def test_the_question_is_asked_in_the_sessions_language_and_answered_aloud_only_in_english(
+    voice: dict[str, Clip], recognizer: NumberRecognizer, tmp_path: Path, language: str, question: str,
+    rating: int,
+) -> None:  # fmt: skip
+    speech = vc.Speech(cache_dir=tmp_path / "cache")
+    settings = settings_for(language, speech.settings(), lambda message: None)
+    asked = synthesize_phrases([question], settings, speech.cache(lambda message: None)).clips[question]
+    clock = FakeClock()
+    seven = at_16k(voice["Seven."])
+    heard = np.zeros(int((seconds(asked) + 12) * LISTEN_RATE), np.int16)
+    said = int((seconds(asked) + 1.5) * LISTEN_RATE)  # after the question, before the key
+    heard[said : said + len(seven)] = seven
+    keys = ScriptedKeys(clock, [(seconds(asked) + 6, "4")])
+    sink = RecordingSink(clock)
+    got = vc.ask_pain_rating(
+        speech, language=language, sink=sink, keys=keys, microphone=RecordedSource(heard, clock), clock=clock
+    )
+    assert got == rating
+    assert np.array_equal(sink.records[0].samples, asked.samples), "the question in the session's language"
+    assert language in vc.SPOKEN_ANSWER_LANGUAGES or got == 4

@@ -25,7 +25,7 @@ with warnings.catch_warnings():  # starlette now prefers httpx2 for its test cli
 from voice_coach import Catalog
 from voice_coach.serve.app import Served, create_app
 from voice_coach.serve.export_cache import ExportCache
-from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, COVER, CUES, About
+from voice_coach.serve.render import ABOUT, AUDIO, CHAPTERS, COVER, CUES, SETS, About
 from voice_coach.serve.variant import Variant
 
 TOKEN = "t" * 43
@@ -79,6 +79,8 @@ def write_fake_export(variant: Variant, folder: Path) -> None:
         {"startTime": 30, "endTime": 61, "title": "Second"},
     ]
     (folder / CHAPTERS).write_text(json.dumps({"version": "1.2.0", "chapters": chapters}), encoding="utf-8")
+    sets = [{"startTime": 5, "endTime": 25, "set": 1, "sets": 1, "side": None, "routine": variant.entry.id}]
+    (folder / SETS).write_text(json.dumps({"sets": sets}), encoding="utf-8")
     about = About(
         variant.entry.id,
         variant.entry.title,
@@ -135,10 +137,13 @@ class RealServer:
         return self.process.returncode, out, err
 
 
-def start_server(root: Path, *args: str) -> RealServer:
-    """``voice-coach serve --port 0`` with its own data, config and cache folders under ``root``."""
+def start_server(root: Path, *args: str, temporary: Path | None = None) -> RealServer:
+    """``voice-coach serve --port 0`` with its own data, config and cache folders under ``root`` (and its
+    temporary files in ``temporary``, when given)."""
     env = {**os.environ, "VOICE_COACH_DATA_DIR": str(root / "data"), "XDG_CONFIG_HOME": str(root / "config"),
            "VOICE_COACH_CACHE_DIR": str(root / "phrases"), "XDG_DATA_HOME": str(root / "xdg")}  # fmt: skip
+    if temporary is not None:
+        env["TMPDIR"] = str(temporary)
     process = subprocess.Popen(
         [sys.executable, "-c", START_SERVER, "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,

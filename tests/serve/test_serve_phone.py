@@ -8,6 +8,7 @@ the test's temporary folder)."""
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -15,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import mutagen.mp3
 import pytest
-from browsers import headless_chromium
+from browsers import headless_chromium, phone, serious_violations, wait_for
 from conftest import RealServer, start_server
 
 pytestmark = pytest.mark.slow
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 HIPS = """id = "hips"
 title = "Hips & knees"
 kind = "stretch"
@@ -29,6 +30,8 @@ hold = "6s"
 sets = { default = 2 }
 sides = ["right", "left"]
 """
+NACKEN = (Path(__file__).parents[1] / "compiler" / "german" / "nacken.toml").read_text("utf-8")
+"""A routine written in German, its sides right then left, two sets a side."""
 WATCH = """window.testLog = { errors: [], csp: [], making: [] };
 addEventListener("error", (e) => testLog.errors.push(String(e.message)));
 addEventListener("unhandledrejection", (e) => testLog.errors.push(String(e.reason)));
@@ -46,6 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
     root = tmp_path_factory.mktemp("phone")
     (root / "routines").mkdir()
     (root / "routines" / "hips.toml").write_text(HIPS, encoding="utf-8")
+    (root / "routines" / "nacken.toml").write_text(NACKEN, encoding="utf-8")
     running = start_server(root, "--routines", str(root / "routines"))
     yield running
     running.process.kill()
@@ -67,23 +71,6 @@ def artefacts(tmp_path: Path) -> Path:
     return folder
 
 
-def phone(driver: Any, width: int, height: int, *, dark: bool = False) -> None:
-    """Make the viewport a phone's, in the system's light or dark setting."""
-    metrics = {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True}
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-    scheme = [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": scheme})
-
-
-def wait_for(driver: Any, script: str, timeout: float = 120) -> Any:
-    """The first truthy value of ``script`` (a JS expression) within ``timeout`` seconds."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
-        lambda d: d.execute_script(f"return {script}")
-    )
-
-
 def text_of(driver: Any, element_id: str) -> str:
     text: str = driver.execute_script(f"return document.getElementById('{element_id}').textContent")
     return text
@@ -101,21 +88,9 @@ def adjust(driver: Any, **settings: str) -> None:
         field.send_keys(value)
 
 
-def serious_violations(driver: Any) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA)."""
-    if not driver.execute_script("return typeof axe !== 'undefined'"):
-        driver.execute_script(AXE.read_text("utf-8"))
-    found = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})"
-        ".then(r => done(r.violations.map(v => [v.impact, v.id, v.nodes.map(n => n.target.join(' '))])));"
-    )
-    return [f"{impact} {rule}: {nodes}" for impact, rule, nodes in found if impact in ("serious", "critical")]
-
-
-def cues(server: RealServer, query: str) -> list[tuple[float, str]]:
+def cues(server: RealServer, query: str, routine: str = "hips") -> list[tuple[float, str]]:
     """(start in seconds, text as said) of each cue of the variant's cue sheet."""
-    sheet = httpx.get(server.url + f"audio/hips.vtt?{query}", timeout=300).text
+    sheet = httpx.get(server.url + f"audio/{routine}.vtt?{query}", timeout=300).text
     found = re.findall(r"(\d+):(\d+):([\d.]+) --> [^\n]+\n([^\n]+)", sheet)
     return [(int(h) * 3600 + int(m) * 60 + float(s), html.unescape(text)) for h, m, s, text in found]
 
@@ -127,12 +102,13 @@ def test_play_shows_the_making_then_the_now_playing_view_without_scrolling(
 
     phone(browser, 360, 800)
     browser.get(server.url + "routine/hips")
+    browser.execute_script(POSITIONS)
     play = browser.find_element(By.ID, "play")
     assert play.rect["y"] + play.rect["height"] < 400 and play.rect["height"] >= 44, "Play big, at the top"
     adjust(browser, hold="7s")
     play.click()
-    wait_for(browser, "document.getElementById('audio').currentTime > 0")
-    assert "live=1" in browser.execute_script("return document.getElementById('audio').src"), "streamed"
+    first = wait_for(browser, "positions.find(([live, time]) => time > 0)")
+    assert first[0], "the first sound streamed as it is encoded"
     making = browser.execute_script("return testLog.making")
     assert making and all(re.fullmatch(r"Making your audio… \d{1,3} %", text) for text in making), making
     wait_for(browser, "document.getElementById('making').hidden")
@@ -215,3 +191,72 @@ def test_no_serious_accessibility_violation_and_usable_at_320_px(
     scheme = "dark" if dark else "light"
     assert browser.save_screenshot(str(artefacts / f"now-playing-320x640-{scheme}.png"))
     assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
+
+
+POSITIONS = """window.positions = [];
+const audio = document.getElementById("audio");
+audio.addEventListener("timeupdate", () =>
+  positions.push([audio.src.includes("live=1"), audio.currentTime, audio.paused, audio.duration]));"""
+"""The test's record of where the audio element is, at each of its ``timeupdate`` events."""
+
+
+def test_the_finished_file_takes_the_streams_place_once_made_at_the_same_moment(
+    server: RealServer, browser: Any
+) -> None:
+    """A new variant plays from its stream as it is made; once made, the page switches to the finished
+    file by itself (no seek needed), so the lock screen gets its length and seeking works, and playback
+    goes on from where the stream was, still playing."""
+    from selenium.webdriver.common.by import By
+
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/spi?hold=22s")  # its phrases new here: seconds of streaming
+    browser.execute_script(POSITIONS)
+    browser.find_element(By.ID, "play").click()
+    wait_for(browser, "positions.some(([live, time]) => live && time > 0)")
+    wait_for(browser, "!document.getElementById('audio').src.includes('live=1')", timeout=120)
+    wait_for(browser, "positions.some(([live, time]) => !live && time > 0)", timeout=30)
+    positions = browser.execute_script("return positions")
+    streamed = [time for live, time, _, _ in positions if live]
+    from_file = [(time, paused, length) for live, time, paused, length in positions if not live and time > 0]
+    assert streamed[-1] > 1, "the stream played a while before the export was made"
+    assert from_file[0][0] == pytest.approx(streamed[-1], abs=0.5), (streamed[-3:], from_file[:3])
+    assert not any(paused for _, paused, _ in from_file), "still playing"
+    mp3 = httpx.get(server.url + "audio/spi.mp3?hold=22s", timeout=60).content
+    length = mutagen.mp3.MP3(io.BytesIO(mp3)).info.length
+    assert from_file[-1][2] == pytest.approx(length, abs=0.1), "the element knows the file's length"
+    assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
+
+
+def test_the_set_and_side_shown_come_from_the_exports_numbers_in_any_language(
+    server: RealServer, browser: Any
+) -> None:
+    """A routine said in German ("Satz 1 von 2.", then "Letzter Satz." for the second): the now-playing
+    view shows each set's number and side, read from the export's sets, not from English words."""
+    from selenium.webdriver.common.by import By
+
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/nacken?hold=6s")
+    browser.find_element(By.ID, "play").click()
+    wait_for(browser, "document.getElementById('audio').currentTime > 0")
+    said = cues(server, "hold=6s", "nacken")
+    announced = [start for start, text in said if text in ("Satz 1 von 2.", "Letzter Satz.")]
+    assert len(announced) == 4, said
+    expected = [("rechte", 1), ("rechte", 2), ("linke", 1), ("linke", 2)]
+    for start, (side, number) in zip(announced, expected, strict=True):
+        browser.execute_script(
+            f"const a = document.getElementById('audio'); a.pause(); a.currentTime = {start + 0.3};"
+        )
+        shown = f"Nackendehnung, {side} Seite · Set {number} of 2"
+        wait_for(browser, f"document.getElementById('where').textContent === {shown!r}", timeout=30)
+    assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
+
+
+def test_a_bad_massage_length_is_refused_while_typing(server: RealServer, browser: Any) -> None:
+    phone(browser, 360, 800)
+    browser.get(server.url + "routine/spi-massage")
+    adjust(browser, massage="3x")
+    said = wait_for(browser, "document.getElementById('message').textContent", 20)
+    assert said.startswith("massage: '3x' is not a duration"), said
+    adjust(browser, massage="3m")
+    wait_for(browser, "document.getElementById('message').textContent === ''", 20)
+    assert browser.execute_script("return testLog.errors") == []

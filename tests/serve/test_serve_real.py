@@ -191,3 +191,43 @@ def test_serve_offers_the_routines_dir_of_the_config_file(tmp_path: Path) -> Non
     finally:
         running.stop()
     assert 'href="routine/my-neck"' in page and "My neck stretch" in page
+
+
+def children_of(pid: int) -> set[int]:
+    """The child processes of ``pid`` (speech workers, ffmpeg)."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return {int(child) for task in tasks for child in (task / "children").read_text().split()}
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stop_while_a_render_synthesizes_and_encodes_ends_it_and_leaves_nothing(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """Ctrl-C or SIGTERM while a new variant is made (its phrases synthesized by speech workers, its MP3
+    encoded by ffmpeg and streamed to a phone): the render is cancelled, its workers and ffmpeg end,
+    its temporary files go, the process exits quietly and the port is free. (How long the stop takes is
+    measured by ``scripts/bench.py --only serve``.)"""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    running = start_server(tmp_path, temporary=temporary)
+    exports = tmp_path / "exports"
+    streaming = socket.create_connection(("127.0.0.1", running.port))
+    streaming.sendall(
+        b"GET /" + token_of(running) + b"/audio/spi.mp3?hold=27s&live=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(exports.glob(".tmp-*/.audio.mp3.*.part")) or not children_of(running.process.pid):
+            assert time.monotonic() < deadline and running.process.poll() is None, "no render started"
+            time.sleep(0.05)
+        rendering = children_of(running.process.pid)
+        running.process.send_signal(stop)
+        out, err = running.process.communicate(timeout=60)
+    finally:
+        streaming.close()
+    assert (running.process.returncode, err) == (0, "") and out.endswith("Stopped.\n")
+    assert [pid for pid in rendering if Path(f"/proc/{pid}").exists()] == []
+    assert list(exports.iterdir()) == [] and list(temporary.iterdir()) == []
+    assert [path.name for path in tmp_path.rglob("*.part")] == []
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", running.port), timeout=2).close()

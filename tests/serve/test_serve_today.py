@@ -14,11 +14,10 @@ from typing import Any
 import feedparser  # type: ignore[import-untyped]
 import httpx
 import pytest
-from browsers import headless_chromium
+from browsers import headless_chromium, phone, serious_violations
+from browsers import wait_for as wait_in
 from conftest import RealServer, start_server
 from fakes import wait_for
-from test_serve_phone import phone, serious_violations
-from test_serve_phone import wait_for as wait_in
 
 import voice_coach as vc
 

@@ -57,7 +57,7 @@ def handout(target: str, output: Path, url: str | None, paper: str, force: bool,
     """
     config = vc.load_config()
     timeline, _, step = compile_run(target, routine, config)  # at today's step of a [progression]
-    plan = vc.progression_plan(vc.load(target, config.library()), step)
+    plan = vc.progression_plan(vc.load(target, config.library()), step, timeline.language)
     written = vc.handout(timeline, output, url=link(url), paper=paper, progression=plan, force=force)
     click.echo(f"Wrote {written} ({vc.plural(len(timeline.routine_ids), 'routine')}, {paper.upper()})")
 

@@ -132,17 +132,26 @@ def remind(target: str, days: str, at: str, output: Path | None, url: str | None
 
 
 def ask_how_it_feels(
-    ended: str, keys: object, listener: object | None, sink: vc.Sink | None, speech: vc.Speech
+    ended: str,
+    keys: object,
+    listener: object | None,
+    sink: vc.Sink | None,
+    speech: vc.Speech,
+    language: str = "en",
 ) -> int | None:
-    """At the end of ``play``: "How is your back now, from zero to ten?", answered by a key or, with
-    ``--listen``, by voice; None when skipped, and not asked at all when nobody could answer (no terminal
-    and no microphone) or the session was interrupted."""
-    microphone = getattr(listener, "source", None)
+    """At the end of ``play``: "How is your back now, from zero to ten?" in the session's ``language``,
+    answered by a key or, with ``--listen`` in a language the recognizer knows, by voice; None when
+    skipped, and not asked at all when nobody could answer or the session was interrupted."""
+    microphone = getattr(listener, "source", None) if language in vc.SPOKEN_ANSWER_LANGUAGES else None
     terminal = keys if isinstance(keys, vc.TerminalKeys) else None
     if ended == "interrupted" or (microphone is None and terminal is None):
         return None
-    said = ", or say it" if microphone is not None else ""
-    click.echo(f"How is your back now, from 0 to 10? Press 0-9 or t for 10{said}; Enter skips.", err=True)
-    pain = vc.ask_pain_rating(speech, sink=sink, keys=terminal, microphone=microphone)
-    click.echo("Skipped." if pain is None else f"Pain {pain}/10, kept with this session.", err=True)
+    if microphone is not None:
+        prompt = "How is your back now, from 0 to 10? Press 0-9 or t for 10, or say it; Enter skips."
+    else:
+        prompt = "How is your back now, from 0 to 10? Press 0-9 or t for 10; Enter skips."
+    click.echo(vc.printed(language, prompt), err=True)
+    pain = vc.ask_pain_rating(speech, language=language, sink=sink, keys=terminal, microphone=microphone)
+    said = "Skipped." if pain is None else "Pain {pain}/10, kept with this session."
+    click.echo(vc.printed(language, said, pain=pain), err=True)
     return pain

@@ -105,9 +105,10 @@ def show(target: str, estimate: bool, as_json: bool, routine: Chosen, speech: Sp
     if as_json:
         click.echo(json.dumps(vc.timeline_json(scheduled.schedule, scheduled.timing), indent=2))
     else:
-        lines = vc.script_lines(scheduled.schedule, scheduled.timing)
+        language = timeline.language  # every line in the language the routine is said in
+        lines = vc.script_lines(scheduled.schedule, scheduled.timing_in(language))
         if step is not None:  # under the title: today's step, and why
-            lines.insert(1, f"Progression: {step.summary()}")
+            lines.insert(1, vc.printed(language, "Progression: {summary}", summary=step.summary(language)))
         click.echo("\n".join(lines))
         for dropped in scheduled.schedule.dropped:  # the same words as export's and play's warning
             warn(f'cue "{dropped.text}" dropped: {dropped.reason}')

@@ -258,7 +258,8 @@ def play(
     ):
         screen = None
         if not quiet and sys.stderr.isatty():
-            intro = vc.KEY_HELP if isinstance(terminal, vc.TerminalKeys) else None
+            keys_help = vc.printed(timeline.language, vc.KEY_HELP)
+            intro = keys_help if isinstance(terminal, vc.TerminalKeys) else None
             screen = StatusScreen(sys.stderr, intro=intro)
         played = vc.play(
             timeline,
@@ -277,7 +278,9 @@ def play(
             screen.clear()
         click.echo(played.summary)  # played to the end: what was done; else where it stopped
         pain = (
-            ask_how_it_feels(played.outcome.ended, keys, listener, sink, speech.speech(config))
+            ask_how_it_feels(
+                played.outcome.ended, keys, listener, sink, speech.speech(config), timeline.language
+            )
             if ask
             else None
         )

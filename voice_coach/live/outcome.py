@@ -14,6 +14,7 @@ from voice_coach.compiler.schedule import Schedule
 from voice_coach.compiler.timeline import Hold
 from voice_coach.durations import clock
 from voice_coach.live.steps import build_step_map
+from voice_coach.printed import printed, printed_count
 from voice_coach.wording import plural
 
 Ended = Literal["finished", "quit", "interrupted"]
@@ -68,12 +69,29 @@ def summarize(schedule: Schedule, played: Outcome | int, kinds: Mapping[str, str
             per_side = block.side is not None and block.sets == 1
             noun = f"{kind} side" if per_side else kind
             done.setdefault(noun, set()).add((block.routine_id, block.side if per_side else None))
-    parts = [_minutes(heard_ms), *(plural(len(keys), noun) for noun, keys in done.items())]
-    return f"{schedule.timeline.title}: {', '.join(parts)}"
+    language = schedule.timeline.language
+    counted = (_counted(language, len(keys), noun) for noun, keys in done.items())
+    return f"{schedule.timeline.title}: {', '.join([_minutes(language, heard_ms), *counted])}"
 
 
-def _minutes(ms: int) -> str:
-    return f"{round(ms / 60_000)} min" if ms >= 60_000 else f"{ms // 1000} s"
+_COUNTED = {
+    noun: (f"{{count}} {noun}", f"{{count}} {plural(2, noun).removeprefix('2 ')}")
+    for kind in ("stretch", "massage", "locate", "routine")
+    for noun in (kind, f"{kind} side")
+}
+"""The counted nouns of the built-in kinds, as keys of ``printed``: "{count} stretch", "{count}
+stretches"; a file's own kind is counted in English."""
+
+
+def _counted(language: str, count: int, noun: str) -> str:
+    one, many = _COUNTED.get(noun, (None, None))
+    return plural(count, noun) if one is None or many is None else printed_count(language, count, one, many)
+
+
+def _minutes(language: str, ms: int) -> str:
+    if ms >= 60_000:
+        return printed(language, "{count} min", count=round(ms / 60_000))
+    return printed(language, "{count} s", count=ms // 1000)
 
 
 def stopped_at(schedule: Schedule, outcome: Outcome, total_ms: int, estimated: bool = False) -> str:
@@ -83,11 +101,16 @@ def stopped_at(schedule: Schedule, outcome: Outcome, total_ms: int, estimated: b
     ``schedule`` reaches at least the position (it may stop there); ``total_ms`` is the whole session's
     length, said to be ``about`` it when ``estimated``.
     """
-    plan = build_step_map(schedule)
+    plan, language = build_step_map(schedule), schedule.timeline.language
     step = plan.steps[plan.step_index(outcome.position)]
     parts = [step.routine] if len(schedule.timeline.routine_ids) > 1 else []
-    parts += [f"{step.side} side"] if step.side else []
-    parts += [f"set {step.set} of {step.sets}"] if step.set and step.sets and step.sets > 1 else []
+    parts += [printed(language, _SIDES[step.side])] if step.side in _SIDES else []
+    if step.set and step.sets and step.sets > 1:
+        parts.append(printed(language, "set {set} of {sets}", set=step.set, sets=step.sets))
     where = f" ({', '.join(parts)})" if parts else ""
-    about = "about " if estimated else ""
-    return f"Stopped at {clock(schedule.ms(outcome.position))} of {about}{clock(total_ms)}{where}."
+    total = printed(language, "about {length}", length=clock(total_ms)) if estimated else clock(total_ms)
+    at = clock(schedule.ms(outcome.position))
+    return printed(language, "Stopped at {at} of {total}{where}.", at=at, total=total, where=where)
+
+
+_SIDES = {"left": "left side", "right": "right side"}

@@ -1,5 +1,6 @@
 """The question at the end of a session, "How is your back now, from zero to ten?", and its answer: a key
-(0-9, ``t`` for ten), a spoken number (with ``--listen``), or none (Enter, or ``ANSWER_SECONDS`` of
+(0-9, ``t`` for ten), a spoken number (with ``--listen``, in English only: ``SPOKEN_ANSWER_LANGUAGES``),
+or none (Enter, or ``ANSWER_SECONDS`` of
 silence after the question).
 
 The spoken answer goes through the voice commands' own path (``listen.CommandListener``): the same
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 PAIN_QUESTION = "How is your back now, from zero to ten?"
+"""The question in English, and its key in ``printed``: it is asked in the session's language."""
+SPOKEN_ANSWER_LANGUAGES = ("en",)
+"""Languages a number can be answered aloud in: the recognizer has only an English model. In any other,
+the question is asked in the session's language and answered by a key, never heard in English."""
 ANSWER_SECONDS = 10.0
 """Silence after the question that skips it: the person has got up and gone."""
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")

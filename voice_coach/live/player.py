@@ -39,6 +39,7 @@ from voice_coach.live.resume import StartAt
 from voice_coach.live.source import Rendered, Source
 from voice_coach.live.status import format_status
 from voice_coach.live.steps import PlayStep, Status, StepMap, build_step_map, status_at
+from voice_coach.printed import printed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -148,7 +149,7 @@ class Player:
         command from ``commands``."""
         key = self.keys.poll()
         if key == "?":
-            self._notice(KEY_HELP)
+            self._notice(printed(self.plan.language, KEY_HELP))
         if key is not None:
             return KEY_COMMANDS.get(key.lower())
         word = self.listener.poll(self.voice) if self.listener is not None else None

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from voice_coach.compiler.choices import Overrides, RunChoices
 from voice_coach.compiler.progression import check_step, ladder
 from voice_coach.durations import format_duration
+from voice_coach.printed import Wording, printed, printed_count
 from voice_coach.routine.model import Progression, Routine, Session
-from voice_coach.wording import plural
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,12 @@ class Move:
     """Where a programme stands after a rating: the step (1-based) and why, in words."""
 
     step: int
-    reason: str
+    why: Wording
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return str(self.why)
 
 
 @dataclass(frozen=True)
@@ -34,23 +39,30 @@ class Today:
 
     step: int
     steps: int
-    reason: str
+    why: Wording
     overrides: dict[str, Overrides] = field(default_factory=dict)
 
-    def summary(self) -> str:
-        """What ``show`` prints, e.g. ``hold 25 s, 3 sets (step 2 of 5): pain 3 or less in your last 2
-        sessions``."""
-        what = self.settings()
-        return f"{what + ' ' if what else ''}(step {self.step} of {self.steps}): {self.reason}"
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return str(self.why)
 
-    def settings(self) -> str:
-        """What the step sets, e.g. ``hold 25 s, 3 sets`` (empty when it sets nothing)."""
+    def summary(self, language: str = "en") -> str:
+        """What ``show`` prints, e.g. ``hold 25 s, 3 sets (step 2 of 5): pain 3 or less in your last 2
+        sessions``, in ``language``."""
+        what = self.settings(language)
+        where = printed(language, "(step {step} of {steps}): {reason}", step=self.step, steps=self.steps,
+                        reason=self.why.said_in(language))  # fmt: skip
+        return f"{what + ' ' if what else ''}{where}"
+
+    def settings(self, language: str = "en") -> str:
+        """What the step sets, e.g. ``hold 25 s, 3 sets`` (empty when it sets nothing), in ``language``."""
         first = next(iter(self.overrides.values()), None)
         values = []
         if first is not None and first.hold_ms is not None:
-            values.append(f"hold {_length(first.hold_ms)}")
+            values.append(printed(language, "hold {length}", length=_length(first.hold_ms)))
         if first is not None and first.sets is not None:
-            values.append(plural(first.sets, "set"))
+            values.append(printed_count(language, first.sets, "{count} set", "{count} sets"))
         return ", ".join(values)
 
 
@@ -60,12 +72,16 @@ def replay(progression: Progression, steps: int, pains: Sequence[int | None]) ->
     moves: list[Move] = []
     for pain in pains:
         if pain is None:
-            moves.append(Move(step, moves[-1].reason if moves else _NOT_YET))
+            moves.append(Move(step, moves[-1].why if moves else _NOT_YET))
             continue
         if previous is not None and pain - previous >= progression.back_rise:
-            back = "a step back" if step > 1 else "you stay at the first step"
+            back = (
+                "pain rose from {previous} to {pain} in your last session, so a step back"
+                if step > 1
+                else "pain rose from {previous} to {pain} in your last session, so you stay at the first step"
+            )
             step, calm = max(1, step - 1), 0
-            reason = f"pain rose from {previous} to {pain} in your last session, so {back}"
+            reason = Wording.of(back, previous=previous, pain=pain)
         elif pain <= progression.up_pain:
             calm += 1
             reason = _calm_reason(progression, calm)
@@ -75,7 +91,10 @@ def replay(progression: Progression, steps: int, pains: Sequence[int | None]) ->
                 step = min(steps, step + 1)
         else:
             calm = 0
-            reason = f"pain {pain} in your last session; up when it is {progression.up_pain} or less"
+            up = progression.up_pain
+            reason = Wording.of(
+                "pain {pain} in your last session; up when it is {up} or less", pain=pain, up=up
+            )
         previous = pain
         moves.append(Move(step, reason))
     return moves
@@ -86,11 +105,11 @@ def today(target: Routine | Session, pains: Sequence[int | None], step: int | No
     ``step`` the person chose (``UsageError`` naming ``step`` when outside the file's steps)."""
     if step is not None:
         rungs = check_step(target, step)
-        return Today(step, rungs.steps, "the step you chose", rungs.overrides(step))
+        return Today(step, rungs.steps, Wording.of("the step you chose"), rungs.overrides(step))
     rungs = ladder(target)
     moves = replay(rungs.progression, rungs.steps, pains)
     now = moves[-1] if moves else Move(1, _NOT_YET)
-    return Today(now.step, rungs.steps, now.reason, rungs.overrides(now.step))
+    return Today(now.step, rungs.steps, now.why, rungs.overrides(now.step))
 
 
 def steps_played(target: Routine | Session, pains: Sequence[int | None]) -> list[int]:
@@ -105,19 +124,28 @@ def with_step(choices: RunChoices, chosen: Today) -> RunChoices:
     return replace(choices, step=chosen.step)
 
 
-_NOT_YET = "no rated sessions yet, so the first step"
-_TOP = "the top step: the file's ranges are reached"
+_NOT_YET = Wording.of("no rated sessions yet, so the first step")
+_TOP = Wording.of("the top step: the file's ranges are reached")
 
 
-def _up_reason(progression: Progression) -> str:
-    sessions = "session" if progression.up_sessions == 1 else f"{progression.up_sessions} sessions"
-    return f"pain {progression.up_pain} or less in your last {sessions}"
+def _up_reason(progression: Progression) -> Wording:
+    if progression.up_sessions == 1:
+        return Wording.of("pain {up} or less in your last session", up=progression.up_pain)
+    count = progression.up_sessions
+    return Wording.of("pain {up} or less in your last {count} sessions", up=progression.up_pain, count=count)
 
 
-def _calm_reason(progression: Progression, calm: int) -> str:
+def _no_move(progression: Progression, pain: int) -> Wording:
+    up = progression.up_pain
+    return Wording.of("pain {pain} in your last session; up when it is {up} or less", pain=pain, up=up)
+
+
+def _calm_reason(progression: Progression, calm: int) -> Wording:
     left = progression.up_sessions - calm
-    more = "one more session" if left == 1 else f"{left} more sessions"
-    return f"{more} with pain {progression.up_pain} or less to go up"
+    if left == 1:
+        return Wording.of("one more session with pain {up} or less to go up", up=progression.up_pain)
+    up = progression.up_pain
+    return Wording.of("{count} more sessions with pain {up} or less to go up", count=left, up=up)
 
 
 def _length(ms: int) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from voice_coach.durations import clock
 from voice_coach.live.steps import Status
+from voice_coach.printed import printed
 
 BAR_WIDTH = 10
 MIN_FULL = 40
@@ -57,9 +58,9 @@ def _fit(status: Status, layout: _Layout, width: int, min_title: int, min_step: 
     """The line in ``layout``, its routine's name then its step text shortened to fit ``width``; None if
     they would have to become shorter than ``min_title`` and ``min_step``. The side is never cut: it says
     which side to work on."""
-    side = f" ({status.side})" if status.side else ""
+    side = f" ({_side(status)})" if status.side else ""
     name, step = status.routine, status.step
-    title = name + side if layout.title else (status.side or "")
+    title = name + side if layout.title else _side(status)
     excess = len(_join(_parts(status, layout, title, step))) - width
     if excess > 0 and layout.title:
         keep = max(min(len(name), min_title), len(name) - excess)
@@ -73,18 +74,31 @@ def _fit(status: Status, layout: _Layout, width: int, min_title: int, min_step: 
 
 
 def _parts(status: Status, layout: _Layout, title: str, step: str) -> Iterator[str]:
-    yield "Paused" if status.paused else "Waiting for the voice" if status.waiting else ""
+    yield _state(status, "Waiting for the voice")
     yield title
     yield _set(status, layout.long_set)
     yield " ".join(part for part in (step, _countdown(status)) if part)
-    left = f"{clock(status.remaining * 1000)} left"
+    left = printed(status.language, "{time} left", time=clock(status.remaining * 1000))
     yield f"{_bar(status.fraction)} {left}" if layout.bar else left
+
+
+def _state(status: Status, waiting: str) -> str:
+    """ "Paused", ``waiting`` (a key of ``printed``) or nothing, in the session's language."""
+    word = "Paused" if status.paused else waiting if status.waiting else ""
+    return printed(status.language, word) if word else ""
+
+
+def _side(status: Status) -> str:
+    """The side worked on, in the session's language ("" for none)."""
+    return printed(status.language, status.side) if status.side else ""
 
 
 def _set(status: Status, long: bool) -> str:
     if not (status.set and status.sets and status.sets > 1):
         return ""
-    return f"set {status.set} of {status.sets}" if long else f"{status.set}/{status.sets}"
+    if long:
+        return printed(status.language, "set {set} of {sets}", set=status.set, sets=status.sets)
+    return f"{status.set}/{status.sets}"
 
 
 def _countdown(status: Status) -> str:
@@ -113,15 +127,16 @@ def minimal_status(status: Status, width: int) -> str:
     """The side, the countdown and the time left in at most ``width`` characters, barer as it narrows:
     ``Paused | right | 17s | 05:40 left``, ``Paused right 17s 05:40``, ``right 17s 05:40 left``,
     ``right 17s 05:40`` (15 characters with a side of five letters), then cut."""
-    word = "Paused" if status.paused else "Waiting" if status.waiting else ""
+    word = _state(status, "Waiting")
     left = clock(status.remaining * 1000)
-    core = [status.side or "", _countdown(status)]
+    said = printed(status.language, "{time} left", time=left)
+    core = [_side(status), _countdown(status)]
     for parts, separator in (
-        ([word, *core, f"{left} left"], " | "),
-        ([word, *core, f"{left} left"], " "),
+        ([word, *core, said], " | "),
+        ([word, *core, said], " "),
         ([word, *core, left], " "),
-        ([*core, f"{left} left"], " | "),
-        ([*core, f"{left} left"], " "),
+        ([*core, said], " | "),
+        ([*core, said], " "),
         ([*core, left], " "),
     ):
         line = separator.join(part for part in parts if part)

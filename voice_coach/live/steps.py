@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from voice_coach.compiler.schedule import Schedule, Slot
 from voice_coach.compiler.timeline import Chapter, Hold, Rest, Say, Tone
+from voice_coach.printed import printed
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class StepMap:
     starts: tuple[int, ...] = ()
     marks: tuple[tuple[int, str], ...] = ()
     """(start, routine id) of every chapter mark placed, in time order: where ``--from`` goes."""
+    language: str = "en"
+    """The session's language: the status line's own words are in it."""
 
     def step_index(self, position: int) -> int:
         """The index of the step that contains ``position`` (the last step at or past the end)."""
@@ -74,12 +77,15 @@ def build_step_map(schedule: Schedule, end: int | None = None) -> StepMap:
     sounds += [(s.start, s.end) for s in schedule.slots if isinstance(s.block, Tone)]
     starts = tuple(step.start for step in steps)
     marks = tuple((s.start, s.block.routine_id) for s in schedule.slots if isinstance(s.block, Chapter))
-    return StepMap(schedule.rate, end, tuple(steps), tuple(chapters), tuple(sorted(sounds)), starts, marks)
+    return StepMap(
+        schedule.rate, end, tuple(steps), tuple(chapters), tuple(sorted(sounds)), starts, marks,
+        schedule.timeline.language,
+    )  # fmt: skip
 
 
 def _steps(schedule: Schedule) -> list[PlayStep]:
     steps: list[PlayStep] = []
-    routine, side = schedule.timeline.title, None
+    routine, side, language = schedule.timeline.title, None, schedule.timeline.language
     previous: Slot | None = None
     for slot in schedule.slots:
         block = slot.block
@@ -89,9 +95,9 @@ def _steps(schedule: Schedule) -> list[PlayStep]:
         elif _starts_step(slot, previous) or not steps:
             if steps and steps[-1].start == slot.start:
                 steps.pop()  # a zero-length step: the later block names it
-            steps.append(PlayStep(slot.start, slot.end, _label(slot), routine, side))
+            steps.append(PlayStep(slot.start, slot.end, _label(slot, language), routine, side))
         if isinstance(block, Hold | Rest):
-            steps[-1] = _timed(steps[-1], slot)
+            steps[-1] = _timed(steps[-1], slot, language)
         if not isinstance(block, Chapter):
             steps[-1] = _with_end(steps[-1], slot.end)
             previous = slot
@@ -106,20 +112,20 @@ def _starts_step(slot: Slot, previous: Slot | None) -> bool:
     return isinstance(block, Say | Rest) or (isinstance(block, Tone) and block.kind == "start")
 
 
-def _label(slot: Slot) -> str:
+def _label(slot: Slot, language: str) -> str:
     block = slot.block
     if isinstance(block, Say):
         return block.text
     if isinstance(block, Rest):
         preview = [cue.text for cue in block.cues if cue.role == "next"]
-        return " ".join(["Rest.", *preview])
+        return " ".join([printed(language, "Rest."), *preview])
     if isinstance(block, Hold | Tone):
-        return "Hold"
+        return printed(language, "Hold")
     return ""
 
 
-def _timed(step: PlayStep, slot: Slot) -> PlayStep:
-    label = "Hold" if isinstance(slot.block, Hold) else step.text
+def _timed(step: PlayStep, slot: Slot, language: str) -> PlayStep:
+    label = printed(language, "Hold") if isinstance(slot.block, Hold) else step.text
     return PlayStep(step.start, step.end, label, step.routine, step.side, timed=slot)
 
 
@@ -168,6 +174,8 @@ class Status:
     paused: bool = False
     waiting: bool = False
     """Playback holds silence: the next phrase is still being synthesized."""
+    language: str = "en"
+    """The session's language, which the status line speaks."""
 
     @property
     def fraction(self) -> float:
@@ -185,8 +193,9 @@ def status_at(plan: StepMap, position: int, paused: bool = False) -> Status:
     elapsed = min(position, plan.end) // plan.rate
     remaining = _ceil_div(max(plan.end - position, 0), plan.rate)
     return Status(
-        step.routine, step.text, step.set, step.sets, step.side, countdown, elapsed, remaining, paused
-    )
+        step.routine, step.text, step.set, step.sets, step.side, countdown, elapsed, remaining, paused,
+        language=plan.language,
+    )  # fmt: skip
 
 
 def _ceil_div(a: int, b: int) -> int:

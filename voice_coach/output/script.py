@@ -7,11 +7,12 @@ from typing import Any
 from voice_coach.compiler.schedule import Schedule, Slot, Speech
 from voice_coach.compiler.timeline import Chapter, Hold, Pause, Rest, Say, Tone
 from voice_coach.durations import clock, format_duration
+from voice_coach.printed import printed
 
 
 def script_lines(plan: Schedule, timing: str) -> list[str]:
     """Every block with its start time in mm:ss, then the total length (not the dropped cues: see
-    ``plan.dropped``)."""
+    ``plan.dropped``), in the timeline's language (``timing`` too should be in it)."""
     lines = [f"{plan.timeline.title} ({plan.timeline.id})", ""]
     for index, slot in enumerate(plan.slots):
         if _said_by_next(plan.slots, index):
@@ -19,7 +20,8 @@ def script_lines(plan: Schedule, timing: str) -> list[str]:
         lines.append(f"{clock(plan.ms(slot.start))}  {_slot_line(plan, slot)}")
         if isinstance(slot.block, Hold | Rest):
             lines += [f'         {clock(plan.ms(s.start))}  "{s.text}"' for s in slot.speech]
-    lines += ["", f"Total {clock(plan.ms(plan.total))} ({timing})"]
+    total = clock(plan.ms(plan.total))
+    lines += ["", printed(plan.timeline.language, "Total {length} ({timing})", length=total, timing=timing)]
     return lines  # dropped cues are warnings, which the caller reports (``show``: on stderr)
 
 
@@ -36,22 +38,34 @@ def _said_by_next(slots: tuple[Slot, ...], index: int) -> bool:
     )
 
 
+_MARKS = {
+    "start": "(start chime)",
+    "end": "(end chime)",
+    "close": "(close chime)",
+    "pause": "(pause {length})",
+    "lead-in": "(lead-in {length})",
+    "settle": "(settle {length})",
+    "tail": "(tail {length})",
+}
+"""How the script marks a chime (by kind) and a pause (by role); a pause of another role is a pause."""
+
+
 def _slot_line(plan: Schedule, slot: Slot) -> str:
-    block = slot.block
+    block, language = slot.block, plan.timeline.language
     if isinstance(block, Chapter):
         return f"== {block.title} =="
     if isinstance(block, Say):
         return f'"{block.text}"'
     length = format_duration(plan.ms(slot.length))
     if isinstance(block, Hold):
-        where = [f"set {block.set} of {block.sets}"] if block.sets > 1 else []
-        where += [block.side] if block.side else []
-        return f"HOLD {length}" + (f" ({', '.join(where)})" if where else "")
+        where = [printed(language, "set {set} of {sets}", set=block.set, sets=block.sets)]
+        where = where if block.sets > 1 else []
+        where += [printed(language, block.side)] if block.side else []
+        return printed(language, "HOLD {length}", length=length) + (f" ({', '.join(where)})" if where else "")
     if isinstance(block, Rest):
-        return f"REST {length}"
-    if isinstance(block, Tone):
-        return f"({block.kind} chime)"
-    return f"(pause {length})" if block.role == "pause" else f"({block.role} {length})"
+        return printed(language, "REST {length}", length=length)
+    mark = _MARKS[block.kind] if isinstance(block, Tone) else _MARKS.get(block.role, _MARKS["pause"])
+    return printed(language, mark, length=length)
 
 
 def timeline_json(plan: Schedule, timing: str) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 Routes (below ``/TOKEN``): ``/`` the index, ``/routine/ID`` a routine's page, ``/variant/ID.json`` the checked
 settings, the URLs of their export and how far it is made (``prepare=1``: start making it),
-``/audio/ID.mp3|.vtt|.chapters.json|.png`` the export itself and its artwork (made on first request),
-``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files, ``POST /rate/ID.json`` how the back
-feels after a session played on the page (``pain=0..10``), kept in the history like ``voice-coach log``;
-``/programme/ID.json`` where a file's programme stands (the next session, the ratings, the page's view).
+``/audio/ID.mp3|.vtt|.chapters.json|.sets.json|.png`` the export itself, its sets and its artwork (made
+on first request), ``/feed.xml`` the podcast feed, ``/static/NAME`` the page's own files, ``POST
+/rate/ID.json`` how the back feels after a session played on the page (``pain=0..10``), kept in the history
+like ``voice-coach log``; ``/programme/ID.json`` where a file's programme stands (the next session, the
+ratings, the page's view).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from voice_coach.serve.live import growing_mp3
 from voice_coach.serve.programme import make_today, programme, with_today
 from voice_coach.serve.programme_view import programme_inner, programme_section
 from voice_coach.serve.ranges import file_response
-from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, About, RenderCancelled
+from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, SETS, About, RenderCancelled
 from voice_coach.serve.security import SecurityHeaders
 from voice_coach.serve.variant import FIELDS, Defaults, SettingError, Variant, parse_variant
 
@@ -49,8 +50,9 @@ FILES = {
     "vtt": (CUES, "text/vtt"),
     "chapters.json": (CHAPTERS, "application/json+chapters"),
     "png": (COVER, "image/png"),
+    "sets.json": (SETS, "application/json"),
 }
-AUDIO_NAME = re.compile(r"([a-z0-9][a-z0-9-]{0,63})\.(mp3|vtt|chapters\.json|png)")
+AUDIO_NAME = re.compile(r"([a-z0-9][a-z0-9-]{0,63})\.(mp3|vtt|chapters\.json|sets\.json|png)")
 STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": "image/svg+xml",
           "programme.js": "text/javascript"}  # fmt: skip
 
@@ -161,6 +163,7 @@ def _variant_info(request: Request) -> Response:
             "audio": urls["mp3"],
             "vtt": urls["vtt"],
             "chapters": urls["chapters.json"],
+            "sets": urls["sets.json"],
             "cover": urls["png"],
             "download": download,
             "live": live,

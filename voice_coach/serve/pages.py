@@ -123,6 +123,7 @@ def _fields(entry: vc.CatalogEntry, chosen: dict[str, str], countdown: str) -> s
     countdowns = ("", *(c for c in vc.COUNTDOWNS if c != countdown))  # the default once, as the empty choice
     fields = [
         _text("hold", "Hold", chosen, hold, "e.g. 20s or 1m"),
+        *_massage_field(entry.target, chosen),
         _text("sets", "Sets per side", chosen, sets, "1 to 50", numeric=True),
         _text("rest", "Rest between sets", chosen, rest, "e.g. 15s, 0 for none"),
         _select("sides", "Sides", chosen, ("", *vc.SIDE_CHOICES), "as written"),
@@ -130,6 +131,21 @@ def _fields(entry: vc.CatalogEntry, chosen: dict[str, str], countdown: str) -> s
         _text("rate", "Speaking rate", chosen, "1x", "words per minute (170) or a factor (1.2x)"),
     ]
     return "\n".join(fields)
+
+
+def _massage_field(target: vc.Routine | vc.Session, chosen: dict[str, str]) -> list[str]:
+    """The massage's length (``--massage``), where there is a massage: ``hold`` and ``sets`` are a
+    stretch's."""
+    try:
+        kinds = vc.compile(target, warn=lambda message: None).routine_kinds
+    except vc.VoiceCoachError:
+        return []
+    if not any(kind.lower() == "massage" for kind in kinds):
+        return []
+    own = "each massage's own"
+    if isinstance(target, vc.Routine) and target.hold is not None:
+        own = vc.format_duration(target.hold.default)
+    return [_text("massage", "Massage length", chosen, own, "per side, e.g. 2m30s")]
 
 
 def _defaults(target: vc.Routine | vc.Session) -> tuple[str, str, str]:

@@ -1,7 +1,7 @@
 """Making one variant's export through the library: the one place the server renders, so a streamed start
 can replace it later. An entry holds ``audio.mp3`` (ID3 chapters and tags), ``audio.vtt`` (everything said,
 timed), ``audio.chapters.json`` (Podcasting 2.0 chapters), ``cover.png`` (its artwork) and ``about.json``
-(what it is)."""
+(what it is), ``audio.sets.json`` (its sets, see ``SETS``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import voice_coach as vc
 from voice_coach.serve.control import Control
@@ -18,6 +19,9 @@ from voice_coach.serve.variant import Variant
 
 log = logging.getLogger(__name__)
 AUDIO, CUES, CHAPTERS, ABOUT = "audio.mp3", "audio.vtt", "audio.chapters.json", "about.json"
+SETS = "audio.sets.json"
+"""Where each set of a hold begins and ends, its number and side, in no language (``set_marks``): the
+page's "Set 2 of 3" in whatever language the routine is said."""
 COVER = "cover.png"
 """The artwork embedded in ``AUDIO``, beside it for the page's lock-screen controls (Android's media
 notification shows PNG, not the page's SVG icon)."""
@@ -67,9 +71,29 @@ def render_variant(variant: Variant, folder: Path, control: Control) -> None:
         warn=warn,
     )
     (folder / COVER).write_bytes(vc.cover_art(timeline))
+    marks = set_marks(vc.timeline_json(exported.session.schedule, "exact"))
+    (folder / SETS).write_text(json.dumps({"sets": marks}), encoding="utf-8")
     made = datetime.now(UTC).isoformat(timespec="seconds")
     about = About(variant.entry.id, timeline.title, variant.label, variant.query, exported.length_ms, made)
     (folder / ABOUT).write_text(json.dumps(about.__dict__), encoding="utf-8")
+
+
+def set_marks(timeline: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each hold of ``timeline`` (``vc.timeline_json``'s data) as a set: from its announcement ("Set 2 of
+    3", in any language; else the hold's start) to the hold's end, in seconds, with its number, count,
+    side (``left``, ``right`` or None) and routine."""
+    marks: list[dict[str, Any]] = []
+    announced: int | None = None
+    for block in timeline["blocks"]:
+        if block["type"] == "say" and block["role"] == "set":
+            announced = block["start_ms"]
+        elif block["type"] == "hold":
+            start = block["start_ms"] if announced is None else announced
+            end = block["start_ms"] + block["duration_ms"]
+            numbers = {key: block[key] for key in ("set", "sets", "side", "routine")}
+            marks.append({"startTime": start / 1000, "endTime": end / 1000, **numbers})
+            announced = None
+    return marks
 
 
 def _reporter(control: Control) -> Callable[[str, int, int], None]:

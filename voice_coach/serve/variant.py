@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 
 import voice_coach as vc
 
-FIELDS = ("hold", "sets", "rest", "sides", "countdown", "rate")
-"""The settings a page offers, with the CLI's names (``--hold`` ... ``--rate``)."""
-KEY_FORMAT = 2
+FIELDS = ("hold", "sets", "rest", "sides", "countdown", "rate", "massage")
+"""The settings a page offers, with the CLI's names (``--hold`` ... ``--massage``)."""
+KEY_FORMAT = 3
 """Bumped when an export's files change shape, so old cache entries are not served."""
 MAX_VALUE = 32
 """Longer than any valid value: a longer one is refused before any parsing."""
@@ -85,6 +85,7 @@ def parse_variant(entry: vc.CatalogEntry, query: Mapping[str, str], defaults: De
             sets=chosen.get("sets"),
             rest=chosen.get("rest"),
             sides=chosen.get("sides"),
+            massage=chosen.get("massage"),
             countdown=chosen.get("countdown", defaults.countdown),
             lead_in=defaults.lead_in,
             step=raw["step"] or None,  # a step pinned (the feed's Today episode); else the history's
@@ -117,6 +118,7 @@ def _normalized(
         "sides": overrides.sides,
         "countdown": choices.countdown if "countdown" in chosen else None,
         "rate": speech.rate if "rate" in chosen else None,
+        "massage": None if overrides.massage_ms is None else vc.format_duration(overrides.massage_ms),
     }
     return tuple((name, value) for name, value in values.items() if value is not None)
 
@@ -131,7 +133,7 @@ def _without_defaults(
     if isinstance(routine, vc.Routine):
         same |= {"sets": str(routine.sets.default), "rest": vc.format_duration(routine.rest_ms)}
         if routine.hold is not None:
-            same["hold"] = vc.format_duration(routine.hold.default)
+            same["hold"] = same["massage"] = vc.format_duration(routine.hold.default)
     return tuple((name, value) for name, value in chosen if same.get(name) != value)
 
 

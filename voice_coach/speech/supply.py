@@ -3,14 +3,15 @@
 Cached phrases are there at once; the others are synthesized in the order the session first needs them,
 by the usual worker processes, driven from a background thread. ``clip(text)`` waits for one phrase only:
 the mixer asks for phrases in time order, so playing and encoding begin after the first phrase, not the
-last. The waiting happens in the caller's thread with a short timeout, so Ctrl-C is never held up, and
+last. The waiting happens in the caller's thread with a short timeout, so Ctrl-C is never held up (nor a
+caller's own stop: ``on_wait`` is called at each of those timeouts, and what it raises ends the wait), and
 ``close`` (always called, by the ``with`` block) stops the workers of an abandoned run.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 
 from voice_coach import interrupts
@@ -53,6 +54,9 @@ class PhraseSupply:
         self._error: BaseException | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.on_wait: Callable[[], None] = _nothing
+        """Called every ``_WAIT`` seconds while ``clip`` or ``result`` waits (an export reports its
+        progress there, so a server's render can be stopped while the first phrases are made)."""
         missing = self._lookup.missing
         if missing:
             self._thread = threading.Thread(
@@ -95,6 +99,7 @@ class PhraseSupply:
                     raise KeyError(text)
                 self._ready.wait(_WAIT)
                 interrupts.check()
+                self.on_wait()
             return self._clips[text]
 
     def result(self, progress: Progress | None = None) -> SynthesisResult:
@@ -123,6 +128,7 @@ class PhraseSupply:
                     raise self._error
                 self._ready.wait(_WAIT)
                 interrupts.check()
+                self.on_wait()
             return len(self._clips)
 
     def close(self) -> None:
@@ -155,6 +161,10 @@ class PhraseSupply:
         with self._ready:
             self._clips[text] = clip
             self._ready.notify_all()
+
+
+def _nothing() -> None:
+    return None
 
 
 def synthesize_phrases(

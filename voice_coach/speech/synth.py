@@ -165,10 +165,21 @@ class _Worker:
     since: float = 0.0
 
     def ask(self, phrase: Phrase) -> None:
-        """Have the worker speak ``phrase``; its deadline starts now."""
+        """Have the worker speak ``phrase``; its deadline starts now.
+
+        SynthesisError at once if the request cannot be written (the worker died: a broken pipe): waiting
+        for its reply, or for the end of its output, could last until the phrase's timeout, or for ever if
+        something else holds its output open; and a request cut short would leave it waiting for the rest.
+        """
         self.asked, self.since = phrase, time.monotonic()
-        with contextlib.suppress(OSError, ValueError):  # it died: the end of its output is on the way
+        try:
             send(self.requests, phrase)
+        except (OSError, ValueError) as error:
+            why = getattr(error, "strerror", None) or str(error)
+            raise SynthesisError(
+                f"a speech worker process died before it could synthesize {phrase.text!r} (writing to it "
+                f"failed: {why})"
+            ) from self.death()
 
     def close_input(self) -> None:
         """Tell the worker to stop (once idle); see ``worker``."""

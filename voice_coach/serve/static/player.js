@@ -11,7 +11,9 @@
   const makingText = $("making-text"), makingBar = $("making-bar"), progress = $("progress");
   const bar = $("bar"), ticks = $("ticks"), elapsed = $("elapsed"), left = $("left"), pause = $("pause");
   const page = randomId();
-  const state = { chapters: [], cues: [], info: null, polling: null, live: false };
+  const state = {
+    chapters: [], cues: [], sets: [], info: null, polling: null, watching: null, live: false, shown: false,
+  };
 
   function randomId() {
     const bytes = new Uint8Array(12);
@@ -65,20 +67,48 @@
     return index;
   }
 
-  // A seek on the stream of a variant being made (it cannot seek) first moves to the finished file, once
-  // there is one; until then it stays within what has arrived.
+  // How far the export being played is made (100: made), from the server; null if it cannot say.
+  async function made(info) {
+    const url = form.dataset.variant + (info.query ? "?" + info.query : "");
+    const { ok, body } = await ask(url).catch(() => ({ ok: false, body: {} }));
+    return ok && typeof body.progress === "number" ? body.progress : null;
+  }
+
+  // The stream of a variant being made cannot seek and has no length; the finished file can, and tells
+  // the lock screen how long it is. So once the export is made the file takes the stream's place, at
+  // the same moment of the routine ("#t=": it starts loading there), playing or paused as it was.
+  function switchToFile(at) {
+    const playing = !audio.paused, time = at === undefined ? audio.currentTime : at;
+    state.live = false;
+    clearInterval(state.watching);
+    audio.addEventListener("loadedmetadata", () => {
+      if (Math.abs(audio.currentTime - time) > 0.25) audio.currentTime = time;
+    }, { once: true });
+    audio.src = `${state.info.audio}#t=${time.toFixed(2)}`;
+    if (playing) audio.play().catch(() => {});
+  }
+
+  function watchRender(info) {
+    clearInterval(state.watching);
+    if (!state.live) return;
+    state.watching = setInterval(async () => {
+      const progress = state.live && state.info === info ? await made(info) : null;
+      if (progress === 100 && state.live && state.info === info) switchToFile();
+    }, 1000);
+  }
+
+  // A seek on the stream moves to the finished file, once there is one; until then it stays within what
+  // has arrived.
   async function seek(seconds) {
     const time = Math.max(0, Math.min(seconds, duration() || seconds));
+    if (state.live && (await made(state.info)) === 100) {
+      switchToFile(time);
+      return;
+    }
     if (state.live) {
-      const { ok, body } = await ask(variantUrl("")).catch(() => ({ ok: false, body: {} }));
-      if (ok && body.progress === 100) {
-        state.live = false;
-        audio.src = state.info.audio;
-      } else {
-        const arrived = audio.seekable.length ? audio.seekable.end(audio.seekable.length - 1) : 0;
-        audio.currentTime = Math.min(time, arrived);
-        return;
-      }
+      const arrived = audio.seekable.length ? audio.seekable.end(audio.seekable.length - 1) : 0;
+      audio.currentTime = Math.min(time, arrived);
+      return;
     }
     audio.currentTime = time;
     if (audio.paused) audio.play();
@@ -145,10 +175,11 @@
     const here = current(state.chapters, time);
     const cue = state.cues[current(state.cues, time)];
     now.textContent = cue ? cueText(cue) : "";
-    const set = state.cues.filter((c) => c.startTime <= time + 0.05 && /^set \d+/i.test(cueText(c))).pop();
-    const inChapter = set && here >= 0 && set.startTime >= state.chapters[here].startTime;
+    // The set from the export's own numbers (not its words, which are the routine's language)
+    const set = state.sets[current(state.sets, time)];
+    const inChapter = set && set.sets > 1 && here >= 0 && set.startTime >= state.chapters[here].startTime;
     const chapter = here >= 0 ? state.chapters[here].title : (state.info ? state.info.title : "");
-    where.textContent = chapter + (inChapter ? ` · ${cueText(set).replace(/\.$/, "")}` : "");
+    where.textContent = chapter + (inChapter ? ` · Set ${set.set} of ${set.sets}` : "");
   }
 
   function showPosition() {
@@ -228,14 +259,20 @@
   function load(info) {
     state.info = info;
     state.cues = [];
+    state.sets = [];
     state.live = info.progress !== 100; // not made yet: its stream, as it is encoded
     message.textContent = "";
+    state.shown = false;
     audio.src = state.live ? info.live : info.audio;
     loadCues(info).catch(() => {});
     mediaSession(info);
     showMaking(info);
+    watchRender(info);
     const playing = audio.play();
     ask(info.chapters).then(({ ok, body }) => { if (ok) { showChapters(body.chapters); showPosition(); } });
+    ask(info.sets).then(({ ok, body }) => {
+      if (ok && state.info === info) { state.sets = body.sets; showWords(); }
+    });
     return playing;
   }
 
@@ -244,6 +281,7 @@
     stopMaking();
     if (!state.info) return;
     state.live = false;
+    clearInterval(state.watching);
     const { ok, body } = await ask(state.info.audio, { headers: { Range: "bytes=0-0" } })
       .catch(() => ({ ok: false, body: { error: "The server cannot be reached: is voice-coach serve running?" } }));
     message.textContent = ok ? "The audio could not be played; try again." : body.error;
@@ -276,6 +314,8 @@
   $("next").addEventListener("click", () => skip(1));
   pause.addEventListener("click", () => (audio.paused ? audio.play() : audio.pause()));
   audio.addEventListener("playing", () => {
+    if (state.shown) return; // the finished file taking the stream's place: the view stays as it is
+    state.shown = true;
     stopMaking();
     player.hidden = false;
     document.body.classList.add("playing");
