@@ -232,3 +232,29 @@ def test_in_wake_word_mode_too_a_first_stop_only_asks(tmp_path: Path) -> None:
         clock.sleep(0.05)
         heard += [command] if (command := listener.poll(CoachVoice((), LISTEN_RATE))) else []
     assert heard == ["stop?", "stop"]
+
+
+def test_a_listener_that_fell_behind_drops_stale_sound_and_keeps_its_timing(tmp_path: Path) -> None:
+    """A minute of sound arrives at once (a slow machine; a device that delivers faster than real time, as
+    ALSA's null device does): a "pause" said 20 s ago is stale and dropped; one said just now is heard, and
+    still matched to the right clock time, so it is gated while the coach was speaking then."""
+    said = at_16k(spoken(["Pause."], tmp_path)["Pause."])
+    rng = np.random.default_rng(2)
+    room = rng.normal(0, 30, 60 * LISTEN_RATE)
+    for at in (40, 58):
+        room[at * LISTEN_RATE : at * LISTEN_RATE + len(said)] += said
+    microphone = np.clip(room, -32768, 32767).astype(np.int16)
+    recognizer = CommandRecognizer(rule=EVERY_WORD)
+
+    def heard(coach: CoachVoice) -> list[str]:
+        clock = FakeClock()
+        listener = CommandListener(RecordedSource(microphone, clock), recognizer)
+        clock.sleep(60)  # all of it captured before the first poll
+        found = [command] if (command := listener.poll(coach)) else []
+        clock.sleep(0.5)
+        return found + ([command] if (command := listener.poll(coach)) else [])
+
+    assert heard(CoachVoice((), LISTEN_RATE)) == ["pause"]
+    speaking = CoachVoice(((0, 2 * LISTEN_RATE),), LISTEN_RATE)
+    speaking.playing(0, 2 * LISTEN_RATE, at=57.5)  # the coach spoke from 57.5 s to 59.5 s
+    assert heard(speaking) == []

@@ -32,6 +32,10 @@ ECHO_TAIL = 0.5
 MIN_COMMAND, MAX_COMMAND = 0.08, 1.8
 """Seconds of speech an utterance must have to be taken for one command (a phrase: "can you repeat that")."""
 KEEP_SECONDS = 30.0
+BACKLOG = 3.0
+"""Seconds of captured sound the listener decodes at most per poll. A listener that fell behind (a slow
+machine, a device that delivers faster than real time) drops what is older: a command said longer ago than
+that is stale, and decoding it all would stall the player and grow without bound."""
 STOP_AGAIN = 10.0
 """Seconds within which a second "stop" ends the session; the first one paused it."""
 CONFIRM_STOP = "stop?"
@@ -93,6 +97,9 @@ class CommandListener:
         samples, captured = self.source.read()
         if self.offset is None:  # clock time of the stream's first sample
             self.offset = captured - len(samples) / LISTEN_RATE
+        if (dropped := len(samples) - int(BACKLOG * LISTEN_RATE)) > 0:
+            samples = samples[dropped:]  # the rest was captured that much later than the stream's clock says
+            self.offset += dropped / LISTEN_RATE
         for audio, start, end in self.utterances.feed(samples):
             if not MIN_COMMAND <= end - start <= MAX_COMMAND:
                 continue
