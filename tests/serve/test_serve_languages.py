@@ -81,9 +81,14 @@ titles, labels and placeholders."""
 
 def english_on_page(driver: Any) -> list[tuple[str, list[str]]]:
     """The page's texts that hold an English word of the table, with those words."""
+    return english_in(driver.execute_script(SHOWN))
+
+
+def english_in(texts: list[str]) -> list[tuple[str, list[str]]]:
+    """The ``texts`` that hold an English word of the table, with those words."""
     english = english_words()
     found = []
-    for text in driver.execute_script(SHOWN):
+    for text in texts:
         words = sorted({w for w in re.findall(r"[^\W\d_]+", text.lower())} & english)
         if words:
             found.append((text, words))
@@ -106,7 +111,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
 def browser() -> Iterator[Any]:
     with headless_chromium() as driver:
         driver.set_script_timeout(60)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_MAKING})
         yield driver
+
+
+WATCH_MAKING = """window.testMaking = [];
+document.addEventListener("DOMContentLoaded", () => {
+  const making = document.getElementById("making-text");
+  if (making) new MutationObserver(() => testMaking.push(making.textContent))
+    .observe(making, { childList: true, characterData: true, subtree: true });
+});"""
+"""The test's own watch on "Making your audio… 40 %", shown only while a variant is made."""
 
 
 def test_the_table_gives_the_check_english_words_to_find() -> None:
@@ -131,6 +146,8 @@ def test_a_routines_page_playing_view_question_and_programme_are_all_in_its_lang
     browser.find_element(By.ID, "play").click()
     wait_for(browser, "document.getElementById('audio').currentTime > 0")
     wait_for(browser, f"document.getElementById('where').textContent.includes({SET_WORDS[language]!r})")
+    making = browser.execute_script("return testMaking")
+    assert making and english_in(making) == [], making
     browser.execute_script("document.getElementById('audio').pause()")
     wait_for(browser, "document.getElementById('left').textContent !== ''")
     assert english_on_page(browser) == []

@@ -7,24 +7,24 @@ from __future__ import annotations
 
 import json
 
-from voice_coach.printed import printed
+import voice_coach as vc
 
 
 def page_words(lang: str) -> dict[str, str]:
     """The scripts' words by the name they use, in ``lang``."""
     return {
-        "making": printed(lang, "Making your audio… {percent} %"),
-        "set": printed(lang, "Set {set} of {sets}"),
-        "left": printed(lang, "{time} left"),
-        "pause": printed(lang, "Pause"),
-        "resume": printed(lang, "Resume"),
-        "tapAgain": printed(lang, "Tap Play again to start."),
-        "notPlayed": printed(lang, "The audio could not be played; try again."),
-        "unreachable": printed(lang, "The server cannot be reached: is voice-coach serve running?"),
-        "answered": printed(lang, "The server answered {status}."),
-        "kept": printed(lang, "Kept: pain {pain}/10."),
-        "nextTime": printed(lang, "Next time: {summary}"),
-        "notKept": printed(lang, "Not kept; try again."),
+        "making": vc.printed(lang, "Making your audio… {percent} %"),
+        "set": vc.printed(lang, "Set {set} of {sets}"),
+        "left": vc.printed(lang, "{time} left"),
+        "pause": vc.printed(lang, "Pause"),
+        "resume": vc.printed(lang, "Resume"),
+        "tapAgain": vc.printed(lang, "Tap Play again to start."),
+        "notPlayed": vc.printed(lang, "The audio could not be played; try again."),
+        "unreachable": vc.printed(lang, "The server cannot be reached: is voice-coach serve running?"),
+        "answered": vc.printed(lang, "The server answered {status}."),
+        "kept": vc.printed(lang, "Kept: pain {pain}/10."),
+        "nextTime": vc.printed(lang, "Next time: {summary}"),
+        "notKept": vc.printed(lang, "Not kept; try again."),
     }
 
 

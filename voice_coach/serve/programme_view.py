@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from voice_coach.printed import printed
+import voice_coach as vc
 from voice_coach.serve.programme import Programme, Rated
 
 WIDTH, HEIGHT, TOP, LEFT = 160, 64, 4, 12
@@ -20,10 +20,10 @@ def programme_section(view: Programme, lang: str = "en") -> str:
     rating, and shows the button that asks for one after a session played elsewhere)."""
     return f"""<section id="programme" aria-labelledby="programme-heading"
  data-programme="../programme/{quote(view.id)}.json">
-<h2 id="programme-heading">{printed(lang, "Your programme")}</h2>
+<h2 id="programme-heading">{vc.printed(lang, "Your programme")}</h2>
 <div id="programme-view">{programme_inner(view, lang)}</div>
 <button type="button" id="rate-now" class="secondary" hidden>\
-{printed(lang, "Played it elsewhere? Rate your back now")}</button>
+{vc.printed(lang, "Played it elsewhere? Rate your back now")}</button>
 </section>"""
 
 
@@ -31,15 +31,17 @@ def programme_inner(view: Programme, lang: str = "en") -> str:
     """The part that changes with a rating, in ``lang``: next session, why, last session, the chart."""
     last = view.last
     if last is None:
-        done = printed(lang, "No sessions yet: rate your back after each one and the programme follows it.")
+        done = vc.printed(
+            lang, "No sessions yet: rate your back after each one and the programme follows it."
+        )
     elif last.pain is None:
-        done = printed(lang, "Last session: {day}.", day=last.day)
+        done = vc.printed(lang, "Last session: {day}.", day=last.day)
     else:
-        done = printed(lang, "Last session: {day}, pain {pain}/10.", day=last.day, pain=last.pain)
-    why = printed(lang, "Why: {reason}.", reason=view.today.why.said_in(lang))
-    upcoming = printed(lang, "Next session: {settings}.", settings=next_settings(view, lang))
+        done = vc.printed(lang, "Last session: {day}, pain {pain}/10.", day=last.day, pain=last.pain)
+    why = vc.printed(lang, "Why: {reason}.", reason=view.today.why.said_in(lang))
+    upcoming = vc.printed(lang, "Next session: {settings}.", settings=next_settings(view, lang))
     return f"""<p id="next-session"><strong>{escape(upcoming)}</strong>
-{printed(lang, "The next time you press Play here, or play its “Today” episode in your podcast app.")}</p>
+{vc.printed(lang, "The next time you press Play here, or play its “Today” episode in your podcast app.")}</p>
 <p class="hint" id="why">{escape(why)}</p>
 <p id="last-session">{escape(done)}</p>
 {pain_chart(view.chart(), lang)}"""
@@ -50,8 +52,8 @@ def next_settings(view: Programme, lang: str) -> str:
     today = view.today
     what = today.settings(lang)
     if not what:
-        return printed(lang, "step {step} of {steps}", step=today.step, steps=today.steps)
-    return printed(
+        return vc.printed(lang, "step {step} of {steps}", step=today.step, steps=today.steps)
+    return vc.printed(
         lang, "step {step} of {steps}: {settings}", step=today.step, steps=today.steps, settings=what
     )
 
@@ -59,7 +61,7 @@ def next_settings(view: Programme, lang: str) -> str:
 def pain_chart(rated: tuple[Rated, ...], lang: str = "en") -> str:
     """Bars of the pain after each session in ``rated`` (oldest left), and the list of them, in ``lang``."""
     if not rated:
-        empty = printed(lang, "Your pain chart appears here after your first rating.")
+        empty = vc.printed(lang, "Your pain chart appears here after your first rating.")
         return f'<p class="hint" id="pain-chart">{empty}</p>'
     width = (WIDTH - LEFT) / len(rated)
     floor = HEIGHT - 8
@@ -79,23 +81,23 @@ def pain_chart(rated: tuple[Rated, ...], lang: str = "en") -> str:
         for v, y in ((v, floor - v * scale) for v in (0, 5, 10))
     )
     words = "".join(f"<li>{escape(_words(session, lang))}</li>" for session in rated)
-    title = printed(
+    title = vc.printed(
         lang, "Pain after your last {count} rated sessions, {first} to {latest}, 0 (none) to 10 (the worst); "
         "the latest {pain}", count=len(rated), first=rated[0].day, latest=rated[-1].day, pain=rated[-1].pain,
     )  # fmt: skip
-    caption = printed(lang, "Pain after each session, 0 (none) to 10 (the worst), oldest left.")
+    caption = vc.printed(lang, "Pain after each session, 0 (none) to 10 (the worst), oldest left.")
     return f"""<figure id="pain-chart" class="chart">
 <svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title">
 <title id="chart-title">{escape(title)}</title>{grid}{"".join(bars)}</svg>
 <figcaption>{caption}</figcaption>
-<details><summary>{printed(lang, "The ratings as a list")}</summary>
+<details><summary>{vc.printed(lang, "The ratings as a list")}</summary>
 <ol class="pain-list">{words}</ol></details>
 </figure>"""
 
 
 def _words(session: Rated, lang: str) -> str:
     if session.step is None:
-        return printed(lang, "{day}: pain {pain}/10", day=session.day, pain=session.pain)
-    return printed(
+        return vc.printed(lang, "{day}: pain {pain}/10", day=session.day, pain=session.pain)
+    return vc.printed(
         lang, "{day}: pain {pain}/10 (step {step})", day=session.day, pain=session.pain, step=session.step
     )
