@@ -3,10 +3,13 @@ room, with TV speech or music 10 dB under, in reverberation, from a far talker a
 false actions per hour on 30 minutes of TV-like speech and of music with no command said.
 
 The corpus (``listen_corpus.py``) is built from espeak-ng and hibari voices; the figures that count are on
-voices the recognizer was not tuned on (``HELD_OUT``). Everything goes through the microphone's path:
-``RecordedSource`` and a fake clock feeding ``CommandListener``. Three recognizers are compared: the phrase
-grammar alone (how voice commands worked before rejection), the default (the filler decode must agree),
-and wake-word mode ("coach, next"). Latency is from the end of the last word to the action.
+voices and TV lines the recognizer was not tuned on (``HELD_OUT``, ``TV_LINES``: ``tune_listen.py`` tunes
+on others). Everything goes through the microphone's path: ``RecordedSource`` and a fake clock feeding
+``CommandListener``. Five recognizers are compared: the phrase grammar alone (how voice commands worked
+before rejection), the first, hand-set filler check, ``--every-word`` (the filler decode must agree,
+surely enough), ``--no-wake-word`` (only "pause" and "stop") and the default, wake-word mode ("coach,
+next"). In the rooms' tables ``--no-wake-word``'s "acted on" counts every command said, "next" too. Latency is
+from the end of the last word to the action.
 Run: ``nice .venv/bin/python scripts/bench_listen.py`` (``--quick``: 10 minutes of each background,
 held-out voices only; spoken audio is cached under /tmp, so a second run synthesizes nothing).
 """
@@ -41,6 +44,7 @@ from voice_coach.live.listen import (
     CommandRecognizer,
 )
 from voice_coach.live.microphone import LISTEN_RATE, RecordedSource
+from voice_coach.live.recognizer import EVERY_WORD, WORD_SHARE, Rule
 from voice_coach.live.utterances import Utterances
 
 RATE = LISTEN_RATE
@@ -170,17 +174,9 @@ def false_actions(label: str, audio: np.ndarray, recognizers: dict[str, CommandR
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    minutes = 10 if args.quick else 30
-    tv, tune = tv_speech(minutes * 60, 1), music(minutes * 60, 2)
-    recognizers = {
-        "phrase grammar alone": CommandRecognizer(verify=False),
-        "default (filler decode agrees)": CommandRecognizer(),
-        "wake word": CommandRecognizer(wake_word=True),
-    }
+def print_false_actions(
+    minutes: int, tv: np.ndarray, tune: np.ndarray, recognizers: dict[str, CommandRecognizer]
+) -> None:
     print(
         f"False actions with no command said ({minutes} min of each background, levels as a TV in the room):"
     )
@@ -189,10 +185,39 @@ def main() -> None:
     for label, audio in (("TV speech", tv), ("music", tune)):
         for row in false_actions(label, audio * 1000 + room_noise(minutes * 60, 3) * 30, recognizers):
             print(row, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--only", choices=["false", "rooms"], help="only the false actions, or only the rooms"
+    )
+    args = parser.parse_args()
+    minutes = 10 if args.quick else 30
+    tv, tune = tv_speech(minutes * 60, 1), music(minutes * 60, 2)
+    recognizers = {
+        "phrase grammar alone": CommandRecognizer(verify=False),
+        "hand-set filler check": CommandRecognizer(
+            shares={w: s / 1.6 for w, s in WORD_SHARE.items()}, rule=Rule()
+        ),
+        "--every-word (tuned thresholds)": CommandRecognizer(rule=EVERY_WORD),
+        "--no-wake-word (pause and stop)": CommandRecognizer(),
+        "default (wake word)": CommandRecognizer(wake_word=True),
+    }
+    if args.only != "rooms":
+        print_false_actions(minutes, tv, tune, recognizers)
+    if args.only == "false":
+        return
     sets = [("held-out voices", HELD_OUT)] + ([] if args.quick else [("tuned voices", TUNED)])
     for name, voices in sets:
-        for mode, recognizer, wake in (("default", recognizers["default (filler decode agrees)"], False),
-                                       ("wake word", recognizers["wake word"], True)):  # fmt: skip
+        modes = (
+            ("--no-wake-word", "--no-wake-word (pause and stop)", False),
+            ("--every-word", "--every-word (tuned thresholds)", False),
+            ("default (wake word)", "default (wake word)", True),
+        )
+        for mode, key, wake in modes:
+            recognizer = recognizers[key]
             for kind, texts in (("words alone", WORDS), ("phrases", PHRASINGS)):
                 corpus = items(voices, texts, wake)
                 print(f"\n{kind.capitalize()}, {name} ({len(voices)}), {mode}: {len(corpus)} commands a room")

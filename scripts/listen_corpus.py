@@ -56,6 +56,23 @@ next?
 """.replace("\n", " ").split(" | ")
 ]
 
+TUNING_TV_LINES = [
+    line.strip()
+    for line in """
+Thanks a lot. | Fine. | Oh no. | Next week we fly to Rome. | The last stop is the station. | I'll call
+you back tonight. | Please continue with your story. | Nobody can stop her. | Hit pause and listen. |
+You're next in line. | Back in a minute. | Stop right there! | Good evening. | Hey! | Sorry? | Of
+course. | Maybe. | Excellent. | Back when I was young. | Sit in the back row. | It never stops. | A
+pause in the talks. | The game will continue after the break. | Next, we add the flour. | Stand back,
+everyone. | Stop the car. | Go ahead. | Do you remember? | More on that next. | It snowed all night. |
+Get off at the next stop. | Let me go back to that. | I'm tired. | Not bad. | Honestly? | Okay then. |
+We can't stop now. | The next bus is late. | She looked back at him. | Resume the game. | Say it
+again. | Here is the forecast. | Don't go away. | A short pause, then applause. | What comes next?
+""".replace("\n", " ").split(" | ")
+]
+"""Lines of the same kind, never in the report's TV speech: the rejection set the thresholds are tuned on
+(said by the ``TUNED`` voices)."""
+
 
 def _espeak(text: str, voice: str, speed: int) -> np.ndarray:
     wav = subprocess.run(
@@ -87,13 +104,15 @@ def spoken(text: str, voice: str, speed: int = 170) -> np.ndarray:
     return samples
 
 
-def tv_speech(seconds: float, seed: int) -> np.ndarray:
-    """TV-like talk: the lines said by the TV voices at varied speeds, 0.2-1.5 s apart, at unit RMS."""
+def tv_speech(seconds: float, seed: int, tuning: bool = False) -> np.ndarray:
+    """TV-like talk: the lines said by the TV voices at varied speeds, 0.2-1.5 s apart, at unit RMS
+    (``tuning``: the tuning lines, said by the tuned voices)."""
     rng = np.random.default_rng(seed)
+    lines, voices = (TUNING_TV_LINES, TUNED) if tuning else (TV_LINES, TV_VOICES)
     pieces, total = [], 0
     while total < seconds * LISTEN_RATE:
-        line = TV_LINES[rng.integers(len(TV_LINES))]
-        voice = TV_VOICES[rng.integers(len(TV_VOICES))]
+        line = lines[rng.integers(len(lines))]
+        voice = voices[rng.integers(len(voices))]
         speech = spoken(line, voice, int(rng.choice([150, 170, 190])))
         gap = np.zeros(int(rng.uniform(0.2, 1.5) * LISTEN_RATE))
         pieces += [speech / np.sqrt(np.mean(speech**2)), gap]

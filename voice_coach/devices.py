@@ -16,6 +16,7 @@ from voice_coach.live.keys import Keys
 from voice_coach.live.listen import CommandListener, CommandRecognizer, Listener
 from voice_coach.live.microphone import Microphone, MicrophoneError
 from voice_coach.live.mpris import EitherKeys, open_media_keys
+from voice_coach.live.recognizer import EVERY_WORD
 from voice_coach.live.sounddevice_sink import (
     OutputDevice,
     SounddeviceSink,
@@ -42,18 +43,18 @@ def open_device(choice: str | int) -> Sink:
 
 @contextlib.contextmanager
 def voice_commands(
-    listen: bool, warn: Warn | None = None, wake_word: bool = False
+    listen: bool, warn: Warn | None = None, wake_word: bool = True, every_word: bool = False
 ) -> Iterator[Listener | None]:
-    """A listener for ``play(listener=)`` on the default microphone when ``listen`` (commands only after
-    "coach" with ``wake_word``); with no microphone (or no recognizer), one warning and None: the session
-    plays on without voice commands."""
+    """A listener for ``play(listener=)`` on the default microphone when ``listen``: every command after
+    "coach" (``wake_word``, the default: the fewest false actions), else "pause" and "stop" alone, or every
+    command alone with ``every_word``; with no microphone (or no recognizer), one warning and None: the
+    session plays on without voice commands."""
     if not listen:
         yield None
         return
     try:
-        recognizer = CommandRecognizer(
-            wake_word
-        )  # before the microphone, which would be left open if this failed
+        # before the microphone, which would be left open if this failed
+        recognizer = CommandRecognizer(wake_word, rule=EVERY_WORD if every_word and not wake_word else None)
         listener = CommandListener(Microphone(), recognizer)
     except MicrophoneError as error:
         (warn or default_warn)(str(error))

@@ -16,9 +16,10 @@ from voice_coach.audio.clip import Clip
 from voice_coach.audio.dsp import resample
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeline, Tone
-from voice_coach.live.listen import CommandListener, CommandRecognizer
+from voice_coach.live.listen import CoachVoice, CommandListener, CommandRecognizer
 from voice_coach.live.microphone import LISTEN_RATE, Microphone, MicrophoneError, RecordedSource
 from voice_coach.live.player import Outcome, Player, Rendered
+from voice_coach.live.recognizer import EVERY_WORD, RULE, WAKE_RULE, Heard, decide
 from voice_coach.live.steps import build_step_map
 from voice_coach.speech.engines import EngineSettings
 from voice_coach.speech.phrase_cache import PhraseCache
@@ -29,7 +30,8 @@ pytest.importorskip("pocketsphinx")
 
 @pytest.fixture(scope="module")
 def recognizer() -> CommandRecognizer:
-    return CommandRecognizer()
+    """Every command without the wake word (``play --every-word``): the listener's path is what is tested."""
+    return CommandRecognizer(rule=EVERY_WORD)
 
 
 def spoken(texts: list[str], tmp: Path) -> dict[str, Clip]:
@@ -197,3 +199,62 @@ def test_no_input_device_is_one_warning_and_play_goes_on() -> None:
 def test_a_named_input_device_that_does_not_exist_is_a_microphone_error() -> None:
     with pytest.raises(MicrophoneError, match="No microphone was found"):
         Microphone(device="voice-coach-no-such-device")
+
+
+def test_a_command_the_filler_decode_is_unsure_of_is_not_acted_on() -> None:
+    """The filler decode's posterior of the command word must reach that command's threshold; in wake-word
+    mode it must also have heard "coach"."""
+    unsure, sure = Heard(["next"], [("next", 0.4)]), Heard(["next"], [("next", 0.9)])
+    assert (decide(unsure, False, EVERY_WORD), decide(sure, False, EVERY_WORD)) == (None, "next")
+    woken = Heard(["coach", "next"], [("coach", 0.5), ("next", 0.9)])
+    assert decide(woken, True, WAKE_RULE) == "next"
+    assert decide(Heard(["coach", "next"], [("next", 0.9)]), True, WAKE_RULE) is None
+    assert decide(Heard(["next"], [("the", 0.9), ("next", 0.9)]), False, EVERY_WORD) is None, (
+        "'the next' is talk"
+    )
+    assert decide(sure, False, RULE) is None, 'by default, without the wake word, only "pause" and "stop"'
+    assert decide(Heard(["pause"], [("pause", 0.5)]), False, RULE) == "pause"
+
+
+def test_in_wake_word_mode_too_a_first_stop_only_asks(tmp_path: Path) -> None:
+    """A TV says "coach, stop" too (7 times in 30 minutes of TV-like talk, in one setting): the first pauses
+    and asks, a second within 10 s ends."""
+    said = at_16k(spoken(["Coach, stop."], tmp_path)["Coach, stop."])
+    rng = np.random.default_rng(1)
+    room = rng.normal(0, 30, 9 * LISTEN_RATE)
+    for at in (1, 5):
+        room[at * LISTEN_RATE : at * LISTEN_RATE + len(said)] += said
+    clock = FakeClock()
+    microphone = np.clip(room, -32768, 32767).astype(np.int16)
+    listener = CommandListener(RecordedSource(microphone, clock), CommandRecognizer(wake_word=True))
+    heard = []
+    while clock.now() < 10:
+        clock.sleep(0.05)
+        heard += [command] if (command := listener.poll(CoachVoice((), LISTEN_RATE))) else []
+    assert heard == ["stop?", "stop"]
+
+
+def test_a_listener_that_fell_behind_drops_stale_sound_and_keeps_its_timing(tmp_path: Path) -> None:
+    """A minute of sound arrives at once (a slow machine; a device that delivers faster than real time, as
+    ALSA's null device does): a "pause" said 20 s ago is stale and dropped; one said just now is heard, and
+    still matched to the right clock time, so it is gated while the coach was speaking then."""
+    said = at_16k(spoken(["Pause."], tmp_path)["Pause."])
+    rng = np.random.default_rng(2)
+    room = rng.normal(0, 30, 60 * LISTEN_RATE)
+    for at in (40, 58):
+        room[at * LISTEN_RATE : at * LISTEN_RATE + len(said)] += said
+    microphone = np.clip(room, -32768, 32767).astype(np.int16)
+    recognizer = CommandRecognizer(rule=EVERY_WORD)
+
+    def heard(coach: CoachVoice) -> list[str]:
+        clock = FakeClock()
+        listener = CommandListener(RecordedSource(microphone, clock), recognizer)
+        clock.sleep(60)  # all of it captured before the first poll
+        found = [command] if (command := listener.poll(coach)) else []
+        clock.sleep(0.5)
+        return found + ([command] if (command := listener.poll(coach)) else [])
+
+    assert heard(CoachVoice((), LISTEN_RATE)) == ["pause"]
+    speaking = CoachVoice(((0, 2 * LISTEN_RATE),), LISTEN_RATE)
+    speaking.playing(0, 2 * LISTEN_RATE, at=57.5)  # the coach spoke from 57.5 s to 59.5 s
+    assert heard(speaking) == []

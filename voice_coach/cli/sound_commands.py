@@ -187,7 +187,12 @@ def export(
     help='Voice commands from the microphone: "pause", "continue", "next", "back", "stop" '
     "[default: 'listen' in the config file, else off].",
 )
-@click.option("--wake-word", is_flag=True, help='Voice commands only after "coach" ("coach, next"): a TV on.')
+@click.option(
+    "--wake-word/--no-wake-word",
+    default=True,
+    help='Voice commands after "coach" ("coach, next") [default]; --no-wake-word: "pause" and "stop" alone.',
+)
+@click.option("--every-word", is_flag=True, help='Every command without "coach" (no TV or radio on).')
 @click.option("--resume", is_flag=True, help="Start where the last unfinished session of it stopped.")
 @click.option("--from", "from_routine", metavar="ROUTINE_ID", help="Start at this routine of a session.")
 @click.option(
@@ -204,6 +209,7 @@ def play(
     quiet: bool,
     listen: bool | None,
     wake_word: bool,
+    every_word: bool,
     resume: bool,
     from_routine: str | None,
     ask: bool,
@@ -219,9 +225,10 @@ def play(
     Keys (on a terminal, no Enter needed; '?' shows them again):
         space  pause / resume      n  next step       b  back (twice: previous step)
         ]      next routine/side   [  start of it (twice: previous)     q  quit
-    Voice commands (--listen): pause, continue (or resume), next, back (or repeat),
-    stop (say it twice), also "okay next", "go back", "can you repeat that"; heard
-    while the coach is silent. --wake-word: only after "coach" ("coach, next").
+    Voice commands (--listen), after "coach": pause, continue (or resume), next,
+    back (or repeat), stop (say it twice), also "coach, okay next", "coach, go
+    back"; --no-wake-word: "pause" and "stop" alone; --every-word: every command
+    alone (no TV on). Heard while the coach is silent.
     A headset's buttons and media keys pause, resume, skip and go back (Linux).
     Without a terminal (a pipe, cron) it plays straight through.
 
@@ -247,7 +254,7 @@ def play(
     with (
         vc.open_keys() as terminal,
         vc.media_keys(terminal, warn) as (keys, media_status),
-        vc.voice_commands(listening, warn, wake_word) as listener,
+        vc.voice_commands(listening, warn, wake_word and not every_word, every_word) as listener,
     ):
         screen = None
         if not quiet and sys.stderr.isatty():

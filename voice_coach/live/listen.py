@@ -9,8 +9,9 @@ the coach talks, and holds and rests, where commands are wanted, are mostly sile
 
 ``utterances.Utterances`` cuts the stream into utterances against the room's own (moving) background; only
 a short one (``MAX_COMMAND``) is decoded, by ``recognizer.CommandRecognizer``, which acts only on what is
-surely a command. A TV must not end a session: outside wake-word mode the first "stop" only pauses and
-asks for a second (``STOP_AGAIN``); pause is always safe.
+surely a command. A TV must not end a session: the first "stop" only pauses and asks for a second
+(``STOP_AGAIN``), in wake-word mode too (30 minutes of TV speech gave 7 "coach, stop"s in one setting of
+it); pause is always safe.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ ECHO_TAIL = 0.5
 MIN_COMMAND, MAX_COMMAND = 0.08, 1.8
 """Seconds of speech an utterance must have to be taken for one command (a phrase: "can you repeat that")."""
 KEEP_SECONDS = 30.0
+BACKLOG = 3.0
+"""Seconds of captured sound the listener decodes at most per poll. A listener that fell behind (a slow
+machine, a device that delivers faster than real time) drops what is older: a command said longer ago than
+that is stale, and decoding it all would stall the player and grow without bound."""
 STOP_AGAIN = 10.0
 """Seconds within which a second "stop" ends the session; the first one paused it."""
 CONFIRM_STOP = "stop?"
@@ -76,8 +81,8 @@ class Listener(Protocol):
 class CommandListener:
     """Voice commands from ``source``: utterances heard while the coach is silent, decoded to commands.
 
-    Outside wake-word mode a "stop" is reported as ``CONFIRM_STOP`` (pause and ask) unless another came
-    within ``STOP_AGAIN`` seconds before it."""
+    A "stop" is reported as ``CONFIRM_STOP`` (pause and ask) unless another came within ``STOP_AGAIN``
+    seconds before it."""
 
     def __init__(self, source: AudioSource, recognizer: CommandRecognizer | None = None) -> None:
         self.source = source
@@ -92,6 +97,9 @@ class CommandListener:
         samples, captured = self.source.read()
         if self.offset is None:  # clock time of the stream's first sample
             self.offset = captured - len(samples) / LISTEN_RATE
+        if (dropped := len(samples) - int(BACKLOG * LISTEN_RATE)) > 0:
+            samples = samples[dropped:]  # the rest was captured that much later than the stream's clock says
+            self.offset += dropped / LISTEN_RATE
         for audio, start, end in self.utterances.feed(samples):
             if not MIN_COMMAND <= end - start <= MAX_COMMAND:
                 continue
@@ -104,8 +112,8 @@ class CommandListener:
         return None
 
     def _guarded(self, command: str, at: float) -> str:
-        """``command``, but a first "stop" (outside wake-word mode) only asks."""
-        if command != "stop" or self.recognizer.wake_word:
+        """``command``, but a first "stop" only asks."""
+        if command != "stop":
             return command
         asked, self.stop_asked = self.stop_asked, at
         return "stop" if asked is not None and at - asked <= STOP_AGAIN else CONFIRM_STOP

@@ -61,7 +61,8 @@ class MediaKeys:
             self.connection.send_and_get_reply(message_bus.RequestName(name, 4))
         self.name = name
         self.pending: deque[str] = deque()
-        self.paused = False
+        self.paused = self.published = False
+        self.sending = threading.Lock()
         self.closing = threading.Event()
         self.thread = threading.Thread(target=self._serve, name="mpris", daemon=True)
         self.thread.start()
@@ -71,8 +72,27 @@ class MediaKeys:
         return self.pending.popleft() if self.pending else None
 
     def status(self, status: Status) -> None:
-        """The session's state, for Play and Pause and for what the desktop shows."""
-        self.paused = status.paused
+        """The session's state, for Play and Pause and for what the desktop shows: each change is announced
+        (``PropertiesChanged``, as the MPRIS spec asks), so a desktop's or a headset's widget follows it
+        without asking."""
+        changed = status.paused != self.published
+        self.paused = self.published = status.paused
+        if changed:
+            self._send(self._playback_changed())
+
+    def _send(self, message: Message) -> None:
+        """Send from either thread (the player's, the bus's): one message at a time on the socket."""
+        with self.sending:
+            self.connection.send(message)
+
+    def _playback_changed(self) -> Message:
+        from jeepney import DBusAddress, new_signal
+
+        playback = ("s", "Paused" if self.published else "Playing")
+        emitter = DBusAddress(OBJECT_PATH, interface=PROPERTIES)
+        return new_signal(
+            emitter, "PropertiesChanged", "sa{sv}as", (PLAYER, {"PlaybackStatus": playback}, [])
+        )
 
     def close(self) -> None:
         self.closing.set()
@@ -90,7 +110,7 @@ class MediaKeys:
             except (OSError, ValueError):  # the bus went away: no more media keys
                 return
             if message.header.message_type == MessageType.method_call:
-                self.connection.send(self._answer(message))
+                self._send(self._answer(message))
 
     def _answer(self, call: Message) -> Message:
         """The reply to one method call (an error for what this player does not do)."""
