@@ -122,9 +122,9 @@ def _routine(request: Request) -> Response:
         error, status = "", 200
     except SettingError as problem:
         error, status = str(problem), 400
-    view = programme(entry)
-    extra = programme_section(view) if view is not None else ""
-    page = pages.routine_page(entry, chosen, error, served.defaults.countdown, _language(entry), extra)
+    view, language = programme(entry), _language(entry)
+    extra = programme_section(view, language) if view is not None else ""
+    page = pages.routine_page(entry, chosen, error, served.defaults.countdown, language, extra)
     return HTMLResponse(page, status)
 
 
@@ -254,7 +254,8 @@ async def _rate(request: Request) -> Response:
         return JSONResponse({"error": error.worded(lambda name: name)}, 400)
     if step is not None:
         await run_in_threadpool(make_today, _served(request).cache, entry, _served(request).defaults)
-    answer = {"pain": logged.pain, "next": step.summary() if step is not None else None}
+    summary = step.summary(_language(entry)) if step is not None else None  # the page's language
+    answer = {"pain": logged.pain, "next": summary}
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 
@@ -264,7 +265,7 @@ def _programme(request: Request) -> Response:
     view = programme(_entry(request, request.path_params["routine_id"]))
     if view is None:
         return JSONResponse({"error": "this routine has no programme over weeks ([progression])"}, 404)
-    answer = view.as_dict() | {"html": programme_inner(view)}
+    answer = view.as_dict() | {"html": programme_inner(view, _language(_entry(request, view.id)))}
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 
