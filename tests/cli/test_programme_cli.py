@@ -116,17 +116,8 @@ def test_remind_url_serve_is_the_phones_page_of_the_routine(runner: CliRunner, d
     assert f"URL:http://{addresses[0]}:8765/{token}/routine/foam-roller" in text
 
 
-GERMAN_PLAN = """id = "nacken-plan"
-title = "Nackenprogramm"
-kind = "Dehnung"
-language = "de"
-setup = [{ say = "Setz dich aufrecht auf den Stuhl." }]
-hold = { default = "5s", min = "5s", max = "15s" }
-sets = 1
-
-[progression]
-hold = "5s"
-"""
+GERMAN_PLAN = (Path(__file__).parent.parent / "compiler" / "german" / "nacken-plan.toml").read_text("utf-8")
+"""A German file with a progression (its words, and the program's, in German)."""
 
 
 def test_log_and_progress_say_the_next_step_in_a_german_files_language(runner: CliRunner, data: Path) -> None:

@@ -82,17 +82,8 @@ def test_a_pinned_step_plays_that_step_and_only_a_file_with_a_progression_has_st
     assert client.get(ROOT + "variant/kneeling-twist.json?step=1").status_code == 400
 
 
-GERMAN_PLAN = """id = "nacken-plan"
-title = "Nackenprogramm"
-kind = "Dehnung"
-language = "de"
-setup = [{ say = "Setz dich aufrecht auf den Stuhl." }]
-hold = { default = "5s", min = "5s", max = "15s" }
-sets = 1
-
-[progression]
-hold = "5s"
-"""
+GERMAN_PLAN = (Path(__file__).parent.parent / "compiler" / "german" / "nacken-plan.toml").read_text("utf-8")
+"""A German file with a progression (its words, and the program's, in German)."""
 
 
 def test_a_german_files_page_rating_and_programme_are_german(client: TestClient, library: Path) -> None:
