@@ -99,3 +99,13 @@ def test_a_german_files_page_rating_and_programme_are_german(client: TestClient,
     assert rated["next"].startswith("halten 5 s, 1 Satz (Stufe 1 von 3): noch eine Einheit")
     view = client.get(ROOT + "programme/nacken-plan.json").json()["html"]
     assert ": Schmerz 2/10 (Stufe 1)" in view and "Warum: noch eine Einheit" in view
+
+
+def test_a_german_files_today_episode_is_titled_and_described_in_german(
+    client: TestClient, library: Path
+) -> None:
+    (library / "nacken-plan.toml").write_text(GERMAN_PLAN, encoding="utf-8")
+    entries = feedparser.parse(client.get(ROOT + "feed.xml").content).entries
+    (today,) = [e for e in entries if "/nacken-plan.mp3" in e.enclosures[0].href]
+    assert today.title == "Heute: Nackenprogramm — Stufe 1 von 3: halten 5 s, 1 Satz"
+    assert today.summary.startswith("Nackenprogramm, die heutige Stufe deines Programms (Stufe 1 von 3")

@@ -39,23 +39,12 @@ def programme_inner(view: Programme, lang: str = "en") -> str:
     else:
         done = vc.printed(lang, "Last session: {day}, pain {pain}/10.", day=last.day, pain=last.pain)
     why = vc.printed(lang, "Why: {reason}.", reason=view.today.why.said_in(lang))
-    upcoming = vc.printed(lang, "Next session: {settings}.", settings=next_settings(view, lang))
+    upcoming = vc.printed(lang, "Next session: {settings}.", settings=view.settings)
     return f"""<p id="next-session"><strong>{escape(upcoming)}</strong>
 {vc.printed(lang, "The next time you press Play here, or play its “Today” episode in your podcast app.")}</p>
 <p class="hint" id="why">{escape(why)}</p>
 <p id="last-session">{escape(done)}</p>
 {pain_chart(view.chart(), lang)}"""
-
-
-def next_settings(view: Programme, lang: str) -> str:
-    """The next session in ``lang``: ``step 2 of 5: hold 25 s, 3 sets``."""
-    today = view.today
-    what = today.settings(lang)
-    if not what:
-        return vc.printed(lang, "step {step} of {steps}", step=today.step, steps=today.steps)
-    return vc.printed(
-        lang, "step {step} of {steps}: {settings}", step=today.step, steps=today.steps, settings=what
-    )
 
 
 def pain_chart(rated: tuple[Rated, ...], lang: str = "en") -> str:
