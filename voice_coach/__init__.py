@@ -43,7 +43,7 @@ from voice_coach.errors import (
 from voice_coach.handover import PAPERS as HANDOUT_PAPERS
 from voice_coach.handover import handout, progression_plan
 from voice_coach.live.device import Sink
-from voice_coach.live.history import HistoryEntry, format_entry, history_path
+from voice_coach.live.history import HISTORY_COLUMNS, HistoryEntry, entry_columns, format_entry, history_path
 from voice_coach.live.keys import KEY_HELP, TerminalKeys, open_keys
 from voice_coach.live.outcome import Outcome
 from voice_coach.live.pain_question import SPOKEN_ANSWER_LANGUAGES
@@ -88,6 +88,7 @@ __all__ = [
     "COUNTDOWNS",
     "CUE_FORMATS",
     "HANDOUT_PAPERS",
+    "HISTORY_COLUMNS",
     "KEY_HELP",
     "MAX_SETS",
     "PACK_AUDIO",
@@ -139,6 +140,7 @@ __all__ = [
     "cover_art",
     "devices",
     "each_problem",
+    "entry_columns",
     "estimate",
     "export",
     "forget_link",

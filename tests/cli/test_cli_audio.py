@@ -593,7 +593,7 @@ def test_play_through_the_null_device_then_history_lists_it(
     assert played.stderr == "", "no status line without a terminal, no ALSA noise"
     listed = ok(runner, "history").stdout.split("\n", 1)[1]  # after the column headers
     assert re.fullmatch(
-        rf"\d{{4}}-\d\d-\d\d \d\d:\d\d  {clock(total)} of {clock(total)}  Tiny  \(tiny\)  completed  "
+        rf"\d{{4}}-\d\d-\d\d \d\d:\d\d  {clock(total)} of {clock(total)} +Tiny  \(tiny\) +completed +"
         r"engine=pyttsx3 rate=200\n",
         listed,
     ), listed

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import voice_coach as vc
 from voice_coach.cli.main import cli
 from voice_coach.live.history import (
     HistoryEntry,
@@ -154,7 +155,10 @@ def test_history_lists_with_headers_and_as_json(tmp_path: Path, monkeypatch: pyt
     runner = CliRunner()
     text = runner.invoke(cli, ["history"]).stdout.splitlines()
     assert text[0].startswith("DATE") and "HOW IT ENDED" in text[0]
-    assert text[1:] == [format_entry(done), format_entry(stopped)]
+    assert [line.split() for line in text[1:]] == [format_entry(done).split(), format_entry(stopped).split()]
+    starts = [text[0].index(header) for header in vc.HISTORY_COLUMNS]
+    for line in text[1:]:  # every cell starts under its header (the stopped session has no settings)
+        assert all(line[start - 2 : start] == "  " and line[start] != " " for start in starts[1:4]), line
     rows = json.loads(runner.invoke(cli, ["history", "--json", "--limit", "1"]).stdout)
     assert [(r["id"], r["completed"], r["ended"], r["stopped_ms"]) for r in rows] == [
         ("kneeling-twist", False, "quit", 70_000)
@@ -198,7 +202,9 @@ def test_history_and_resume_skip_a_1e400_line_with_one_note(
         file.write(json.dumps(dataclasses.asdict(entry())).replace("1440000", "1e400") + "\n")
     runner = CliRunner()
     listed = runner.invoke(cli, ["history"])
-    assert listed.exit_code == 0 and listed.stdout.splitlines()[1:] == [format_entry(stopped)]
+    assert listed.exit_code == 0 and [row.split() for row in listed.stdout.splitlines()[1:]] == [
+        format_entry(stopped).split()
+    ]
     assert listed.stderr == "Warning: history.jsonl line 2 is unreadable; skipped\n"
     as_json = runner.invoke(cli, ["history", "--json"])
     assert as_json.exit_code == 0 and len(json.loads(as_json.stdout)) == 1

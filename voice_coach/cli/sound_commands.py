@@ -301,9 +301,6 @@ def routine_target(target: str) -> str:
     return target
 
 
-HISTORY_HEADER = "DATE              PLAYED (OF TOTAL)  SESSION (ID)  HOW IT ENDED  SETTINGS"
-
-
 @click.command()
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the sessions as a JSON list.")
@@ -325,6 +322,8 @@ def history(limit: int, as_json: bool) -> None:
     if not entries:
         click.echo(f"No sessions yet (they are recorded in {vc.history_path()}).")
         return
-    click.echo(HISTORY_HEADER)
-    for entry in entries:
-        click.echo(vc.format_entry(entry))
+    table = [vc.HISTORY_COLUMNS, *(vc.entry_columns(entry) for entry in entries)]
+    widths = [max(len(row[n]) for row in table) for n in range(len(vc.HISTORY_COLUMNS) - 1)]
+    for row in table:  # the last column (settings) is not padded
+        padded = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*padded, row[-1]]).rstrip())

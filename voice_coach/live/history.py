@@ -188,13 +188,22 @@ def format_entry(entry: HistoryEntry) -> str:
     """One line for ``voice-coach history``: date, played time (of the total), title, id, how it ended
     and settings, e.g. ``2026-03-01 07:30  01:07 of 04:12  Twist  (kneeling-twist)  partial: stopped at
     01:10, 00:40 skipped``."""
+    return "  ".join(part for part in entry_columns(entry) if part)
+
+
+HISTORY_COLUMNS = ("DATE", "PLAYED (OF TOTAL)", "SESSION (ID)", "HOW IT ENDED", "SETTINGS")
+"""The headers of ``entry_columns``' columns, for a table of entries."""
+
+
+def entry_columns(entry: HistoryEntry) -> tuple[str, str, str, str, str]:
+    """An entry's cells under ``HISTORY_COLUMNS``: date, played (of the total), ``title (id)``, how it
+    ended (with the pain rating) and the settings."""
     date = entry.date[:16].replace("T", " ")
     about = "about " if entry.total_estimated else ""
     played = clock(entry.played_ms) + (f" of {about}{clock(entry.total_ms)}" if entry.total_ms else "")
     settings = " ".join(f"{key}={value}" for key, value in sorted(entry.settings.items()))
-    pain = "" if entry.pain is None else f"pain {entry.pain}"
-    parts = (date, played, entry.title, f"({entry.id})", _how(entry), pain, settings)
-    return "  ".join(part for part in parts if part)
+    how = _how(entry) + ("" if entry.pain is None else f", pain {entry.pain}")
+    return date, played, f"{entry.title}  ({entry.id})", how, settings
 
 
 def _how(entry: HistoryEntry) -> str:
