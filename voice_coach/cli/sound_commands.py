@@ -105,7 +105,8 @@ def mix_options(func: Any) -> Any:
     default="64k",
     show_default=True,
     metavar="KBITS",
-    help="Bitrate (mono): an MP3 bitrate, 8k to 320k, or for M4B (AAC) any from 16k; 64k suits speech.",
+    help="Bitrate (mono): an MP3 bitrate, 8k to 160k at the voice's rate (to 320k from --sample-rate "
+    "32000), or for M4B (AAC) any from 16k; 64k suits speech.",
 )
 @click.option(
     "--sample-rate",

@@ -58,12 +58,15 @@ def mp3_rate(rate: int) -> int:
 def check_bitrate(bitrate: str, rate: int | None = None) -> str:
     """``bitrate`` if it is an MP3 bitrate such as ``64k`` (that an MP3 made from audio at ``rate`` can
     have, if given); OutputError otherwise: libmp3lame would silently pick another one."""
+    mp3 = mp3_rate(rate) if rate is not None else None
+    allowed = MP3_BITRATES if mp3 is None else MPEG1_BITRATES if mp3 >= 32000 else MPEG2_BITRATES
     if bitrate not in {f"{kbits}k" for kbits in MP3_BITRATES}:
-        raise OutputError(f"bitrate {bitrate!r} is not valid: use an MP3 bitrate such as 64k, 96k or 128k")
-    if rate is None:
+        at = f" at {mp3} Hz" if mp3 is not None else ""
+        listed = ", ".join(f"{k}k" for k in allowed)
+        raise OutputError(f"bitrate {bitrate!r} is not valid: use an MP3 bitrate{at}: one of {listed}")
+    if mp3 is None:
         return bitrate
-    kbits, mp3 = int(bitrate[:-1]), mp3_rate(rate)
-    allowed = MPEG1_BITRATES if mp3 >= 32000 else MPEG2_BITRATES
+    kbits = int(bitrate[:-1])
     if kbits in allowed:
         return bitrate
     higher = " (higher ones need {sample_rate} 32000 or more)" if kbits > allowed[-1] else ""
