@@ -226,6 +226,18 @@ def test_completion_scripts(runner: CliRunner) -> None:
 # config
 
 
+def test_config_says_an_empty_config_file_is_empty_and_a_missing_one_not_found(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOICE_COACH_CONFIG", "/dev/null")  # the README's way to run without a config file
+    first = runner.invoke(cli, ["config"]).stdout.splitlines()[0]
+    assert first.endswith("(environment (VOICE_COACH_CONFIG), empty: every setting has its default)")
+    monkeypatch.delenv("VOICE_COACH_CONFIG")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "nothing"))
+    first = runner.invoke(cli, ["config"]).stdout.splitlines()[0]
+    assert first.endswith("(default, not found: every setting has its default)")
+
+
 def test_config_shows_each_setting_and_where_it_came_from(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,8 +15,9 @@ COMPLETE_VAR = "_VOICE_COACH_COMPLETE"
 def config_command() -> None:
     """Show the settings in effect and where each comes from.
 
-    A setting comes from the config file when it names it, else from the environment (cache and data
-    folders) or the default. Command-line options win over all of these for one run.
+    A setting comes from the config file when it names it, else its default; but $VOICE_COACH_CACHE_DIR
+    wins over the file's cache_dir, and $VOICE_COACH_DATA_DIR moves the routine folder when the file names
+    none. Command-line options win over all of these for one run.
 
     \b
     Example:
@@ -24,7 +25,8 @@ def config_command() -> None:
     """
     path, origin = vc.config_file()
     config = vc.load_config()
-    found = "" if config.source else ", not found: every setting has its default"
+    missing = "empty" if path.exists() else "not found"  # /dev/null: no config file on purpose
+    found = "" if config.source else f", {missing}: every setting has its default"
     click.echo(f"Config file: {path} ({origin}{found})")
     settings = vc.settings_in_effect(config)
     width = max(len(setting.value) for setting in settings)
