@@ -401,14 +401,14 @@ REFUSED = [
     (
         ["-o", "{tmp}/out.mp3", "--bitrate", "fast"],
         2,
-        "bitrate 'fast' is not valid: use an MP3 bitrate at 22050 Hz: one of 8k, 16k, 24k, 32k, 40k, 48k, 56k, "
-        "64k, 80k, 96k, 112k, 128k, 144k, 160k",
+        "bitrate 'fast' is not valid: use an MP3 bitrate at 22050 Hz: one of 8k, 16k, 24k, 32k, 40k, 48k, "
+        "56k, 64k, 80k, 96k, 112k, 128k, 144k, 160k",
     ),
     (
         ["-o", "{tmp}/out.mp3", "--bitrate", "100k"],
         2,
-        "bitrate '100k' is not valid: use an MP3 bitrate at 22050 Hz: one of 8k, 16k, 24k, 32k, 40k, 48k, 56k, "
-        "64k, 80k, 96k, 112k, 128k, 144k, 160k",
+        "bitrate '100k' is not valid: use an MP3 bitrate at 22050 Hz: one of 8k, 16k, 24k, 32k, 40k, 48k, "
+        "56k, 64k, 80k, 96k, 112k, 128k, 144k, 160k",
     ),
     (
         ["-o", "{tmp}/out.mp3", "--bitrate", "192k"],
