@@ -40,6 +40,7 @@ from voice_coach.errors import (
     UsageError,
     VoiceCoachError,
 )
+from voice_coach.files import data_folder
 from voice_coach.handover import PAPERS as HANDOUT_PAPERS
 from voice_coach.handover import handout, progression_plan
 from voice_coach.live.device import Sink
@@ -138,6 +139,7 @@ __all__ = [
     "compile",
     "config_file",
     "cover_art",
+    "data_folder",
     "devices",
     "each_problem",
     "entry_columns",

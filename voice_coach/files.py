@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import IO
 
 TEMP_PREFIX = ".tmp-"
+DATA_ENV = "VOICE_COACH_DATA_DIR"
+"""The variable that moves voice-coach's data folder (history, routine library, the server's token)."""
 """Temporary files start with this, so a clean-up can tell them from real entries."""
 
 
@@ -109,3 +111,12 @@ def sync_file(path: Path) -> None:
 def write_text_atomically(path: Path, text: str) -> None:
     """Create or replace ``path`` with ``text`` (UTF-8) through ``replace_atomically``."""
     replace_atomically(path, lambda raw: raw.write(text.encode("utf-8")))
+
+
+def data_folder() -> Path:
+    """voice-coach's data folder: ``$VOICE_COACH_DATA_DIR``, else the user's data folder (platformdirs)."""
+    if configured := os.environ.get(DATA_ENV):
+        return Path(configured).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("voice-coach")

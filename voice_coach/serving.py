@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from voice_coach.api_types import Speech
 from voice_coach.errors import UsageError
-from voice_coach.files import write_text_atomically
+from voice_coach.files import data_folder, write_text_atomically
 from voice_coach.live.history import history_path
 
 if TYPE_CHECKING:
@@ -109,6 +109,6 @@ def phone_link(port: int = SERVER_PORT, *, feed: bool = False) -> str:
     try:
         token: str = tokens.server_token()
     except OSError as error:
-        folder = tokens.data_folder()
+        folder = data_folder()
         raise UsageError(f"cannot keep the access token in {folder}: {error.strerror}") from None
     return f"http://{addresses[0]}:{port}/{token}/" + ("feed.xml" if feed else "")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.config import CONFIG_ENV, UserConfig, config_path
-from voice_coach.routine.library import DATA_ENV, default_library
+from voice_coach.files import DATA_ENV
+from voice_coach.routine.library import default_library
 from voice_coach.speech.engines import default_engine_name
 from voice_coach.speech.phrase_cache import ENV_VAR as CACHE_ENV
 from voice_coach.speech.phrase_cache import default_cache_dir

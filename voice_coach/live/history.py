@@ -20,9 +20,9 @@ from typing import Any
 
 from voice_coach.durations import clock
 from voice_coach.errors import VoiceCoachError
+from voice_coach.files import data_folder
 from voice_coach.routine.model import PAIN_MAX
 
-DATA_ENV = "VOICE_COACH_DATA_DIR"
 HISTORY_FILE = "history.jsonl"
 MAX_MS = 10**12
 """More milliseconds than any session lasts (about 31 years): a larger count is a damaged line."""
@@ -83,11 +83,7 @@ class HistoryEntry:
 
 def history_path() -> Path:
     """``$VOICE_COACH_DATA_DIR/history.jsonl``, else ``history.jsonl`` in the user's data folder."""
-    if configured := os.environ.get(DATA_ENV):
-        return Path(configured).expanduser() / HISTORY_FILE
-    from platformdirs import user_data_path
-
-    return user_data_path("voice-coach") / HISTORY_FILE
+    return data_folder() / HISTORY_FILE
 
 
 def append_history(entry: HistoryEntry, path: Path | None = None) -> Path:

@@ -7,23 +7,18 @@ the one a caller names (the CLI: ``routines_dir`` in the config file).
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
 
+from voice_coach.files import data_folder
 from voice_coach.routine.routine_file import ID_PATTERN
 
-DATA_ENV = "VOICE_COACH_DATA_DIR"
 LIBRARY_FOLDER = "routines"
 
 
 def default_library() -> Path:
     """``$VOICE_COACH_DATA_DIR/routines``, else ``routines`` in the user's data folder."""
-    if configured := os.environ.get(DATA_ENV):
-        return Path(configured).expanduser() / LIBRARY_FOLDER
-    from platformdirs import user_data_path
-
-    return user_data_path("voice-coach") / LIBRARY_FOLDER
+    return data_folder() / LIBRARY_FOLDER
 
 
 def library_files(library: Path | None = None) -> dict[str, Path]:

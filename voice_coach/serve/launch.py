@@ -15,7 +15,7 @@ from voice_coach.serve.app import Served, create_app
 from voice_coach.serve.export_cache import ExportCache, exports_folder
 from voice_coach.serve.lan import lan_addresses, qr_text
 from voice_coach.serve.render import render_variant
-from voice_coach.serve.tokens import data_folder, server_token
+from voice_coach.serve.tokens import server_token
 from voice_coach.serve.variant import Defaults
 
 LOCAL = "127.0.0.1"
@@ -91,5 +91,5 @@ def _token(new: bool) -> str:
         return server_token(new=new)
     except OSError as error:
         raise vc.VoiceCoachError(
-            f"cannot keep the access token in {data_folder()}: {error.strerror}"
+            f"cannot keep the access token in {vc.data_folder()}: {error.strerror}"
         ) from None

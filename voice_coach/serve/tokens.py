@@ -8,25 +8,17 @@ import re
 import secrets
 from pathlib import Path
 
-DATA_ENV = "VOICE_COACH_DATA_DIR"
+import voice_coach as vc
+
 TOKEN_FILE = "serve-token"
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 """What ``secrets.token_urlsafe(32)`` makes: 32 random bytes, URL-safe."""
 
 
-def data_folder() -> Path:
-    """``$VOICE_COACH_DATA_DIR``, else the user's data folder (as the routine library and history use)."""
-    if configured := os.environ.get(DATA_ENV):
-        return Path(configured).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("voice-coach")
-
-
 def server_token(folder: Path | None = None, *, new: bool = False) -> str:
     """The kept token (a new one when there is none, the file is damaged, or ``new``); OSError if the
     folder cannot be written."""
-    path = (folder or data_folder()) / TOKEN_FILE
+    path = (folder or vc.data_folder()) / TOKEN_FILE
     if not new:
         try:
             kept = path.read_text("ascii").strip()
