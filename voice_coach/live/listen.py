@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from voice_coach.live.echo import EchoCanceller
 from voice_coach.live.microphone import LISTEN_RATE, AudioSource
 from voice_coach.live.recognizer import COMMANDS, CommandRecognizer
 from voice_coach.live.utterances import Utterances
 
 if TYPE_CHECKING:
-    pass
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = ["COMMANDS", "CoachVoice", "CommandListener", "CommandRecognizer", "Listener", "voice_action"]
 
@@ -54,6 +56,31 @@ class CoachVoice:
     def __init__(self, sounds: tuple[tuple[int, int], ...], rate: int) -> None:
         self.sounds, self.rate = sounds, rate
         self.spans: list[tuple[float, float]] = []
+        self.played: list[tuple[float, npt.NDArray[np.int16]]] = []
+        """What was sent to the speaker (at ``LISTEN_RATE``) and the clock time it started: the echo
+        canceller's reference."""
+
+    def sent(self, samples: npt.NDArray[np.int16], rate: int, at: float) -> None:
+        """``samples`` at ``rate`` started sounding at clock time ``at``: kept as the reference."""
+        from voice_coach.audio.dsp import resample
+
+        import numpy as np
+
+        self.played = [(a, s) for a, s in self.played if a + len(s) / LISTEN_RATE > at - KEEP_SECONDS]
+        heard = resample(samples.astype(np.float32), rate, LISTEN_RATE)
+        self.played.append((at, np.clip(heard, -32768, 32767).astype(np.int16)))
+
+    def reference(self, start: float, count: int) -> npt.NDArray[np.int16]:
+        """The ``count`` samples sent to the speaker from clock time ``start`` (zeros where nothing was)."""
+        import numpy as np
+
+        out = np.zeros(count, np.int16)
+        for at, samples in self.played:
+            first = round((at - start) * LISTEN_RATE)
+            lo, hi = max(first, 0), min(first + len(samples), count)
+            if lo < hi:
+                out[lo:hi] = samples[lo - first : hi - first]
+        return out
 
     def playing(self, start: int, end: int, at: float) -> None:
         """Samples ``start``..``end`` of the session started sounding at clock time ``at``."""
@@ -66,6 +93,7 @@ class CoachVoice:
     def cut(self, at: float) -> None:
         """The sound was stopped at clock time ``at``: nothing after it was heard."""
         self.spans = [(a, min(b, at)) for a, b in self.spans if a < at]
+        self.played = [(a, s[: max(0, round((at - a) * LISTEN_RATE))]) for a, s in self.played if a < at]
 
     def audible(self, start: float, end: float) -> bool:
         """Whether the coach (or its echo) could be heard at any time from ``start`` to ``end``."""
@@ -84,11 +112,18 @@ class CommandListener:
     A "stop" is reported as ``CONFIRM_STOP`` (pause and ask) unless another came within ``STOP_AGAIN``
     seconds before it."""
 
-    def __init__(self, source: AudioSource, recognizer: CommandRecognizer | None = None) -> None:
-        self.source = source
+    def __init__(
+        self,
+        source: AudioSource,
+        recognizer: CommandRecognizer | None = None,
+        canceller: EchoCanceller | None = None,
+    ) -> None:
+        self.source, self.canceller = source, canceller
         self.recognizer = recognizer or CommandRecognizer()
         self.utterances = Utterances()
         self.offset: float | None = None
+        self.fed = 0
+        """Samples handed to the canceller: where the next block falls on the stream's clock."""
         self.ignored = 0
         """Utterances dropped because the coach was audible."""
         self.stop_asked: float | None = None
@@ -100,6 +135,10 @@ class CommandListener:
         if (dropped := len(samples) - int(BACKLOG * LISTEN_RATE)) > 0:
             samples = samples[dropped:]  # the rest was captured that much later than the stream's clock says
             self.offset += dropped / LISTEN_RATE
+        if self.canceller is not None:
+            heard = self.offset + self.fed / LISTEN_RATE
+            self.fed += len(samples)
+            samples = self.canceller.cancel(samples, coach.reference(heard, len(samples)))
         for audio, start, end in self.utterances.feed(samples):
             if not MIN_COMMAND <= end - start <= MAX_COMMAND:
                 continue
@@ -120,3 +159,5 @@ class CommandListener:
 
     def close(self) -> None:
         self.source.close()
+        if self.canceller is not None:
+            self.canceller.close()
