@@ -153,8 +153,8 @@ def bed_commands(corpus: list[Item], under_db: float, handling: str, recognizer:
     total = len(corpus)
     missed = total - right - wrong
     return (
-        f"| bed {under_db:g} dB under | {handling} | {100 * right / total:.0f} % | {100 * wrong / total:.1f} % "
-        f"| {100 * missed / total:.0f} % | {lat} |"
+        f"| bed {under_db:g} dB under | {handling} | {100 * right / total:.0f} % "
+        f"| {100 * wrong / total:.1f} % | {100 * missed / total:.0f} % | {lat} |"
     )
 
 
@@ -181,7 +181,10 @@ def print_bed(minutes: int, recognizers: dict[str, CommandRecognizer]) -> None:
                 print(bed_false_actions(minutes, under, handling, recognizer), flush=True)
         for kind, texts in (("words alone", WORDS), ("phrases", PHRASINGS)):
             corpus = items(HELD_OUT, texts, key.startswith("default"))
-            print(f"\n{kind.capitalize()} over the session's bed, held-out voices, {key}: {len(corpus)} commands")
+            print(
+                f"\n{kind.capitalize()} over the session's bed, held-out voices, {key}: "
+                f"{len(corpus)} commands"
+            )
             print("| room | handling | acted on | wrong | missed | latency median / max |")
             print("|---|---|---|---|---|---|")
             for under in (20.0, 10.0):
@@ -300,8 +303,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
-        "--only", choices=["false", "rooms", "bed"],
-        help="only the false actions, only the rooms, or only the session's bed (none, gating, echo canceller)",
+        "--only",
+        choices=["false", "rooms", "bed"],
+        help="only the false actions, the rooms, or the session's bed (none, gating, echo canceller)",
     )
     args = parser.parse_args()
     minutes = 10 if args.quick else 30

@@ -16,6 +16,7 @@ it); pause is always safe.
 
 from __future__ import annotations
 
+from math import gcd
 from typing import TYPE_CHECKING, Protocol
 
 from voice_coach.live.echo import EchoCanceller
@@ -56,30 +57,28 @@ class CoachVoice:
     def __init__(self, sounds: tuple[tuple[int, int], ...], rate: int) -> None:
         self.sounds, self.rate = sounds, rate
         self.spans: list[tuple[float, float]] = []
-        self.played: list[tuple[float, npt.NDArray[np.int16]]] = []
-        """What was sent to the speaker (at ``LISTEN_RATE``) and the clock time it started: the echo
-        canceller's reference."""
+        self.played: list[tuple[float, npt.NDArray[np.int16], int]] = []
+        """What was sent to the speaker: the clock time it started, its samples and their rate (the echo
+        canceller's reference)."""
 
     def sent(self, samples: npt.NDArray[np.int16], rate: int, at: float) -> None:
-        """``samples`` at ``rate`` started sounding at clock time ``at``: kept as the reference."""
-        from voice_coach.audio.dsp import resample
-
-        import numpy as np
-
-        self.played = [(a, s) for a, s in self.played if a + len(s) / LISTEN_RATE > at - KEEP_SECONDS]
-        heard = resample(samples.astype(np.float32), rate, LISTEN_RATE)
-        self.played.append((at, np.clip(heard, -32768, 32767).astype(np.int16)))
+        """``samples`` at ``rate`` started sounding at clock time ``at``: kept as the reference (resampled
+        only where asked for, so a player without an echo canceller pays nothing)."""
+        self.played = [(a, s, r) for a, s, r in self.played if a + len(s) / r > at - KEEP_SECONDS]
+        self.played.append((at, samples, rate))
 
     def reference(self, start: float, count: int) -> npt.NDArray[np.int16]:
-        """The ``count`` samples sent to the speaker from clock time ``start`` (zeros where nothing was)."""
+        """The ``count`` samples (at ``LISTEN_RATE``) sent to the speaker from clock time ``start``; zeros
+        where nothing was."""
         import numpy as np
 
         out = np.zeros(count, np.int16)
-        for at, samples in self.played:
-            first = round((at - start) * LISTEN_RATE)
-            lo, hi = max(first, 0), min(first + len(samples), count)
+        for at, samples, rate in self.played:
+            first = round((at - start) * LISTEN_RATE)  # where samples[0] falls in ``out``
+            lo, hi = max(first, 0), min(first + len(samples) * LISTEN_RATE // rate, count)
             if lo < hi:
-                out[lo:hi] = samples[lo - first : hi - first]
+                piece, begin = _at_listen_rate(samples, rate, lo - first, hi - first)
+                out[lo:hi] = piece[lo - first - begin : hi - first - begin]
         return out
 
     def playing(self, start: int, end: int, at: float) -> None:
@@ -93,11 +92,32 @@ class CoachVoice:
     def cut(self, at: float) -> None:
         """The sound was stopped at clock time ``at``: nothing after it was heard."""
         self.spans = [(a, min(b, at)) for a, b in self.spans if a < at]
-        self.played = [(a, s[: max(0, round((at - a) * LISTEN_RATE))]) for a, s in self.played if a < at]
+        self.played = [(a, s[: max(0, round((at - a) * r))], r) for a, s, r in self.played if a < at]
 
     def audible(self, start: float, end: float) -> bool:
         """Whether the coach (or its echo) could be heard at any time from ``start`` to ``end``."""
         return any(a < end and start < b + ECHO_TAIL for a, b in self.spans)
+
+
+def _at_listen_rate(
+    samples: npt.NDArray[np.int16], rate: int, lo: int, hi: int
+) -> tuple[npt.NDArray[np.int16], int]:
+    """Samples ``lo``..``hi`` (counted at ``LISTEN_RATE``) of ``samples`` at ``rate``, resampled with a
+    margin so the filter has no edge inside them: the resampled piece and the index its first sample has."""
+    import numpy as np
+
+    from voice_coach.audio.dsp import resample
+
+    step = rate // gcd(rate, LISTEN_RATE)  # source samples that make a whole number of output samples
+    margin = rate // 50
+    first = max(0, (lo * rate // LISTEN_RATE - margin) // step * step)
+    last = min(len(samples), hi * rate // LISTEN_RATE + margin)
+    piece = resample(samples[first:last].astype(np.float32), rate, LISTEN_RATE)
+    begin = first * LISTEN_RATE // rate
+    need = hi - begin
+    if len(piece) < need:
+        piece = np.concatenate([piece, np.zeros(need - len(piece), np.float32)])
+    return np.clip(piece, -32768, 32767).astype(np.int16), begin
 
 
 class Listener(Protocol):
