@@ -50,6 +50,7 @@ from voice_coach.live.recognizer import EVERY_WORD, WORD_SHARE, Rule
 from voice_coach.live.utterances import Utterances
 
 RATE = LISTEN_RATE
+Warm = tuple[np.ndarray, np.ndarray]
 
 Item = tuple[str, str, str, np.ndarray]
 """(voice, text, command, 16 kHz samples)."""
@@ -69,14 +70,21 @@ class Clock:
 
 
 def listen(
-    audio: np.ndarray, recognizer: CommandRecognizer, played: np.ndarray | None = None, handling: str = ""
+    audio: np.ndarray,
+    recognizer: CommandRecognizer,
+    played: np.ndarray | None = None,
+    handling: str = "",
+    warm: Warm | None = None,
 ) -> list[tuple[str, float]]:
     """Every command the listener reports in ``audio``, with the clock time it did. ``played``: what the
     player sent from clock time 0 (int16), with ``handling`` "gating" (no command while it is louder than
-    ``GATE_DBFS``) or "echo canceller" (it is the canceller's reference); else it is not handled."""
+    ``GATE_DBFS``) or "echo canceller" (it is the canceller's reference, and the canceller has first
+    heard ``warm``: what the microphone heard and the player sent before, as in a session under way)."""
     clock = Clock()
     pcm = np.clip(audio, -32768, 32767).astype(np.int16)
     canceller = load_canceller(LISTEN_RATE) if handling == "echo canceller" else None
+    if canceller is not None and warm is not None:
+        canceller.cancel(*warm)
     listener = CommandListener(RecordedSource(pcm, clock), recognizer, canceller)
     coach = CoachVoice(loud_spans(played) if handling == "gating" and played is not None else (), RATE)
     if played is not None:
@@ -116,22 +124,25 @@ def through_room(played: np.ndarray, seed: int) -> np.ndarray:
     return heard / np.sqrt(np.mean(heard**2))
 
 
-BED_LEAD = 6.0
-"""Seconds of the hold's bed before the command: a command comes some time into a hold."""
+BED_LEAD, BED_BEFORE = 6.0, 20.0
+"""Seconds of the hold's bed before the command (a command comes some time into a hold), and of the
+session's sound before that, which the canceller (running since the session started) has already heard."""
 
 
-def bed_room(speech: np.ndarray, seed: int, under_db: float) -> tuple[np.ndarray, np.ndarray]:
-    """``speech`` ``BED_LEAD`` s into the session's bed ``under_db`` under it, through the room, and the
-    bed the player sent (the reference)."""
+def bed_room(speech: np.ndarray, seed: int, under_db: float) -> tuple[np.ndarray, np.ndarray, Warm]:
+    """``speech`` ``BED_LEAD`` s into the session's bed ``under_db`` under it, through the room, the bed
+    the player sent (the reference), and the ``BED_BEFORE`` seconds before them, heard and sent."""
     played = session_bed(60.0, 11)
-    first = int(np.random.default_rng(seed).integers(0, len(played) // 2))
     n = int(BED_LEAD * RATE) + len(speech) + 2 * RATE
-    sent = played[first : first + n]
+    before = int(BED_BEFORE * RATE)
+    first = int(np.random.default_rng(seed).integers(0, len(played) - n - before))
+    sent = played[first : first + before + n]
     mix = through_room(sent, seed) * SPEECH_RMS / 10 ** (under_db / 20)
-    mix += room_noise(n / RATE, seed) * SPEECH_RMS / 100
-    at = int(BED_LEAD * RATE)
+    mix += room_noise(len(sent) / RATE, seed) * SPEECH_RMS / 100
+    at = before + int(BED_LEAD * RATE)
     mix[at : at + len(speech)] += speech * SPEECH_RMS / np.sqrt(np.mean(speech**2))
-    return mix, sent
+    heard = np.clip(mix, -32768, 32767).astype(np.int16)
+    return mix[before:], sent[before:], (heard[:before], sent[:before])
 
 
 HANDLINGS = ("none", "gating", "echo canceller")
@@ -142,8 +153,8 @@ def bed_commands(corpus: list[Item], under_db: float, handling: str, recognizer:
     right = wrong = 0
     latencies = []
     for seed, (_, _, command, speech) in enumerate(corpus):
-        mix, sent = bed_room(speech, seed, under_db)
-        heard = listen(mix, recognizer, sent, handling)
+        mix, sent, warm = bed_room(speech, seed, under_db)
+        heard = listen(mix, recognizer, sent, handling, warm)
         if heard and heard[0][0] == command:
             right += 1
             latencies.append(heard[0][1] - (BED_LEAD + len(speech) / RATE))
