@@ -3,9 +3,11 @@ ways of saying them ("okay next", "can you repeat that", "let's continue"), hear
 
 Why the coach's own voice never triggers one: the player knows, to the sample, when it makes a sound (every
 phrase and chime is in the schedule), and the listener drops any utterance that overlaps one of those
-times, widened by ``ECHO_TAIL`` for the room's echo and the device's output delay. It does not try to
-cancel an echo it cannot measure (speakers, headphones and rooms differ); it simply does not listen while
-the coach talks, and holds and rests, where commands are wanted, are mostly silence.
+times, widened by ``ECHO_TAIL`` for the room's echo and the device's output delay; it does not listen while
+the coach talks. The ``--music`` bed plays all the time, so it cannot be gated (gating it would turn voice
+commands off during every hold): where SpeexDSP is installed, an echo canceller (``echo.py``) takes what
+the player sent (``CoachVoice.sent``, by clock time) out of what the microphone hears before it is cut into
+utterances. ``scripts/bench_listen.py --only bed`` measures both against doing nothing.
 
 ``utterances.Utterances`` cuts the stream into utterances against the room's own (moving) background; only
 a short one (``MAX_COMMAND``) is decoded, by ``recognizer.CommandRecognizer``, which acts only on what is
