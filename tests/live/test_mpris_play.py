@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import subprocess
@@ -91,6 +92,13 @@ def shown(text: str) -> str:
     return lines[-1] if lines else ""
 
 
+def left(status: str) -> int:
+    """The seconds a status line says are left (``... | 01:29 left``): where in the session it is."""
+    found = re.search(r"(\d+):(\d\d) left", status)
+    assert found, status
+    return int(found[1]) * 60 + int(found[2])
+
+
 def test_play_is_paused_resumed_and_moved_over_the_session_bus(tmp_path: Path, bus: str) -> None:
     conf = tmp_path / "asound.conf"
     conf.write_text("pcm.!default { type null }\n")
@@ -122,7 +130,8 @@ def test_play_is_paused_resumed_and_moved_over_the_session_bus(tmp_path: Path, b
             mark = len(screen.text)
             call(client, "Previous")  # at a step's start, twice: the step before
             call(client, "Previous")
-            back = shown(screen.until(lambda text: "Reach up." in shown(text), mark))
+            was = left(moved)
+            back = shown(screen.until(lambda text: "Paused" in text and left(shown(text)) > was, mark))
             mark = len(screen.text)
             call(client, "PlayPause")
             assert announced(client, changes) == "Playing"
@@ -139,4 +148,4 @@ def test_play_is_paused_resumed_and_moved_over_the_session_bus(tmp_path: Path, b
     listed = run_cli(["history", "--json"], {"ALSA_CONFIG_PATH": str(conf)})
     (entry,) = json.loads(listed.stdout)
     assert entry["ended"] == "quit", entry
-    assert "Reach up." in first and "Hold 20s" in moved and "Paused" in back
+    assert left(moved) < left(first) <= left(back) and "Paused" in moved and "Paused" in back
