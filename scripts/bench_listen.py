@@ -145,6 +145,8 @@ def bed_room(speech: np.ndarray, seed: int, under_db: float) -> tuple[np.ndarray
     return mix[before:], sent[before:], (heard[:before], sent[:before])
 
 
+BED_LEVELS = (20.0, 10.0, 0.0)
+"""Decibels the bed is under the command at the microphone; 0: as loud (a laptop's speakers)."""
 HANDLINGS = ("none", "gating", "echo canceller")
 
 
@@ -189,12 +191,12 @@ def print_bed(minutes: int, recognizers: dict[str, CommandRecognizer]) -> None:
             print(f"\n{kind.capitalize()} over the session's bed, held-out voices, {key}: {len(corpus)}")
             print("| room | handling | acted on | wrong | missed | latency median / max |")
             print("|---|---|---|---|---|---|")
-            for under in (20.0, 10.0):
+            for under in BED_LEVELS:
                 for handling in HANDLINGS:
                     print(bed_commands(corpus, under, handling, recognizer), flush=True)
         print(f"\nThe session's bed alone ({minutes} min, through the room), {key}:")
         print("| background | handling | actions an hour | stop heard |\n|---|---|---|---|")
-        for under in (20.0, 10.0):
+        for under in BED_LEVELS:
             for handling in HANDLINGS:
                 print(bed_false_actions(minutes, under, handling, recognizer), flush=True)
 
