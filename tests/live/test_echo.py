@@ -4,8 +4,6 @@ player hands the listener what it plays, and the command is acted on with the ca
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from fakes import FakeClock, RecordingSink
