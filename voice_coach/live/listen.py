@@ -21,6 +21,7 @@ from __future__ import annotations
 from math import gcd
 from typing import TYPE_CHECKING, Protocol
 
+from voice_coach.audio.dsp import resample
 from voice_coach.live.echo import EchoCanceller
 from voice_coach.live.microphone import LISTEN_RATE, AudioSource
 from voice_coach.live.recognizer import COMMANDS, CommandRecognizer
@@ -107,8 +108,6 @@ def _at_listen_rate(
     """Samples ``lo``..``hi`` (counted at ``LISTEN_RATE``) of ``samples`` at ``rate``, resampled with a
     margin so the filter has no edge inside them: the resampled piece and the index its first sample has."""
     import numpy as np
-
-    from voice_coach.audio.dsp import resample
 
     step = rate // gcd(rate, LISTEN_RATE)  # source samples that make a whole number of output samples
     margin = rate // 50
