@@ -10,6 +10,9 @@ before rejection), the first, hand-set filler check, ``--every-word`` (the fille
 surely enough), ``--no-wake-word`` (only "pause" and "stop") and the default, wake-word mode ("coach,
 next"). In the rooms' tables ``--no-wake-word``'s "acted on" counts every command said, "next" too. Latency is
 from the end of the last word to the action.
+``--only bed``: the session's own ``--music`` bed through a simulated room, 20, 10 and 0 dB under the
+command, with no handling, gating (nothing heard while the bed sent is loud) and SpeexDSP's echo canceller
+(the exact samples sent as its reference), and 10 minutes of the bed alone.
 Run: ``nice .venv/bin/python scripts/bench_listen.py`` (``--quick``: 10 minutes of each background,
 held-out voices only; spoken audio is cached under /tmp, so a second run synthesizes nothing).
 """
