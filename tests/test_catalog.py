@@ -68,3 +68,16 @@ def test_a_session_comes_back_once_the_routine_it_includes_is_fixed(library: Pat
     assert sorted(warning.split(":")[0] for warning in seen) == ["skipped evening", "skipped neck"]
     neck.write_text(NECK, "utf-8")
     assert {"neck", "evening"} <= {entry.id for entry in offered.entries()}
+
+
+def test_a_sessions_equipment_is_listed_as_its_opening_says_it(library: Path) -> None:
+    """A choice one of whose options is already on the list ("a yoga mat or a bed" beside "a yoga mat") is
+    left out of the list and the page, as the session's spoken opening leaves it out."""
+    spi = by_id(library)["spi"]
+    blocks = vc.compile("spi").blocks
+    opening = next(b.text for b in blocks if getattr(b, "role", "") == "equipment" and hasattr(b, "text"))
+    assert spi.equipment == (
+        "a massage ball or a lower-back massager with a trigger point", "a yoga mat", "a pillow",
+        "a foam roller or an exercise ball", "a wall or a sturdy object",
+    )  # fmt: skip
+    assert all(item in opening for item in spi.equipment)

@@ -18,9 +18,12 @@ from pathlib import Path
 
 from voice_coach.api import compile, estimate
 from voice_coach.api_types import Speech, Warn, default_warn
+from voice_coach.compiler.phrases import Phrases
+from voice_coach.compiler.session import session_equipment
 from voice_coach.durations import clock
 from voice_coach.errors import RoutineError, UsageError, VoiceCoachError
 from voice_coach.files import write_text_atomically
+from voice_coach.routine.language import DEFAULT_LANGUAGE
 from voice_coach.routine.library import builtin_ids, default_library, library_files
 from voice_coach.routine.loader import load_builtin, load_path
 from voice_coach.routine.model import Routine, Session
@@ -170,10 +173,13 @@ def kind_of(target: Routine | Session) -> str:
 
 
 def equipment_of(target: Routine | Session) -> tuple[str, ...]:
-    """What ``target`` needs, once each, in order of first need."""
+    """What ``target`` needs, once each, in order of first need, as the session's opening says it (a
+    choice one of whose options is already listed is left out)."""
     if isinstance(target, Routine):
         return target.equipment
-    return tuple(dict.fromkeys(e for item in target.items for e in item.routine.equipment))
+    routines = [item.routine for item in target.items]
+    language = target.language or (routines[0].language if routines else None) or DEFAULT_LANGUAGE
+    return session_equipment(routines, Phrases.of(language))
 
 
 def _source_digest(source: str) -> str:

@@ -4,6 +4,8 @@ as the language packs do (German "du", Spanish "tú")."""
 
 from __future__ import annotations
 
+from voice_coach.printed_page_tables import PAGE_GERMAN, PAGE_SPANISH
+
 _GERMAN = {
     # show's script
     "Progression: {summary}": "Steigerung: {summary}",
@@ -171,5 +173,5 @@ _SPANISH = {
     "Pain {pain}/10, kept with this session.": "Dolor {pain}/10, guardado con esta sesión.",
 }
 
-TRANSLATIONS: dict[str, dict[str, str]] = {"de": _GERMAN, "es": _SPANISH}
+TRANSLATIONS: dict[str, dict[str, str]] = {"de": _GERMAN | PAGE_GERMAN, "es": _SPANISH | PAGE_SPANISH}
 """Language code → English text → that language's text."""

@@ -4,6 +4,7 @@ naming the option with exit 2 for bad input."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -113,3 +114,33 @@ def test_remind_url_serve_is_the_phones_page_of_the_routine(runner: CliRunner, d
     token = (data / "data" / "serve-token").read_text("ascii").strip()
     text = (data / "foam-roller.ics").read_text("utf-8").replace("\n ", "")
     assert f"URL:http://{addresses[0]}:8765/{token}/routine/foam-roller" in text
+
+
+GERMAN_PLAN = (Path(__file__).parent.parent / "compiler" / "german" / "nacken-plan.toml").read_text("utf-8")
+"""A German file with a progression (its words, and the program's, in German)."""
+
+
+def test_log_and_progress_say_the_next_step_in_a_german_files_language(runner: CliRunner, data: Path) -> None:
+    plan = data / "nacken-plan.toml"
+    plan.write_text(GERMAN_PLAN, encoding="utf-8")
+    logged = runner.invoke(cli, ["log", str(plan), "--pain", "2"])
+    assert logged.exit_code == 0, logged.output
+    assert logged.stdout.splitlines()[-1] == (
+        "Nächstes Mal: halten 5 s, 1 Satz (Stufe 1 von 3): noch eine Einheit mit Schmerz 3 oder weniger "
+        "bis zur nächsten Stufe"
+    )
+    shown = runner.invoke(cli, ["progress", str(plan)])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[-1].startswith("Nächste Einheit: halten 5 s, 1 Satz (Stufe 1 von 3): ")
+
+
+def test_log_and_progress_follow_the_config_files_language(runner: CliRunner, data: Path) -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "voice-coach" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('language = "es"\n', encoding="utf-8")
+    assert log(runner, "--pain", "2").splitlines()[-1] == (
+        "La próxima vez: mantener 20 s, 3 series (nivel 1 de 5): una sesión más con dolor 3 o menos "
+        "para subir"
+    )
+    shown = runner.invoke(cli, ["progress", "spi"])
+    assert shown.stdout.splitlines()[-1].startswith("Próxima sesión: mantener 20 s, 3 series (nivel 1 de 5)")

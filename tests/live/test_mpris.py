@@ -5,12 +5,12 @@ paused, moved on and resumed from the bus."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from fakes import FakeClock, RecordingSink
+from session_bus import private_session_bus
 
 from voice_coach.audio.clip import Clip
 from voice_coach.compiler.schedule import schedule
@@ -30,17 +30,8 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection  # noqa: E4
 @pytest.fixture
 def bus() -> Iterator[str]:
     """A private session bus: its address; the daemon is ended afterwards."""
-    daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--print-address"], stdout=subprocess.PIPE, text=True
-    )
-    assert daemon.stdout is not None
-    address = daemon.stdout.readline().strip()
-    try:
+    with private_session_bus() as address:
         yield address
-    finally:
-        daemon.terminate()
-        daemon.wait()
-        daemon.stdout.close()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from audio_cli_helpers import BEND, REACH, VOICE_COACH, run_cli, write_session
+from session_bus import private_session_bus
 
 from voice_coach.live.mpris import BUS_NAME, OBJECT_PATH, PLAYER, PROPERTIES
 
@@ -34,17 +35,8 @@ DEADLINE_SECONDS = 120
 @pytest.fixture
 def bus() -> Iterator[str]:
     """A private session bus: its address; the daemon is ended afterwards."""
-    daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--print-address"], stdout=subprocess.PIPE, text=True
-    )
-    assert daemon.stdout is not None
-    address = daemon.stdout.readline().strip()
-    try:
+    with private_session_bus() as address:
         yield address
-    finally:
-        daemon.terminate()
-        daemon.wait()
-        daemon.stdout.close()
 
 
 class Terminal:

@@ -246,7 +246,7 @@ def test_the_set_and_side_shown_come_from_the_exports_numbers_in_any_language(
         browser.execute_script(
             f"const a = document.getElementById('audio'); a.pause(); a.currentTime = {start + 0.3};"
         )
-        shown = f"Nackendehnung, {side} Seite · Set {number} of 2"
+        shown = f"Nackendehnung, {side} Seite · Satz {number} von 2"
         wait_for(browser, f"document.getElementById('where').textContent === {shown!r}", timeout=30)
     assert browser.execute_script("return testLog.errors.concat(testLog.csp)") == []
 

@@ -4,6 +4,9 @@ before, too); ``/programme/ID.json`` says where the programme stands, behind the
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
@@ -77,3 +80,32 @@ def test_a_pinned_step_plays_that_step_and_only_a_file_with_a_progression_has_st
         "step: 9 is outside spi's steps; choose 1 to 5"
     )
     assert client.get(ROOT + "variant/kneeling-twist.json?step=1").status_code == 400
+
+
+GERMAN_PLAN = (Path(__file__).parent.parent / "compiler" / "german" / "nacken-plan.toml").read_text("utf-8")
+"""A German file with a progression (its words, and the program's, in German)."""
+
+
+def test_a_german_files_page_rating_and_programme_are_german(client: TestClient, library: Path) -> None:
+    """The page's words for its scripts come in a JSON data element, in the file's language; a rating's
+    next step and the programme view are German too."""
+    (library / "nacken-plan.toml").write_text(GERMAN_PLAN, encoding="utf-8")
+    page = client.get(ROOT + "routine/nacken-plan").text
+    (words,) = re.findall(r'<script type="application/json" id="words">(.*?)</script>', page)
+    assert json.loads(words)["set"] == "Satz {set} von {sets}"
+    assert '<html lang="de">' in page and ">Abspielen</button>" in page
+    assert "Nächste Einheit: Stufe 1 von 3: halten 5 s, 1 Satz." in page
+    rated = client.post(ROOT + "rate/nacken-plan.json", data={"pain": "2"}).json()
+    assert rated["next"].startswith("halten 5 s, 1 Satz (Stufe 1 von 3): noch eine Einheit")
+    view = client.get(ROOT + "programme/nacken-plan.json").json()["html"]
+    assert ": Schmerz 2/10 (Stufe 1)" in view and "Warum: noch eine Einheit" in view
+
+
+def test_a_german_files_today_episode_is_titled_and_described_in_german(
+    client: TestClient, library: Path
+) -> None:
+    (library / "nacken-plan.toml").write_text(GERMAN_PLAN, encoding="utf-8")
+    entries = feedparser.parse(client.get(ROOT + "feed.xml").content).entries
+    (today,) = [e for e in entries if "/nacken-plan.mp3" in e.enclosures[0].href]
+    assert today.title == "Heute: Nackenprogramm — Stufe 1 von 3: halten 5 s, 1 Satz"
+    assert today.summary.startswith("Nackenprogramm, die heutige Stufe deines Programms (Stufe 1 von 3")

@@ -9,6 +9,7 @@ import click
 
 import voice_coach as vc
 from voice_coach.cli.help import SectionedCommand, complete_target
+from voice_coach.cli.options import run_choices
 
 PROGRESS_HEADER = "WEEK OF     SESSIONS  MINUTES  AVG PAIN  LAST PAIN  STEP"
 
@@ -35,7 +36,8 @@ def log_command(target: str, pain: str, note: str, day: str | None) -> None:
     click.echo(f"Logged {entry.title} ({entry.id}) on {entry.date[:10]}: pain {entry.pain}/10{step}.")
     chosen = vc.progression(target)
     if chosen.steps > 1:
-        click.echo(f"Next time: {chosen.summary()}")
+        language = said_in(target)
+        click.echo(vc.printed(language, "Next time: {summary}", summary=chosen.summary(language)))
 
 
 @click.command(cls=SectionedCommand)
@@ -91,7 +93,20 @@ def show_progress(report: vc.ProgressReport, target: str | None) -> None:
         click.echo()
         click.echo(vc.progress_text_chart(report))
     if target is not None and report.steps:
-        click.echo(f"Next session: {vc.progression(target).summary()}")
+        language = said_in(target)
+        summary = vc.progression(target).summary(language)
+        click.echo(vc.printed(language, "Next session: {summary}", summary=summary))
+
+
+def said_in(target: str) -> str:
+    """The language ``target`` is said in (its file's ``language``, else the config file's), so its next
+    step reads as ``play`` says it: no German-English mix."""
+    config = vc.load_config()
+    try:
+        loaded = vc.load(target, config.library())
+        return vc.compile(loaded, run_choices({}, config), warn=lambda message: None).language
+    except vc.VoiceCoachError:
+        return "en"
 
 
 @click.command(cls=SectionedCommand)

@@ -36,7 +36,7 @@ from voice_coach.serve.export_cache import CacheClosed, ExportCache
 from voice_coach.serve.feed import Episode, feed_xml
 from voice_coach.serve.gate import TokenGate
 from voice_coach.serve.live import growing_mp3
-from voice_coach.serve.programme import make_today, programme, with_today
+from voice_coach.serve.programme import language_of, make_today, programme, with_today
 from voice_coach.serve.programme_view import programme_inner, programme_section
 from voice_coach.serve.ranges import file_response
 from voice_coach.serve.render import AUDIO, CHAPTERS, COVER, CUES, SETS, About, RenderCancelled
@@ -122,18 +122,10 @@ def _routine(request: Request) -> Response:
         error, status = "", 200
     except SettingError as problem:
         error, status = str(problem), 400
-    view = programme(entry)
-    extra = programme_section(view) if view is not None else ""
-    page = pages.routine_page(entry, chosen, error, served.defaults.countdown, _language(entry), extra)
+    view, language = programme(entry), language_of(entry)
+    extra = programme_section(view, language) if view is not None else ""
+    page = pages.routine_page(entry, chosen, error, served.defaults.countdown, language, extra)
     return HTMLResponse(page, status)
-
-
-def _language(entry: vc.CatalogEntry) -> str:
-    """The language the entry is said in, for its page's ``lang``."""
-    try:
-        return vc.compile(entry.target).language
-    except vc.VoiceCoachError:
-        return "en"
 
 
 def _variant_info(request: Request) -> Response:
@@ -254,7 +246,8 @@ async def _rate(request: Request) -> Response:
         return JSONResponse({"error": error.worded(lambda name: name)}, 400)
     if step is not None:
         await run_in_threadpool(make_today, _served(request).cache, entry, _served(request).defaults)
-    answer = {"pain": logged.pain, "next": step.summary() if step is not None else None}
+    summary = step.summary(language_of(entry)) if step is not None else None  # the page's language
+    answer = {"pain": logged.pain, "next": summary}
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 
@@ -264,7 +257,7 @@ def _programme(request: Request) -> Response:
     view = programme(_entry(request, request.path_params["routine_id"]))
     if view is None:
         return JSONResponse({"error": "this routine has no programme over weeks ([progression])"}, 404)
-    answer = view.as_dict() | {"html": programme_inner(view)}
+    answer = view.as_dict() | {"html": programme_inner(view, language_of(_entry(request, view.id)))}
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 

@@ -40,12 +40,18 @@ class Programme:
     today: vc.Today
     sessions: tuple[Rated, ...]
     since: int
+    language: str = "en"
+    """The language the routine is said in: its page, feed episode and JSON use it too."""
 
     @property
     def settings(self) -> str:
-        """The next session in words: ``step 2 of 5: hold 25 s, 3 sets``."""
-        what = self.today.settings()
-        return f"step {self.today.step} of {self.today.steps}" + (f": {what}" if what else "")
+        """The next session in words: ``step 2 of 5: hold 25 s, 3 sets`` (in ``language``)."""
+        today, language = self.today, self.language
+        if not (what := today.settings(language)):
+            return vc.printed(language, "step {step} of {steps}", step=today.step, steps=today.steps)
+        return vc.printed(
+            language, "step {step} of {steps}: {settings}", step=today.step, steps=today.steps, settings=what
+        )
 
     @property
     def last(self) -> Rated | None:
@@ -65,7 +71,16 @@ class Programme:
 
     def episode_title(self) -> str:
         """The feed's Today episode's title: ``Today: SPI programme — step 2 of 5: hold 25 s, 3 sets``."""
-        return f"Today: {self.title} — {self.settings}"
+        title, settings = self.title, self.settings
+        return vc.printed(self.language, "Today: {title} — {settings}", title=title, settings=settings)
+
+    def episode_description(self) -> str:
+        """The Today episode's description: the routine, the step and why."""
+        reason = self.today.why.said_in(self.language)
+        return vc.printed(
+            self.language, "{title}, today's step of your programme ({settings}): {reason}.",
+            title=self.title, settings=self.settings, reason=reason,
+        )  # fmt: skip
 
     def episode_guid(self, key: str) -> str:
         """The Today episode's GUID for the export ``key`` of today's step."""
@@ -83,7 +98,15 @@ def programme(entry: vc.CatalogEntry) -> Programme | None:
     steps = [row.step for row in rows] + [today.step]
     since = max((n for n in range(1, len(steps)) if steps[n] != steps[n - 1]), default=0)
     sessions = tuple(Rated(row.when.date().isoformat(), row.pain, row.step) for row in rows)
-    return Programme(entry.id, entry.title, today, sessions, since)
+    return Programme(entry.id, entry.title, today, sessions, since, language_of(entry))
+
+
+def language_of(entry: vc.CatalogEntry) -> str:
+    """The language ``entry`` is said in (its file's, else the config's), for its page, episode and JSON."""
+    try:
+        return vc.compile(entry.target).language
+    except vc.VoiceCoachError:
+        return "en"
 
 
 def _skipped(message: str) -> None:
@@ -116,7 +139,7 @@ def as_today(episode: Episode, view: Programme, key: str) -> Episode:
         episode,
         guid=view.episode_guid(key),
         title=view.episode_title(),
-        description=f"{view.title}, today's step of your programme ({view.settings}): {view.today.reason}.",
+        description=view.episode_description(),
         audio_url=episode.audio_url + pinned,
         chapters_url=episode.chapters_url + pinned,
     )

@@ -11,6 +11,9 @@
   const makingText = $("making-text"), makingBar = $("making-bar"), progress = $("progress");
   const bar = $("bar"), ticks = $("ticks"), elapsed = $("elapsed"), left = $("left"), pause = $("pause");
   const page = randomId();
+  // The page's words in the routine's language, sent by the server (printed.py's table): none here.
+  const words = JSON.parse($("words").textContent);
+  const say = (name, values) => words[name].replace(/\{(\w+)\}/g, (whole, key) => String(values[key]));
   const state = {
     chapters: [], cues: [], sets: [], info: null, polling: null, watching: null, live: false, shown: false,
   };
@@ -41,7 +44,7 @@
     const type = response.headers.get("content-type") || "";
     if (type.includes("json")) return { ok: response.ok, body: await response.json() };
     const text = (await response.text()).trim();
-    return { ok: response.ok, body: { error: text || `The server answered ${response.status}.` } };
+    return { ok: response.ok, body: { error: text || say("answered", { status: response.status }) } };
   }
 
   async function check(extra) {
@@ -179,7 +182,7 @@
     const set = state.sets[current(state.sets, time)];
     const inChapter = set && set.sets > 1 && here >= 0 && set.startTime >= state.chapters[here].startTime;
     const chapter = here >= 0 ? state.chapters[here].title : (state.info ? state.info.title : "");
-    where.textContent = chapter + (inChapter ? ` · Set ${set.set} of ${set.sets}` : "");
+    where.textContent = chapter + (inChapter ? ` · ${say("set", set)}` : "");
   }
 
   function showPosition() {
@@ -188,7 +191,7 @@
     bar.style.width = `${percent}%`;
     progress.setAttribute("aria-valuenow", String(Math.round(percent)));
     elapsed.textContent = clock(time);
-    left.textContent = total ? `${clock(total - time)} left` : "";
+    left.textContent = total ? say("left", { time: clock(total - time) }) : "";
     const here = current(state.chapters, time);
     list.querySelectorAll("li").forEach((item, i) => item.classList.toggle("current", i === here));
     showWords();
@@ -234,7 +237,7 @@
     const show = (percent) => {
       making.hidden = false;
       makingBar.value = percent;
-      makingText.textContent = `Making your audio… ${percent} %`;
+      makingText.textContent = say("making", { percent });
     };
     if (info.progress === 100) return;
     show(info.progress || 0);
@@ -283,8 +286,8 @@
     state.live = false;
     clearInterval(state.watching);
     const { ok, body } = await ask(state.info.audio, { headers: { Range: "bytes=0-0" } })
-      .catch(() => ({ ok: false, body: { error: "The server cannot be reached: is voice-coach serve running?" } }));
-    message.textContent = ok ? "The audio could not be played; try again." : body.error;
+      .catch(() => ({ ok: false, body: { error: say("unreachable") } }));
+    message.textContent = ok ? say("notPlayed") : body.error;
     document.body.classList.remove("playing");
     player.hidden = true;
   }
@@ -303,7 +306,7 @@
     if (!info) return;
     history.replaceState(null, "", info.query ? "?" + info.query : location.pathname);
     load(info).catch((error) => {
-      if (error && error.name === "NotAllowedError") message.textContent = "Tap Play again to start.";
+      if (error && error.name === "NotAllowedError") message.textContent = say("tapAgain");
     });
   });
   $("download").addEventListener("click", async () => {
@@ -322,8 +325,8 @@
     document.getElementById("adjust").open = false;
     window.scrollTo(0, 0);
   });
-  audio.addEventListener("play", () => { pause.textContent = "Pause"; });
-  audio.addEventListener("pause", () => { pause.textContent = "Resume"; });
+  audio.addEventListener("play", () => { pause.textContent = say("pause"); });
+  audio.addEventListener("pause", () => { pause.textContent = say("resume"); });
   audio.addEventListener("timeupdate", showPosition);
   audio.addEventListener("seeked", showPosition);
   audio.addEventListener("durationchange", showTicks);
@@ -339,7 +342,11 @@
     rated.textContent = "";
     rating.querySelectorAll("button").forEach((button) => { button.disabled = false; });
     if ("speechSynthesis" in window) {
-      try { speechSynthesis.speak(new SpeechSynthesisUtterance($("question").textContent)); }
+      try {
+        const question = new SpeechSynthesisUtterance($("question").textContent);
+        question.lang = document.documentElement.lang; // a German question in a German voice
+        speechSynthesis.speak(question);
+      }
       catch (error) { /* no voice on this phone: the question is on screen */ }
     }
   }
@@ -349,10 +356,11 @@
     const response = await fetch(rating.dataset.rate, { method: "POST", body, cache: "no-store" });
     const answer = await response.json();
     rated.textContent = !response.ok ? answer.error
-      : `Kept: pain ${answer.pain}/10.` + (answer.next ? ` Next time: ${answer.next}` : "");
+      : say("kept", answer) + (answer.next ? " " + say("nextTime", { summary: answer.next }) : "");
+    if (response.ok) rated.dataset.kept = String(answer.pain); // programme.js shows the view anew
   }
   rating.querySelectorAll(".scale button").forEach((button) => {
-    button.addEventListener("click", () => keepRating(button.value).catch(() => { rated.textContent = "Not kept; try again."; }));
+    button.addEventListener("click", () => keepRating(button.value).catch(() => { rated.textContent = say("notKept"); }));
   });
   $("skip-rating").addEventListener("click", () => { rating.hidden = true; });
   audio.addEventListener("ended", () => { if (!(state.live && audio.currentTime < duration() - 2)) askHowItFeels(); });

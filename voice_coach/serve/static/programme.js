@@ -25,7 +25,8 @@
     const answer = await response.json();
     view.innerHTML = answer.html;  // the server's own HTML, every value escaped there
   }
+  // player.js marks a rating kept (data-kept), in whatever language the page is
   new MutationObserver(() => {
-    if (rated.textContent.startsWith("Kept")) refresh().catch(() => { /* the view stays as it was */ });
-  }).observe(rated, { childList: true, characterData: true, subtree: true });
+    refresh().catch(() => { /* the view stays as it was */ });
+  }).observe(rated, { attributes: true, attributeFilter: ["data-kept"] });
 })();
