@@ -169,3 +169,37 @@ def reverberant(speech: np.ndarray, rt60: float = 0.6, seed: int = 5) -> np.ndar
     response[0] = 4.0  # the direct sound
     wet = np.convolve(speech, response)
     return wet * np.sqrt(np.mean(speech**2) / np.mean(wet**2))
+
+
+def session_bed(seconds: float, seed: int) -> np.ndarray:
+    """What the player sends during a hold of a real ``--music`` session: voice-coach's own mixer (its
+    bed's level, treble cut, duck and limiter) with ``music`` (``seed``) as the music file, under a
+    spoken prompt ("Hold.", hibari) and then ``seconds`` of hold; int16 at 16 kHz, from the prompt's end
+    (the bed coming back up after its duck) on. Cached."""
+    path = CACHE / f"bed-{seconds:g}-{seed}.npy"
+    if path.exists():
+        return np.asarray(np.load(path))
+    from voice_coach.audio.clip import Clip
+    from voice_coach.audio.mixer import Mix
+    from voice_coach.compiler.timeline import Pause, Say, Timeline
+
+    prompt = spoken("Hold.", "hibari 1x")
+    tune = music(min(seconds, 90.0), seed)
+    blocks = (Pause(2000, "lead-in"), Say("Hold.", "step"), Pause(int(seconds * 1000) + 2000, "hold"))
+    mix = Mix(
+        Timeline("bed", "Bed", blocks),
+        {"Hold.": _clip(Clip, prompt)}.__getitem__,
+        LISTEN_RATE,
+        music=_clip(Clip, tune),
+    )
+    start = 2 * LISTEN_RATE + len(prompt)
+    samples = mix.samples(start, start + int(seconds * LISTEN_RATE))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, samples)
+    return samples
+
+
+def _clip(clip: type, samples: np.ndarray) -> object:
+    """``samples`` (any scale) as a 16 kHz int16 ``Clip`` peaking at -3 dBFS."""
+    peak = np.abs(samples).max()
+    return clip((samples * 23000 / peak).astype(np.int16), LISTEN_RATE)

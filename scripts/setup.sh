@@ -15,6 +15,8 @@ SYSTEM_PACKAGES+=(chromium chromium-driver)
 SYSTEM_PACKAGES+=(libportaudio2)
 # The media keys' tests run a private D-Bus session bus.
 SYSTEM_PACKAGES+=(dbus-daemon)
+# Xiph's SpeexDSP: the echo canceller measured (and used, where it helps) for play --listen.
+SYSTEM_PACKAGES+=(libspeexdsp1)
 
 say() { printf '==> %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 
 from voice_coach.api_types import Warn, default_warn
 from voice_coach.live.device import Sink
+from voice_coach.live.echo import load_canceller
 from voice_coach.live.keys import Keys
 from voice_coach.live.listen import CommandListener, CommandRecognizer, Listener
-from voice_coach.live.microphone import Microphone, MicrophoneError
+from voice_coach.live.microphone import LISTEN_RATE, Microphone, MicrophoneError
 from voice_coach.live.mpris import EitherKeys, open_media_keys
 from voice_coach.live.recognizer import EVERY_WORD
 from voice_coach.live.sounddevice_sink import (
@@ -55,7 +56,8 @@ def voice_commands(
     try:
         # before the microphone, which would be left open if this failed
         recognizer = CommandRecognizer(wake_word, rule=EVERY_WORD if every_word and not wake_word else None)
-        listener = CommandListener(Microphone(), recognizer)
+        # what the player sends is taken out of what the microphone hears, where SpeexDSP is installed
+        listener = CommandListener(Microphone(), recognizer, load_canceller(LISTEN_RATE))
     except MicrophoneError as error:
         (warn or default_warn)(str(error))
         yield None

@@ -193,9 +193,11 @@ class Player:
             return
         self.waiting = False
         now = self.clock.now()
-        self.device = self.sink.start(self._samples(cursor, end, silent), self.plan.rate)
+        samples = self._samples(cursor, end, silent)
+        self.device = self.sink.start(samples, self.plan.rate)
         self.state = started(self.state, end, now)
         self.voice.playing(cursor, end, now)
+        self.voice.sent(samples, self.plan.rate, now)  # an echo canceller's reference
 
     def _step_end(self, position: int) -> int:
         return self.plan.steps[self.plan.step_index(position)].end
