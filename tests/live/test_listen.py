@@ -16,7 +16,7 @@ from voice_coach.audio.clip import Clip
 from voice_coach.audio.dsp import resample
 from voice_coach.compiler.schedule import Schedule, schedule
 from voice_coach.compiler.timeline import Chapter, Cue, Hold, Pause, Say, Timeline, Tone
-from voice_coach.live.listen import CoachVoice, CommandListener, CommandRecognizer
+from voice_coach.live.listen import CoachVoice, CommandListener, CommandRecognizer, voice_action
 from voice_coach.live.microphone import LISTEN_RATE, Microphone, MicrophoneError, RecordedSource
 from voice_coach.live.player import Outcome, Player, Rendered
 from voice_coach.live.recognizer import EVERY_WORD, RULE, WAKE_RULE, Heard, decide
@@ -231,7 +231,8 @@ def test_in_wake_word_mode_too_a_first_stop_only_asks(tmp_path: Path) -> None:
     while clock.now() < 10:
         clock.sleep(0.05)
         heard += [command] if (command := listener.poll(CoachVoice((), LISTEN_RATE))) else []
-    assert heard == ["stop?", "stop"]
+    assert heard == ["coach, stop?", "stop"]
+    assert voice_action(heard[0]) == ('Heard "coach, stop": paused. Say "coach, stop" again to end.', "pause")
 
 
 def test_a_listener_that_fell_behind_drops_stale_sound_and_keeps_its_timing(tmp_path: Path) -> None:

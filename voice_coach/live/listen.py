@@ -44,9 +44,13 @@ machine, a device that delivers faster than real time) drops what is older: a co
 that is stale, and decoding it all would stall the player and grow without bound."""
 STOP_AGAIN = 10.0
 """Seconds within which a second "stop" ends the session; the first one paused it."""
-CONFIRM_STOP = "stop?"
-"""What the listener reports for a first "stop": the player pauses and asks for a second."""
-VOICE_ACTIONS = {CONFIRM_STOP: ('Heard "stop": paused. Say stop again to end.', "pause")}
+CONFIRM_STOP, CONFIRM_COACH_STOP = "stop?", "coach, stop?"
+"""What the listener reports for a first "stop" (with the wake word: "coach, stop"): the player pauses and
+asks for a second, said the way the mode hears it."""
+VOICE_ACTIONS = {
+    CONFIRM_STOP: ('Heard "stop": paused. Say stop again to end.', "pause"),
+    CONFIRM_COACH_STOP: ('Heard "coach, stop": paused. Say "coach, stop" again to end.', "pause"),
+}
 
 
 def voice_action(command: str) -> tuple[str, str]:
@@ -176,7 +180,9 @@ class CommandListener:
         if command != "stop":
             return command
         asked, self.stop_asked = self.stop_asked, at
-        return "stop" if asked is not None and at - asked <= STOP_AGAIN else CONFIRM_STOP
+        if asked is not None and at - asked <= STOP_AGAIN:
+            return "stop"
+        return CONFIRM_COACH_STOP if self.recognizer.wake_word else CONFIRM_STOP
 
     def close(self) -> None:
         self.source.close()
