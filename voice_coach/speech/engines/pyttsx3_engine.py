@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -122,13 +123,12 @@ class Pyttsx3Engine(Engine):
     def voices(self) -> list[VoiceInfo]:
         """The voices pyttsx3 reports for this platform (espeak-ng's voices on Linux)."""
         if self._voices is None:
-            engine = _pyttsx3()
-            self._voices = [_voice_info(v) for v in engine.getProperty("voices")]
+            self._voices = [_voice_info(v) for v in _property("voices")]
         return self._voices
 
     def default_voice(self) -> str:
         """The voice pyttsx3 starts with on this platform."""
-        current = _pyttsx3().getProperty("voice")
+        current = _property("voice")
         return str(current) if current else self.voices()[0].id
 
     def synthesize(self, text: str, voice: str, rate: Rate, volume: float) -> Clip:
@@ -203,18 +203,32 @@ def _backend() -> str:
         raise SynthesisError(
             f"the espeak-ng speech library is missing; install it with: {ESPEAK_INSTALL}"
         ) from exc
-    found = _espeak.Info(None)
+    with _IN_PROCESS:
+        found = _espeak.Info(None)
     return f"espeak-ng {found.decode() if found else 'unknown'}"
 
 
-def _pyttsx3() -> Any:
-    """pyttsx3's engine object for this process (pyttsx3 keeps one per driver)."""
-    import pyttsx3
+_IN_PROCESS = threading.Lock()
+"""Held around every call into pyttsx3 in this process (its voice list). espeak-ng's library is not
+thread-safe: a server making a German and a Spanish export at once asked for the voices from two threads,
+and espeak-ng aborted the whole process ("double free or corruption"). Synthesis itself runs in child
+processes."""
+_ENGINE: list[Any] = []
+"""pyttsx3's engine object of this process, kept: pyttsx3 holds it weakly, and each new one starts
+espeak-ng again."""
 
-    try:
-        return pyttsx3.init()
-    except Exception as exc:
-        raise SynthesisError(f"pyttsx3 could not start: {exc}") from exc
+
+def _property(name: str) -> Any:
+    """pyttsx3's property ``name`` (``voices``, ``voice``), asked of one engine, one thread at a time."""
+    with _IN_PROCESS:
+        if not _ENGINE:
+            import pyttsx3
+
+            try:
+                _ENGINE.append(pyttsx3.init())
+            except Exception as exc:
+                raise SynthesisError(f"pyttsx3 could not start: {exc}") from exc
+        return _ENGINE[0].getProperty(name)
 
 
 def _voice_info(voice: Any) -> VoiceInfo:
