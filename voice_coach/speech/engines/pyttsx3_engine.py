@@ -9,6 +9,7 @@ timeout on the child means a hung engine cannot hang the program.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -228,6 +229,7 @@ def _property(name: str) -> Any:
                 _ENGINE.append(pyttsx3.init())
             except Exception as exc:
                 raise SynthesisError(f"pyttsx3 could not start: {exc}") from exc
+            atexit.register(_ENGINE.clear)  # let it go while the modules its clean-up needs are there
         return _ENGINE[0].getProperty(name)
 
 
