@@ -8,10 +8,10 @@ every letter of Latin-1, so ä, ß, ñ and ¿ print on any machine, with no syst
 
 from __future__ import annotations
 
+import html
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from voice_coach.errors import ExportError, OutputError
 from voice_coach.files import replace_atomically
@@ -105,7 +105,9 @@ def story(handout: Handout, width: float) -> list[Flowable]:
 
 
 def _text(text: str) -> str:
-    return escape(text)
+    """``text`` for reportlab's paragraph markup: ``&``, ``<`` and ``>`` escaped (``html.escape`` is light to
+    import; ``xml.sax.saxutils`` pulled urllib into every start-up)."""
+    return html.escape(text, quote=False)
 
 
 def header(handout: Handout, width: float, look: dict[str, Any]) -> Flowable:
